@@ -1,0 +1,8 @@
+module.exports = {
+  displayName: 'gateway',
+  preset: '../../jest.preset.js',
+  transform: {
+    '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
+  },
+  coverageDirectory: '../../coverage/apps/gateway',
+};

@@ -1,0 +1,2 @@
+export { Lru } from './lib/lru';
+export type { EvictionReason, LruOptions, LruStats, SetOptions } from './lib/lru';

@@ -1,0 +1,2 @@
+export { Singleflight } from './lib/singleflight';
+export type { SingleflightStats } from './lib/singleflight';

@@ -1,0 +1,33 @@
+// Totals the Jest JSON results of every project that has a test target and prints one line:
+// `N passed, N failed[, N skipped]`. Exits 1 when anything failed or a project left no results.
+// usage: node tools/scripts/test-summary.mjs [--quiet]
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { projectsWithTarget, root } from './workspace.mjs';
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const problems = [];
+for (const project of projectsWithTarget('test')) {
+  const file = join(root, project.root, 'jest-results.json');
+  if (!existsSync(file)) {
+    failed++;
+    problems.push(`${project.name}: no results (its tests did not run to the end)`);
+    continue;
+  }
+  const result = JSON.parse(readFileSync(file, 'utf8'));
+  passed += result.numPassedTests;
+  failed += result.numFailedTests;
+  skipped += result.numPendingTests + result.numTodoTests;
+  // A suite that failed to load (syntax error, failing hook) has no failed tests of its own: count it.
+  const broken = result.testResults.filter(
+    (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+  );
+  failed += broken.length;
+  for (const suite of broken) problems.push(`${project.name}: suite failed to run: ${suite.name}`);
+}
+for (const problem of problems) console.error(problem);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
