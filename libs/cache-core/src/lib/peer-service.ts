@@ -1,0 +1,96 @@
+import { InvalidArgumentError, UnimplementedError } from './errors';
+import type { GroupRegistry } from './group-registry';
+import type {
+  DeleteRequest,
+  DeleteResponse,
+  GetManyRequest,
+  GetManyResponse,
+  GetRequest,
+  GetResponse,
+  PeerHandler,
+  RequestContext,
+  SetRequest,
+  SetResponse,
+} from './protocol';
+
+/** Most keys in one GetMany. */
+export const MAX_BATCH_KEYS = 1_000;
+/** Most hops a well-behaved sender ever sets (a forward is one hop; a fallback from a gateway is one). */
+const MAX_HOPS = 8;
+
+/** Counters of what a node received over the peer protocol. */
+export interface PeerServiceStats {
+  /** Requests received, by hop count. */
+  requestsByHops: Record<number, number>;
+  /** Requests whose ring version differed from this node's. */
+  ringVersionMismatches: number;
+}
+
+/**
+ * The protocol core behind both codecs: validates a decoded request, hands it to its group, and returns
+ * the response model. The gRPC and HTTP servers only decode, call this, and encode — so hop rules, limits
+ * and errors are the same on both.
+ */
+export class PeerService implements PeerHandler {
+  private readonly byHops: Record<number, number> = {};
+  private mismatches = 0;
+
+  constructor(
+    private readonly groups: GroupRegistry,
+    /** This node's current ring version, for counting disagreements. */
+    private readonly ringVersion: () => string = () => '',
+  ) {}
+
+  async get(request: GetRequest): Promise<GetResponse> {
+    this.checkContext(request);
+    const group = this.groups.require(checkGroup(request.group));
+    const { found, value, expireAtMs } = await group.get(request.key, request);
+    return { found, value, expireAtMs };
+  }
+
+  async getMany(request: GetManyRequest): Promise<GetManyResponse> {
+    this.checkContext(request);
+    const group = this.groups.require(checkGroup(request.group));
+    if (!Array.isArray(request.keys) || request.keys.length === 0) throw new InvalidArgumentError('keys must be a non-empty list');
+    if (request.keys.length > MAX_BATCH_KEYS) {
+      throw new InvalidArgumentError(`at most ${MAX_BATCH_KEYS} keys per request, got ${request.keys.length}`);
+    }
+    const results = await Promise.all(
+      request.keys.map(async (key) => {
+        const { found, value, expireAtMs } = await group.get(key, request);
+        return { found, value, expireAtMs };
+      }),
+    );
+    return { results };
+  }
+
+  async set(_request: SetRequest): Promise<SetResponse> {
+    throw new UnimplementedError('Set');
+  }
+
+  async delete(_request: DeleteRequest): Promise<DeleteResponse> {
+    throw new UnimplementedError('Delete');
+  }
+
+  /** A snapshot of the counters. */
+  stats(): PeerServiceStats {
+    return { requestsByHops: { ...this.byHops }, ringVersionMismatches: this.mismatches };
+  }
+
+  private checkContext(context: RequestContext): void {
+    const { hops, ringVersion } = context;
+    if (!Number.isInteger(hops) || hops < 0 || hops > MAX_HOPS) {
+      throw new InvalidArgumentError(`hops must be an integer in [0, ${MAX_HOPS}], got ${String(hops)}`);
+    }
+    if (typeof ringVersion !== 'string' || ringVersion.length > 64) {
+      throw new InvalidArgumentError('ring version must be a string of at most 64 characters');
+    }
+    this.byHops[hops] = (this.byHops[hops] ?? 0) + 1;
+    if (ringVersion !== '' && ringVersion !== this.ringVersion()) this.mismatches++;
+  }
+}
+
+function checkGroup(group: unknown): string {
+  if (typeof group !== 'string' || group.length === 0) throw new InvalidArgumentError('group must be a non-empty string');
+  return group;
+}

@@ -1,0 +1,92 @@
+/**
+ * The peer protocol's messages, shared by the gRPC and HTTP codecs (one model, two encodings). Every
+ * request carries the sender's ring version and hop count: a node never forwards a request that already
+ * made a hop (`hops >= 1`), so nodes that disagree about the ring cannot bounce a request.
+ */
+
+/** Fields every peer request carries. */
+export interface RequestContext {
+  /** The sender's ring version (HashRing.version); '' when unknown. */
+  ringVersion: string;
+  /** Node-to-node forwards this request has made; the gateway and clients send 0. */
+  hops: number;
+}
+
+export interface GetRequest extends RequestContext {
+  group: string;
+  key: string;
+}
+
+export interface GetResponse {
+  /** False when the loader found nothing (a cached "not found"); distinct from an empty value. */
+  found: boolean;
+  /** The value; empty when not found. */
+  value: Uint8Array;
+  /** Absolute expiry in ms since the epoch; 0 when the entry never expires. */
+  expireAtMs: number;
+}
+
+export interface GetManyRequest extends RequestContext {
+  group: string;
+  keys: string[];
+}
+
+export interface GetManyResponse {
+  /** One answer per requested key, in request order. */
+  results: GetResponse[];
+}
+
+export interface SetRequest extends RequestContext {
+  group: string;
+  key: string;
+  value: Uint8Array;
+  /** Time to live in ms; 0 means the group's default. */
+  ttlMs: number;
+}
+
+export interface SetResponse {
+  expireAtMs: number;
+}
+
+export interface DeleteRequest extends RequestContext {
+  group: string;
+  key: string;
+}
+
+export interface DeleteResponse {
+  /** True when this node held the key. */
+  deleted: boolean;
+}
+
+/** Per-call options of a {@link PeerClient}. */
+export interface CallOptions {
+  /** Give up after this many ms (the call fails with PeerUnavailableError). */
+  deadlineMs: number;
+}
+
+/**
+ * The client side of the peer protocol, one per remote node. Implementations keep one channel or
+ * keep-alive agent per peer and reuse it. Failures to reach the peer, and deadlines, reject with
+ * PeerUnavailableError; errors the peer reports keep their RingcacheError code.
+ */
+export interface PeerClient {
+  /** The peer's node name. */
+  readonly name: string;
+  get(request: GetRequest, options: CallOptions): Promise<GetResponse>;
+  getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse>;
+  set(request: SetRequest, options: CallOptions): Promise<SetResponse>;
+  delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse>;
+  /** Closes the channel; calls after close fail. */
+  close(): Promise<void>;
+}
+
+/** Injection token under which apps provide the {@link PeerHandler} that the peer servers call. */
+export const PEER_HANDLER = 'ringcache:PeerHandler';
+
+/** The server side of the peer protocol: what the codecs call after decoding a request. */
+export interface PeerHandler {
+  get(request: GetRequest): Promise<GetResponse>;
+  getMany(request: GetManyRequest): Promise<GetManyResponse>;
+  set(request: SetRequest): Promise<SetResponse>;
+  delete(request: DeleteRequest): Promise<DeleteResponse>;
+}
