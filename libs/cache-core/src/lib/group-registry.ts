@@ -7,7 +7,8 @@ export class GroupRegistry {
 
   /** Registers a group; a second group of the same name is an error. */
   add(group: Group): Group {
-    if (this.groups.has(group.name)) throw new InvalidArgumentError(`group ${group.name} is already registered`);
+    if (this.groups.has(group.name))
+      throw new InvalidArgumentError(`group ${group.name} is already registered`);
     this.groups.set(group.name, group);
     return group;
   }

@@ -122,7 +122,9 @@ export class Group {
     this.loader = options.loader;
     const maxBytes = options.maxBytes;
     if (!Number.isSafeInteger(maxBytes) || maxBytes < 1024) {
-      throw new InvalidArgumentError(`group ${this.name}: maxBytes must be an integer >= 1024, got ${maxBytes}`);
+      throw new InvalidArgumentError(
+        `group ${this.name}: maxBytes must be an integer >= 1024, got ${maxBytes}`,
+      );
     }
     this.ttlMs = nonNegative(this.name, 'ttlMs', options.ttlMs ?? 0);
     this.negativeTtlMs = nonNegative(this.name, 'negativeTtlMs', options.negativeTtlMs ?? 30_000);
@@ -187,7 +189,8 @@ export class Group {
   }
 
   private checkKey(key: string): void {
-    if (typeof key !== 'string' || key.length === 0) throw new InvalidArgumentError('key must be a non-empty string');
+    if (typeof key !== 'string' || key.length === 0)
+      throw new InvalidArgumentError('key must be a non-empty string');
     const bytes = Buffer.byteLength(key);
     if (bytes > this.maxKeyBytes) throw new KeyTooLongError(bytes, this.maxKeyBytes);
   }
@@ -265,7 +268,10 @@ export class Group {
       const now = this.now();
       if (!result.found) {
         this.counters.loads.not_found++;
-        const ttlMs = Math.max(1, Math.round(this.negativeTtlMs * (1 + this.negativeJitter * (2 * this.random() - 1))));
+        const ttlMs = Math.max(
+          1,
+          Math.round(this.negativeTtlMs * (1 + this.negativeJitter * (2 * this.random() - 1))),
+        );
         const entry: Entry = { value: undefined, expireAtMs: now + ttlMs };
         if (this.negativeTtlMs > 0) this.main.set(key, entry, { ttlMs });
         return entry;
@@ -280,7 +286,10 @@ export class Group {
 
   private loadWithTimeout(key: string): Promise<LoadResult> {
     return new Promise<LoadResult>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new LoadTimeoutError(this.name, key, this.loadTimeoutMs)), this.loadTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new LoadTimeoutError(this.name, key, this.loadTimeoutMs)),
+        this.loadTimeoutMs,
+      );
       Promise.resolve()
         .then(() => this.loader.load(key))
         .then(resolve, reject)
@@ -301,9 +310,11 @@ function copyBytes(bytes: Uint8Array): Buffer {
 function checkLoadResult(result: LoadResult): void {
   if (!result || typeof result.found !== 'boolean') throw new TypeError('loader returned no {found} result');
   if (result.found) {
-    if (!(result.value instanceof Uint8Array)) throw new TypeError('loader returned a value that is not bytes');
+    if (!(result.value instanceof Uint8Array))
+      throw new TypeError('loader returned a value that is not bytes');
     const ttl = result.ttlMs;
-    if (ttl !== undefined && (!Number.isFinite(ttl) || ttl < 0)) throw new TypeError(`loader returned ttlMs ${ttl}`);
+    if (ttl !== undefined && (!Number.isFinite(ttl) || ttl < 0))
+      throw new TypeError(`loader returned ttlMs ${ttl}`);
   }
 }
 

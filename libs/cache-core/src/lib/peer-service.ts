@@ -51,9 +51,12 @@ export class PeerService implements PeerHandler {
   async getMany(request: GetManyRequest): Promise<GetManyResponse> {
     this.checkContext(request);
     const group = this.groups.require(checkGroup(request.group));
-    if (!Array.isArray(request.keys) || request.keys.length === 0) throw new InvalidArgumentError('keys must be a non-empty list');
+    if (!Array.isArray(request.keys) || request.keys.length === 0)
+      throw new InvalidArgumentError('keys must be a non-empty list');
     if (request.keys.length > MAX_BATCH_KEYS) {
-      throw new InvalidArgumentError(`at most ${MAX_BATCH_KEYS} keys per request, got ${request.keys.length}`);
+      throw new InvalidArgumentError(
+        `at most ${MAX_BATCH_KEYS} keys per request, got ${request.keys.length}`,
+      );
     }
     const results = await Promise.all(
       request.keys.map(async (key) => {
@@ -91,6 +94,7 @@ export class PeerService implements PeerHandler {
 }
 
 function checkGroup(group: unknown): string {
-  if (typeof group !== 'string' || group.length === 0) throw new InvalidArgumentError('group must be a non-empty string');
+  if (typeof group !== 'string' || group.length === 0)
+    throw new InvalidArgumentError('group must be a non-empty string');
   return group;
 }

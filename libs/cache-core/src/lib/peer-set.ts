@@ -86,7 +86,9 @@ export class PeerSet implements PeerPicker {
       if (next.has(member.name)) continue;
       const known = this.current.get(member.name);
       const sameAddress =
-        known && known.member.grpcAddress === member.grpcAddress && known.member.httpAddress === member.httpAddress;
+        known &&
+        known.member.grpcAddress === member.grpcAddress &&
+        known.member.httpAddress === member.httpAddress;
       if (member.name === this.self) {
         next.set(member.name, { member });
       } else if (known && sameAddress) {
