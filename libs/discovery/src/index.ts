@@ -1,1 +1,1 @@
-export {};
+export { StaticMembership } from './lib/static-membership';
