@@ -1,1 +1,23 @@
-export {};
+export { ConfigError } from './lib/errors';
+export { describeConfig } from './lib/describe-config';
+export { DEFAULT_GROUP, groupConfig } from './lib/groups';
+export { CONFIG_EXIT_CODE, loadConfig, loadConfigOrExit } from './lib/load-config';
+export type { LoadConfigOptions } from './lib/load-config';
+export { RINGCACHE_CONFIG, RingcacheConfigModule } from './lib/ringcache-config.module';
+export type {
+  DemoConfig,
+  EtcdConfig,
+  GatewayConfig,
+  GroupConfig,
+  ListenConfig,
+  LogConfig,
+  LogLevel,
+  MysqlConfig,
+  NodeConfig,
+  PeerTransport,
+  PeersConfig,
+  RingcacheConfig,
+  SqliteConfig,
+  StaticNode,
+} from './lib/ringcache-config';
+export { parseBytes, parseDuration } from './lib/units';

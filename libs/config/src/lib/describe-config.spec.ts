@@ -1,0 +1,65 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { describeConfig } from './describe-config';
+import { loadConfig } from './load-config';
+import { redactUrl } from './redact';
+
+let cwd: string;
+
+beforeAll(() => {
+  cwd = mkdtempSync(join(tmpdir(), 'ringcache-describe-'));
+});
+
+afterAll(() => {
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+describe('describeConfig', () => {
+  it('gives one line per section', () => {
+    const env = {
+      RINGCACHE_NODE_NAME: 'node1',
+      RINGCACHE_NODES: '[{"name":"node1","grpc":"h:8001","http":"h:8101"}]',
+    };
+    expect(describeConfig(loadConfig({ env, cwd })).split('\n')).toEqual([
+      'cluster: ringcache (no file)',
+      'node: node1 on 127.0.0.1, grpc 8001, http 8101, advertised as 127.0.0.1',
+      'peers: grpc, deadline 3s, 160 vnodes, 8 probes',
+      'nodes: node1 h:8001/h:8101',
+      'gateway: 127.0.0.1:9999, keys up to 1KiB, values up to 1MiB',
+      'ttlWorker: 127.0.0.1:8200',
+      'mysql: none (using sqlite)',
+      `sqlite: ${join(cwd, 'data/ringcache.sqlite')}`,
+      'demo: seed on',
+      'etcd: none (static membership from nodes)',
+      'groups: scores (64MiB, ttl 5m, negative ttl 30s, hot 12.5%, load timeout 2500ms)',
+      'log: info',
+    ]);
+  });
+
+  it('never prints a password', () => {
+    const env = {
+      RINGCACHE_MYSQL_URL: 'mysql://app:hunter2@db:3306/app',
+      RINGCACHE_ETCD_ENDPOINTS: 'https://etcd:2379',
+      RINGCACHE_ETCD_USERNAME: 'root',
+      RINGCACHE_ETCD_PASSWORD: 'correct-horse',
+    };
+    const text = describeConfig(loadConfig({ env, cwd }));
+    expect(text).not.toMatch(/hunter2|correct-horse/);
+    expect(text).toContain('mysql: mysql://app:***@db:3306/app, pool 10, connect timeout 2s');
+    expect(text).toContain(
+      'etcd: https://etcd:2379, dial timeout 2s, lease 5s, user root, password (hidden)',
+    );
+    expect(text).toContain('sqlite: ');
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides the password, even one with @ or / in it, and leaves other URLs alone', () => {
+    expect(redactUrl('mysql://root:pw@db/app')).toBe('mysql://root:***@db/app');
+    expect(redactUrl('mysql://root:p@ss/w@db/app')).toBe('mysql://root:***@db/app');
+    expect(redactUrl('mysql://root@db:3306/app')).toBe('mysql://root@db:3306/app');
+    expect(redactUrl('mysql://db:3306/app')).toBe('mysql://db:3306/app');
+  });
+});

@@ -1,0 +1,54 @@
+import { HIDDEN, redactUrl } from './redact';
+import type { GroupConfig, RingcacheConfig } from './ringcache-config';
+import { formatBytes, formatDuration } from './units';
+
+/**
+ * A short summary for the startup log, one line per section, e.g. `peers: grpc, deadline 3s, 160 vnodes,
+ * 8 probes`. Passwords never appear: the etcd password shows as "(hidden)", a MySQL URL's as `***`.
+ */
+export function describeConfig(config: RingcacheConfig): string {
+  const { node, peers, gateway, ttlWorker, mysql, etcd } = config;
+  const usingEtcd = etcd.endpoints.length > 0;
+  const lines = [
+    `cluster: ${config.cluster} (${config.source.file ? `file ${config.source.file}` : 'no file'})`,
+    `node: ${node.name} on ${node.host}, grpc ${node.grpcPort}, http ${node.httpPort}, advertised as ${node.advertiseHost}`,
+    `peers: ${peers.transport}, deadline ${formatDuration(peers.deadlineMs)}, ${peers.vnodes} vnodes, ${peers.probes} probes`,
+    `nodes: ${config.nodes.map((n) => `${n.name} ${n.grpc}/${n.http}`).join(', ') || 'none'}${usingEtcd ? ' (unused: etcd)' : ''}`,
+    `gateway: ${gateway.host}:${gateway.port}, keys up to ${formatBytes(gateway.maxKeyBytes)}, values up to ${formatBytes(gateway.maxValueBytes)}`,
+    `ttlWorker: ${ttlWorker.host}:${ttlWorker.port}`,
+    mysql.url
+      ? `mysql: ${redactUrl(mysql.url)}, pool ${mysql.poolSize}, connect timeout ${formatDuration(mysql.connectTimeoutMs)}`
+      : 'mysql: none (using sqlite)',
+    `sqlite: ${config.sqlite.path}${mysql.url ? ' (unused: mysql)' : ''}`,
+    `demo: seed ${config.demo.seed ? 'on' : 'off'}`,
+    usingEtcd ? `etcd: ${describeEtcd(config)}` : 'etcd: none (static membership from nodes)',
+    `groups: ${
+      Object.entries(config.groups)
+        .map(([name, group]) => describeGroup(name, group))
+        .join(', ') || 'none'
+    }`,
+    `log: ${config.log.level}`,
+  ];
+  return lines.join('\n');
+}
+
+function describeEtcd({ etcd }: RingcacheConfig): string {
+  const parts = [
+    etcd.endpoints.join(' '),
+    `dial timeout ${formatDuration(etcd.dialTimeoutMs)}`,
+    `lease ${etcd.leaseTtlSeconds}s`,
+  ];
+  if (etcd.username) parts.push(`user ${etcd.username}`);
+  if (etcd.password) parts.push(`password ${HIDDEN}`);
+  const tls = (['caFile', 'certFile', 'keyFile'] as const).filter((key) => etcd.tls[key]);
+  if (tls.length > 0) parts.push(`tls ${tls.map((key) => `${key} ${etcd.tls[key]}`).join(' ')}`);
+  return parts.join(', ');
+}
+
+function describeGroup(name: string, group: GroupConfig): string {
+  const ttl = group.ttlMs === 0 ? 'never' : formatDuration(group.ttlMs);
+  return (
+    `${name} (${formatBytes(group.maxBytes)}, ttl ${ttl}, negative ttl ${formatDuration(group.negativeTtlMs)}, ` +
+    `hot ${group.hotShare * 100}%, load timeout ${formatDuration(group.loadTimeoutMs)})`
+  );
+}

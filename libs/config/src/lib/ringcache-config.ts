@@ -1,0 +1,133 @@
+/**
+ * The typed configuration every app receives. Durations are in ms and sizes in bytes; defaults are
+ * applied and every value validated. See config/ringcache.yaml for what each setting means.
+ *
+ * The object is deeply frozen. Arrays are typed mutable all the same, so that they can be handed to
+ * APIs that take `string[]` (etcd3's `hosts`, say); writing to them throws.
+ */
+export interface RingcacheConfig {
+  /** Isolates deployments sharing one etcd: every key lives under `ringcache/<cluster>/`. */
+  readonly cluster: string;
+  /** This process as a cache node. */
+  readonly node: NodeConfig;
+  /** How nodes and gateways call nodes. */
+  readonly peers: PeersConfig;
+  /** Static membership, used when `etcd.endpoints` is empty. */
+  readonly nodes: StaticNode[];
+  readonly gateway: GatewayConfig;
+  readonly ttlWorker: ListenConfig;
+  /** MySQL, when `url` is set; otherwise the embedded SQLite database below. */
+  readonly mysql: MysqlConfig;
+  readonly sqlite: SqliteConfig;
+  readonly demo: DemoConfig;
+  readonly etcd: EtcdConfig;
+  /** Cache groups by name. A group not listed here uses `groupConfig`'s defaults. */
+  readonly groups: Readonly<Record<string, GroupConfig>>;
+  readonly log: LogConfig;
+  /** Where the values came from: the YAML file read, if any (absolute path). */
+  readonly source: { readonly file?: string };
+}
+
+/** A host and port to listen on. */
+export interface ListenConfig {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+}
+
+/** This process as a cache node. */
+export interface NodeConfig {
+  /** Unique name on the ring; its hash places the node. Default `<os hostname>-<grpcPort>`. */
+  readonly name: string;
+  /** Listen address of the node's gRPC and HTTP servers. */
+  readonly host: string;
+  /** Address peers dial: `host`, or the os hostname when `host` is a wildcard (0.0.0.0 / ::). */
+  readonly advertiseHost: string;
+  readonly grpcPort: number;
+  readonly httpPort: number;
+}
+
+/** Protocol of node-to-node and gateway-to-node calls. */
+export type PeerTransport = 'grpc' | 'http';
+
+/** How nodes and gateways call nodes. */
+export interface PeersConfig {
+  readonly transport: PeerTransport;
+  /** Deadline of each call to a peer, in ms. */
+  readonly deadlineMs: number;
+  /** Virtual nodes per node on the hash ring. */
+  readonly vnodes: number;
+  /** Positions each key probes on the ring; more even shares. Must be the same on every process. */
+  readonly probes: number;
+}
+
+/** One member of a static cluster. */
+export interface StaticNode {
+  readonly name: string;
+  /** `host:port` of its gRPC server. */
+  readonly grpc: string;
+  /** `host:port` of its HTTP server. */
+  readonly http: string;
+}
+
+/** The public HTTP API. */
+export interface GatewayConfig extends ListenConfig {
+  readonly maxKeyBytes: number;
+  readonly maxValueBytes: number;
+}
+
+/** MySQL (or MariaDB) as the source of truth. */
+export interface MysqlConfig {
+  /** `mysql://user:password@host:port/database`; empty means use SQLite. */
+  readonly url: string;
+  readonly connectTimeoutMs: number;
+  readonly poolSize: number;
+}
+
+/** The embedded database used when no MySQL URL is set. */
+export interface SqliteConfig {
+  /** Absolute path of the database file, or `:memory:`. */
+  readonly path: string;
+}
+
+/** The demo data of `npm start`. */
+export interface DemoConfig {
+  /** Create and seed the demo `student` table when it is missing. */
+  readonly seed: boolean;
+}
+
+/** etcd, for membership and the delay queue. */
+export interface EtcdConfig {
+  /** `http(s)://host:port` of each member; empty means static membership from `nodes`. */
+  readonly endpoints: string[];
+  readonly dialTimeoutMs: number;
+  /** Lease of a node's registration, in seconds: how long a crashed node stays on the ring. */
+  readonly leaseTtlSeconds: number;
+  /** Empty means no authentication. */
+  readonly username: string;
+  readonly password: string;
+  /** File paths; empty means plain TCP (or the system CAs, for an https endpoint without caFile). */
+  readonly tls: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+}
+
+/** Settings of one cache group. */
+export interface GroupConfig {
+  /** Memory budget of the group's main and hot caches together. */
+  readonly maxBytes: number;
+  /** Time to live of loaded values; 0 means until evicted. */
+  readonly ttlMs: number;
+  /** Time to live of a cached "not found". */
+  readonly negativeTtlMs: number;
+  /** Share of maxBytes for copies of hot keys owned by other nodes, in [0, 0.5]. */
+  readonly hotShare: number;
+  /** A load taking longer fails; always below `peers.deadlineMs`. */
+  readonly loadTimeoutMs: number;
+}
+
+/** Least severe log level printed. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+/** Logging. */
+export interface LogConfig {
+  readonly level: LogLevel;
+}

@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { ConfigError } from './errors';
+import { loadConfig } from './load-config';
+
+let dir: string;
+let file: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'ringcache-rules-'));
+  file = join(dir, 'ringcache.yaml');
+});
+
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function issuesOf(yaml: string, env: NodeJS.ProcessEnv = {}): string[] {
+  writeFileSync(file, yaml);
+  try {
+    loadConfig({ env, cwd: dir, file });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.issues.map((issue) => issue.replaceAll(file, 'F'));
+    throw error;
+  }
+  return [];
+}
+
+describe('rules between settings', () => {
+  it('want every group load timeout below the peer deadline, naming both origins', () => {
+    const yaml = 'groups:\n  scores: { loadTimeout: 3s }\n  users: { loadTimeout: 1s }\n';
+    expect(issuesOf(yaml)).toEqual([
+      'groups.scores.loadTimeout: must be shorter than peers.deadlineMs (3000 ms, default), got 3000 ms (from file F)',
+    ]);
+    expect(issuesOf(yaml, { RINGCACHE_PEERS_DEADLINE_MS: '5000' })).toEqual([]);
+  });
+
+  it('want the peer deadline above the load timeout of groups that are not configured', () => {
+    const yaml = 'groups:\n  scores: { loadTimeout: 1s }\n';
+    expect(issuesOf(yaml, { RINGCACHE_PEERS_DEADLINE_MS: '2000' })).toEqual([
+      'peers.deadlineMs: must be longer than the default group loadTimeout (2500 ms), got 2000 (from RINGCACHE_PEERS_DEADLINE_MS)',
+    ]);
+  });
+
+  it('skip a setting that is already rejected, rather than report it twice', () => {
+    expect(issuesOf('peers: { deadlineMs: soon }\n')).toEqual([
+      'peers.deadlineMs: must be an integer in [1, 2147483647], got "soon" (from file F)',
+    ]);
+  });
+
+  it('want distinct gRPC and HTTP ports, unless both pick a free one', () => {
+    expect(issuesOf('node: { grpcPort: 8001, httpPort: 8001 }\n')).toEqual([
+      'node.httpPort: must differ from node.grpcPort (from file F), got 8001 (from file F)',
+    ]);
+    expect(issuesOf('node: { grpcPort: 0, httpPort: 0 }\n')).toEqual([]);
+  });
+
+  it('want a TLS client certificate and its key together', () => {
+    expect(issuesOf('etcd: { tls: { certFile: c.pem } }\n')).toEqual([
+      'etcd.tls.keyFile: must be set too, since etcd.tls.certFile is set (from file F)',
+    ]);
+    expect(
+      issuesOf('etcd: { tls: { certFile: c.pem } }\n', { RINGCACHE_ETCD_TLS_KEY_FILE: 'k.pem' }),
+    ).toEqual([]);
+  });
+});

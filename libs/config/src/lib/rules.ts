@@ -1,0 +1,65 @@
+import { DEFAULT_GROUP } from './groups';
+import type { RingcacheConfig } from './ringcache-config';
+import { type Resolver, describeOrigin } from './resolver';
+
+/**
+ * Rules between settings, checked once each setting is valid on its own (a rejected setting is skipped:
+ * its own message already says what to fix). Single-value rules live in readers.ts.
+ */
+export function checkRules(config: RingcacheConfig, resolver: Resolver): void {
+  checkLoadTimeouts(config, resolver);
+  checkNodePorts(config, resolver);
+  checkTlsPair(config, resolver);
+}
+
+/**
+ * A load must give up before the caller's deadline: otherwise the caller times out first and retries the
+ * key on the next owner while the first load still runs, doubling the load on the database.
+ */
+function checkLoadTimeouts(config: RingcacheConfig, resolver: Resolver): void {
+  const deadline = 'peers.deadlineMs';
+  if (resolver.isRejected(deadline)) return;
+  const { deadlineMs } = config.peers;
+  const deadlineFrom = describeOrigin(resolver.originOf(deadline));
+  for (const [name, group] of Object.entries(config.groups)) {
+    const label = `groups.${name}.loadTimeout`;
+    if (resolver.isRejected(label) || group.loadTimeoutMs < deadlineMs) continue;
+    resolver.issue(
+      label,
+      `must be shorter than peers.deadlineMs (${deadlineMs} ms, ${deadlineFrom}), got ${group.loadTimeoutMs} ms`,
+      resolver.originOf(label),
+    );
+  }
+  // Groups an app registers without configuring them get DEFAULT_GROUP; the deadline must suit them too.
+  if (DEFAULT_GROUP.loadTimeoutMs >= deadlineMs) {
+    resolver.issue(
+      deadline,
+      `must be longer than the default group loadTimeout (${DEFAULT_GROUP.loadTimeoutMs} ms), got ${deadlineMs}`,
+      resolver.originOf(deadline),
+    );
+  }
+}
+
+/** One node cannot serve gRPC and HTTP on the same port (0, "pick a free one", is fine twice). */
+function checkNodePorts(config: RingcacheConfig, resolver: Resolver): void {
+  const { grpcPort, httpPort } = config.node;
+  if (resolver.isRejected('node.grpcPort') || resolver.isRejected('node.httpPort')) return;
+  if (grpcPort !== 0 && grpcPort === httpPort) {
+    const grpcFrom = describeOrigin(resolver.originOf('node.grpcPort'));
+    resolver.issue(
+      'node.httpPort',
+      `must differ from node.grpcPort (${grpcFrom}), got ${httpPort}`,
+      resolver.originOf('node.httpPort'),
+    );
+  }
+}
+
+/** A client certificate is useless without its key, and the other way round. */
+function checkTlsPair(config: RingcacheConfig, resolver: Resolver): void {
+  const { certFile, keyFile } = config.etcd.tls;
+  if ((certFile === '') === (keyFile === '')) return;
+  const [missing, present] = certFile === '' ? ['certFile', 'keyFile'] : ['keyFile', 'certFile'];
+  // The origin quoted is the present one's: that is the setting someone wrote, perhaps by mistake.
+  const origin = resolver.originOf(`etcd.tls.${present}`);
+  resolver.issue(`etcd.tls.${missing}`, `must be set too, since etcd.tls.${present} is set`, origin);
+}
