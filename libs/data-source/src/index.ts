@@ -1,1 +1,15 @@
-export {};
+export { createDataSource, DEFAULT_SQLITE_PATH } from './lib/create-data-source';
+export type { DataSourceLogger, DataSourceOptions, EntityDefinition } from './lib/create-data-source';
+export { describeDataSource } from './lib/data-source-label';
+export { DEMO_STUDENTS, DEMO_TABLE, ensureDemoData } from './lib/demo-data';
+export type { DemoDataOptions } from './lib/demo-data';
+export { DatabaseQueryError, DatabaseUnavailableError } from './lib/errors';
+export { parseMysqlUrl } from './lib/mysql-url';
+export type { MysqlTarget } from './lib/mysql-url';
+export { encodeColumnValue, rowLoader } from './lib/row-loader';
+export type { RowEncoder, RowLoader, RowLoaderOptions } from './lib/row-loader';
+export type { Row } from './lib/row-reader';
+export { scoresLoader } from './lib/scores-loader';
+export type { ScoresLoaderOptions } from './lib/scores-loader';
+export { isSqlIdentifier, sqlIdentifier } from './lib/sql-identifier';
+export { Student } from './lib/student.entity';
