@@ -1,1 +1,10 @@
-export {};
+export { HttpPeerClient } from './lib/http-peer-client';
+export type { HttpPeerClientOptions } from './lib/http-peer-client';
+export { PeerHttpModule } from './lib/peer-http.module';
+export type { PeerHttpModuleOptions } from './lib/peer-http.module';
+export { PeerHttpController } from './lib/peer-http.controller';
+export { registerPeerHttpRoutes } from './lib/peer-http-routes';
+export type { PeerHttpRoutesOptions } from './lib/peer-http-routes';
+export { peerHttpFrameworkErrors } from './lib/framework-errors';
+export { httpErrorOf, httpStatusOf } from './lib/http-errors';
+export type { HttpErrorAnswer } from './lib/http-errors';

@@ -1,0 +1,232 @@
+import { Agent, type OutgoingHttpHeaders } from 'node:http';
+
+import {
+  InvalidArgumentError,
+  PeerUnavailableError,
+  RingcacheError,
+  type CallOptions,
+  type DeleteRequest,
+  type DeleteResponse,
+  type GetManyRequest,
+  type GetManyResponse,
+  type GetRequest,
+  type GetResponse,
+  type PeerClient,
+  type RequestContext,
+  type SetRequest,
+  type SetResponse,
+} from '@ringcache/cache-core';
+
+import { exchange, type Answer } from './http-exchange';
+import { encodeKeyPath, encodeMethodPath } from './peer-path';
+import { parseErrorBody, remoteError, type RemoteCall } from './remote-error';
+import {
+  BATCH_GET,
+  EXPIRE_AT_HEADER,
+  HOPS_HEADER,
+  JSON_TYPE,
+  NOT_FOUND_CODE,
+  OCTET_STREAM,
+  RING_VERSION_HEADER,
+  type WireBatchResult,
+} from './wire';
+
+/** Options of an {@link HttpPeerClient}. */
+export interface HttpPeerClientOptions {
+  /** The peer's node name (its ring member name), used in errors. Required. */
+  name: string;
+  /** `host:port` of the peer's HTTP endpoint; an IPv6 host in brackets (`[::1]:8101`). Required. */
+  address: string;
+  /**
+   * Most connections open to this peer at once, so most requests in flight (HTTP/1.1 sends one request at
+   * a time per connection); more wait in the agent's queue, their deadline running. Default 64.
+   */
+  maxSockets?: number;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** What {@link HttpPeerClient.send} sends. */
+interface OutgoingMessage {
+  method: string;
+  path: string;
+  context: RequestContext;
+  options: CallOptions;
+  body?: Buffer;
+  contentType?: string;
+}
+
+/**
+ * The client side of the HTTP peer codec, one per remote node. All calls share one keep-alive agent, so
+ * requests reuse open connections instead of opening one each. Every call has a deadline; a peer that
+ * cannot be reached or does not answer in time rejects with PeerUnavailableError, and an error the peer
+ * answers is rebuilt as its cache-core class.
+ */
+export class HttpPeerClient implements PeerClient {
+  readonly name: string;
+  private readonly host: string;
+  private readonly port: number;
+  private readonly agent: Agent;
+  private closed = false;
+
+  constructor(options: HttpPeerClientOptions) {
+    if (typeof options.name !== 'string' || options.name === '') {
+      throw new InvalidArgumentError(
+        `HttpPeerClient option name must be a non-empty string, got ${JSON.stringify(options.name)}`,
+      );
+    }
+    this.name = options.name;
+    ({ host: this.host, port: this.port } = parseAddress(options.address));
+    const maxSockets = options.maxSockets ?? 64;
+    if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
+      throw new InvalidArgumentError(
+        `HttpPeerClient option maxSockets must be a positive integer, got ${maxSockets}`,
+      );
+    }
+    this.agent = new Agent({ keepAlive: true, maxSockets });
+  }
+
+  async get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
+    const call: RemoteCall = { peer: this.name, operation: 'Get', group: request.group, key: request.key };
+    const path = encodeKeyPath(request.group, request.key);
+    const answer = await this.send(call, { method: 'GET', path, context: request, options });
+    if (answer.status === 200) {
+      return { found: true, value: answer.body, expireAtMs: this.expireAt(answer, call) };
+    }
+    // A 404 is a cached "not found" only when it says so: an unknown group is a 404 too, and an error.
+    if (answer.status === 404 && parseErrorBody(answer.body).code === NOT_FOUND_CODE) {
+      return { found: false, value: EMPTY, expireAtMs: this.expireAt(answer, call) };
+    }
+    throw remoteError(answer.status, answer.body, call);
+  }
+
+  async getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse> {
+    const call: RemoteCall = { peer: this.name, operation: 'GetMany', group: request.group };
+    const answer = await this.send(call, {
+      method: 'POST',
+      path: encodeMethodPath(request.group, BATCH_GET),
+      context: request,
+      options,
+      body: Buffer.from(JSON.stringify({ keys: request.keys })),
+      contentType: JSON_TYPE,
+    });
+    const { results } = this.json<{ results: WireBatchResult[] }>(answer, call, isBatchAnswer);
+    if (results.length !== request.keys.length) {
+      throw this.malformed(call, `${results.length} results for ${request.keys.length} keys`);
+    }
+    return {
+      results: results.map(({ found, value, expireAtMs }) => ({
+        found,
+        value: found ? Buffer.from(value, 'base64') : EMPTY,
+        expireAtMs,
+      })),
+    };
+  }
+
+  async set(request: SetRequest, options: CallOptions): Promise<SetResponse> {
+    const call: RemoteCall = { peer: this.name, operation: 'Set', group: request.group, key: request.key };
+    const { value, ttlMs } = request;
+    const answer = await this.send(call, {
+      method: 'PUT',
+      path: encodeKeyPath(request.group, request.key) + (ttlMs ? `?ttlMs=${ttlMs}` : ''),
+      context: request,
+      options,
+      body: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
+      contentType: OCTET_STREAM,
+    });
+    return this.json<SetResponse>(answer, call, (x) => typeof (x as SetResponse).expireAtMs === 'number');
+  }
+
+  async delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
+    const call: RemoteCall = { peer: this.name, operation: 'Delete', group: request.group, key: request.key };
+    const path = encodeKeyPath(request.group, request.key);
+    const answer = await this.send(call, { method: 'DELETE', path, context: request, options });
+    return this.json<DeleteResponse>(answer, call, (x) => typeof (x as DeleteResponse).deleted === 'boolean');
+  }
+
+  /** Destroys the agent and its connections; calls in flight and later calls reject PeerUnavailableError. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.agent.destroy();
+  }
+
+  private async send(call: RemoteCall, message: OutgoingMessage): Promise<Answer> {
+    if (this.closed) throw new PeerUnavailableError(this.name, call.operation, 'client is closed');
+    const { context, body } = message;
+    const headers: OutgoingHttpHeaders = { [HOPS_HEADER]: String(context.hops) };
+    if (context.ringVersion) headers[RING_VERSION_HEADER] = context.ringVersion;
+    if (body) {
+      headers['content-type'] = message.contentType;
+      // A known length, so Node does not switch to chunked encoding.
+      headers['content-length'] = body.byteLength;
+    }
+    return exchange({
+      peer: this.name,
+      operation: call.operation,
+      agent: this.agent,
+      host: this.host,
+      port: this.port,
+      method: message.method,
+      path: message.path,
+      headers,
+      body,
+      deadlineMs: message.options.deadlineMs,
+    });
+  }
+
+  /** The JSON body of a 200 answer, checked by `valid`; other answers are errors. */
+  private json<T>(answer: Answer, call: RemoteCall, valid: (body: unknown) => boolean): T {
+    if (answer.status !== 200) throw remoteError(answer.status, answer.body, call);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answer.body.toString('utf8'));
+    } catch {
+      throw this.malformed(call, 'body is not JSON');
+    }
+    if (typeof parsed !== 'object' || parsed === null || !valid(parsed))
+      throw this.malformed(call, 'unexpected body');
+    return parsed as T;
+  }
+
+  private expireAt(answer: Answer, call: RemoteCall): number {
+    const header = answer.headers[EXPIRE_AT_HEADER];
+    const expireAtMs = typeof header === 'string' && /^[0-9]{1,15}$/.test(header) ? Number(header) : NaN;
+    // Guessing 0 ("never expires") would keep a copy forever: refuse the answer instead.
+    if (Number.isNaN(expireAtMs)) throw this.malformed(call, `no valid ${EXPIRE_AT_HEADER} header`);
+    return expireAtMs;
+  }
+
+  private malformed(call: RemoteCall, detail: string): RingcacheError {
+    return new RingcacheError(
+      'internal',
+      `${call.operation} on peer ${this.name}: malformed answer: ${detail}`,
+    );
+  }
+}
+
+function isBatchAnswer(body: unknown): boolean {
+  const results = (body as { results?: unknown }).results;
+  return (
+    Array.isArray(results) &&
+    results.every(
+      (r: Partial<WireBatchResult> | null) =>
+        typeof r === 'object' &&
+        r !== null &&
+        typeof r.found === 'boolean' &&
+        typeof r.value === 'string' &&
+        typeof r.expireAtMs === 'number',
+    )
+  );
+}
+
+function parseAddress(address: unknown): { host: string; port: number } {
+  const match =
+    typeof address === 'string' ? /^(?:\[([^\]]+)\]|([^:[\]]+)):([0-9]{1,5})$/.exec(address) : null;
+  const port = match ? Number(match[3]) : 0;
+  if (!match || port < 1 || port > 65535) {
+    throw new InvalidArgumentError(
+      `HttpPeerClient option address must be host:port, got ${JSON.stringify(address)}`,
+    );
+  }
+  return { host: match[1] ?? match[2], port };
+}

@@ -1,0 +1,220 @@
+import { Global, Module } from '@nestjs/common';
+import { NestFactory, type HttpAdapterHost } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { fastify } from 'fastify';
+
+import { PEER_HANDLER, UnimplementedError } from '@ringcache/cache-core';
+
+import { FAKE_KEYS, FakePeerHandler, NOT_FOUND_EXPIRE_AT } from '../testing/fake-peer-handler';
+import { listen, startPeerApp, type PeerApp } from '../testing/start-peer-app';
+import { PeerHttpController } from './peer-http.controller';
+import { PeerHttpModule } from './peer-http.module';
+import { registerPeerHttpRoutes } from './peer-http-routes';
+
+/** The server side, spoken to over real HTTP with fetch: the wire format as any client sees it. */
+describe('PeerHttpController over HTTP', () => {
+  let handler: FakePeerHandler;
+  let peer: PeerApp;
+
+  beforeAll(async () => {
+    handler = new FakePeerHandler(['scores']);
+    peer = await startPeerApp(handler, { maxBodyBytes: 64 * 1024 });
+  });
+  afterAll(() => peer.close());
+
+  const url = (path: string) => peer.baseUrl + path;
+  const postJson = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(url(path), { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+
+  it('answers a found key with its bytes as octet-stream and its expiry', async () => {
+    handler.put('scores', 'Tom', Buffer.from([0, 1, 2, 0, 255]), 1_800_000_000_000);
+    const res = await fetch(url('/_ringcache/scores/Tom'), {
+      headers: { 'x-ringcache-ring-version': 'v1', 'x-ringcache-hops': '1' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    expect(res.headers.get('x-ringcache-expire-at')).toBe('1800000000000');
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(Buffer.from([0, 1, 2, 0, 255]));
+    expect(handler.contexts.at(-1)).toEqual({ ringVersion: 'v1', hops: 1 });
+  });
+
+  it('answers a missing key 404 not_found with the expiry of the cached "not found"', async () => {
+    const res = await fetch(url('/_ringcache/scores/nobody'));
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-ringcache-expire-at')).toBe(String(NOT_FOUND_EXPIRE_AT));
+    expect(await res.json()).toEqual({ code: 'not_found', message: expect.any(String) });
+    expect(handler.contexts.at(-1)).toEqual({ ringVersion: '', hops: 0 });
+  });
+
+  it('answers an unknown group 404 unknown_group, an error and not a "not found"', async () => {
+    const res = await fetch(url('/_ringcache/nope/Tom'));
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ code: 'unknown_group', message: 'unknown group "nope"' });
+  });
+
+  it('answers batchGet with base64 values in request order', async () => {
+    handler.put('scores', 'a', 'A', 5);
+    handler.put('scores', 'empty', '');
+    const res = await postJson(
+      '/_ringcache/scores:batchGet',
+      JSON.stringify({ keys: ['empty', 'missing', 'a'] }),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      results: [
+        { found: true, value: '', expireAtMs: 0 },
+        { found: false, value: '', expireAtMs: NOT_FOUND_EXPIRE_AT },
+        { found: true, value: Buffer.from('A').toString('base64'), expireAtMs: 5 },
+      ],
+    });
+  });
+
+  it('stores a PUT body as raw bytes with its ttlMs, and deletes', async () => {
+    const bytes = Buffer.from([9, 0, 8]);
+    const put = await fetch(url('/_ringcache/scores/new%2Fkey?ttlMs=60000'), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    expect(put.status).toBe(200);
+    const { expireAtMs } = (await put.json()) as { expireAtMs: number };
+    expect(expireAtMs).toBeGreaterThan(Date.now());
+    expect(handler.groups.get('scores')?.get('new/key')?.value).toEqual(bytes);
+    const del = await fetch(url('/_ringcache/scores/new%2Fkey'), { method: 'DELETE' });
+    expect(await del.json()).toEqual({ deleted: true });
+  });
+
+  it('answers handler errors with their status and code', async () => {
+    const failing = await fetch(url(`/_ringcache/scores/${FAKE_KEYS.loadFails}`));
+    expect(failing.status).toBe(503);
+    expect(await failing.json()).toEqual({
+      code: 'load_failed',
+      message: expect.stringContaining('database is down'),
+    });
+    const long = await fetch(url(`/_ringcache/scores/${'k'.repeat(300)}`));
+    expect(long.status).toBe(414);
+    expect(await long.json()).toMatchObject({ code: 'key_too_long' });
+  });
+
+  it('answers an unexpected error 500 internal without leaking its message or stack', async () => {
+    const res = await fetch(url(`/_ringcache/scores/${FAKE_KEYS.bug}`));
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text)).toEqual({ code: 'internal', message: 'internal error' });
+    expect(text).not.toMatch(/secret|at /);
+  });
+
+  it.each([
+    ['bad percent-encoding', () => fetch(url('/_ringcache/scores/%E0%A4%A'))],
+    ['percent-encoding that is not UTF-8', () => fetch(url('/_ringcache/scores/%C3%28'))],
+    [
+      'hops that are not an integer',
+      () => fetch(url('/_ringcache/scores/Tom'), { headers: { 'x-ringcache-hops': 'abc' } }),
+    ],
+    ['a body that is not JSON', () => postJson('/_ringcache/scores:batchGet', '{"keys":')],
+    ['keys that are not a list of strings', () => postJson('/_ringcache/scores:batchGet', '{"keys":[1,2]}')],
+    ['an empty JSON body', () => postJson('/_ringcache/scores:batchGet', '')],
+    [
+      'a body that is not UTF-8',
+      () => postJson('/_ringcache/scores:batchGet', Buffer.from([0x7b, 0xff, 0x7d]) as unknown as string),
+    ],
+    [
+      'a content type the protocol does not use',
+      () =>
+        fetch(url('/_ringcache/scores/Tom'), {
+          method: 'PUT',
+          headers: { 'content-type': 'text/plain' },
+          body: 'x',
+        }),
+    ],
+    [
+      'a ttlMs that is not an integer',
+      () => fetch(url('/_ringcache/scores/Tom?ttlMs=soon'), { method: 'PUT' }),
+    ],
+    ['a POST that is not a method call', () => postJson('/_ringcache/scores/Tom', '{}')],
+  ])('answers %s 400 invalid_argument, and keeps serving', async (_what, send) => {
+    const res = await send();
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ code: 'invalid_argument', message: expect.any(String) });
+    expect((await fetch(url('/_ringcache/scores/Tom'))).status).toBe(200);
+  });
+
+  it('answers an unknown method 501 and a body over the limit 413', async () => {
+    const unknown = await postJson('/_ringcache/scores:compareAndSwap', '{}');
+    expect(unknown.status).toBe(501);
+    expect(await unknown.json()).toMatchObject({ code: 'unimplemented' });
+    const big = await fetch(url('/_ringcache/scores/big'), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(64 * 1024 + 1),
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ code: 'value_too_large' });
+  });
+});
+
+describe('PeerHttpModule wiring', () => {
+  it("without peerHttpFrameworkErrors, a bad URL still gets Fastify's 400 JSON and the server stays up", async () => {
+    const peer = await startPeerApp(new FakePeerHandler(), { frameworkErrors: false });
+    try {
+      const res = await fetch(`${peer.baseUrl}/_ringcache/scores/%ZZ`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'FST_ERR_BAD_URL' });
+      expect((await fetch(`${peer.baseUrl}/_ringcache/scores/x`)).status).toBe(404);
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('works as a plain import when PEER_HANDLER comes from a global module', async () => {
+    const handler = new FakePeerHandler();
+    handler.put('scores', 'Tom', '630');
+    @Global()
+    @Module({ providers: [{ provide: PEER_HANDLER, useValue: handler }], exports: [PEER_HANDLER] })
+    class GlobalHandlerModule {}
+    @Module({ imports: [GlobalHandlerModule, PeerHttpModule] })
+    class AppModule {}
+    const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), {
+      logger: false,
+    });
+    const peer = await listen(app);
+    try {
+      expect(await (await fetch(`${peer.baseUrl}/_ringcache/scores/Tom`)).text()).toBe('630');
+    } finally {
+      await peer.close();
+    }
+  });
+
+  it('fails at startup on an app that is not on Fastify', () => {
+    const host = { httpAdapter: { getType: () => 'express' } } as unknown as HttpAdapterHost;
+    const controller = new PeerHttpController(new FakePeerHandler(), host, null);
+    expect(() => controller.onModuleInit()).toThrow(/needs a Nest HTTP app on Fastify .*got express/);
+  });
+});
+
+describe('registerPeerHttpRoutes on a bare Fastify instance', () => {
+  it('serves the protocol and reports internal errors to onInternalError', async () => {
+    const app = fastify();
+    const reported: unknown[] = [];
+    const handler = new FakePeerHandler();
+    handler.set = () => Promise.reject(new UnimplementedError('Set'));
+    registerPeerHttpRoutes(app, handler, { onInternalError: (error) => reported.push(error) });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      expect((await fetch(`${base}/_ringcache/scores/${FAKE_KEYS.bug}`)).status).toBe(500);
+      expect(reported).toEqual([new TypeError('secret internal detail')]);
+      const put = await fetch(`${base}/_ringcache/scores/k`, { method: 'PUT' });
+      expect(put.status).toBe(501);
+      expect(reported).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses a maxBodyBytes that is not a positive integer', () => {
+    expect(() => registerPeerHttpRoutes(fastify(), new FakePeerHandler(), { maxBodyBytes: 0 })).toThrow(
+      'peer-http option maxBodyBytes must be a positive integer, got 0',
+    );
+  });
+});

@@ -1,0 +1,100 @@
+import {
+  InvalidArgumentError,
+  KeyTooLongError,
+  LoadError,
+  PeerUnavailableError,
+  UnknownGroupError,
+  type DeleteRequest,
+  type DeleteResponse,
+  type GetManyRequest,
+  type GetManyResponse,
+  type GetRequest,
+  type GetResponse,
+  type PeerHandler,
+  type RequestContext,
+  type SetRequest,
+  type SetResponse,
+} from '@ringcache/cache-core';
+
+/** Keys the fake answers specially, to provoke each kind of failure. */
+export const FAKE_KEYS = {
+  /** The loader fails: LoadError (503, recoverable). */
+  loadFails: 'load-fails',
+  /** The node's own peer is unreachable: PeerUnavailableError (503). */
+  peerDown: 'peer-down',
+  /** A bug: a plain TypeError whose message must not reach the caller. */
+  bug: 'bug',
+  /** Never answers (until release()). */
+  hang: 'hang',
+} as const;
+
+/** Expiry the fake gives to not-found answers, so tests can see it cross the wire. */
+export const NOT_FOUND_EXPIRE_AT = 1_700_000_000_000;
+/** Longest key the fake accepts, in UTF-8 bytes. */
+export const FAKE_MAX_KEY_BYTES = 256;
+
+/**
+ * An in-memory PeerHandler for the codec's tests: groups of byte values, a few keys that fail on purpose,
+ * and a record of the request contexts it received. No validation beyond what the tests need.
+ */
+export class FakePeerHandler implements PeerHandler {
+  readonly contexts: RequestContext[] = [];
+  readonly groups = new Map<string, Map<string, { value: Buffer; expireAtMs: number }>>();
+  private hanging: (() => void)[] = [];
+
+  constructor(groups: string[] = ['scores']) {
+    for (const name of groups) this.groups.set(name, new Map());
+  }
+
+  /** Stores a value directly. */
+  put(group: string, key: string, value: Buffer | string, expireAtMs = 0): void {
+    this.group(group).set(key, { value: Buffer.from(value), expireAtMs });
+  }
+
+  /** Answers every hanging request (not found), so nothing stays pending after a test. */
+  release(): void {
+    for (const resolve of this.hanging.splice(0)) resolve();
+  }
+
+  async get(request: GetRequest): Promise<GetResponse> {
+    this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
+    const entries = this.group(request.group);
+    const { key } = request;
+    const bytes = Buffer.byteLength(key);
+    if (bytes > FAKE_MAX_KEY_BYTES) throw new KeyTooLongError(bytes, FAKE_MAX_KEY_BYTES);
+    if (key === FAKE_KEYS.loadFails) {
+      throw new LoadError(request.group, key, { cause: new Error('database is down') });
+    }
+    if (key === FAKE_KEYS.peerDown) throw new PeerUnavailableError('node-c', 'Get', 'connect ECONNREFUSED');
+    if (key === FAKE_KEYS.bug) throw new TypeError('secret internal detail');
+    if (key === FAKE_KEYS.hang) await new Promise<void>((resolve) => this.hanging.push(resolve));
+    const entry = entries.get(key);
+    if (!entry) return { found: false, value: Buffer.alloc(0), expireAtMs: NOT_FOUND_EXPIRE_AT };
+    return { found: true, value: entry.value, expireAtMs: entry.expireAtMs };
+  }
+
+  async getMany(request: GetManyRequest): Promise<GetManyResponse> {
+    this.group(request.group);
+    if (request.keys.length === 0) throw new InvalidArgumentError('keys must be a non-empty list');
+    const results = await Promise.all(request.keys.map((key) => this.get({ ...request, key })));
+    return { results };
+  }
+
+  async set(request: SetRequest): Promise<SetResponse> {
+    this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
+    const expireAtMs = request.ttlMs > 0 ? Date.now() + request.ttlMs : 0;
+    this.group(request.group).set(request.key, { value: Buffer.from(request.value), expireAtMs });
+    return { expireAtMs };
+  }
+
+  async delete(request: DeleteRequest): Promise<DeleteResponse> {
+    this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
+    return { deleted: this.group(request.group).delete(request.key) };
+  }
+
+  private group(name: string): Map<string, { value: Buffer; expireAtMs: number }> {
+    const group = this.groups.get(name);
+    if (!group) throw new UnknownGroupError(name);
+    return group;
+  }
+}

@@ -1,0 +1,70 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
+
+import { peerHttpFrameworkErrors } from '../lib/framework-errors';
+import { PeerHttpModule } from '../lib/peer-http.module';
+
+/** A Nest app on Fastify serving the peer protocol on a free loopback port. */
+export interface PeerApp {
+  app: NestFastifyApplication;
+  /** `127.0.0.1:<port>`, for HttpPeerClient. */
+  address: string;
+  /** `http://127.0.0.1:<port>`, for fetch. */
+  baseUrl: string;
+  /** TCP connections the server has accepted so far. */
+  connections(): number;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startPeerApp}. */
+export interface StartPeerAppOptions {
+  /** Install peerHttpFrameworkErrors on the adapter. Default true. */
+  frameworkErrors?: boolean;
+  /** PeerHttpModule's maxBodyBytes. Default: the module's. */
+  maxBodyBytes?: number;
+}
+
+@Module({})
+class HandlerModule {}
+
+@Module({})
+class PeerTestAppModule {}
+
+/** Starts a Nest app with PeerHttpModule and `handler` provided under PEER_HANDLER, as an app would. */
+export async function startPeerApp(
+  handler: PeerHandler,
+  options: StartPeerAppOptions = {},
+): Promise<PeerApp> {
+  const handlerModule: DynamicModule = {
+    module: HandlerModule,
+    providers: [{ provide: PEER_HANDLER, useValue: handler }],
+    exports: [PEER_HANDLER],
+  };
+  const root: DynamicModule = {
+    module: PeerTestAppModule,
+    imports: [PeerHttpModule.forRoot({ imports: [handlerModule], maxBodyBytes: options.maxBodyBytes })],
+  };
+  const adapter = new FastifyAdapter(
+    options.frameworkErrors === false ? {} : { frameworkErrors: peerHttpFrameworkErrors },
+  );
+  const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: false });
+  return listen(app);
+}
+
+/** Listens on a free loopback port and counts accepted connections. */
+export async function listen(app: NestFastifyApplication): Promise<PeerApp> {
+  let connections = 0;
+  app.getHttpServer().on('connection', () => connections++);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return {
+    app,
+    address: `127.0.0.1:${port}`,
+    baseUrl: `http://127.0.0.1:${port}`,
+    connections: () => connections,
+    close: () => app.close(),
+  };
+}
