@@ -1,1 +1,10 @@
-export {};
+export { GrpcPeerClient } from './lib/grpc-peer-client';
+export type { GrpcPeerClientOptions } from './lib/grpc-peer-client';
+export { grpcServerOptions } from './lib/grpc-server-options';
+export type { GrpcServerOptions } from './lib/grpc-server-options';
+export { PeerGrpcHealth } from './lib/peer-grpc-health';
+export { PeerGrpcController } from './lib/peer-grpc.controller';
+export { PeerGrpcModule } from './lib/peer-grpc.module';
+export type { PeerGrpcModuleOptions } from './lib/peer-grpc.module';
+export { GRPC_STATUS_BY_CODE, RINGCACHE_CODE_METADATA } from './lib/grpc-status';
+export { DEFAULT_MAX_MESSAGE_BYTES } from './lib/message-size';

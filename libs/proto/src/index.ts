@@ -1,1 +1,17 @@
-export {};
+export {
+  CACHE_SERVICE_NAME,
+  LOADER_OPTIONS,
+  loadRingcacheProto,
+  PROTO_PACKAGE,
+  PROTO_PATH,
+} from './lib/ringcache-proto';
+export type { ProtoGrpcType } from './generated/ringcache';
+export type { CacheClient, CacheDefinition, CacheHandlers } from './generated/ringcache/v1/Cache';
+export type { DeleteRequest, DeleteRequest__Output } from './generated/ringcache/v1/DeleteRequest';
+export type { DeleteResponse, DeleteResponse__Output } from './generated/ringcache/v1/DeleteResponse';
+export type { GetManyRequest, GetManyRequest__Output } from './generated/ringcache/v1/GetManyRequest';
+export type { GetManyResponse, GetManyResponse__Output } from './generated/ringcache/v1/GetManyResponse';
+export type { GetRequest, GetRequest__Output } from './generated/ringcache/v1/GetRequest';
+export type { GetResponse, GetResponse__Output } from './generated/ringcache/v1/GetResponse';
+export type { SetRequest, SetRequest__Output } from './generated/ringcache/v1/SetRequest';
+export type { SetResponse, SetResponse__Output } from './generated/ringcache/v1/SetResponse';

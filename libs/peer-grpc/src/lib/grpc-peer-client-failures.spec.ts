@@ -1,0 +1,217 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+
+import { InvalidArgumentError, PeerUnavailableError, RingcacheError } from '@ringcache/cache-core';
+import { LOADER_OPTIONS, PROTO_PATH } from '@ringcache/proto';
+
+import { FakePeerHandler } from '../test/fake-peer-handler';
+import { startTestNode } from '../test/test-node';
+import { GrpcPeerClient } from './grpc-peer-client';
+
+const ctx = { ringVersion: '', hops: 0 };
+const WORKSPACE = resolve(__dirname, '../../../..');
+
+/** The rejection of `promise` and how long it took. */
+async function timedFailure(promise: Promise<unknown>): Promise<{ error: RingcacheError; ms: number }> {
+  const started = performance.now();
+  const error = await promise.then(
+    () => new Error('expected the call to fail'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(RingcacheError);
+  return { error: error as RingcacheError, ms: performance.now() - started };
+}
+
+/** A loopback port with nothing listening on it (bound, then released). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/**
+ * A peer in its own process (plain grpc-js serving Get from ringcache.proto; key 'hang' is never answered) on `port` (0: a free one), so
+ * a test can SIGKILL it. Resolves once it prints its port (with stdout.write: under FORCE_COLOR, console.log
+ * would colour the number).
+ */
+async function startPeerProcess(port = 0): Promise<{ child: ChildProcess; address: string }> {
+  const script = `
+    const grpc = require('@grpc/grpc-js');
+    const { loadSync } = require('@grpc/proto-loader');
+    const [protoPath, options, port] = [process.argv[1], JSON.parse(process.argv[2]), process.argv[3]];
+    const definition = loadSync(protoPath, { ...options, longs: Number, enums: String });
+    const server = new grpc.Server();
+    server.addService(definition['ringcache.v1.Cache'], {
+      Get: (call, done) => call.request.key === 'hang' || done(null, { found: true, value: Buffer.from('v'), expireAtMs: 0 }),
+    });
+    server.bindAsync('127.0.0.1:' + port, grpc.ServerCredentials.createInsecure(), (error, port) => {
+      if (error) throw error;
+      process.stdout.write(port + '\\n');
+    });`;
+  const child = spawn(
+    process.execPath,
+    ['-e', script, PROTO_PATH, JSON.stringify(LOADER_OPTIONS), String(port)],
+    {
+      cwd: WORKSPACE,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  // Never leave a child behind: it would hold the test runner's output pipe open.
+  const giveUp = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  let output = '';
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  try {
+    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+      output += chunk.toString();
+      const port = /^(\d+)$/m.exec(output)?.[1];
+      if (port) return { child, address: `127.0.0.1:${port}` };
+    }
+  } finally {
+    clearTimeout(giveUp);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`the peer process ended without printing its port: ${output}${errors}`);
+}
+
+describe('GrpcPeerClient when the peer fails', () => {
+  it('rejects with PeerUnavailableError at about the deadline when the handler never answers', async () => {
+    const handler = new FakePeerHandler();
+    const node = await startTestNode(handler);
+    const client = new GrpcPeerClient({ name: 'stuck', address: node.grpcAddress });
+    try {
+      const { error, ms } = await timedFailure(
+        client.get({ group: 'hang', key: 'k', ...ctx }, { deadlineMs: 300 }),
+      );
+      expect(error).toBeInstanceOf(PeerUnavailableError);
+      expect(error).toMatchObject({
+        code: 'peer_unavailable',
+        recoverable: true,
+        peer: 'stuck',
+        operation: 'Get',
+      });
+      expect(error.message).toMatch(/^Get on peer stuck failed: DEADLINE_EXCEEDED/);
+      expect(ms).toBeGreaterThanOrEqual(280);
+      expect(ms).toBeLessThan(800);
+    } finally {
+      handler.release();
+      await client.close();
+      await node.close();
+    }
+  });
+
+  it('rejects with PeerUnavailableError in well under a second when nothing listens', async () => {
+    const client = new GrpcPeerClient({ name: 'down', address: `127.0.0.1:${await closedPort()}` });
+    try {
+      const { error, ms } = await timedFailure(
+        client.get({ group: 'scores', key: 'k', ...ctx }, { deadlineMs: 5_000 }),
+      );
+      expect(error).toBeInstanceOf(PeerUnavailableError);
+      expect(error.message).toMatch(/^Get on peer down failed: UNAVAILABLE/);
+      expect(ms).toBeLessThan(1_000);
+      // Still fast while the channel backs off between reconnection attempts.
+      const again = await timedFailure(
+        client.get({ group: 'scores', key: 'k', ...ctx }, { deadlineMs: 5_000 }),
+      );
+      expect(again.error).toBeInstanceOf(PeerUnavailableError);
+      expect(again.ms).toBeLessThan(1_000);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('rejects fast after the peer process is killed with SIGKILL, and reconnects when a peer is back', async () => {
+    const peer = await startPeerProcess();
+    const client = new GrpcPeerClient({ name: 'victim', address: peer.address });
+    let restarted: ChildProcess | undefined;
+    const get = (key = 'k') => client.get({ group: 'g', key, ...ctx }, { deadlineMs: 5_000 });
+    try {
+      await expect(get()).resolves.toMatchObject({ found: true });
+      const inFlight = timedFailure(get('hang'));
+      await new Promise((done) => setTimeout(done, 100));
+      const exited = once(peer.child, 'exit');
+      peer.child.kill('SIGKILL');
+      // The call in flight when the peer died fails when the connection drops, long before its deadline.
+      const dropped = await inFlight;
+      expect(dropped.error).toBeInstanceOf(PeerUnavailableError);
+      expect(dropped.ms).toBeLessThan(1_100);
+      await exited;
+      const { error, ms } = await timedFailure(get());
+      expect(error).toBeInstanceOf(PeerUnavailableError);
+      expect(ms).toBeLessThan(1_000);
+
+      // The same client reaches a new process on the same port once its reconnection backoff (max 2 s) ends.
+      restarted = (await startPeerProcess(Number(peer.address.split(':')[1]))).child;
+      const started = performance.now();
+      let answer: unknown;
+      while (answer === undefined && performance.now() - started < 5_000) {
+        answer = await get().catch(() => new Promise((done) => setTimeout(done, 50)));
+      }
+      expect(answer).toMatchObject({ found: true });
+    } finally {
+      peer.child.kill('SIGKILL');
+      restarted?.kill('SIGKILL');
+      await client.close();
+    }
+  }, 20_000); // two process starts and a reconnection backoff
+
+  it('fails calls after close without touching the network', async () => {
+    const client = new GrpcPeerClient({ name: 'closed', address: '127.0.0.1:9' });
+    await client.close();
+    await client.close();
+    const { error } = await timedFailure(client.get({ group: 'g', key: 'k', ...ctx }, { deadlineMs: 1_000 }));
+    expect(error).toBeInstanceOf(PeerUnavailableError);
+    expect(error.message).toBe('Get on peer closed failed: the client is closed');
+  });
+
+  it('rejects a call without a usable deadline', async () => {
+    const client = new GrpcPeerClient({ name: 'p', address: '127.0.0.1:9' });
+    try {
+      for (const deadlineMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+        const { error } = await timedFailure(client.get({ group: 'g', key: 'k', ...ctx }, { deadlineMs }));
+        expect(error).toBeInstanceOf(InvalidArgumentError);
+      }
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('GrpcPeerClient options', () => {
+  it.each([
+    [
+      { name: '', address: '127.0.0.1:8001' },
+      'GrpcPeerClient option name must be a non-empty string, got ""',
+    ],
+    [{ name: 'a', address: '127.0.0.1' }, 'GrpcPeerClient option address must be host:port, got "127.0.0.1"'],
+    [{ name: 'a', address: 'host:0' }, 'GrpcPeerClient option address must be host:port, got "host:0"'],
+    [
+      { name: 'a', address: 'host:70000' },
+      'GrpcPeerClient option address must be host:port, got "host:70000"',
+    ],
+    [
+      { name: 'a', address: 'host:1', keepaliveTimeMs: 0 },
+      'GrpcPeerClient option keepaliveTimeMs must be a positive integer, got 0',
+    ],
+    [
+      { name: 'a', address: 'host:1', maxMessageBytes: 1.5 },
+      'GrpcPeerClient option maxMessageBytes must be a positive integer, got 1.5',
+    ],
+  ])('rejects %j at construction', (options, message) => {
+    expect(() => new GrpcPeerClient(options)).toThrow(message);
+  });
+
+  it('accepts names, IPv4 and bracketed IPv6 addresses', async () => {
+    for (const address of ['node-a.cluster.local:8001', '10.0.0.7:8001', '[::1]:8001']) {
+      const client = new GrpcPeerClient({ name: 'a', address });
+      expect(client.address).toBe(address);
+      await client.close();
+    }
+  });
+});

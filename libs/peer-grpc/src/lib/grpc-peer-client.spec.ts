@@ -1,0 +1,180 @@
+import {
+  InvalidArgumentError,
+  KeyTooLongError,
+  LoadError,
+  LoadTimeoutError,
+  RingcacheError,
+  UnimplementedError,
+  UnknownGroupError,
+} from '@ringcache/cache-core';
+
+import { FAKE_MAX_KEY_BYTES, FakePeerHandler } from '../test/fake-peer-handler';
+import { startTestNode } from '../test/test-node';
+import type { TestNode } from '../test/test-node';
+import { GrpcPeerClient } from './grpc-peer-client';
+
+const call = { deadlineMs: 2_000 };
+const ctx = { ringVersion: 'v1', hops: 0 };
+
+describe('GrpcPeerClient against a Nest node', () => {
+  let handler: FakePeerHandler;
+  let node: TestNode;
+  let client: GrpcPeerClient;
+
+  beforeAll(async () => {
+    handler = new FakePeerHandler(() => 1_000_000);
+    node = await startTestNode(handler);
+    client = new GrpcPeerClient({ name: 'node-b', address: node.grpcAddress });
+  });
+  afterAll(async () => {
+    await client.close();
+    await node.close();
+  });
+
+  /** The error a call rejects with (fails the test when it resolves). */
+  async function failure(promise: Promise<unknown>): Promise<RingcacheError> {
+    const error = await promise.then(
+      () => new Error('expected the call to fail'),
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(RingcacheError);
+    return error as RingcacheError;
+  }
+
+  describe('Get', () => {
+    it('answers a found value with its expiry', async () => {
+      handler.put('Tom', Buffer.from('630'), 1_700_000_000_123);
+      const answer = await client.get({ group: 'scores', key: 'Tom', ...ctx }, call);
+      expect(answer.found).toBe(true);
+      expect(Buffer.from(answer.value).toString()).toBe('630');
+      expect(answer.expireAtMs).toBe(1_700_000_000_123);
+    });
+
+    it('answers found = false for a missing key', async () => {
+      const answer = await client.get({ group: 'scores', key: 'nobody', ...ctx }, call);
+      expect(answer).toEqual({ found: false, value: Buffer.alloc(0), expireAtMs: 0 });
+    });
+
+    it('keeps an empty value distinct from not found', async () => {
+      handler.put('empty', new Uint8Array(0));
+      const answer = await client.get({ group: 'scores', key: 'empty', ...ctx }, call);
+      expect(answer.found).toBe(true);
+      expect(answer.value.byteLength).toBe(0);
+    });
+
+    it('carries binary bytes, zeros included, unchanged', async () => {
+      const bytes = Buffer.from([0, 0, 255, 0, 1, 0, 128, 0]);
+      handler.put('bin', bytes);
+      const answer = await client.get({ group: 'scores', key: 'bin', ...ctx }, call);
+      expect(answer.value).toBeInstanceOf(Uint8Array);
+      expect(Buffer.compare(Buffer.from(answer.value), bytes)).toBe(0);
+    });
+
+    it('carries a value of a few MiB', async () => {
+      const big = Buffer.alloc(3 * 1024 * 1024, 7);
+      handler.put('big', big);
+      const answer = await client.get({ group: 'scores', key: 'big', ...ctx }, call);
+      expect(answer.value.byteLength).toBe(big.length);
+    });
+
+    it('hands the handler the request model: group, key, ring version and hops', async () => {
+      handler.received.length = 0;
+      await client.get({ group: 'scores', key: 'Tom', ringVersion: 'abc123', hops: 1 }, call);
+      expect(handler.received).toEqual([{ group: 'scores', key: 'Tom', ringVersion: 'abc123', hops: 1 }]);
+    });
+  });
+
+  describe('GetMany', () => {
+    it('answers every key in request order', async () => {
+      handler.put('a', Buffer.from('A'));
+      handler.put('c', Buffer.from(''));
+      const { results } = await client.getMany(
+        { group: 'scores', keys: ['c', 'missing', 'a'], ...ctx },
+        call,
+      );
+      expect(results.map((r) => [r.found, Buffer.from(r.value).toString()])).toEqual([
+        [true, ''],
+        [false, ''],
+        [true, 'A'],
+      ]);
+    });
+  });
+
+  describe('Set and Delete', () => {
+    it('stores a value that a later Get returns, with the expiry the owner computed', async () => {
+      const set = await client.set(
+        { group: 'scores', key: 'Ann', value: Buffer.from([1, 0, 2]), ttlMs: 5_000, ...ctx },
+        call,
+      );
+      expect(set).toEqual({ expireAtMs: 1_005_000 });
+      const got = await client.get({ group: 'scores', key: 'Ann', ...ctx }, call);
+      expect([...got.value]).toEqual([1, 0, 2]);
+    });
+
+    it('deletes a key and says whether it was held', async () => {
+      handler.put('gone', Buffer.from('x'));
+      expect(await client.delete({ group: 'scores', key: 'gone', ...ctx }, call)).toEqual({ deleted: true });
+      expect(await client.delete({ group: 'scores', key: 'gone', ...ctx }, call)).toEqual({ deleted: false });
+    });
+  });
+
+  describe('errors reported by the server keep their class, code, message and recoverable flag', () => {
+    it('unknown group', async () => {
+      const error = await failure(client.get({ group: 'nope', key: 'k', ...ctx }, call));
+      expect(error).toBeInstanceOf(UnknownGroupError);
+      expect(error).toMatchObject({
+        code: 'unknown_group',
+        recoverable: false,
+        message: 'unknown group "nope"',
+      });
+    });
+
+    it('key too long (INVALID_ARGUMENT on the wire, key_too_long in the error)', async () => {
+      const key = 'k'.repeat(FAKE_MAX_KEY_BYTES + 1);
+      const error = await failure(client.get({ group: 'scores', key, ...ctx }, call));
+      expect(error).toBeInstanceOf(KeyTooLongError);
+      expect(error.code).toBe('key_too_long');
+      expect(error.message).toBe(
+        `key is ${FAKE_MAX_KEY_BYTES + 1} bytes, over the limit of ${FAKE_MAX_KEY_BYTES}`,
+      );
+    });
+
+    it('empty key reaches the handler as "" and is rejected', async () => {
+      const error = await failure(client.get({ group: 'scores', key: '', ...ctx }, call));
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect(error.message).toBe('key must be a non-empty string');
+    });
+
+    it('load failed is recoverable', async () => {
+      const error = await failure(client.get({ group: 'broken', key: 'k', ...ctx }, call));
+      expect(error).toBeInstanceOf(LoadError);
+      expect(error).toMatchObject({ code: 'load_failed', recoverable: true });
+      expect(error.message).toBe('loading broken/k failed: connect ECONNREFUSED 127.0.0.1:3306');
+    });
+
+    it('load timeout keeps its code although the status is DEADLINE_EXCEEDED', async () => {
+      const error = await failure(client.get({ group: 'slow', key: 'k', ...ctx }, call));
+      expect(error).toBeInstanceOf(LoadTimeoutError);
+      expect(error).toMatchObject({ code: 'load_timeout', recoverable: true });
+    });
+
+    it('unimplemented', async () => {
+      const error = await failure(
+        client.set({ group: 'readonly', key: 'k', value: Buffer.from('v'), ttlMs: 0, ...ctx }, call),
+      );
+      expect(error).toBeInstanceOf(UnimplementedError);
+      expect(error.code).toBe('unimplemented');
+    });
+
+    it('an unexpected server error becomes internal without leaking its message or stack', async () => {
+      const error = await failure(client.get({ group: 'buggy', key: 'k', ...ctx }, call));
+      expect(error).toMatchObject({ code: 'internal', recoverable: false, message: 'internal error' });
+    });
+
+    it('an error in one GetMany key fails the call with that error', async () => {
+      const key = 'k'.repeat(FAKE_MAX_KEY_BYTES + 1);
+      const error = await failure(client.getMany({ group: 'scores', keys: ['a', key], ...ctx }, call));
+      expect(error.code).toBe('key_too_long');
+    });
+  });
+});

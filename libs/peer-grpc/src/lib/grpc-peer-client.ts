@@ -1,0 +1,209 @@
+import { credentials as grpcCredentials, loadPackageDefinition } from '@grpc/grpc-js';
+import type {
+  CallOptions as GrpcCallOptions,
+  ChannelCredentials,
+  ChannelOptions,
+  ServiceError,
+} from '@grpc/grpc-js';
+
+import { InvalidArgumentError, PeerUnavailableError } from '@ringcache/cache-core';
+import type {
+  CallOptions,
+  DeleteRequest,
+  DeleteResponse,
+  GetManyRequest,
+  GetManyResponse,
+  GetRequest,
+  GetResponse,
+  PeerClient,
+  SetRequest,
+  SetResponse,
+} from '@ringcache/cache-core';
+import { loadRingcacheProto } from '@ringcache/proto';
+import type * as pb from '@ringcache/proto';
+
+import { fromServiceError } from './client-errors';
+import { getManyResponseFromMessage, getResponseFromMessage } from './messages';
+import { DEFAULT_MAX_MESSAGE_BYTES } from './message-size';
+
+/** Options of a {@link GrpcPeerClient}. */
+export interface GrpcPeerClientOptions {
+  /** The peer's node name, named in errors. Required, non-empty. */
+  name: string;
+  /** The peer's gRPC endpoint, `host:port` (IPv6 as `[::1]:8001`). Required. */
+  address: string;
+  /** Channel credentials. Default: insecure (plaintext HTTP/2, for a trusted cluster network). */
+  credentials?: ChannelCredentials;
+  /** Largest message sent or received, in bytes. Default 16 MiB: values of a few MiB, and GetMany answers. */
+  maxMessageBytes?: number;
+  /**
+   * Interval of HTTP/2 keepalive pings, also on an idle connection, in ms. Default 10,000. A peer whose host
+   * vanished without closing the TCP connection is then detected within keepaliveTimeMs + keepaliveTimeoutMs
+   * instead of at the next call's deadline.
+   */
+  keepaliveTimeMs?: number;
+  /** How long a keepalive ping may go unanswered before the connection is dropped, in ms. Default 5,000. */
+  keepaliveTimeoutMs?: number;
+  /** First wait before reconnecting after a failed connection attempt, in ms. Default 100. */
+  initialReconnectBackoffMs?: number;
+  /**
+   * Longest wait between reconnection attempts, in ms. Default 2,000 (grpc's own is 120 s, which would keep a
+   * restarted peer unused for minutes). While waiting, calls fail at once with UNAVAILABLE.
+   */
+  maxReconnectBackoffMs?: number;
+  /** Further grpc-js channel options; they override the ones above. Default none. */
+  channelOptions?: ChannelOptions;
+}
+
+/** The generated client class of `ringcache.v1.Cache`, loaded once per process and shared by all peers. */
+let cacheClientClass: pb.ProtoGrpcType['ringcache']['v1']['Cache'] | undefined;
+function cacheClient(): pb.ProtoGrpcType['ringcache']['v1']['Cache'] {
+  cacheClientClass ??= (loadPackageDefinition(loadRingcacheProto()) as unknown as pb.ProtoGrpcType).ringcache
+    .v1.Cache;
+  return cacheClientClass;
+}
+
+type Operation = 'Get' | 'GetMany' | 'Set' | 'Delete';
+type Callback<T> = (error: ServiceError | null, response?: T) => void;
+
+/**
+ * The peer protocol over gRPC: one grpc-js channel (one HTTP/2 connection) per peer, opened lazily on the
+ * first call and reused by every call after, concurrent ones multiplexed as streams. Calls do not wait for
+ * the channel to become ready: a peer that is down fails at once with PeerUnavailableError, and every call
+ * carries a deadline.
+ */
+export class GrpcPeerClient implements PeerClient {
+  readonly name: string;
+  /** The peer's `host:port`. */
+  readonly address: string;
+  private readonly client: pb.CacheClient;
+  private closed = false;
+
+  constructor(options: GrpcPeerClientOptions) {
+    const { name, address } = options;
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new TypeError(
+        `GrpcPeerClient option name must be a non-empty string, got ${JSON.stringify(name)}`,
+      );
+    }
+    if (!isHostPort(address)) {
+      throw new TypeError(`GrpcPeerClient option address must be host:port, got ${JSON.stringify(address)}`);
+    }
+    const maxMessageBytes = positive('maxMessageBytes', options.maxMessageBytes, DEFAULT_MAX_MESSAGE_BYTES);
+    const channelOptions: ChannelOptions = {
+      'grpc.keepalive_time_ms': positive('keepaliveTimeMs', options.keepaliveTimeMs, 10_000),
+      'grpc.keepalive_timeout_ms': positive('keepaliveTimeoutMs', options.keepaliveTimeoutMs, 5_000),
+      'grpc.keepalive_permit_without_calls': 1,
+      'grpc.initial_reconnect_backoff_ms': positive(
+        'initialReconnectBackoffMs',
+        options.initialReconnectBackoffMs,
+        100,
+      ),
+      'grpc.max_reconnect_backoff_ms': positive(
+        'maxReconnectBackoffMs',
+        options.maxReconnectBackoffMs,
+        2_000,
+      ),
+      'grpc.max_send_message_length': maxMessageBytes,
+      'grpc.max_receive_message_length': maxMessageBytes,
+      // Node-to-node traffic never goes through an HTTP proxy, whatever http_proxy says.
+      'grpc.enable_http_proxy': 0,
+      ...options.channelOptions,
+    };
+    this.name = name;
+    this.address = address;
+    const Client = cacheClient();
+    this.client = new Client(
+      address,
+      options.credentials ?? grpcCredentials.createInsecure(),
+      channelOptions,
+    );
+  }
+
+  async get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
+    const message = await this.unary<pb.GetResponse__Output>('Get', request, options, (callOptions, done) =>
+      this.client.Get(request, callOptions, done),
+    );
+    return getResponseFromMessage(message);
+  }
+
+  async getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse> {
+    const message = await this.unary<pb.GetManyResponse__Output>(
+      'GetMany',
+      request,
+      options,
+      (callOptions, done) => this.client.GetMany(request, callOptions, done),
+    );
+    return getManyResponseFromMessage(message);
+  }
+
+  async set(request: SetRequest, options: CallOptions): Promise<SetResponse> {
+    const message = await this.unary<pb.SetResponse__Output>('Set', request, options, (callOptions, done) =>
+      this.client.Set(request, callOptions, done),
+    );
+    return { expireAtMs: message.expireAtMs };
+  }
+
+  async delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
+    const message = await this.unary<pb.DeleteResponse__Output>(
+      'Delete',
+      request,
+      options,
+      (callOptions, done) => this.client.Delete(request, callOptions, done),
+    );
+    return { deleted: message.deleted };
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.client.close();
+  }
+
+  /** Starts one unary call with a deadline and turns its outcome into a promise of the decoded message. */
+  private unary<T>(
+    operation: Operation,
+    request: { group: string; key?: string; keys?: string[] },
+    options: CallOptions,
+    start: (callOptions: GrpcCallOptions, done: Callback<T>) => void,
+  ): Promise<T> {
+    if (this.closed) {
+      return Promise.reject(new PeerUnavailableError(this.name, operation, 'the client is closed'));
+    }
+    const deadlineMs = options?.deadlineMs;
+    if (typeof deadlineMs !== 'number' || !(deadlineMs > 0) || !Number.isFinite(deadlineMs)) {
+      return Promise.reject(
+        new InvalidArgumentError(
+          `${operation}: deadlineMs must be a positive number of ms, got ${String(deadlineMs)}`,
+        ),
+      );
+    }
+    return new Promise<T>((resolve, reject) => {
+      start({ deadline: Date.now() + deadlineMs }, (error, response) => {
+        if (!error) {
+          // grpc-js always passes a message on success; the cast only drops the optional of its type.
+          resolve(response as T);
+          return;
+        }
+        // The context is built on failure only: joining a GetMany's keys is not free.
+        const key = request.key ?? (Array.isArray(request.keys) ? request.keys.join(',') : '');
+        reject(fromServiceError(error, { peer: this.name, operation, group: request.group, key }));
+      });
+    });
+  }
+}
+
+/** `host:port` with a port in 1..65535; the host a name, an IPv4 address, or a bracketed IPv6 address. */
+function isHostPort(address: unknown): address is string {
+  if (typeof address !== 'string') return false;
+  const match = /^(\[[0-9A-Fa-f:.]+\]|[^\s:/[\]]+):(\d{1,5})$/.exec(address);
+  return match !== null && Number(match[2]) >= 1 && Number(match[2]) <= 65_535;
+}
+
+function positive(option: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new RangeError(`GrpcPeerClient option ${option} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}

@@ -1,0 +1,75 @@
+import type {
+  DeleteRequest,
+  DeleteResponse,
+  GetManyRequest,
+  GetManyResponse,
+  GetRequest,
+  GetResponse,
+  SetRequest,
+  SetResponse,
+} from '@ringcache/cache-core';
+import type * as pb from '@ringcache/proto';
+
+/**
+ * Conversions between the protobuf messages (as decoded with LOADER_OPTIONS: camelCase fields, int64 as
+ * numbers, bytes as Buffers, absent fields as zero values) and the cache-core model. Each copies the fields
+ * it knows by name, so nothing else a message might carry reaches the handler or the wire. No validation:
+ * that is PeerService's job, the same for every codec.
+ */
+
+/** Server side: a decoded GetRequest as the handler's model. */
+export function getRequestFromMessage(m: pb.GetRequest__Output): GetRequest {
+  return { group: m.group, key: m.key, ringVersion: m.ringVersion, hops: m.hops };
+}
+
+/** Server side: a decoded GetManyRequest as the handler's model. */
+export function getManyRequestFromMessage(m: pb.GetManyRequest__Output): GetManyRequest {
+  return { group: m.group, keys: m.keys, ringVersion: m.ringVersion, hops: m.hops };
+}
+
+/** Server side: a decoded SetRequest as the handler's model. */
+export function setRequestFromMessage(m: pb.SetRequest__Output): SetRequest {
+  return {
+    group: m.group,
+    key: m.key,
+    ringVersion: m.ringVersion,
+    hops: m.hops,
+    value: m.value,
+    ttlMs: m.ttlMs,
+  };
+}
+
+/** Server side: a decoded DeleteRequest as the handler's model. */
+export function deleteRequestFromMessage(m: pb.DeleteRequest__Output): DeleteRequest {
+  return { group: m.group, key: m.key, ringVersion: m.ringVersion, hops: m.hops };
+}
+
+/** Server side: a Get answer as its message (the encoder takes any Uint8Array for bytes). */
+export function getResponseToMessage(r: GetResponse): pb.GetResponse {
+  return { value: r.value, found: r.found, expireAtMs: r.expireAtMs };
+}
+
+/** Server side: a GetMany answer as its message. */
+export function getManyResponseToMessage(r: GetManyResponse): pb.GetManyResponse {
+  return { results: r.results.map(getResponseToMessage) };
+}
+
+/** Server side: a Set answer as its message. */
+export function setResponseToMessage(r: SetResponse): pb.SetResponse {
+  return { expireAtMs: r.expireAtMs };
+}
+
+/** Server side: a Delete answer as its message. */
+export function deleteResponseToMessage(r: DeleteResponse): pb.DeleteResponse {
+  return { deleted: r.deleted };
+}
+
+/** Client side: a decoded GetResponse as the model. */
+export function getResponseFromMessage(m: pb.GetResponse__Output): GetResponse {
+  return { found: m.found, value: m.value, expireAtMs: m.expireAtMs };
+}
+
+/** Client side: a decoded GetManyResponse as the model. */
+export function getManyResponseFromMessage(m: pb.GetManyResponse__Output): GetManyResponse {
+  return { results: m.results.map(getResponseFromMessage) };
+}

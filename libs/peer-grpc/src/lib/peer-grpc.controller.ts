@@ -1,0 +1,54 @@
+import { Controller, Inject, UseFilters } from '@nestjs/common';
+import { GrpcMethod } from '@nestjs/microservices';
+
+import { PEER_HANDLER } from '@ringcache/cache-core';
+import type { PeerHandler } from '@ringcache/cache-core';
+import type * as pb from '@ringcache/proto';
+
+import { assertDecoded } from './malformed-request';
+import {
+  deleteRequestFromMessage,
+  deleteResponseToMessage,
+  getManyRequestFromMessage,
+  getManyResponseToMessage,
+  getRequestFromMessage,
+  getResponseToMessage,
+  setRequestFromMessage,
+  setResponseToMessage,
+} from './messages';
+import { PeerGrpcErrorFilter } from './peer-grpc-error.filter';
+
+/**
+ * The gRPC codec of the peer protocol: decodes each `ringcache.v1.Cache` call, hands it to the app's
+ * PeerHandler (cache-core's PeerService, which owns validation, limits and hop rules), and encodes the
+ * answer. Errors become gRPC statuses in PeerGrpcErrorFilter.
+ */
+@Controller()
+@UseFilters(new PeerGrpcErrorFilter())
+export class PeerGrpcController {
+  constructor(@Inject(PEER_HANDLER) private readonly handler: PeerHandler) {}
+
+  @GrpcMethod('Cache', 'Get')
+  async get(message: pb.GetRequest__Output): Promise<pb.GetResponse> {
+    const request = getRequestFromMessage(assertDecoded(message, 'GetRequest'));
+    return getResponseToMessage(await this.handler.get(request));
+  }
+
+  @GrpcMethod('Cache', 'GetMany')
+  async getMany(message: pb.GetManyRequest__Output): Promise<pb.GetManyResponse> {
+    const request = getManyRequestFromMessage(assertDecoded(message, 'GetManyRequest'));
+    return getManyResponseToMessage(await this.handler.getMany(request));
+  }
+
+  @GrpcMethod('Cache', 'Set')
+  async set(message: pb.SetRequest__Output): Promise<pb.SetResponse> {
+    const request = setRequestFromMessage(assertDecoded(message, 'SetRequest'));
+    return setResponseToMessage(await this.handler.set(request));
+  }
+
+  @GrpcMethod('Cache', 'Delete')
+  async delete(message: pb.DeleteRequest__Output): Promise<pb.DeleteResponse> {
+    const request = deleteRequestFromMessage(assertDecoded(message, 'DeleteRequest'));
+    return deleteResponseToMessage(await this.handler.delete(request));
+  }
+}

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
+
+import type { MethodDefinition } from '@grpc/proto-loader';
+
+import { CACHE_SERVICE_NAME, LOADER_OPTIONS, loadRingcacheProto, PROTO_PATH } from './ringcache-proto';
+
+type Method = MethodDefinition<object, object, Record<string, unknown>, Record<string, unknown>>;
+
+describe('ringcache.proto', () => {
+  const definition = loadRingcacheProto();
+  const service = definition[CACHE_SERVICE_NAME] as unknown as Record<string, Method>;
+  /** Encodes like a client and decodes like a server, through the loaded definition. */
+  const requestRoundTrip = (method: string, message: object) =>
+    service[method].requestDeserialize(service[method].requestSerialize(message));
+  const responseRoundTrip = (method: string, message: object) =>
+    service[method].responseDeserialize(service[method].responseSerialize(message));
+
+  it('is found at an absolute PROTO_PATH beside the library source', () => {
+    expect(isAbsolute(PROTO_PATH)).toBe(true);
+    expect(PROTO_PATH.endsWith('/libs/proto/src/ringcache.proto')).toBe(true);
+    expect(existsSync(PROTO_PATH)).toBe(true);
+  });
+
+  it('defines the Cache service with its four unary methods', () => {
+    expect(Object.keys(service).sort()).toEqual(['Delete', 'Get', 'GetMany', 'Set']);
+    expect(service['Get'].path).toBe('/ringcache.v1.Cache/Get');
+    for (const method of Object.values(service)) {
+      expect(method.requestStream || method.responseStream).toBe(false);
+    }
+  });
+
+  it('decodes field names in camelCase, int64 as numbers and bytes as Buffers', () => {
+    const set = requestRoundTrip('Set', {
+      group: 'scores',
+      key: 'Tom',
+      ringVersion: 'abc',
+      hops: 1,
+      value: Buffer.from([0, 1, 0]),
+      ttlMs: 1_700_000_000_123,
+    });
+    expect(set).toEqual({
+      group: 'scores',
+      key: 'Tom',
+      ringVersion: 'abc',
+      hops: 1,
+      value: Buffer.from([0, 1, 0]),
+      ttlMs: 1_700_000_000_123,
+    });
+    expect(Buffer.isBuffer(set['value'])).toBe(true);
+  });
+
+  it('decodes absent fields to zero values, so a missing key arrives as an empty string', () => {
+    expect(requestRoundTrip('Get', {})).toEqual({ group: '', key: '', ringVersion: '', hops: 0 });
+    expect(requestRoundTrip('GetMany', { group: 'g' })).toEqual({
+      group: 'g',
+      keys: [],
+      ringVersion: '',
+      hops: 0,
+    });
+  });
+
+  it('keeps an empty found value distinct from not found', () => {
+    const empty = responseRoundTrip('Get', { found: true, value: Buffer.alloc(0), expireAtMs: 0 });
+    const missing = responseRoundTrip('Get', { found: false });
+    expect(empty).toEqual({ found: true, value: Buffer.alloc(0), expireAtMs: 0 });
+    expect(missing).toEqual({ found: false, value: Buffer.alloc(0), expireAtMs: 0 });
+  });
+
+  it('keeps GetMany results in order', () => {
+    const results = [1, 2, 3].map((n) => ({ found: n !== 2, value: Buffer.from([n]), expireAtMs: n }));
+    expect(responseRoundTrip('GetMany', { results })).toEqual({ results });
+  });
+
+  it('fixes the loader options every side shares', () => {
+    expect(LOADER_OPTIONS).toEqual({
+      keepCase: false,
+      longs: Number,
+      enums: String,
+      defaults: true,
+      oneofs: true,
+    });
+    expect(Object.isFrozen(LOADER_OPTIONS)).toBe(true);
+  });
+});
