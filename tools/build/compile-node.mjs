@@ -5,8 +5,9 @@
 // anywhere the folder and node_modules are. Decorator metadata is kept (NestJS needs it).
 //
 // usage: node tools/build/compile-node.mjs --project apps/cache-node --tsconfig tsconfig.app.json \
-//          --main src/main.ts --out dist/apps/cache-node [--assets libs/proto/src/ringcache.proto,...]
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+//          --main src/main.ts --out dist/apps/cache-node [--assets extra/file,...]
+// .proto files beside any compiled library source are copied along automatically.
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep, posix } from 'node:path';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
@@ -118,7 +119,24 @@ const emitted = program.emit(undefined, undefined, undefined, false, {
 });
 if (emitted.diagnostics.length) fail(emitted.diagnostics);
 
-for (const asset of args.assets.split(',').filter(Boolean)) {
+// Runtime files that live beside a library's sources (.proto definitions) go where the compiled library
+// will look for them: the same path relative to the output folder.
+const RUNTIME_ASSET = /\.proto$/;
+const sourceRoots = new Set(
+  program
+    .getSourceFiles()
+    .map((file) => relative(root, file.fileName).split(sep))
+    .filter((parts) => parts[0] !== 'node_modules' && parts[2] === 'src')
+    .map((parts) => parts.slice(0, 3).join(sep)),
+);
+const runtimeAssets = [...sourceRoots].flatMap((dir) =>
+  readdirSync(resolve(root, dir), { recursive: true })
+    .map(String)
+    .filter((file) => RUNTIME_ASSET.test(file))
+    .map((file) => join(dir, file)),
+);
+
+for (const asset of [...runtimeAssets, ...args.assets.split(',').filter(Boolean)]) {
   const from = resolve(root, asset);
   if (!existsSync(from)) {
     console.error(`compile-node: asset not found: ${asset}`);

@@ -1,5 +1,9 @@
-import { startHttpApp } from '@ringcache/app-shell';
+import { loadConfigOrExit } from '@ringcache/config';
+import { startCacheNode } from '@ringcache/node-runtime';
 
-import { CacheNodeModule } from './app/cache-node.module';
+import { groups } from './app/groups';
 
-void startHttpApp(CacheNodeModule, { name: 'cache-node', port: Number(process.env['PORT'] ?? 8101) });
+startCacheNode(loadConfigOrExit(), groups).catch((error: Error) => {
+  console.error(`cache-node failed to start: ${error.message}`);
+  process.exit(1);
+});

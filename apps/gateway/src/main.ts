@@ -1,5 +1,7 @@
-import { startHttpApp } from '@ringcache/app-shell';
+import { loadConfigOrExit } from '@ringcache/config';
+import { startGateway } from '@ringcache/gateway-runtime';
 
-import { GatewayModule } from './app/gateway.module';
-
-void startHttpApp(GatewayModule, { name: 'gateway', port: Number(process.env['PORT'] ?? 9999) });
+startGateway(loadConfigOrExit()).catch((error: Error) => {
+  console.error(`gateway failed to start: ${error.message}`);
+  process.exit(1);
+});

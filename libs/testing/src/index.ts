@@ -1,1 +1,13 @@
-export {};
+export { workspaceRoot, builtApp } from './lib/workspace';
+export { freePort } from './lib/ports';
+export { startProcess, stopAllProcesses, ManagedProcess } from './lib/processes';
+export type { Exit, StartProcessOptions } from './lib/processes';
+export { waitForHttp, sleep, eventually } from './lib/http';
+export type { WaitTarget } from './lib/http';
+export { parsePrometheus, scrapeMetrics, sumMetric } from './lib/metrics';
+export type { Sample } from './lib/metrics';
+export { ScratchMysql, MYSQL_ADMIN_URL } from './lib/scratch-mysql';
+export { startCluster, startNode, TestCluster, waitForReady } from './lib/cluster';
+export type { ClusterOptions, GatewayHandle, NodeHandle, StaticNode } from './lib/cluster';
+export { EtcdCluster, ETCD_BIN } from './lib/etcd';
+export type { EtcdMember } from './lib/etcd';

@@ -21,7 +21,7 @@ class TestModule {}
 
 describe('MetricsModule', () => {
   it('serves its own registry with process metrics and app metrics', async () => {
-    const app = await startHttpApp(TestModule, { name: 'test', port: 0 });
+    const app = await startHttpApp(TestModule, { name: 'test', port: 0, handleSignals: false });
     try {
       app.get(Counts).requests.inc(3);
       const res = await fetch(`http://127.0.0.1:${app.getHttpServer().address().port}/metrics`);

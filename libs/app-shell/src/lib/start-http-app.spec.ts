@@ -8,7 +8,7 @@ class TestModule {}
 
 describe('startHttpApp', () => {
   it('serves GET /healthz with 200 on a real socket', async () => {
-    const app = await startHttpApp(TestModule, { name: 'test', port: 0 });
+    const app = await startHttpApp(TestModule, { name: 'test', port: 0, handleSignals: false });
     try {
       const address = app.getHttpServer().address();
       const res = await fetch(`http://127.0.0.1:${address.port}/healthz`);

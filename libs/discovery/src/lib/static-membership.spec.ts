@@ -22,7 +22,9 @@ describe('StaticMembership', () => {
   });
 
   it('rejects duplicate and missing names', () => {
-    expect(() => new StaticMembership([node('a', 1), node('a', 2)])).toThrow('static membership: node name a appears twice');
+    expect(() => new StaticMembership([node('a', 1), node('a', 2)])).toThrow(
+      'static membership: node name a appears twice',
+    );
     expect(() => new StaticMembership([node('', 1)])).toThrow(/no name/);
   });
 });

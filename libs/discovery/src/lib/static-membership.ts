@@ -13,7 +13,8 @@ export class StaticMembership implements Membership {
     const names = new Set<string>();
     for (const member of members) {
       if (!member.name) throw new Error('static membership: a member has no name');
-      if (names.has(member.name)) throw new Error(`static membership: node name ${member.name} appears twice`);
+      if (names.has(member.name))
+        throw new Error(`static membership: node name ${member.name} appears twice`);
       names.add(member.name);
     }
     this.list = members.map((m) => ({ ...m }));

@@ -1,0 +1,23 @@
+import type { Member, Membership, PeerClient } from '@ringcache/cache-core';
+import type { PeerTransport, RingcacheConfig, StaticNode } from '@ringcache/config';
+import { GrpcPeerClient } from '@ringcache/peer-grpc';
+import { HttpPeerClient } from '@ringcache/peer-http';
+
+import { StaticMembership } from './static-membership';
+
+/** Members of a static list from configuration. */
+export function staticMembers(nodes: readonly StaticNode[]): Member[] {
+  return nodes.map((node) => ({ name: node.name, grpcAddress: node.grpc, httpAddress: node.http }));
+}
+
+/** The membership a process uses: static from `nodes` (etcd arrives with discovery's etcd provider). */
+export function membershipFromConfig(config: RingcacheConfig): Membership {
+  return new StaticMembership(staticMembers(config.nodes));
+}
+
+/** Creates the client for a remote member over the configured transport. */
+export function peerConnector(transport: PeerTransport): (member: Member) => PeerClient {
+  return transport === 'grpc'
+    ? (member) => new GrpcPeerClient({ name: member.name, address: member.grpcAddress })
+    : (member) => new HttpPeerClient({ name: member.name, address: member.httpAddress });
+}

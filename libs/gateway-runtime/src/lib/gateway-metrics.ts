@@ -1,0 +1,56 @@
+import { Counter, Gauge, type Registry } from 'prom-client';
+
+import type { PeerSet } from '@ringcache/cache-core';
+
+import type { GatewayRouter } from './gateway-router';
+
+/** Registers the gateway's metrics, read from the router's counters at scrape time. */
+export function registerGatewayMetrics(registry: Registry, router: GatewayRouter, peers: PeerSet): void {
+  const registers = [registry];
+  new Counter({
+    name: 'ringcache_gateway_upstream_calls_total',
+    help: 'Calls from the gateway to cache nodes, by result (ok, unavailable, error).',
+    labelNames: ['result'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [result, n] of Object.entries(router.stats().upstream)) this.inc({ result }, n);
+    },
+  });
+  new Counter({
+    name: 'ringcache_gateway_fallbacks_total',
+    help: 'Requests sent to the next owner because the owner was unreachable.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(router.stats().fallbacks);
+    },
+  });
+  new Counter({
+    name: 'ringcache_gateway_unavailable_total',
+    help: 'Requests answered 503 because no owner answered.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(router.stats().unavailable);
+    },
+  });
+  new Gauge({
+    name: 'ringcache_ring_members',
+    help: "Nodes on this process's ring.",
+    registers,
+    collect() {
+      this.set(peers.size);
+    },
+  });
+  new Gauge({
+    name: 'ringcache_ring_info',
+    help: "This process's ring version (label); the value is always 1.",
+    labelNames: ['version'],
+    registers,
+    collect() {
+      this.reset();
+      this.set({ version: peers.ringVersion }, 1);
+    },
+  });
+}

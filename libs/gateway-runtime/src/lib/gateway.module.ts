@@ -1,0 +1,102 @@
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import type { Registry } from 'prom-client';
+
+import { HealthModule, METRICS_REGISTRY, MetricsModule } from '@ringcache/app-shell';
+import { PeerSet, type Membership } from '@ringcache/cache-core';
+import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
+import { membershipFromConfig, peerConnector } from '@ringcache/discovery';
+
+import { GatewayExceptionFilter } from './gateway-exception.filter';
+import { registerGatewayMetrics } from './gateway-metrics';
+import { GatewayRouter } from './gateway-router';
+import { GatewayStatusController } from './gateway-status.controller';
+import { GatewayController } from './gateway.controller';
+import { GATEWAY_MEMBERSHIP, GATEWAY_PEERS } from './tokens';
+
+/** Keeps the gateway's ring in step with membership, and releases it on shutdown. */
+@Module({})
+class GatewayClusterModule implements OnApplicationShutdown {
+  constructor(
+    @Inject(GATEWAY_MEMBERSHIP) private readonly membership: Membership,
+    @Inject(GATEWAY_PEERS) private readonly peers: PeerSet,
+  ) {}
+
+  static forRoot(config: RingcacheConfig): DynamicModule {
+    const logger = new Logger('gateway');
+    return {
+      module: GatewayClusterModule,
+      global: true,
+      providers: [
+        {
+          provide: GATEWAY_PEERS,
+          useFactory: () =>
+            new PeerSet({
+              connect: peerConnector(config.peers.transport),
+              ring: { vnodes: config.peers.vnodes, probes: config.peers.probes },
+            }),
+        },
+        {
+          provide: GATEWAY_MEMBERSHIP,
+          inject: [GATEWAY_PEERS],
+          useFactory: async (peers: PeerSet) => {
+            const membership = membershipFromConfig(config);
+            await membership.start();
+            const apply = () => {
+              if (peers.update(membership.members())) {
+                logger.log(
+                  `ring ${peers.ringVersion}: ${
+                    peers
+                      .members()
+                      .map((m) => m.name)
+                      .join(', ') || '(empty)'
+                  }`,
+                );
+              }
+            };
+            apply();
+            membership.onChange(apply);
+            return membership;
+          },
+        },
+        {
+          provide: GatewayRouter,
+          inject: [GATEWAY_PEERS, METRICS_REGISTRY],
+          useFactory: (peers: PeerSet, registry: Registry) => {
+            const router = new GatewayRouter({
+              peers,
+              deadlineMs: config.peers.deadlineMs,
+              maxKeyBytes: config.gateway.maxKeyBytes,
+            });
+            registerGatewayMetrics(registry, router, peers);
+            return router;
+          },
+        },
+      ],
+      exports: [GATEWAY_PEERS, GATEWAY_MEMBERSHIP, GatewayRouter],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.membership.stop();
+    await this.peers.close();
+  }
+}
+
+/** The gateway: the public HTTP API over the cluster, plus health, readiness and metrics. */
+@Module({})
+export class GatewayModule {
+  static forRoot(config: RingcacheConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [
+        RingcacheConfigModule.forRoot(config),
+        MetricsModule,
+        HealthModule,
+        GatewayClusterModule.forRoot(config),
+      ],
+      controllers: [GatewayController, GatewayStatusController],
+      providers: [{ provide: APP_FILTER, useClass: GatewayExceptionFilter }],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { Logger, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { describeConfig, type RingcacheConfig } from '@ringcache/config';
+import { closeOnSignals, createFastifyAdapter, nestLogLevels } from '@ringcache/app-shell';
+import { peerHttpFrameworkErrors } from '@ringcache/peer-http';
+
+import { GatewayModule } from './gateway.module';
+
+/** Starts the gateway on gateway.host:gateway.port; SIGTERM/SIGINT close it gracefully. */
+export async function startGateway(config: RingcacheConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    GatewayModule.forRoot(config),
+    // Bad percent-encoding is rejected by Fastify's router before any route: answer it as JSON 400.
+    createFastifyAdapter({ frameworkErrors: peerHttpFrameworkErrors }),
+    { logger: nestLogLevels(config.log.level) },
+  );
+  closeOnSignals(app, { name: 'gateway' });
+  await app.listen(config.gateway.port, config.gateway.host);
+  const logger = new Logger('gateway');
+  logger.log(`gateway listening on http://${config.gateway.host}:${config.gateway.port}`);
+  for (const line of describeConfig(config).split('\n')) logger.log(line);
+  return app;
+}

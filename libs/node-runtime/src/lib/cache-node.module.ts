@@ -1,0 +1,82 @@
+import {
+  Inject,
+  Logger,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { Registry } from 'prom-client';
+
+import { HealthModule, METRICS_REGISTRY, MetricsModule } from '@ringcache/app-shell';
+import { PEER_HANDLER } from '@ringcache/cache-core';
+import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
+import { PeerGrpcHealth, PeerGrpcModule } from '@ringcache/peer-grpc';
+import { PeerHttpModule } from '@ringcache/peer-http';
+
+import type { GroupDefinition } from './group-definition';
+import { registerNodeMetrics } from './node-metrics';
+import { NodeRuntime } from './node-runtime';
+import { NodeStatusController } from './node-status.controller';
+
+/** Provides the NodeRuntime and the PeerHandler that the gRPC and HTTP peer servers call. */
+@Module({})
+class NodeRuntimeModule implements BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(NodeRuntime) private readonly runtime: NodeRuntime,
+    @Inject(PeerGrpcHealth) private readonly health: PeerGrpcHealth,
+  ) {}
+
+  static forRoot(config: RingcacheConfig, groups: GroupDefinition[]): DynamicModule {
+    return {
+      module: NodeRuntimeModule,
+      global: true,
+      providers: [
+        {
+          provide: NodeRuntime,
+          inject: [METRICS_REGISTRY],
+          useFactory: async (registry: Registry) => {
+            const runtime = await NodeRuntime.start({ config, groups, logger: new Logger('cache-node') });
+            registerNodeMetrics(registry, runtime);
+            return runtime;
+          },
+        },
+        {
+          provide: PEER_HANDLER,
+          inject: [NodeRuntime],
+          useFactory: (runtime: NodeRuntime) => runtime.peerService,
+        },
+        { provide: PeerGrpcHealth, useFactory: () => new PeerGrpcHealth() },
+      ],
+      exports: [NodeRuntime, PEER_HANDLER, PeerGrpcHealth],
+    };
+  }
+
+  /** Tells gRPC health checkers first, while requests in flight still finish. */
+  beforeApplicationShutdown(): void {
+    this.health.setServing(false);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+}
+
+/** A cache node: groups, peer protocol over gRPC and HTTP, health, readiness, metrics, cluster view. */
+@Module({})
+export class CacheNodeModule {
+  static forRoot(options: { config: RingcacheConfig; groups: GroupDefinition[] }): DynamicModule {
+    return {
+      module: CacheNodeModule,
+      imports: [
+        RingcacheConfigModule.forRoot(options.config),
+        MetricsModule,
+        HealthModule,
+        NodeRuntimeModule.forRoot(options.config, options.groups),
+        PeerGrpcModule,
+        PeerHttpModule,
+      ],
+      controllers: [NodeStatusController],
+    };
+  }
+}

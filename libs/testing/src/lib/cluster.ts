@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { waitForHttp } from './http';
+import { scrapeMetrics, sumMetric, type Sample } from './metrics';
+import { freePort } from './ports';
+import { startProcess, type ManagedProcess } from './processes';
+import { builtApp } from './workspace';
+
+/** A node of the static list as the config's RINGCACHE_NODES takes it. */
+export interface StaticNode {
+  name: string;
+  grpc: string;
+  http: string;
+}
+
+/** Options of {@link startCluster}. */
+export interface ClusterOptions {
+  /** Cache nodes to start. Default 3. */
+  nodes?: number;
+  /** Peer protocol. Default grpc. */
+  transport?: 'grpc' | 'http';
+  /** Start a gateway too. Default true. */
+  gateway?: boolean;
+  /** MySQL URL for the loaders; default: a fresh SQLite file in the cluster's temp dir. */
+  mysqlUrl?: string;
+  /** Group settings, as RINGCACHE_GROUPS takes them (e.g. `{ scores: { negativeTtl: '1s' } }`). */
+  groups?: Record<string, Record<string, unknown>>;
+  /** Extra environment for every process. */
+  env?: NodeJS.ProcessEnv;
+  /** The static list node i is given. Default: every node (they agree). */
+  staticListFor?: (all: StaticNode[], index: number) => StaticNode[];
+  /** Milliseconds to wait for each process to be ready. Default 30,000. */
+  readyTimeoutMs?: number;
+}
+
+/** A running cache node. */
+export interface NodeHandle {
+  name: string;
+  grpcPort: number;
+  httpPort: number;
+  /** Base URL of the node's HTTP endpoint, e.g. http://127.0.0.1:41234. */
+  url: string;
+  process: ManagedProcess;
+}
+
+/** A running gateway. */
+export interface GatewayHandle {
+  port: number;
+  url: string;
+  process: ManagedProcess;
+}
+
+/**
+ * A local ringcache cluster of real processes (the built apps from dist/) on free loopback ports, for
+ * end-to-end suites. Everything runs in a temp dir of its own, so the repo's config/ringcache.yaml and
+ * the default ports are never used.
+ */
+export class TestCluster {
+  constructor(
+    readonly nodes: NodeHandle[],
+    readonly gateway: GatewayHandle | undefined,
+    readonly dir: string,
+    readonly staticNodes: StaticNode[],
+  ) {}
+
+  /** The node called `name`. */
+  node(name: string): NodeHandle {
+    const node = this.nodes.find((n) => n.name === name);
+    if (!node) throw new Error(`no node ${name} in this cluster`);
+    return node;
+  }
+
+  /** Every node's /metrics, scraped now (stopped nodes skipped). */
+  async metrics(): Promise<Map<string, Sample[]>> {
+    const live = this.nodes.filter((n) => n.process.alive);
+    const pages = await Promise.all(live.map((n) => scrapeMetrics(`${n.url}/metrics`)));
+    return new Map(live.map((n, i) => [n.name, pages[i]]));
+  }
+
+  /** Sum of a metric over every live node. */
+  async sum(name: string, where: Record<string, string> = {}): Promise<number> {
+    let total = 0;
+    for (const samples of (await this.metrics()).values()) total += sumMetric(samples, name, where);
+    return total;
+  }
+
+  /** Stops every process (SIGTERM, then SIGKILL after a grace period) and removes the temp dir. */
+  async stop(): Promise<void> {
+    const all = [...this.nodes.map((n) => n.process), ...(this.gateway ? [this.gateway.process] : [])];
+    await Promise.all(all.map((p) => p.stop('SIGTERM', 5_000)));
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Environment shared by every process of a cluster. */
+function baseEnv(options: ClusterOptions, dir: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    NODE_ENV: 'test',
+    RINGCACHE_LOG_LEVEL: 'warn',
+    RINGCACHE_PEERS_TRANSPORT: options.transport ?? 'grpc',
+    ...(options.mysqlUrl
+      ? { RINGCACHE_MYSQL_URL: options.mysqlUrl }
+      : { RINGCACHE_SQLITE_PATH: join(dir, 'ringcache.sqlite') }),
+    ...(options.groups ? { RINGCACHE_GROUPS: JSON.stringify(options.groups) } : {}),
+    ...options.env,
+  };
+  return env;
+}
+
+/** Starts a cache node process for `self`, with the static list `list`. */
+export function startNode(
+  self: StaticNode,
+  list: StaticNode[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): ManagedProcess {
+  return startProcess({
+    name: self.name,
+    command: process.execPath,
+    args: [builtApp('cache-node')],
+    cwd,
+    env: {
+      ...env,
+      RINGCACHE_NODE_NAME: self.name,
+      RINGCACHE_NODE_GRPC_PORT: self.grpc.split(':')[1],
+      RINGCACHE_NODE_HTTP_PORT: self.http.split(':')[1],
+      RINGCACHE_NODES: JSON.stringify(list),
+    },
+  });
+}
+
+/** Waits for a process's /readyz to answer 200; fails at once, with its output, if it exits. */
+export function waitForReady(url: string, process: ManagedProcess, timeoutMs = 30_000): Promise<void> {
+  return waitForHttp(`${url}/readyz`, timeoutMs, {
+    alive: () => process.alive,
+    describe: () => `${process.name} output:\n${process.output()}`,
+  });
+}
+
+/** Starts a cluster and waits until every process is ready. */
+export async function startCluster(options: ClusterOptions = {}): Promise<TestCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'ringcache-e2e-'));
+  const env = baseEnv(options, dir);
+  const count = options.nodes ?? 3;
+  const staticNodes: StaticNode[] = [];
+  for (let i = 1; i <= count; i++) {
+    staticNodes.push({
+      name: `node${i}`,
+      grpc: `127.0.0.1:${await freePort()}`,
+      http: `127.0.0.1:${await freePort()}`,
+    });
+  }
+  const listFor = options.staticListFor ?? ((all) => all);
+  const nodes: NodeHandle[] = staticNodes.map((self, i) => ({
+    name: self.name,
+    grpcPort: Number(self.grpc.split(':')[1]),
+    httpPort: Number(self.http.split(':')[1]),
+    url: `http://${self.http}`,
+    process: startNode(self, listFor(staticNodes, i), env, dir),
+  }));
+  let gateway: GatewayHandle | undefined;
+  if (options.gateway ?? true) {
+    const port = await freePort();
+    gateway = {
+      port,
+      url: `http://127.0.0.1:${port}`,
+      process: startProcess({
+        name: 'gateway',
+        command: process.execPath,
+        args: [builtApp('gateway')],
+        cwd: dir,
+        env: { ...env, RINGCACHE_GATEWAY_PORT: String(port), RINGCACHE_NODES: JSON.stringify(staticNodes) },
+      }),
+    };
+  }
+  const cluster = new TestCluster(nodes, gateway, dir, staticNodes);
+  const timeout = options.readyTimeoutMs ?? 30_000;
+  try {
+    await Promise.all([
+      ...nodes.map((n) => waitForReady(n.url, n.process, timeout)),
+      ...(gateway ? [waitForReady(gateway.url, gateway.process, timeout)] : []),
+    ]);
+  } catch (error) {
+    await cluster.stop();
+    throw error;
+  }
+  return cluster;
+}

@@ -1,0 +1,38 @@
+import { freePort } from './ports';
+import { startProcess, stopAllProcesses } from './processes';
+
+describe('startProcess', () => {
+  afterAll(stopAllProcesses);
+
+  it('keeps output and stops a process with SIGTERM', async () => {
+    const p = startProcess({
+      name: 'sleeper',
+      command: process.execPath,
+      args: [
+        '-e',
+        "console.log('ready'); process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); setInterval(() => {}, 1000);",
+      ],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(p.alive).toBe(true);
+    expect(p.printed(/^ready$/)).toBe(true);
+    expect(await p.stop()).toEqual({ code: 0, signal: null });
+    expect(p.alive).toBe(false);
+    expect(p.output()).toContain('bye');
+  });
+
+  it('escalates to SIGKILL when a process ignores SIGTERM', async () => {
+    const p = startProcess({
+      name: 'stubborn',
+      command: process.execPath,
+      args: ['-e', "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);"],
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await p.stop('SIGTERM', 200)).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+
+  it('hands out distinct free ports', async () => {
+    const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));
+    expect(new Set(ports).size).toBe(20);
+  });
+});

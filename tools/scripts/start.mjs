@@ -1,0 +1,166 @@
+// `npm start`: a whole local ringcache cluster on the embedded defaults of config/ringcache.yaml — the
+// cache nodes of its `nodes` list, and the gateway — with static membership and SQLite (or MySQL when
+// RINGCACHE_MYSQL_URL is set). Builds the apps first, prints where everything is, and stops every child
+// cleanly on Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+import { parse } from 'yaml';
+
+import { nxEnv, root } from './workspace.mjs';
+
+const configFile = resolve(process.env.RINGCACHE_CONFIG ?? join(root, 'config/ringcache.yaml'));
+const config = existsSync(configFile) ? (parse(readFileSync(configFile, 'utf8')) ?? {}) : {};
+const nodes = config.nodes ?? [];
+const gatewayPort = Number(process.env.RINGCACHE_GATEWAY_PORT ?? config.gateway?.port ?? 9999);
+if (nodes.length === 0) fail(`${configFile} lists no nodes: the local cluster needs a static node list`);
+
+function fail(message) {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+}
+
+function portOf(address) {
+  return Number(String(address).split(':').pop());
+}
+
+/** Resolves true when nothing listens on 127.0.0.1:port. */
+function portFree(port) {
+  return new Promise((resolvePort) => {
+    const server = createServer();
+    server.once('error', () => resolvePort(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolvePort(true)));
+  });
+}
+
+const ports = [...nodes.flatMap((n) => [portOf(n.grpc), portOf(n.http)]), gatewayPort];
+const taken = [];
+for (const port of ports) if (!(await portFree(port))) taken.push(port);
+if (taken.length)
+  fail(`port(s) ${taken.join(', ')} already in use — is another ringcache running? Stop it first.`);
+
+console.log('building cache-node and gateway…');
+const build = spawnSync(
+  process.execPath,
+  [
+    join(root, 'node_modules/nx/dist/bin/nx.js'),
+    'run-many',
+    '-t',
+    'build',
+    '-p',
+    'cache-node,gateway',
+    '--outputStyle=static',
+  ],
+  { cwd: root, env: nxEnv, stdio: ['ignore', 'ignore', 'inherit'] },
+);
+if (build.status !== 0) fail('the build failed (run `npx nx run-many -t build` to see why)');
+
+const children = [];
+function start(name, app, env) {
+  const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'main.js')], {
+    cwd: root,
+    env: { ...process.env, RINGCACHE_CONFIG: configFile, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // A process group of its own: Ctrl-C reaches only this script, which then stops each child once, in
+    // order, instead of every child getting the terminal's SIGINT and then this script's SIGTERM too.
+    detached: true,
+  });
+  const prefix = `[${name}]`.padEnd(10);
+  for (const stream of [child.stdout, child.stderr]) {
+    let rest = '';
+    stream.on('data', (chunk) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop();
+      for (const line of lines) if (line.trim()) console.log(`${prefix} ${line}`);
+    });
+  }
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${prefix} exited (${signal ?? `code ${code}`}); stopping the cluster`);
+      stop(1);
+    }
+  });
+  children.push({ name, child });
+}
+
+for (const node of nodes) {
+  start(node.name, 'cache-node', {
+    RINGCACHE_NODE_NAME: node.name,
+    RINGCACHE_NODE_GRPC_PORT: String(portOf(node.grpc)),
+    RINGCACHE_NODE_HTTP_PORT: String(portOf(node.http)),
+  });
+}
+start('gateway', 'gateway', { RINGCACHE_GATEWAY_PORT: String(gatewayPort) });
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nstopping…');
+  await Promise.all(
+    children.map(
+      ({ child }) =>
+        new Promise((done) => {
+          if (child.exitCode !== null || child.signalCode !== null) return done();
+          const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+          child.once('exit', () => {
+            clearTimeout(timer);
+            done();
+          });
+          child.kill('SIGTERM');
+        }),
+    ),
+  );
+  console.log('stopped.');
+  process.exit(code);
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+// If this script dies of an error, take the children with it.
+process.on('exit', () => {
+  for (const { child } of children)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+async function ready(url) {
+  for (let i = 0; i < 600 && !stopping; i++) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).status === 200) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!stopping) {
+    console.error(`${url} did not become ready in 60 s`);
+    await stop(1);
+  }
+}
+await Promise.all([
+  ...nodes.map((n) => ready(`http://${n.http}/readyz`)),
+  ready(`http://127.0.0.1:${gatewayPort}/readyz`),
+]);
+if (stopping) await new Promise(() => undefined);
+
+const gateway = `http://127.0.0.1:${gatewayPort}`;
+const database =
+  process.env.RINGCACHE_MYSQL_URL || config.mysql?.url
+    ? 'MySQL'
+    : `SQLite (${config.sqlite?.path ?? 'data/ringcache.sqlite'})`;
+console.log(`
+ringcache is up: ${nodes.length} cache nodes, static membership, ${database}.
+
+  gateway     ${gateway}
+${nodes.map((n) => `  ${n.name.padEnd(11)} gRPC ${n.grpc}, HTTP http://${n.http}`).join('\n')}
+
+Try:
+  curl ${gateway}/api/v1/groups/scores/keys/Tom        # 630, loaded once from the database
+  curl ${gateway}/api?key=Jack                          # the original front path
+  curl -i ${gateway}/api/v1/groups/scores/keys/Nobody   # 404, and cached briefly
+  curl ${gateway}/api/v1/cluster                        # members and ring version
+  curl -s http://${nodes[0].http}/metrics | grep ringcache_gets_total
+
+Ctrl-C stops everything.
+`);
