@@ -9,6 +9,7 @@ export type {
   EtcdConfig,
   GatewayConfig,
   GroupConfig,
+  GroupSource,
   ListenConfig,
   LogConfig,
   LogLevel,

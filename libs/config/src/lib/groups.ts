@@ -105,12 +105,19 @@ function entryOf(resolver: Resolver, name: string, layer: Layer): Record<string,
 }
 
 /** A GroupConfig from its file settings, read one by one. */
-function groupOf(value: (key: GroupKey) => number): GroupConfig {
+function groupOf(value: (key: GroupKey) => unknown): GroupConfig {
+  const [table, keyColumn, valueColumn] = [
+    value('table'),
+    value('keyColumn'),
+    value('valueColumn'),
+  ] as string[];
   return {
-    maxBytes: value('maxBytes'),
-    ttlMs: value('ttl'),
-    negativeTtlMs: value('negativeTtl'),
-    hotShare: value('hotShare'),
-    loadTimeoutMs: value('loadTimeout'),
+    maxBytes: value('maxBytes') as number,
+    ttlMs: value('ttl') as number,
+    negativeTtlMs: value('negativeTtl') as number,
+    hotShare: value('hotShare') as number,
+    loadTimeoutMs: value('loadTimeout') as number,
+    // Kept when any of the three is set, so that checkRules can name the ones missing.
+    source: table || keyColumn || valueColumn ? { table, keyColumn, valueColumn } : undefined,
   };
 }

@@ -122,6 +122,18 @@ export interface GroupConfig {
   readonly hotShare: number;
   /** A load taking longer fails; always below `peers.deadlineMs`. */
   readonly loadTimeoutMs: number;
+  /**
+   * Where a group with no loader in code reads its values: one row of `table` by `keyColumn`, the value
+   * being `valueColumn`. Undefined for groups registered in code.
+   */
+  readonly source?: GroupSource;
+}
+
+/** A table-backed group's row lookup. */
+export interface GroupSource {
+  readonly table: string;
+  readonly keyColumn: string;
+  readonly valueColumn: string;
 }
 
 /** Least severe log level printed. */

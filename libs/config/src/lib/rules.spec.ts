@@ -65,4 +65,14 @@ describe('rules between settings', () => {
       issuesOf('etcd: { tls: { certFile: c.pem } }\n', { RINGCACHE_ETCD_TLS_KEY_FILE: 'k.pem' }),
     ).toEqual([]);
   });
+
+  it('want a table-backed group to name its table, key column and value column', () => {
+    expect(issuesOf('groups:\n  items: { table: bench_items, keyColumn: k }\n')).toEqual([
+      'groups.items.valueColumn: must be set too: a group read from a table needs table, keyColumn and valueColumn (from file F)',
+    ]);
+    expect(issuesOf('groups:\n  items: { table: "bench items", keyColumn: k, valueColumn: v }\n')).toEqual([
+      'groups.items.table: must be an SQL identifier: a letter or _, then up to 63 of A-Z a-z 0-9 _, got "bench items" (from file F)',
+    ]);
+    expect(issuesOf('groups:\n  items: { table: bench_items, keyColumn: k, valueColumn: v }\n')).toEqual([]);
+  });
 });

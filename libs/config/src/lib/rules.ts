@@ -10,6 +10,24 @@ export function checkRules(config: RingcacheConfig, resolver: Resolver): void {
   checkLoadTimeouts(config, resolver);
   checkNodePorts(config, resolver);
   checkTlsPair(config, resolver);
+  checkGroupSources(config, resolver);
+}
+
+/** A table-backed group needs all three of table, keyColumn and valueColumn. */
+function checkGroupSources(config: RingcacheConfig, resolver: Resolver): void {
+  for (const [name, group] of Object.entries(config.groups)) {
+    const fields = ['table', 'keyColumn', 'valueColumn'] as const;
+    if (!group.source || fields.some((field) => resolver.isRejected(`groups.${name}.${field}`))) continue;
+    const given = fields.find((field) => group.source?.[field] !== '') as string;
+    for (const field of fields) {
+      if (group.source[field] !== '') continue;
+      resolver.issue(
+        `groups.${name}.${field}`,
+        `must be set too: a group read from a table needs table, keyColumn and valueColumn`,
+        resolver.originOf(`groups.${name}.${given}`),
+      );
+    }
+  }
 }
 
 /**

@@ -36,6 +36,9 @@ export interface Setting<T> {
 }
 
 const setting = <T>(s: Setting<T>): Setting<T> => s;
+/** A table or column name: plain identifiers only, since they go into SQL unquoted by the user. */
+const SQL_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const SQL_IDENTIFIER_RULE = 'an SQL identifier: a letter or _, then up to 63 of A-Z a-z 0-9 _';
 const groupField = <T>(s: GroupField<T>): GroupField<T> => s;
 
 const port = integer(0, 65535);
@@ -150,6 +153,11 @@ export const GROUP_SETTINGS = {
   hotShare: groupField({ default: 0.125, read: fraction(0, 0.5) }),
   // A timer: Node.js fires a longer one after 1 ms, which would fail every load at once.
   loadTimeout: groupField({ default: '2500ms', read: duration(1, MAX_TIMER_MS) }),
+  // A group read straight from a table, with no code: the row whose keyColumn equals the key, and its
+  // valueColumn as the value. Empty for groups whose loader is registered in code.
+  table: groupField({ default: '', read: orEmpty(matching(SQL_IDENTIFIER, SQL_IDENTIFIER_RULE)) }),
+  keyColumn: groupField({ default: '', read: orEmpty(matching(SQL_IDENTIFIER, SQL_IDENTIFIER_RULE)) }),
+  valueColumn: groupField({ default: '', read: orEmpty(matching(SQL_IDENTIFIER, SQL_IDENTIFIER_RULE)) }),
 };
 
 /** The groups when the file lists none: the demo's `scores` (values cached for five minutes). */

@@ -83,4 +83,39 @@ describe('NodeRuntime', () => {
     await runtime.stop();
     expect(warnings.join('\n')).toContain('this node (stranger) is not in the member list');
   });
+
+  it('serves a group configured with a table and no code, and checks the table at startup', async () => {
+    const setup = await NodeRuntime.start({ config: config(), groups: [], logger });
+    await setup.dataSource.query('CREATE TABLE product (sku TEXT PRIMARY KEY, description TEXT)');
+    await setup.dataSource.query("INSERT INTO product VALUES ('A-1', 'a kettle')");
+    await setup.stop();
+    const groups = '{"products":{"table":"product","keyColumn":"sku","valueColumn":"description"}}';
+    const runtime = await NodeRuntime.start({
+      config: config({ RINGCACHE_GROUPS: groups }),
+      groups: [],
+      logger,
+    });
+    try {
+      const answer = await runtime.peerService.get({
+        group: 'products',
+        key: 'A-1',
+        hops: 1,
+        ringVersion: '',
+      });
+      expect(Buffer.from(answer.value).toString()).toBe('a kettle');
+      expect(
+        (await runtime.peerService.get({ group: 'products', key: 'B-2', hops: 1, ringVersion: '' })).found,
+      ).toBe(false);
+    } finally {
+      await runtime.stop();
+    }
+    const missing = '{"gadgets":{"table":"gadget","keyColumn":"id","valueColumn":"name"}}';
+    await expect(
+      NodeRuntime.start({ config: config({ RINGCACHE_GROUPS: missing }), groups: [], logger }),
+    ).rejects.toThrow(/gadget/);
+    const twice: GroupDefinition = { name: 'products', loader: () => loaderFn(async () => notFound) };
+    await expect(
+      NodeRuntime.start({ config: config({ RINGCACHE_GROUPS: groups }), groups: [twice], logger }),
+    ).rejects.toThrow('group products has a loader in code and a table (product) in configuration: keep one');
+  });
 });

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 
 import { Group, GroupRegistry, PeerService, PeerSet, type Membership } from '@ringcache/cache-core';
 import { groupConfig, type RingcacheConfig } from '@ringcache/config';
-import { createDataSource, ensureDemoData, Student } from '@ringcache/data-source';
+import { createDataSource, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
 import { membershipFromConfig, peerConnector } from '@ringcache/discovery';
 
 import type { GroupDefinition } from './group-definition';
@@ -63,12 +63,15 @@ export class NodeRuntime {
         ring: { vnodes: config.peers.vnodes, probes: config.peers.probes },
       });
       const groups = new GroupRegistry();
-      for (const definition of options.groups) {
+      for (const definition of [...options.groups, ...tableGroups(config, options.groups)]) {
         const settings = groupConfig(config, definition.name);
+        const loader = definition.loader({ dataSource, config: settings });
+        // A missing table or column fails here, at startup, rather than on the first request.
+        if (isVerifiable(loader)) await loader.verify();
         groups.add(
           new Group({
             name: definition.name,
-            loader: definition.loader({ dataSource, config: settings }),
+            loader,
             maxBytes: settings.maxBytes,
             ttlMs: settings.ttlMs,
             negativeTtlMs: settings.negativeTtlMs,
@@ -121,4 +124,36 @@ export class NodeRuntime {
     await this.peers.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+/**
+ * Groups the configuration reads straight from a table (`groups.<name>.table`), for which no code is
+ * needed. A group both registered in code and given a table is a mistake: which loader would serve it?
+ */
+function tableGroups(config: RingcacheConfig, inCode: GroupDefinition[]): GroupDefinition[] {
+  const result: GroupDefinition[] = [];
+  for (const [name, settings] of Object.entries(config.groups)) {
+    const source = settings.source;
+    if (!source) continue;
+    if (inCode.some((g) => g.name === name)) {
+      throw new Error(
+        `group ${name} has a loader in code and a table (${source.table}) in configuration: keep one`,
+      );
+    }
+    result.push({
+      name,
+      loader: ({ dataSource }) =>
+        rowLoader({
+          dataSource,
+          table: source.table,
+          keyColumn: source.keyColumn,
+          valueColumn: source.valueColumn,
+        }),
+    });
+  }
+  return result;
+}
+
+function isVerifiable(loader: object): loader is { verify(): Promise<void> } {
+  return typeof (loader as { verify?: unknown }).verify === 'function';
 }
