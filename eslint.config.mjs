@@ -60,7 +60,14 @@ export default [
   },
   {
     // Specs and end-to-end suites may use the testing helpers (and util specs may start processes).
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'apps/e2e/**/*.ts'],
+    files: [
+      '**/*.spec.ts',
+      '**/*.e2e-spec.ts',
+      'apps/e2e/**/*.ts',
+      'libs/*/src/test/**/*.ts',
+      'libs/*/src/testing/**/*.ts',
+      'tools/bench/**',
+    ],
     rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing']) },
   },
   {

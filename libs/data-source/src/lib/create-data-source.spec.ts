@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 
 import { InvalidArgumentError } from '@ringcache/cache-core';
+import { freePort, ScratchMysql, tempDir } from '@ringcache/testing';
 
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-mysql';
-import { tempDir } from '../testing/temp-dir';
 import { createDataSource } from './create-data-source';
 import { DatabaseUnavailableError } from './errors';
 import { Student } from './student.entity';
@@ -21,15 +20,6 @@ async function open(...args: Parameters<typeof createDataSource>): Promise<DataS
 afterEach(async () => {
   await Promise.all(opened.splice(0).map((d) => d.destroy()));
 });
-
-/** A loopback port nobody listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('createDataSource with SQLite', () => {
   const dir = tempDir();
@@ -119,9 +109,9 @@ describe('createDataSource options', () => {
 });
 
 describe('createDataSource with MySQL', () => {
-  let scratch: ScratchDatabase;
+  let scratch: ScratchMysql;
   beforeAll(async () => {
-    scratch = await createScratchDatabase();
+    scratch = await ScratchMysql.create({ ownUser: false });
   });
   afterAll(() => scratch?.drop());
 
@@ -136,19 +126,19 @@ describe('createDataSource with MySQL', () => {
       connectorPackage: 'mysql2',
       host: scratch.host,
       port: scratch.port,
-      database: scratch.name,
+      database: scratch.database,
       charset: 'utf8mb4',
       poolSize: 3,
       connectTimeout: 1500,
       synchronize: false,
     });
-    expect(await dataSource.query('SELECT DATABASE() AS db')).toEqual([{ db: scratch.name }]);
+    expect(await dataSource.query('SELECT DATABASE() AS db')).toEqual([{ db: scratch.database }]);
     const pool = (dataSource.driver as unknown as { pool: { config: { connectionLimit: number } } }).pool;
     expect(pool.config.connectionLimit).toBe(3);
   });
 
   it('fails fast naming host:port/db when nothing listens there', async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nobody listens there
     const started = Date.now();
     const attempt = createDataSource({
       mysqlUrl: `mysql://root@127.0.0.1:${port}/shop`,
@@ -184,18 +174,18 @@ describe('createDataSource with MySQL', () => {
   });
 
   it('names the database when it does not exist, without the password', async () => {
-    const url = scratch.url.replace(`/${scratch.name}`, `/${scratch.name}_missing`);
+    const url = scratch.url.replace(`/${scratch.database}`, `/${scratch.database}_missing`);
     const attempt = createDataSource({ mysqlUrl: url });
     await expect(attempt).rejects.toThrow(
-      `mysql ${scratch.host}:${scratch.port}/${scratch.name}_missing is unavailable: cannot connect: Unknown database`,
+      `mysql ${scratch.host}:${scratch.port}/${scratch.database}_missing is unavailable: cannot connect: Unknown database`,
     );
   });
 
   it('does not reveal the password when the login is refused', async () => {
-    const url = `mysql://rc_nobody:s3cret-pw@${scratch.host}:${scratch.port}/${scratch.name}`;
+    const url = `mysql://rc_nobody:s3cret-pw@${scratch.host}:${scratch.port}/${scratch.database}`;
     const error = await createDataSource({ mysqlUrl: url }).catch((e: unknown) => e as Error);
     expect(error).toBeInstanceOf(DatabaseUnavailableError);
-    expect((error as Error).message).toContain(`mysql ${scratch.host}:${scratch.port}/${scratch.name}`);
+    expect((error as Error).message).toContain(`mysql ${scratch.host}:${scratch.port}/${scratch.database}`);
     expect((error as Error).message).not.toContain('s3cret-pw');
   });
 });

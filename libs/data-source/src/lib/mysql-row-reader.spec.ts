@@ -1,9 +1,8 @@
 import type { DataSource } from 'typeorm';
 
 import type { LoadResult } from '@ringcache/cache-core';
+import { eventually, ScratchMysql, TcpProxy } from '@ringcache/testing';
 
-import { createScratchDatabase, type ScratchDatabase } from '../testing/scratch-mysql';
-import { TcpProxy } from '../testing/tcp-proxy';
 import { createDataSource } from './create-data-source';
 import { ensureDemoData } from './demo-data';
 import { DatabaseUnavailableError } from './errors';
@@ -19,13 +18,13 @@ const SLACK_MS = 700;
  * the server itself is never stopped.
  */
 describe('mysqlRowReader when the database goes away', () => {
-  let scratch: ScratchDatabase;
+  let scratch: ScratchMysql;
   let proxy: TcpProxy;
   let dataSource: DataSource;
   const warnings: string[] = [];
 
   beforeAll(async () => {
-    scratch = await createScratchDatabase();
+    scratch = await ScratchMysql.create({ ownUser: false });
     proxy = await TcpProxy.start(scratch.host, scratch.port);
     dataSource = await createDataSource({
       mysqlUrl: scratch.url.replace(`:${scratch.port}/`, `:${proxy.port}/`),
@@ -62,19 +61,6 @@ describe('mysqlRowReader when the database goes away', () => {
     const result = await loader().load('Tom');
     expect(result.found && Buffer.from(result.value).toString()).toBe('630');
   };
-
-  /** Retries `check` until it passes or `withinMs` has gone by. */
-  async function eventually(check: () => Promise<void>, withinMs: number): Promise<void> {
-    const until = Date.now() + withinMs;
-    for (;;) {
-      try {
-        return await check();
-      } catch (error) {
-        if (Date.now() > until) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
-  }
 
   it('loads through the proxy', async () => {
     const outcomes = await loadMany(4);
@@ -119,7 +105,7 @@ describe('mysqlRowReader when the database goes away', () => {
 
     proxy.forward();
     // Handshakes begun while it hung had their bytes swallowed and must time out first: allow for that.
-    await eventually(expectScore, 3 * TIMEOUT_MS + SLACK_MS);
+    await eventually('a load through the proxy to succeed', expectScore, 3 * TIMEOUT_MS + SLACK_MS);
     const recovered = await loadMany(6);
     expect(recovered.every((o) => o.result?.found)).toBe(true);
   });

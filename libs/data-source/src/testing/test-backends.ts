@@ -2,9 +2,9 @@ import { join } from 'node:path';
 
 import type { DataSource } from 'typeorm';
 
+import { ScratchMysql, tempDir, type TempDir } from '@ringcache/testing';
+
 import { createDataSource, type DataSourceOptions } from '../lib/create-data-source';
-import { createScratchDatabase, type ScratchDatabase } from './scratch-mysql';
-import { tempDir } from './temp-dir';
 
 /** The two kinds of database the lib supports, for `describe.each`. */
 export const BACKENDS = ['sqlite', 'mysql'] as const;
@@ -18,14 +18,14 @@ export type BackendKind = (typeof BACKENDS)[number];
  */
 export function testBackend(kind: BackendKind) {
   const opened: DataSource[] = [];
-  let dir: ReturnType<typeof tempDir> | undefined;
-  let scratch: ScratchDatabase | undefined;
+  let dir: TempDir | undefined;
+  let scratch: ScratchMysql | undefined;
   let admin: DataSource | undefined;
   return {
     kind,
     async setUp(): Promise<void> {
       if (kind === 'sqlite') dir = tempDir();
-      else scratch = await createScratchDatabase();
+      else scratch = await ScratchMysql.create({ ownUser: false });
     },
     /** Options pointing at this backend's database. */
     options(): DataSourceOptions {
@@ -40,7 +40,7 @@ export function testBackend(kind: BackendKind) {
     },
     /** Runs SQL on the database from a connection of its own (never a loader's). */
     async query<T = unknown>(sql: string, values: unknown[] = []): Promise<T> {
-      if (scratch) return scratch.query<T>(sql, values);
+      if (scratch) return scratch.exec<T>(sql, values);
       admin ??= await this.open();
       return (await admin.query(sql, values)) as T;
     },

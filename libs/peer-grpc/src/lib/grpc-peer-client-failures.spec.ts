@@ -1,19 +1,19 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
-import { resolve } from 'node:path';
-
 import { InvalidArgumentError, PeerUnavailableError, RingcacheError } from '@ringcache/cache-core';
 import { LOADER_OPTIONS, PROTO_PATH } from '@ringcache/proto';
+import {
+  eventually,
+  freePort,
+  sleep,
+  startProcess,
+  workspaceRoot,
+  type ManagedProcess,
+} from '@ringcache/testing';
 
 import { FakePeerHandler } from '../test/fake-peer-handler';
 import { startTestNode } from '../test/test-node';
 import { GrpcPeerClient } from './grpc-peer-client';
 
 const ctx = { ringVersion: '', hops: 0 };
-const WORKSPACE = resolve(__dirname, '../../../..');
 
 /** The rejection of `promise` and how long it took. */
 async function timedFailure(promise: Promise<unknown>): Promise<{ error: RingcacheError; ms: number }> {
@@ -26,21 +26,12 @@ async function timedFailure(promise: Promise<unknown>): Promise<{ error: Ringcac
   return { error: error as RingcacheError, ms: performance.now() - started };
 }
 
-/** A loopback port with nothing listening on it (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
-
 /**
  * A peer in its own process (plain grpc-js serving Get from ringcache.proto; key 'hang' is never answered) on `port` (0: a free one), so
  * a test can SIGKILL it. Resolves once it prints its port (with stdout.write: under FORCE_COLOR, console.log
  * would colour the number).
  */
-async function startPeerProcess(port = 0): Promise<{ child: ChildProcess; address: string }> {
+async function startPeerProcess(port = 0): Promise<{ process: ManagedProcess; address: string }> {
   const script = `
     const grpc = require('@grpc/grpc-js');
     const { loadSync } = require('@grpc/proto-loader');
@@ -54,30 +45,22 @@ async function startPeerProcess(port = 0): Promise<{ child: ChildProcess; addres
       if (error) throw error;
       process.stdout.write(port + '\\n');
     });`;
-  const child = spawn(
-    process.execPath,
-    ['-e', script, PROTO_PATH, JSON.stringify(LOADER_OPTIONS), String(port)],
-    {
-      cwd: WORKSPACE,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  // Never leave a child behind: it would hold the test runner's output pipe open.
-  const giveUp = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  let output = '';
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  // startProcess: never leave a child behind, it would hold the test runner's output pipe open.
+  const peer = startProcess({
+    name: 'peer',
+    command: process.execPath,
+    args: ['-e', script, PROTO_PATH, JSON.stringify(LOADER_OPTIONS), String(port)],
+    cwd: workspaceRoot(),
+  });
+  const printed = () => /^(\d+)$/m.exec(peer.output())?.[1];
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      output += chunk.toString();
-      const port = /^(\d+)$/m.exec(output)?.[1];
-      if (port) return { child, address: `127.0.0.1:${port}` };
-    }
+    await eventually('the peer process to print its port', () => !peer.alive || !!printed(), 10_000);
   } finally {
-    clearTimeout(giveUp);
+    if (!printed()) await peer.kill();
   }
-  child.kill('SIGKILL');
-  throw new Error(`the peer process ended without printing its port: ${output}${errors}`);
+  const bound = printed();
+  if (!bound) throw new Error(`the peer process ended without printing its port: ${peer.output()}`);
+  return { process: peer, address: `127.0.0.1:${bound}` };
 }
 
 describe('GrpcPeerClient when the peer fails', () => {
@@ -107,7 +90,8 @@ describe('GrpcPeerClient when the peer fails', () => {
   });
 
   it('rejects with PeerUnavailableError in well under a second when nothing listens', async () => {
-    const client = new GrpcPeerClient({ name: 'down', address: `127.0.0.1:${await closedPort()}` });
+    // A free port: bound, then released, so nothing listens on it.
+    const client = new GrpcPeerClient({ name: 'down', address: `127.0.0.1:${await freePort()}` });
     try {
       const { error, ms } = await timedFailure(
         client.get({ group: 'scores', key: 'k', ...ctx }, { deadlineMs: 5_000 }),
@@ -129,34 +113,33 @@ describe('GrpcPeerClient when the peer fails', () => {
   it('rejects fast after the peer process is killed with SIGKILL, and reconnects when a peer is back', async () => {
     const peer = await startPeerProcess();
     const client = new GrpcPeerClient({ name: 'victim', address: peer.address });
-    let restarted: ChildProcess | undefined;
+    let restarted: ManagedProcess | undefined;
     const get = (key = 'k') => client.get({ group: 'g', key, ...ctx }, { deadlineMs: 5_000 });
     try {
       await expect(get()).resolves.toMatchObject({ found: true });
       const inFlight = timedFailure(get('hang'));
-      await new Promise((done) => setTimeout(done, 100));
-      const exited = once(peer.child, 'exit');
-      peer.child.kill('SIGKILL');
+      await sleep(100);
+      peer.process.signal('SIGKILL');
       // The call in flight when the peer died fails when the connection drops, long before its deadline.
       const dropped = await inFlight;
       expect(dropped.error).toBeInstanceOf(PeerUnavailableError);
       expect(dropped.ms).toBeLessThan(1_100);
-      await exited;
+      await peer.process.exited;
       const { error, ms } = await timedFailure(get());
       expect(error).toBeInstanceOf(PeerUnavailableError);
       expect(ms).toBeLessThan(1_000);
 
       // The same client reaches a new process on the same port once its reconnection backoff (max 2 s) ends.
-      restarted = (await startPeerProcess(Number(peer.address.split(':')[1]))).child;
+      restarted = (await startPeerProcess(Number(peer.address.split(':')[1]))).process;
       const started = performance.now();
       let answer: unknown;
       while (answer === undefined && performance.now() - started < 5_000) {
-        answer = await get().catch(() => new Promise((done) => setTimeout(done, 50)));
+        answer = await get().catch(() => sleep(50));
       }
       expect(answer).toMatchObject({ found: true });
     } finally {
-      peer.child.kill('SIGKILL');
-      restarted?.kill('SIGKILL');
+      await peer.process.kill();
+      await restarted?.kill();
       await client.close();
     }
   }, 20_000); // two process starts and a reconnection backoff

@@ -3,9 +3,9 @@ import type { Client, ServiceDefinition, ServiceError } from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 
 import type { GetRequest } from '@ringcache/cache-core';
+import { eventually, sleep, TcpProxy } from '@ringcache/testing';
 
 import { FakePeerHandler } from '../test/fake-peer-handler';
-import { startTcpProxy } from '../test/tcp-proxy';
 import { startTestNode } from '../test/test-node';
 import type { TestNode } from '../test/test-node';
 import { GrpcPeerClient } from './grpc-peer-client';
@@ -135,7 +135,7 @@ describe('the peer gRPC server (hybrid Nest app on Fastify)', () => {
   });
 
   it('sends every call of one client over one TCP connection', async () => {
-    const proxy = await startTcpProxy(node.grpcAddress);
+    const proxy = await TcpProxy.start(node.grpcAddress);
     const proxied = new GrpcPeerClient({ name: 'node', address: proxy.address });
     try {
       for (let i = 0; i < 50; i++) await proxied.get({ group: 'scores', key: 'Tom', ...ctx }, call);
@@ -147,7 +147,7 @@ describe('the peer gRPC server (hybrid Nest app on Fastify)', () => {
       expect(proxy.connections).toBe(1);
     } finally {
       await proxied.close();
-      await proxy.close();
+      await proxy.stop();
     }
   });
 
@@ -199,9 +199,9 @@ describe('closing a node', () => {
     const client = new GrpcPeerClient({ name: 'node', address: node.grpcAddress });
     const watch = watchHealth(node.grpcAddress, 'ringcache.v1.Cache');
     try {
-      await waitFor(() => watch.statuses.length > 0);
+      await eventually('a first health status', () => watch.statuses.length > 0, 2_000);
       const inFlight = client.get({ group: 'hang', key: 'k', ...ctx }, call);
-      await new Promise((done) => setTimeout(done, 50));
+      await sleep(50);
 
       const started = performance.now();
       const closed = node.close();
@@ -218,15 +218,6 @@ describe('closing a node', () => {
     }
   });
 });
-
-/** Resolves once `condition` holds, polling every 10 ms; fails after 2 s. */
-async function waitFor(condition: () => boolean): Promise<void> {
-  const started = performance.now();
-  while (!condition()) {
-    if (performance.now() - started > 2_000) throw new Error('condition not met in 2 s');
-    await new Promise((done) => setTimeout(done, 10));
-  }
-}
 
 describe('grpcServerOptions', () => {
   it('describes a gRPC microservice for ringcache.v1 with large messages allowed', () => {

@@ -9,6 +9,7 @@ import {
   UnimplementedError,
   UnknownGroupError,
 } from '@ringcache/cache-core';
+import { freePort } from '@ringcache/testing';
 
 import { FAKE_KEYS, FakePeerHandler, NOT_FOUND_EXPIRE_AT } from '../testing/fake-peer-handler';
 import { startPeerApp, type PeerApp } from '../testing/start-peer-app';
@@ -235,10 +236,7 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
 
 describe('HttpPeerClient against unreachable or odd peers', () => {
   it('rejects PeerUnavailableError fast when nothing listens on the port', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const port = await freePort(); // bound, then released: nothing listens there
     const client = new HttpPeerClient({ name: 'gone', address: `127.0.0.1:${port}` });
     const started = performance.now();
     const error = await client.get({ group: 'scores', key: 'Tom', ...ctx }, call).catch((e: unknown) => e);

@@ -33,6 +33,8 @@ export interface ClusterOptions {
   staticListFor?: (all: StaticNode[], index: number) => StaticNode[];
   /** Milliseconds to wait for each process to be ready. Default 30,000. */
   readyTimeoutMs?: number;
+  /** Discover through etcd instead of a static list: the members' client URLs, and the cluster name. */
+  etcd?: { endpoints: string[]; cluster?: string; leaseTtlSeconds?: number };
 }
 
 /** A running cache node. */
@@ -63,7 +65,35 @@ export class TestCluster {
     readonly gateway: GatewayHandle | undefined,
     readonly dir: string,
     readonly staticNodes: StaticNode[],
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly readyTimeoutMs: number,
   ) {}
+
+  /**
+   * Starts one more node with the cluster's settings (etcd clusters: it registers and everyone sees it)
+   * and waits until it is ready. Also used to start a node again under a name it had before.
+   */
+  async addNode(
+    name = `node${this.nodes.length + 1}`,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): Promise<NodeHandle> {
+    const self: StaticNode = {
+      name,
+      grpc: `127.0.0.1:${await freePort()}`,
+      http: `127.0.0.1:${await freePort()}`,
+    };
+    const list = this.env['RINGCACHE_ETCD_ENDPOINTS'] ? [] : [...this.staticNodes, self];
+    const node: NodeHandle = {
+      name,
+      grpcPort: Number(self.grpc.split(':')[1]),
+      httpPort: Number(self.http.split(':')[1]),
+      url: `http://${self.http}`,
+      process: startNode(self, list, { ...this.env, ...extraEnv }, this.dir),
+    };
+    await waitForReady(node.url, node.process, this.readyTimeoutMs);
+    this.nodes.push(node);
+    return node;
+  }
 
   /** The node called `name`. */
   node(name: string): NodeHandle {
@@ -106,6 +136,13 @@ function baseEnv(options: ClusterOptions, dir: string): NodeJS.ProcessEnv {
       ? { RINGCACHE_MYSQL_URL: options.mysqlUrl }
       : { RINGCACHE_SQLITE_PATH: join(dir, 'ringcache.sqlite') }),
     ...(options.groups ? { RINGCACHE_GROUPS: JSON.stringify(options.groups) } : {}),
+    ...(options.etcd
+      ? {
+          RINGCACHE_ETCD_ENDPOINTS: options.etcd.endpoints.join(','),
+          RINGCACHE_CLUSTER: options.etcd.cluster ?? 'e2e',
+          RINGCACHE_ETCD_LEASE_TTL_SECONDS: String(options.etcd.leaseTtlSeconds ?? 5),
+        }
+      : {}),
     ...options.env,
   };
   return env;
@@ -128,7 +165,7 @@ export function startNode(
       RINGCACHE_NODE_NAME: self.name,
       RINGCACHE_NODE_GRPC_PORT: self.grpc.split(':')[1],
       RINGCACHE_NODE_HTTP_PORT: self.http.split(':')[1],
-      RINGCACHE_NODES: JSON.stringify(list),
+      ...(list.length > 0 ? { RINGCACHE_NODES: JSON.stringify(list) } : {}),
     },
   });
 }
@@ -154,7 +191,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
       http: `127.0.0.1:${await freePort()}`,
     });
   }
-  const listFor = options.staticListFor ?? ((all) => all);
+  const listFor = options.etcd ? () => [] : (options.staticListFor ?? ((all) => all));
   const nodes: NodeHandle[] = staticNodes.map((self, i) => ({
     name: self.name,
     grpcPort: Number(self.grpc.split(':')[1]),
@@ -173,12 +210,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
         command: process.execPath,
         args: [builtApp('gateway')],
         cwd: dir,
-        env: { ...env, RINGCACHE_GATEWAY_PORT: String(port), RINGCACHE_NODES: JSON.stringify(staticNodes) },
+        env: {
+          ...env,
+          RINGCACHE_GATEWAY_PORT: String(port),
+          ...(options.etcd ? {} : { RINGCACHE_NODES: JSON.stringify(staticNodes) }),
+        },
       }),
     };
   }
-  const cluster = new TestCluster(nodes, gateway, dir, staticNodes);
   const timeout = options.readyTimeoutMs ?? 30_000;
+  const cluster = new TestCluster(nodes, gateway, dir, staticNodes, env, timeout);
   try {
     await Promise.all([
       ...nodes.map((n) => waitForReady(n.url, n.process, timeout)),

@@ -31,16 +31,28 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `check` until it returns true, or fails after `timeoutMs` with `what` in the message. */
+/**
+ * Polls `check` every 50 ms until it passes — returns anything but `false` without throwing, so both a
+ * boolean condition and a block of `expect`s work — and resolves with the milliseconds that took. Fails
+ * after `timeoutMs` with `what` in the message, and the last error `check` threw as its cause.
+ */
 export async function eventually(
   what: string,
-  check: () => boolean | Promise<boolean>,
+  check: () => boolean | void | Promise<boolean | void>,
   timeoutMs = 10_000,
 ): Promise<number> {
   const started = Date.now();
+  let lastError: unknown;
   while (Date.now() - started < timeoutMs) {
-    if (await check()) return Date.now() - started;
+    try {
+      if ((await check()) !== false) return Date.now() - started;
+      lastError = undefined;
+    } catch (error) {
+      lastError = error;
+    }
     await sleep(50);
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  if (lastError === undefined) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  const detail = lastError instanceof Error ? lastError.message : String(lastError);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${detail}`, { cause: lastError });
 }

@@ -1,3 +1,4 @@
+import { eventually } from './http';
 import { freePort } from './ports';
 import { startProcess, stopAllProcesses } from './processes';
 
@@ -13,7 +14,8 @@ describe('startProcess', () => {
         "console.log('ready'); process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); setInterval(() => {}, 1000);",
       ],
     });
-    await new Promise((r) => setTimeout(r, 300));
+    // Waits for the output rather than a fixed time: a loaded machine may take seconds to start node.
+    await eventually('the sleeper to print ready', () => p.printed(/^ready$/), 10_000);
     expect(p.alive).toBe(true);
     expect(p.printed(/^ready$/)).toBe(true);
     expect(await p.stop()).toEqual({ code: 0, signal: null });
@@ -27,7 +29,7 @@ describe('startProcess', () => {
       command: process.execPath,
       args: ['-e', "process.on('SIGTERM', () => {}); console.log('up'); setInterval(() => {}, 1000);"],
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually('the stubborn process to ignore SIGTERM', () => p.printed(/^up$/), 10_000);
     expect(await p.stop('SIGTERM', 200)).toEqual({ code: null, signal: 'SIGKILL' });
   });
 
