@@ -1,7 +1,8 @@
 // `npm start`: a whole local ringcache cluster on the embedded defaults of config/ringcache.yaml — the
-// cache nodes of its `nodes` list, and the gateway — with static membership and SQLite (or MySQL when
-// RINGCACHE_MYSQL_URL is set). Builds the apps first, prints where everything is, and stops every child
-// cleanly on Ctrl-C.
+// cache nodes of its `nodes` list and the gateway, on SQLite (or MySQL when RINGCACHE_MYSQL_URL is set).
+// Membership: etcd when RINGCACHE_ETCD_ENDPOINTS (or the config) names one, or when an `etcd` binary is
+// on the PATH (a single member is started on 2379 with a temp data dir); otherwise the static `nodes`
+// list. Builds the apps first, prints where everything is, and stops every child cleanly on Ctrl-C.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,6 +10,7 @@ import { join, resolve } from 'node:path';
 
 import { parse } from 'yaml';
 
+import { SINGLE_MEMBER, etcdAvailable, startEtcd } from './etcd-members.mjs';
 import { nxEnv, root } from './workspace.mjs';
 
 const configFile = resolve(process.env.RINGCACHE_CONFIG ?? join(root, 'config/ringcache.yaml'));
@@ -35,7 +37,13 @@ function portFree(port) {
   });
 }
 
-const ports = [...nodes.flatMap((n) => [portOf(n.grpc), portOf(n.http)]), gatewayPort];
+const configuredEtcd = process.env.RINGCACHE_ETCD_ENDPOINTS || (config.etcd?.endpoints ?? []).join(',');
+const startOwnEtcd = !configuredEtcd && etcdAvailable();
+const ports = [
+  ...nodes.flatMap((n) => [portOf(n.grpc), portOf(n.http)]),
+  gatewayPort,
+  ...(startOwnEtcd ? [SINGLE_MEMBER[0].client, SINGLE_MEMBER[0].peer] : []),
+];
 const taken = [];
 for (const port of ports) if (!(await portFree(port))) taken.push(port);
 if (taken.length)
@@ -57,11 +65,20 @@ const build = spawnSync(
 );
 if (build.status !== 0) fail('the build failed (run `npx nx run-many -t build` to see why)');
 
+let etcd;
+let etcdEndpoints = configuredEtcd;
+if (startOwnEtcd) {
+  console.log('starting etcd (one member, 127.0.0.1:2379, temp data dir)…');
+  etcd = await startEtcd(SINGLE_MEMBER).catch((error) => fail(error.message));
+  etcdEndpoints = etcd.endpoints.join(',');
+}
+const membershipEnv = etcdEndpoints ? { RINGCACHE_ETCD_ENDPOINTS: etcdEndpoints } : {};
+
 const children = [];
 function start(name, app, env) {
   const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'main.js')], {
     cwd: root,
-    env: { ...process.env, RINGCACHE_CONFIG: configFile, ...env },
+    env: { ...process.env, RINGCACHE_CONFIG: configFile, ...membershipEnv, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     // A process group of its own: Ctrl-C reaches only this script, which then stops each child once, in
     // order, instead of every child getting the terminal's SIGINT and then this script's SIGTERM too.
@@ -113,6 +130,7 @@ async function stop(code = 0) {
         }),
     ),
   );
+  await etcd?.stop();
   console.log('stopped.');
   process.exit(code);
 }
@@ -149,8 +167,11 @@ const database =
   process.env.RINGCACHE_MYSQL_URL || config.mysql?.url
     ? 'MySQL'
     : `SQLite (${config.sqlite?.path ?? 'data/ringcache.sqlite'})`;
+const membership = etcdEndpoints
+  ? `registered in etcd at ${etcdEndpoints}${etcd ? ' (started for this run)' : ''}`
+  : "static membership from the config (no etcd: install Debian's etcd-server, or set RINGCACHE_ETCD_ENDPOINTS)";
 console.log(`
-ringcache is up: ${nodes.length} cache nodes, static membership, ${database}.
+ringcache is up: ${nodes.length} cache nodes, ${membership}, ${database}.
 
   gateway     ${gateway}
 ${nodes.map((n) => `  ${n.name.padEnd(11)} gRPC ${n.grpc}, HTTP http://${n.http}`).join('\n')}
@@ -160,7 +181,11 @@ Try:
   curl ${gateway}/api?key=Jack                          # the original front path
   curl -i ${gateway}/api/v1/groups/scores/keys/Nobody   # 404, and cached briefly
   curl ${gateway}/api/v1/cluster                        # members and ring version
-  curl -s http://${nodes[0].http}/metrics | grep ringcache_gets_total
+  curl -s http://${nodes[0].http}/metrics | grep ringcache_gets_total${
+    etcdEndpoints
+      ? `\n  ETCDCTL_API=3 etcdctl --endpoints=${etcdEndpoints.split(',')[0]} get --prefix ringcache/ --keys-only`
+      : ''
+  }
 
 Ctrl-C stops everything.
 `);

@@ -7,3 +7,4 @@ export type { LogLevel } from './lib/log-levels';
 export { createFastifyAdapter, MAX_PARAM_LENGTH } from './lib/fastify-adapter';
 export { closeOnSignals } from './lib/graceful-shutdown';
 export type { GracefulShutdownOptions } from './lib/graceful-shutdown';
+export { RINGCACHE_VERSION } from './lib/version';

@@ -1,2 +1,13 @@
 export { StaticMembership } from './lib/static-membership';
-export { membershipFromConfig, peerConnector, staticMembers } from './lib/from-config';
+export { peerConnector, staticMembers } from './lib/from-config';
+export { discoveryFromConfig } from './lib/discovery';
+export type { Discovery, DiscoveryRole } from './lib/discovery';
+export { EtcdKeys } from './lib/etcd-keys';
+export { encodeEndpoint, decodeEndpoint } from './lib/endpoint-value';
+export type { EndpointValue } from './lib/endpoint-value';
+export { createEtcdClient } from './lib/etcd-client';
+export type { EtcdClientOptions } from './lib/etcd-client';
+export { EtcdMembership } from './lib/etcd-membership';
+export type { DiscoveryLogger, EtcdMembershipOptions, WatchState } from './lib/etcd-membership';
+export { EtcdRegistration, DuplicateNodeNameError } from './lib/etcd-registration';
+export type { EtcdRegistrationOptions } from './lib/etcd-registration';

@@ -1,18 +1,11 @@
-import type { Member, Membership, PeerClient } from '@ringcache/cache-core';
-import type { PeerTransport, RingcacheConfig, StaticNode } from '@ringcache/config';
+import type { Member, PeerClient } from '@ringcache/cache-core';
+import type { PeerTransport, StaticNode } from '@ringcache/config';
 import { GrpcPeerClient } from '@ringcache/peer-grpc';
 import { HttpPeerClient } from '@ringcache/peer-http';
-
-import { StaticMembership } from './static-membership';
 
 /** Members of a static list from configuration. */
 export function staticMembers(nodes: readonly StaticNode[]): Member[] {
   return nodes.map((node) => ({ name: node.name, grpcAddress: node.grpc, httpAddress: node.http }));
-}
-
-/** The membership a process uses: static from `nodes` (etcd arrives with discovery's etcd provider). */
-export function membershipFromConfig(config: RingcacheConfig): Membership {
-  return new StaticMembership(staticMembers(config.nodes));
 }
 
 /** Creates the client for a remote member over the configured transport. */

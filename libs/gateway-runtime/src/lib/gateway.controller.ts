@@ -2,9 +2,10 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 
 import { InvalidArgumentError, type GetResponse, type PeerSet } from '@ringcache/cache-core';
+import type { Discovery } from '@ringcache/discovery';
 
 import { GatewayRouter } from './gateway-router';
-import { GATEWAY_PEERS } from './tokens';
+import { GATEWAY_DISCOVERY, GATEWAY_PEERS } from './tokens';
 
 /** Header carrying a value's absolute expiry (ms since the epoch; 0 = never). */
 export const EXPIRE_AT_HEADER = 'x-ringcache-expire-at';
@@ -15,6 +16,7 @@ export class GatewayController {
   constructor(
     @Inject(GatewayRouter) private readonly router: GatewayRouter,
     @Inject(GATEWAY_PEERS) private readonly peers: PeerSet,
+    @Inject(GATEWAY_DISCOVERY) private readonly discovery: Discovery,
   ) {}
 
   /** A key's value as bytes (200), or 404 JSON when the source has no such key. */
@@ -48,7 +50,11 @@ export class GatewayController {
   /** The gateway's view of the cluster: members and ring version. */
   @Get('api/v1/cluster')
   cluster(): object {
-    return { ringVersion: this.peers.ringVersion, members: this.peers.members() };
+    return {
+      ringVersion: this.peers.ringVersion,
+      members: this.peers.members(),
+      discovery: { kind: this.discovery.kind, watch: this.discovery.watchState() },
+    };
   }
 
   private async send(reply: FastifyReply, group: string, key: string, response: GetResponse): Promise<void> {

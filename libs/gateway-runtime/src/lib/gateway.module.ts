@@ -2,23 +2,23 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown 
 import { APP_FILTER } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 
-import { HealthModule, METRICS_REGISTRY, MetricsModule } from '@ringcache/app-shell';
-import { PeerSet, type Membership } from '@ringcache/cache-core';
+import { HealthModule, METRICS_REGISTRY, MetricsModule, RINGCACHE_VERSION } from '@ringcache/app-shell';
+import { PeerSet } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
-import { membershipFromConfig, peerConnector } from '@ringcache/discovery';
+import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
 
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { registerGatewayMetrics } from './gateway-metrics';
 import { GatewayRouter } from './gateway-router';
 import { GatewayStatusController } from './gateway-status.controller';
 import { GatewayController } from './gateway.controller';
-import { GATEWAY_MEMBERSHIP, GATEWAY_PEERS } from './tokens';
+import { GATEWAY_DISCOVERY, GATEWAY_PEERS } from './tokens';
 
 /** Keeps the gateway's ring in step with membership, and releases it on shutdown. */
 @Module({})
 class GatewayClusterModule implements OnApplicationShutdown {
   constructor(
-    @Inject(GATEWAY_MEMBERSHIP) private readonly membership: Membership,
+    @Inject(GATEWAY_DISCOVERY) private readonly discovery: Discovery,
     @Inject(GATEWAY_PEERS) private readonly peers: PeerSet,
   ) {}
 
@@ -37,10 +37,11 @@ class GatewayClusterModule implements OnApplicationShutdown {
             }),
         },
         {
-          provide: GATEWAY_MEMBERSHIP,
+          provide: GATEWAY_DISCOVERY,
           inject: [GATEWAY_PEERS],
           useFactory: async (peers: PeerSet) => {
-            const membership = membershipFromConfig(config);
+            const discovery = discoveryFromConfig(config, 'gateway', logger, RINGCACHE_VERSION);
+            const membership = discovery.membership;
             await membership.start();
             const apply = () => {
               if (peers.update(membership.members())) {
@@ -56,7 +57,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
             };
             apply();
             membership.onChange(apply);
-            return membership;
+            return discovery;
           },
         },
         {
@@ -73,12 +74,12 @@ class GatewayClusterModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [GATEWAY_PEERS, GATEWAY_MEMBERSHIP, GatewayRouter],
+      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GatewayRouter],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.membership.stop();
+    await this.discovery.close();
     await this.peers.close();
   }
 }

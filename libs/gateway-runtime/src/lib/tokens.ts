@@ -1,4 +1,4 @@
 /** Injection token of the gateway's PeerSet (its ring of the cache nodes). */
 export const GATEWAY_PEERS = 'ringcache:GatewayPeers';
-/** Injection token of the gateway's Membership source. */
-export const GATEWAY_MEMBERSHIP = 'ringcache:GatewayMembership';
+/** Injection token of the gateway's Discovery (static list or etcd watch). */
+export const GATEWAY_DISCOVERY = 'ringcache:GatewayDiscovery';

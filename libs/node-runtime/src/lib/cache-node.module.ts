@@ -52,9 +52,13 @@ class NodeRuntimeModule implements BeforeApplicationShutdown, OnApplicationShutd
     };
   }
 
-  /** Tells gRPC health checkers first, while requests in flight still finish. */
-  beforeApplicationShutdown(): void {
+  /**
+   * First leave the cluster (peers drop this node at once) and tell gRPC health checkers; requests in
+   * flight still finish while the servers drain.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
     this.health.setServing(false);
+    await this.runtime.leave();
   }
 
   async onApplicationShutdown(): Promise<void> {

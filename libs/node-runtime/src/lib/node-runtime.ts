@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
 
-import { Group, GroupRegistry, PeerService, PeerSet, type Membership } from '@ringcache/cache-core';
+import { RINGCACHE_VERSION } from '@ringcache/app-shell';
+import { Group, GroupRegistry, PeerService, PeerSet, type Member } from '@ringcache/cache-core';
 import { groupConfig, type RingcacheConfig } from '@ringcache/config';
 import { createDataSource, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
-import { membershipFromConfig, peerConnector } from '@ringcache/discovery';
+import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
 
 import type { GroupDefinition } from './group-definition';
 
@@ -18,8 +19,8 @@ export interface NodeRuntimeOptions {
   config: RingcacheConfig;
   groups: GroupDefinition[];
   logger: RuntimeLogger;
-  /** Membership source. Default: from configuration (static list). */
-  membership?: Membership;
+  /** How the node finds the cluster. Default: from configuration (etcd, or the static list). */
+  discovery?: Discovery;
 }
 
 /**
@@ -33,7 +34,7 @@ export class NodeRuntime {
     readonly dataSource: DataSource,
     readonly groups: GroupRegistry,
     readonly peers: PeerSet,
-    readonly membership: Membership,
+    readonly discovery: Discovery,
     readonly peerService: PeerService,
     private readonly unsubscribe: () => void,
   ) {}
@@ -55,6 +56,7 @@ export class NodeRuntime {
       entities: [...new Set(entities)],
       logger,
     });
+    let discovery: Discovery | undefined;
     try {
       if (config.demo.seed) await ensureDemoData(dataSource);
       const peers = new PeerSet({
@@ -83,7 +85,8 @@ export class NodeRuntime {
           }),
         );
       }
-      const membership = options.membership ?? membershipFromConfig(config);
+      discovery = options.discovery ?? discoveryFromConfig(config, 'node', logger, RINGCACHE_VERSION);
+      const membership = discovery.membership;
       await membership.start();
       const apply = () => {
         if (peers.update(membership.members())) {
@@ -99,28 +102,51 @@ export class NodeRuntime {
       };
       apply();
       const unsubscribe = membership.onChange(apply);
-      if (!peers.members().some((m) => m.name === config.node.name)) {
+      if (discovery.kind === 'static' && !peers.members().some((m) => m.name === config.node.name)) {
         logger.warn(
           `this node (${config.node.name}) is not in the member list: it forwards every key it is asked for`,
         );
       }
       const peerService = new PeerService(groups, () => peers.ringVersion);
-      return new NodeRuntime(config, dataSource, groups, peers, membership, peerService, unsubscribe);
+      return new NodeRuntime(config, dataSource, groups, peers, discovery, peerService, unsubscribe);
     } catch (error) {
+      await discovery?.close().catch(() => undefined);
       await dataSource.destroy().catch(() => undefined);
       throw error;
     }
   }
 
-  /** True when the node can serve: the database is connected and the ring has members. */
-  ready(): boolean {
-    return this.dataSource.isInitialized && this.peers.size > 0;
+  /**
+   * Joins the cluster as `self` (etcd: registers under a lease). Called once the node's servers listen,
+   * so no peer is sent here before it can answer. Fails on a duplicate node name.
+   */
+  async join(self: Member): Promise<void> {
+    await this.discovery.register(self);
   }
 
-  /** Leaves the cluster and releases connections. */
+  /**
+   * Leaves the cluster at once (etcd: revokes the lease), so peers stop sending; draining comes after.
+   * Waits (at most `settleMs`) until this node's own watch no longer lists it: the others, watching the
+   * same keys, have then dropped it too, and requests stop arriving before the servers close.
+   */
+  async leave(settleMs = 500): Promise<void> {
+    await this.discovery.deregister();
+    if (this.discovery.kind === 'static') return;
+    const deadline = Date.now() + settleMs;
+    while (Date.now() < deadline && this.peers.members().some((m) => m.name === this.config.node.name)) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  /** True when the node can serve: the database is connected, it has joined, and the ring has members. */
+  ready(): boolean {
+    return this.dataSource.isInitialized && this.discovery.registered() && this.peers.size > 0;
+  }
+
+  /** Stops watching the cluster and releases connections. */
   async stop(): Promise<void> {
     this.unsubscribe();
-    await this.membership.stop();
+    await this.discovery.close();
     await this.peers.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }

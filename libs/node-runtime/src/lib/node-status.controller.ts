@@ -28,6 +28,7 @@ export class NodeStatusController {
       cluster: this.runtime.config.cluster,
       ringVersion: this.runtime.peers.ringVersion,
       members: this.runtime.peers.members(),
+      discovery: { kind: this.runtime.discovery.kind, watch: this.runtime.discovery.watchState() },
       groups: this.runtime.groups.all().map((g) => g.name),
     };
   }

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+
 import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,6 +11,7 @@ import { peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
 import { CacheNodeModule } from './cache-node.module';
 import type { GroupDefinition } from './group-definition';
+import { NodeRuntime } from './node-runtime';
 
 /**
  * Starts a cache node: the peer protocol over gRPC (node.grpcPort) and, on one Fastify server
@@ -28,13 +31,26 @@ export async function startCacheNode(
   );
   closeOnSignals(app, { name: 'cache-node' });
   const health = app.get(PeerGrpcHealth);
-  app.connectMicroservice(grpcServerOptions({ url: `${config.node.host}:${config.node.grpcPort}`, health }), {
-    inheritAppConfig: true,
-  });
+  let grpcPort = config.node.grpcPort;
+  const onListening = (port: number) => (grpcPort = port);
+  app.connectMicroservice(
+    grpcServerOptions({ url: `${config.node.host}:${config.node.grpcPort}`, health, onListening }),
+    {
+      inheritAppConfig: true,
+    },
+  );
   await app.startAllMicroservices();
   await app.listen(config.node.httpPort, config.node.host);
+  const httpPort = (app.getHttpServer().address() as AddressInfo).port;
+  // Join only now that both servers answer: peers may send requests as soon as they see this node.
+  const host = config.node.advertiseHost;
+  await app.get(NodeRuntime).join({
+    name: config.node.name,
+    grpcAddress: `${host}:${grpcPort}`,
+    httpAddress: `${host}:${httpPort}`,
+  });
   logger.log(
-    `node ${config.node.name} serving gRPC on ${config.node.host}:${config.node.grpcPort}, HTTP on http://${config.node.host}:${config.node.httpPort}`,
+    `node ${config.node.name} serving gRPC on ${config.node.host}:${grpcPort}, HTTP on http://${config.node.host}:${httpPort}`,
   );
   for (const line of describeConfig(config).split('\n')) logger.log(line);
   return app;

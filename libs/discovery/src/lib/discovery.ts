@@ -1,0 +1,101 @@
+import type { Member, Membership } from '@ringcache/cache-core';
+import type { RingcacheConfig } from '@ringcache/config';
+
+import { createEtcdClient } from './etcd-client';
+import { EtcdKeys } from './etcd-keys';
+import { EtcdMembership, type DiscoveryLogger, type WatchState } from './etcd-membership';
+import { EtcdRegistration } from './etcd-registration';
+import { staticMembers } from './from-config';
+import { StaticMembership } from './static-membership';
+
+/** Which prefix a process watches: nodes watch each other's names, gateways the top-level name. */
+export type DiscoveryRole = 'node' | 'gateway';
+
+/** How a process finds the cluster and, for a node, joins it. */
+export interface Discovery {
+  /** `static` (a configured list) or `etcd`. */
+  readonly kind: 'static' | 'etcd';
+  readonly membership: Membership;
+  /** Registers this node (etcd); fails on a duplicate node name. No-op for a static list. */
+  register(self: Member): Promise<void>;
+  /** Leaves the cluster at once (revokes the lease), before draining. No-op for a static list. */
+  deregister(): Promise<void>;
+  /** True once registered (always true for a static list). */
+  registered(): boolean;
+  /** The watch state (`watching` for a static list). */
+  watchState(): WatchState;
+  /** Stops watching and closes the etcd connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Discovery from configuration: etcd when `etcd.endpoints` is set, otherwise the static `nodes` list.
+ * A node whose own registration disappears while it runs (lease lost while etcd was away) registers again.
+ */
+export function discoveryFromConfig(
+  config: RingcacheConfig,
+  role: DiscoveryRole,
+  logger: DiscoveryLogger,
+  version = 'dev',
+): Discovery {
+  if (config.etcd.endpoints.length === 0) {
+    const membership = new StaticMembership(staticMembers(config.nodes));
+    return {
+      kind: 'static',
+      membership,
+      register: async () => undefined,
+      deregister: async () => undefined,
+      registered: () => true,
+      watchState: () => 'watching',
+      close: () => membership.stop(),
+    };
+  }
+  const client = createEtcdClient({
+    endpoints: config.etcd.endpoints,
+    dialTimeoutMs: config.etcd.dialTimeoutMs,
+    username: config.etcd.username,
+    password: config.etcd.password,
+    tls: config.etcd.tls,
+  });
+  const keys = new EtcdKeys(config.cluster);
+  const membership = new EtcdMembership({
+    client,
+    prefix: role === 'node' ? keys.nodes : keys.caches,
+    logger,
+  });
+  let registration: EtcdRegistration | undefined;
+  let unsubscribe: (() => void) | undefined;
+  return {
+    kind: 'etcd',
+    membership,
+    async register(self: Member) {
+      registration = new EtcdRegistration({
+        client,
+        keys,
+        self,
+        leaseTtlSeconds: config.etcd.leaseTtlSeconds,
+        version,
+        logger,
+      });
+      await registration.start();
+      // Our own key gone while we run (lease expired during an etcd outage, a manual delete): come back.
+      unsubscribe = membership.onChange((members) => {
+        if (registration?.registered === false || !members.some((m) => m.name === self.name)) {
+          registration?.renew('this node is missing from the member list');
+        }
+      });
+    },
+    async deregister() {
+      unsubscribe?.();
+      await registration?.stop();
+    },
+    registered: () => registration?.registered ?? false,
+    watchState: () => membership.state,
+    async close() {
+      unsubscribe?.();
+      await registration?.stop();
+      await membership.stop();
+      client.close();
+    },
+  };
+}
