@@ -4,5 +4,8 @@ export * from './lib/loader';
 export * from './lib/membership';
 export * from './lib/peer-set';
 export * from './lib/group';
+export * from './lib/group-options';
+export { ENTRY_OVERHEAD_BYTES } from './lib/entry';
 export * from './lib/group-registry';
 export * from './lib/peer-service';
+export * from './lib/expiry-scheduler';

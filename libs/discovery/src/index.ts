@@ -11,3 +11,5 @@ export { EtcdMembership } from './lib/etcd-membership';
 export type { DiscoveryLogger, EtcdMembershipOptions, WatchState } from './lib/etcd-membership';
 export { EtcdRegistration, DuplicateNodeNameError } from './lib/etcd-registration';
 export type { EtcdRegistrationOptions } from './lib/etcd-registration';
+export { GroupGenerations } from './lib/group-generations';
+export type { GenerationListener } from './lib/group-generations';

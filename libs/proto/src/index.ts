@@ -15,3 +15,8 @@ export type { GetRequest, GetRequest__Output } from './generated/ringcache/v1/Ge
 export type { GetResponse, GetResponse__Output } from './generated/ringcache/v1/GetResponse';
 export type { SetRequest, SetRequest__Output } from './generated/ringcache/v1/SetRequest';
 export type { SetResponse, SetResponse__Output } from './generated/ringcache/v1/SetResponse';
+export type { ExpiredKey, ExpiredKey__Output } from './generated/ringcache/v1/ExpiredKey';
+export type { ExpireRequest, ExpireRequest__Output } from './generated/ringcache/v1/ExpireRequest';
+export type { ExpireResponse, ExpireResponse__Output } from './generated/ringcache/v1/ExpireResponse';
+export type { FlushRequest, FlushRequest__Output } from './generated/ringcache/v1/FlushRequest';
+export type { FlushResponse, FlushResponse__Output } from './generated/ringcache/v1/FlushResponse';

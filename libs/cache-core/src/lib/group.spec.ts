@@ -3,15 +3,15 @@ import {
   KeyTooLongError,
   LoadError,
   LoadTimeoutError,
-  PeerUnavailableError,
   UnknownGroupError,
 } from './errors';
-import { Group, type GroupOptions } from './group';
+import { Group } from './group';
+import type { GroupOptions } from './group-options';
 import { GroupRegistry } from './group-registry';
 import { found, loaderFn, notFound, type LoadResult } from './loader';
 import { PeerService } from './peer-service';
+import { InProcessPeer } from '../testing/in-process-peer';
 import type { PeerPicker, RouteStep } from './peer-set';
-import type { GetRequest, GetResponse, PeerClient } from './protocol';
 
 /** A loader over a map that counts its calls and can be slowed down or broken. */
 function mapLoader(rows: Record<string, string>) {
@@ -29,28 +29,13 @@ function group(options: Partial<GroupOptions> & Pick<GroupOptions, 'loader'>): G
   return new Group({ name: 'scores', maxBytes: 1 << 20, ...options });
 }
 
-/** A peer client that calls another node's PeerService in-process, and can be made unreachable. */
-class InProcessPeer implements PeerClient {
-  down = false;
-  calls: GetRequest[] = [];
-  constructor(
-    readonly name: string,
-    private readonly service: () => PeerService,
-  ) {}
-  async get(request: GetRequest): Promise<GetResponse> {
-    this.calls.push(request);
-    if (this.down) throw new PeerUnavailableError(this.name, 'Get', 'connection refused');
-    return this.service().get(request);
-  }
-  getMany = () => Promise.reject(new Error('unused'));
-  set = () => Promise.reject(new Error('unused'));
-  delete = () => Promise.reject(new Error('unused'));
-  close = async () => undefined;
-}
-
 /** A picker with a fixed route for every key. */
 function fixedRoute(...steps: RouteStep[]): PeerPicker {
-  return { ringVersion: 'v1', route: () => steps };
+  return {
+    ringVersion: 'v1',
+    route: () => steps,
+    others: () => steps.filter((s): s is InProcessPeer => s !== 'self'),
+  };
 }
 
 describe('Group', () => {
@@ -219,7 +204,7 @@ describe('Group across peers', () => {
     const answer = await groupA.get('Tom');
     expect(answer).toMatchObject({ found: true, outcome: 'peer' });
     expect(answer.value.toString()).toBe('630');
-    expect(peerB.calls).toEqual([{ group: 'scores', key: 'Tom', ringVersion: 'v1', hops: 1 }]);
+    expect(peerB.gets).toEqual([{ group: 'scores', key: 'Tom', ringVersion: 'v1', hops: 1 }]);
     expect(a.state.calls).toBe(0);
     expect(b.state.calls).toBe(1);
   });
@@ -228,7 +213,7 @@ describe('Group across peers', () => {
     const { b, peerB, groupA } = twoNodes();
     b.state.delayMs = 20;
     await Promise.all(Array.from({ length: 500 }, () => groupA.get('Tom')));
-    expect(peerB.calls).toHaveLength(1);
+    expect(peerB.gets).toHaveLength(1);
     expect(b.state.calls).toBe(1);
   });
 
@@ -249,7 +234,7 @@ describe('Group across peers', () => {
     expect((await g.get('k')).outcome).toBe('peer');
     expect((await g.get('k')).outcome).toBe('peer');
     expect((await g.get('k')).outcome).toBe('hot');
-    expect(peer.calls).toHaveLength(2);
+    expect(peer.gets).toHaveLength(2);
     now = 1_000;
     expect((await g.get('k')).outcome).toBe('peer');
   });
@@ -258,7 +243,7 @@ describe('Group across peers', () => {
     const { a, peerB, groupA } = twoNodes();
     const answer = await groupA.get('Tom', { hops: 1, ringVersion: 'other' });
     expect(answer.outcome).toBe('load');
-    expect(peerB.calls).toHaveLength(0);
+    expect(peerB.gets).toHaveLength(0);
     expect(a.state.calls).toBe(1);
   });
 
@@ -276,7 +261,7 @@ describe('Group across peers', () => {
     const local = mapLoader({ Tom: '630' });
     const g = group({ loader: local.loader, peers: fixedRoute(down, peerC) });
     expect((await g.get('Tom')).outcome).toBe('peer');
-    expect(peerC.calls[0].hops).toBe(1);
+    expect(peerC.gets[0].hops).toBe(1);
     expect(loaderC.state.calls).toBe(1);
 
     peerC.down = true;
@@ -325,7 +310,7 @@ describe('Group across peers', () => {
     const answers = await Promise.all([groupA.get('k'), groupB.get('k'), groupA.get('k'), groupB.get('k')]);
     expect(Date.now() - started).toBeLessThan(500);
     expect(answers.every((a) => a.found)).toBe(true);
-    expect([...toA.calls, ...toB.calls].every((c) => c.hops === 1)).toBe(true);
+    expect([...toA.gets, ...toB.gets].every((c) => c.hops === 1)).toBe(true);
     expect(serviceA.stats().requestsByHops).toEqual({ 1: 1 });
   });
 });
@@ -377,10 +362,10 @@ describe('PeerService', () => {
       }),
     ).rejects.toThrow('at most 1000 keys per request, got 1001');
     await expect(
-      s.set({ group: 'scores', key: 'k', value: Buffer.alloc(1), ttlMs: 0, hops: 0, ringVersion: '' }),
-    ).rejects.toMatchObject({
-      code: 'unimplemented',
-    });
+      s.set({ group: 'scores', key: 'k', value: Buffer.alloc(1), ttlMs: 5, hops: 0, ringVersion: '' }),
+    ).rejects.toThrow(/ttl must be between 1 s and 30 days/);
+    await expect(s.flush({ group: 'scores', generation: -1 })).rejects.toThrow(/generation must be/);
+    await expect(s.expire({ keys: 'nope' as never })).rejects.toThrow('keys must be a list');
   });
 
   it('counts requests by hops and ring version disagreements', async () => {

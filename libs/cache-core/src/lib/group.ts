@@ -1,50 +1,37 @@
 import { Lru, type LruStats } from '@ringcache/lru';
 import { Singleflight } from '@ringcache/singleflight';
 
-import { InvalidArgumentError, KeyTooLongError, LoadError, LoadTimeoutError, RingcacheError } from './errors';
-import type { Loader, LoadResult } from './loader';
-import { noPeers, type PeerPicker } from './peer-set';
+import { copyBytes, EMPTY, entrySize, type Entry } from './entry';
+import {
+  InvalidArgumentError,
+  KeyTooLongError,
+  LoadError,
+  LoadTimeoutError,
+  RingcacheError,
+  ValueTooLargeError,
+} from './errors';
+import { ExactExpiry } from './exact-expiry';
+import {
+  MAX_TTL_MS,
+  MIN_TTL_MS,
+  resolveGroupOptions,
+  type GroupOptions,
+  type ResolvedGroupOptions,
+} from './group-options';
+import type { LoadResult } from './loader';
 import type { GetResponse, RequestContext } from './protocol';
+import { WriteFence } from './write-fence';
 
 /** How a get was answered, as counted in `ringcache_gets_total{outcome}`. */
-export type GetOutcome = 'hit' | 'hot' | 'peer' | 'load' | 'not_found' | 'error';
+export type GetOutcome = 'hit' | 'hot' | 'peer' | 'load' | 'stale' | 'not_found' | 'error';
 
 /** A get's answer, with how it was obtained. */
 export interface GroupGetResult extends GetResponse {
   outcome: GetOutcome;
 }
 
-/** Options of a {@link Group}. Every field but name, loader and maxBytes has a default. */
-export interface GroupOptions {
-  /** Group name: letters, digits, `_`, `-`, `.`; at most 64 chars. */
-  name: string;
-  /** Loads keys this node owns from the source of truth. */
-  loader: Loader;
-  /** Memory budget in bytes for the main and hot caches together. */
-  maxBytes: number;
-  /** Time to live of loaded values in ms; 0 = until evicted. Default 0. */
-  ttlMs?: number;
-  /** Time to live of a cached "not found" in ms, before ±jitter. Default 30,000. */
-  negativeTtlMs?: number;
-  /** Relative jitter of the negative TTL, so a burst of misses does not expire together. Default 0.1. */
-  negativeJitter?: number;
-  /** Share of maxBytes for the hot cache (values fetched from peers that are requested often). Default 1/8. */
-  hotShare?: number;
-  /** Peer fetches of one key, among recent ones, after which a copy is kept in the hot cache. Default 2. */
-  hotThreshold?: number;
-  /** A load taking longer fails with LoadTimeoutError (and is not cached). Default 2,500. */
-  loadTimeoutMs?: number;
-  /** Deadline of each call to a peer. Default 3,000: above loadTimeoutMs, so a slow load is not doubled. */
-  peerDeadlineMs?: number;
-  /** Longest key in UTF-8 bytes. Default 1,024. */
-  maxKeyBytes?: number;
-  /** Which node owns which key. Default: this node owns every key. */
-  peers?: PeerPicker;
-  /** Clock in ms since the epoch. Default Date.now. */
-  now?: () => number;
-  /** Random source in [0, 1), for jitter. Default Math.random. */
-  random?: () => number;
-}
+/** What an Expire call did with one key. */
+export type ExpireResult = 'removed' | 'scheduled' | 'kept';
 
 /** Counters of a group. */
 export interface GroupStats {
@@ -52,44 +39,33 @@ export interface GroupStats {
   loads: { ok: number; not_found: number; error: number };
   /** Peer calls that failed as unavailable, fallbacks to the next owner, and local loads as a last resort. */
   peers: { ok: number; unavailable: number; fallbacks: number; lastResort: number };
+  /** Writes served here as the owner (sets, deletes) and flushes applied. */
+  writes: { sets: number; deletes: number; flushes: number };
+  /** Invalidations sent to other nodes after a write, and those that did not reach their node. */
+  invalidations: { sent: number; failed: number };
+  /** Entries removed by active expiry (now, or by a timer at their exact expiry). */
+  activeExpirations: number;
   /** Gets that joined a load or peer fetch already in flight on this node. */
   coalesced: number;
+  /** The group's flush generation on this node. */
+  generation: number;
   main: LruStats;
   hot: LruStats;
 }
 
-/** A cached answer: a value, or `undefined` for "not found". */
-interface Entry {
-  value: Buffer | undefined;
-  /** Absolute expiry in ms; 0 = never. */
-  expireAtMs: number;
-}
-
-/**
- * Bytes of bookkeeping per entry (Map slot, entry object, Buffer header), counted against the budget so
- * that many small entries cannot overrun it.
- */
-export const ENTRY_OVERHEAD_BYTES = 160;
-const GROUP_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+/** A fetched answer with how it was obtained. */
+type Fetched = { entry: Entry; outcome: GetOutcome };
 
 /**
  * A named cache with a loader: answers a key from its main cache (keys this node owns), its hot cache
  * (copies of popular keys owned elsewhere), the key's owner, or the loader — loading each key at most once
- * at a time on this node however many callers ask (singleflight).
+ * at a time on this node however many callers ask (singleflight). Writes (set, delete) go to the owner,
+ * which then has every other node drop its copy; a load in flight during a write never stores its
+ * outdated answer (WriteFence).
  */
 export class Group {
   readonly name: string;
-  private readonly loader: Loader;
-  private readonly ttlMs: number;
-  private readonly negativeTtlMs: number;
-  private readonly negativeJitter: number;
-  private readonly hotThreshold: number;
-  private readonly loadTimeoutMs: number;
-  private readonly peerDeadlineMs: number;
-  private readonly maxKeyBytes: number;
-  private readonly peers: PeerPicker;
-  private readonly now: () => number;
-  private readonly random: () => number;
+  private readonly o: ResolvedGroupOptions;
 
   private readonly main: Lru<string, Entry>;
   private readonly hot: Lru<string, Entry>;
@@ -101,72 +77,178 @@ export class Group {
    * never waits on a peer. A shared flight would let A wait on B while B waits on A.
    */
   private readonly loads = new Singleflight<string, Entry>();
-  private readonly forwards = new Singleflight<string, { entry: Entry; outcome: GetOutcome }>();
+  private readonly forwards = new Singleflight<string, Fetched>();
+  private readonly fence = new WriteFence();
+  private readonly exact: ExactExpiry;
+  private generation = 0;
 
   private readonly counters = {
-    gets: { hit: 0, hot: 0, peer: 0, load: 0, not_found: 0, error: 0 } as Record<GetOutcome, number>,
+    gets: { hit: 0, hot: 0, peer: 0, load: 0, stale: 0, not_found: 0, error: 0 } as Record<
+      GetOutcome,
+      number
+    >,
     loads: { ok: 0, not_found: 0, error: 0 },
     peers: { ok: 0, unavailable: 0, fallbacks: 0, lastResort: 0 },
+    writes: { sets: 0, deletes: 0, flushes: 0 },
+    invalidations: { sent: 0, failed: 0 },
+    activeExpirations: 0,
   };
 
   constructor(options: GroupOptions) {
-    if (typeof options.name !== 'string' || !GROUP_NAME.test(options.name)) {
-      throw new InvalidArgumentError(
-        `group name must be 1-64 letters, digits, '_', '-' or '.', got ${JSON.stringify(options.name)}`,
-      );
-    }
-    this.name = options.name;
-    if (!options.loader || typeof options.loader.load !== 'function') {
-      throw new InvalidArgumentError(`group ${this.name}: loader must have a load(key) method`);
-    }
-    this.loader = options.loader;
-    const maxBytes = options.maxBytes;
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 1024) {
-      throw new InvalidArgumentError(
-        `group ${this.name}: maxBytes must be an integer >= 1024, got ${maxBytes}`,
-      );
-    }
-    this.ttlMs = nonNegative(this.name, 'ttlMs', options.ttlMs ?? 0);
-    this.negativeTtlMs = nonNegative(this.name, 'negativeTtlMs', options.negativeTtlMs ?? 30_000);
-    this.negativeJitter = fraction(this.name, 'negativeJitter', options.negativeJitter ?? 0.1, 0, 0.5);
-    const hotShare = fraction(this.name, 'hotShare', options.hotShare ?? 1 / 8, 0, 0.5);
-    this.hotThreshold = positiveInteger(this.name, 'hotThreshold', options.hotThreshold ?? 2);
-    this.loadTimeoutMs = positiveInteger(this.name, 'loadTimeoutMs', options.loadTimeoutMs ?? 2_500);
-    this.peerDeadlineMs = positiveInteger(this.name, 'peerDeadlineMs', options.peerDeadlineMs ?? 3_000);
-    this.maxKeyBytes = positiveInteger(this.name, 'maxKeyBytes', options.maxKeyBytes ?? 1_024);
-    this.peers = options.peers ?? noPeers;
-    this.now = options.now ?? Date.now;
-    this.random = options.random ?? Math.random;
-
-    const hotBytes = Math.floor(maxBytes * hotShare);
-    const sizeOf = (entry: Entry, key: string) =>
-      ENTRY_OVERHEAD_BYTES + Buffer.byteLength(key) + (entry.value?.byteLength ?? 0);
-    this.main = new Lru({ maxBytes: maxBytes - hotBytes, sizeOf, now: this.now });
-    this.hot = new Lru({ maxBytes: Math.max(1, hotBytes), sizeOf, now: this.now });
+    this.o = resolveGroupOptions(options);
+    this.name = this.o.name;
+    const hotBytes = Math.floor(this.o.maxBytes * this.o.hotShare);
+    const now = this.o.now;
+    this.main = new Lru({ maxBytes: this.o.maxBytes - hotBytes, sizeOf: entrySize, now });
+    this.hot = new Lru({ maxBytes: Math.max(1, hotBytes), sizeOf: entrySize, now });
     this.peerFetches = new Lru({ maxBytes: 4_096 * 64, sizeOf: (_n, key) => 64 + key.length });
+    this.exact = new ExactExpiry((key) => this.removeExpired(key), now);
   }
 
   /**
    * The value of `key`. A request that already made a hop (`context.hops >= 1`) is answered here — from
    * cache or by loading — and never forwarded again. The returned bytes are a copy: callers cannot change
-   * what the cache holds.
+   * what the cache holds. With stale-on-error, an expired value is served (flagged stale) when reloading
+   * it fails.
    */
   async get(key: string, context: RequestContext = { hops: 0, ringVersion: '' }): Promise<GroupGetResult> {
     this.checkKey(key);
     const cached = this.main.get(key);
-    if (cached) return this.answer(cached, 'hit');
-    const hot = this.hot.get(key);
+    if (cached && this.fresh(cached)) return this.answer(cached, 'hit');
+    const hot = cached ? undefined : this.hot.get(key);
     if (hot) return this.answer(hot, 'hot');
     try {
-      if (context.hops > 0) return this.answer(await this.loadLocally(key), 'load');
-      const route = this.peers.route(this.ringKey(key));
-      if (route.length === 0 || route[0] === 'self') return this.answer(await this.loadLocally(key), 'load');
-      const fetched = await this.forwards.do(key, () => this.fetchFromOwners(key));
+      const fetched = await this.fetch(key, context);
       return this.answer(fetched.entry, fetched.outcome);
     } catch (error) {
+      if (cached?.value !== undefined && isLoadFailure(error)) {
+        this.counters.gets.stale++;
+        return {
+          found: true,
+          value: Buffer.from(cached.value),
+          expireAtMs: cached.expireAtMs,
+          stale: true,
+          outcome: 'stale',
+        };
+      }
       this.counters.gets.error++;
       throw error;
     }
+  }
+
+  /** Many keys, answered in order; one failing key fails the call. */
+  async getMany(keys: string[], context: RequestContext): Promise<GroupGetResult[]> {
+    return Promise.all(keys.map((key) => this.get(key, context)));
+  }
+
+  /**
+   * Stores `value` at the key's owner with `ttlMs` (0: the group's default), then has every other node
+   * drop its copy. A set is not retried elsewhere when the owner is unreachable: a value stored on another
+   * node would be lost, or shadowed, once the owner answers again.
+   */
+  async set(
+    key: string,
+    value: Uint8Array,
+    ttlMs: number,
+    context: RequestContext,
+  ): Promise<{ expireAtMs: number }> {
+    this.checkKey(key);
+    if (!(value instanceof Uint8Array)) throw new InvalidArgumentError('value must be bytes');
+    if (value.byteLength > this.o.maxValueBytes)
+      throw new ValueTooLargeError(value.byteLength, this.o.maxValueBytes);
+    if (!Number.isSafeInteger(ttlMs) || (ttlMs !== 0 && (ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS))) {
+      throw new InvalidArgumentError(
+        `ttl must be between ${MIN_TTL_MS / 1000} s and 30 days, got ${ttlMs} ms`,
+      );
+    }
+    const owner = this.remoteOwner(key, context);
+    if (owner) {
+      return owner.set(
+        {
+          group: this.name,
+          key,
+          value,
+          ttlMs,
+          ringVersion: this.o.peers.ringVersion,
+          hops: context.hops + 1,
+        },
+        { deadlineMs: this.o.peerDeadlineMs },
+      );
+    }
+    this.counters.writes.sets++;
+    this.dropLocal(key);
+    const entry = this.store(key, copyBytes(value), ttlMs || this.o.ttlMs);
+    await this.invalidateOthers(key);
+    return { expireAtMs: entry.expireAtMs };
+  }
+
+  /**
+   * Drops `key` everywhere: at its owner, which then has every other node drop its copy — or, with
+   * `localOnly` (that fan-out), on this node only. Returns whether the answering node held the key.
+   */
+  async delete(
+    key: string,
+    context: RequestContext & { localOnly?: boolean },
+  ): Promise<{ deleted: boolean }> {
+    this.checkKey(key);
+    if (context.localOnly) return { deleted: this.dropLocal(key) };
+    const owner = this.remoteOwner(key, context);
+    if (owner) {
+      return owner.delete(
+        { group: this.name, key, ringVersion: this.o.peers.ringVersion, hops: context.hops + 1 },
+        { deadlineMs: this.o.peerDeadlineMs },
+      );
+    }
+    this.counters.writes.deletes++;
+    const deleted = this.dropLocal(key);
+    await this.invalidateOthers(key);
+    return { deleted };
+  }
+
+  /**
+   * Drops every entry if `generation` is newer than this node's, so that no entry cached before a
+   * cluster-wide flush is served after it. Returns the node's generation.
+   */
+  flush(generation: number): number {
+    if (!Number.isSafeInteger(generation) || generation < 0) {
+      throw new InvalidArgumentError(`generation must be a non-negative integer, got ${generation}`);
+    }
+    if (generation <= this.generation) return this.generation;
+    this.generation = generation;
+    this.counters.writes.flushes++;
+    this.fence.flush();
+    this.loads.forgetAll();
+    this.forwards.forgetAll();
+    this.main.clear();
+    this.hot.clear();
+    this.peerFetches.clear();
+    return this.generation;
+  }
+
+  /**
+   * Active expiry, as announced by the delay queue: drops `key` if it has expired; if it expires within
+   * the announced time (`expireAtMs`, the queue's second bucket is announced early), drops it by a timer
+   * at its exact expiry. A key set again since, to expire later, is kept.
+   */
+  expire(key: string, expireAtMs: number): ExpireResult {
+    let result: ExpireResult = 'kept';
+    for (const [cache, grace] of [
+      [this.main, this.o.staleGraceMs],
+      [this.hot, 0],
+    ] as const) {
+      if (this.pruneFrom(cache, key)) {
+        result = 'removed';
+        continue;
+      }
+      const entry = cache.peek(key);
+      if (!entry || entry.expireAtMs === 0) continue;
+      const removeAt = entry.expireAtMs + grace;
+      if (removeAt <= expireAtMs + 1_000) {
+        this.exact.schedule(key, removeAt);
+        if (result === 'kept') result = 'scheduled';
+      }
+    }
+    return result;
   }
 
   /** The key this group's `key` has on the ring: keys of different groups spread independently. */
@@ -176,13 +258,15 @@ export class Group {
 
   /** A snapshot of the counters. */
   stats(): GroupStats {
-    const loadFlights = this.loads.stats();
-    const forwardFlights = this.forwards.stats();
     return {
       gets: { ...this.counters.gets },
       loads: { ...this.counters.loads },
       peers: { ...this.counters.peers },
-      coalesced: loadFlights.coalesced + forwardFlights.coalesced,
+      writes: { ...this.counters.writes },
+      invalidations: { ...this.counters.invalidations },
+      activeExpirations: this.counters.activeExpirations,
+      coalesced: this.loads.stats().coalesced + this.forwards.stats().coalesced,
+      generation: this.generation,
       main: this.main.stats(),
       hot: this.hot.stats(),
     };
@@ -192,7 +276,12 @@ export class Group {
     if (typeof key !== 'string' || key.length === 0)
       throw new InvalidArgumentError('key must be a non-empty string');
     const bytes = Buffer.byteLength(key);
-    if (bytes > this.maxKeyBytes) throw new KeyTooLongError(bytes, this.maxKeyBytes);
+    if (bytes > this.o.maxKeyBytes) throw new KeyTooLongError(bytes, this.o.maxKeyBytes);
+  }
+
+  /** An entry before its expiry (a stale-on-error entry past it is held, but not fresh). */
+  private fresh(entry: Entry): boolean {
+    return entry.expireAtMs === 0 || entry.expireAtMs > this.o.now();
   }
 
   private answer(entry: Entry, outcome: GetOutcome): GroupGetResult {
@@ -201,7 +290,30 @@ export class Group {
       return { found: false, value: EMPTY, expireAtMs: entry.expireAtMs, outcome: 'not_found' };
     }
     this.counters.gets[outcome]++;
-    return { found: true, value: Buffer.from(entry.value), expireAtMs: entry.expireAtMs, outcome };
+    const answer: GroupGetResult = {
+      found: true,
+      value: Buffer.from(entry.value),
+      expireAtMs: entry.expireAtMs,
+      outcome,
+    };
+    if (outcome === 'stale') answer.stale = true;
+    return answer;
+  }
+
+  /** The remote owner a request with no hop yet must go to, or undefined when this node answers it. */
+  private remoteOwner(key: string, context: RequestContext) {
+    if (context.hops > 0) return undefined;
+    const [owner] = this.o.peers.route(this.ringKey(key), 1);
+    return owner === undefined || owner === 'self' ? undefined : owner;
+  }
+
+  /** A miss: load here (this node owns the key, or the request made its hop), or ask the owners. */
+  private async fetch(key: string, context: RequestContext): Promise<Fetched> {
+    if (context.hops > 0) return { entry: await this.loadLocally(key), outcome: 'load' };
+    const route = this.o.peers.route(this.ringKey(key));
+    if (route.length === 0 || route[0] === 'self')
+      return { entry: await this.loadLocally(key), outcome: 'load' };
+    return this.forwards.do(key, () => this.fetchFromOwners(key));
   }
 
   /**
@@ -209,102 +321,158 @@ export class Group {
    * this node, or as a last resort when no peer answered. Only an unreachable peer causes a fallback: an
    * error the owner reports (its database is down, say) would fail the same way elsewhere.
    */
-  private async fetchFromOwners(key: string): Promise<{ entry: Entry; outcome: GetOutcome }> {
-    const route = this.peers.route(this.ringKey(key));
-    for (let i = 0; i < route.length; i++) {
-      const step = route[i];
-      if (step === 'self') return { entry: await this.loadLocally(key), outcome: 'load' };
-      if (i > 0) this.counters.peers.fallbacks++;
-      try {
-        const response = await step.get(
-          { group: this.name, key, ringVersion: this.peers.ringVersion, hops: 1 },
-          { deadlineMs: this.peerDeadlineMs },
-        );
-        this.counters.peers.ok++;
-        const entry: Entry = {
-          value: response.found ? copyBytes(response.value) : undefined,
-          expireAtMs: response.expireAtMs,
-        };
-        this.maybeKeepHot(key, entry);
-        return { entry, outcome: 'peer' };
-      } catch (error) {
-        if (!(error instanceof RingcacheError) || error.code !== 'peer_unavailable') throw error;
-        this.counters.peers.unavailable++;
+  private async fetchFromOwners(key: string): Promise<Fetched> {
+    const startedAt = this.fence.begin();
+    try {
+      const route = this.o.peers.route(this.ringKey(key));
+      for (let i = 0; i < route.length; i++) {
+        const step = route[i];
+        if (step === 'self') return { entry: await this.loadLocally(key), outcome: 'load' };
+        if (i > 0) this.counters.peers.fallbacks++;
+        try {
+          const response = await step.get(
+            { group: this.name, key, ringVersion: this.o.peers.ringVersion, hops: 1 },
+            { deadlineMs: this.o.peerDeadlineMs },
+          );
+          this.counters.peers.ok++;
+          const entry: Entry = {
+            value: response.found ? copyBytes(response.value) : undefined,
+            expireAtMs: response.expireAtMs,
+          };
+          // A stale answer is for this caller only; a copy fetched before a write of the key is outdated.
+          if (!response.stale && this.fence.current(key, startedAt)) this.maybeKeepHot(key, entry);
+          return { entry, outcome: response.stale ? 'stale' : 'peer' };
+        } catch (error) {
+          if (!(error instanceof RingcacheError) || error.code !== 'peer_unavailable') throw error;
+          this.counters.peers.unavailable++;
+        }
       }
+      this.counters.peers.lastResort++;
+      return { entry: await this.loadLocally(key), outcome: 'load' };
+    } finally {
+      this.fence.settled(key, this.forwards.has(key) || this.loads.has(key));
     }
-    this.counters.peers.lastResort++;
-    return { entry: await this.loadLocally(key), outcome: 'load' };
   }
 
   /** Keeps a copy of a peer's answer when the key has been fetched often lately. */
   private maybeKeepHot(key: string, entry: Entry): void {
     const fetches = (this.peerFetches.get(key) ?? 0) + 1;
-    if (fetches < this.hotThreshold) {
+    if (fetches < this.o.hotThreshold) {
       this.peerFetches.set(key, fetches);
       return;
     }
     this.peerFetches.delete(key);
-    const ttlMs = entry.expireAtMs === 0 ? 0 : entry.expireAtMs - this.now();
+    const ttlMs = entry.expireAtMs === 0 ? 0 : entry.expireAtMs - this.o.now();
     if (entry.expireAtMs !== 0 && ttlMs <= 0) return;
-    this.hot.set(key, entry, { ttlMs });
+    if (this.hot.set(key, entry, { ttlMs }) && entry.expireAtMs !== 0) {
+      this.o.hotExpiry.schedule(this.name, key, entry.expireAtMs);
+    }
   }
 
   /** Loads `key` with the loader, once for all concurrent callers on this node, and caches the answer. */
   private loadLocally(key: string): Promise<Entry> {
     return this.loads.do(key, async () => {
-      // A load that finished between this caller's cache miss and the start of this flight has already
-      // stored the answer: use it rather than asking the database again.
-      const stored = this.main.peek(key);
-      if (stored) return stored;
-      let result: LoadResult;
+      const startedAt = this.fence.begin();
       try {
-        result = await this.loadWithTimeout(key);
-        checkLoadResult(result);
-      } catch (error) {
-        this.counters.loads.error++;
-        if (error instanceof LoadTimeoutError) throw error;
-        throw new LoadError(this.name, key, { cause: error });
+        // A load that finished between this caller's cache miss and the start of this flight has already
+        // stored the answer: use it rather than asking the database again.
+        const stored = this.main.peek(key);
+        if (stored && this.fresh(stored)) return stored;
+        let result: LoadResult;
+        try {
+          result = await this.loadWithTimeout(key);
+          checkLoadResult(result);
+        } catch (error) {
+          this.counters.loads.error++;
+          if (error instanceof LoadTimeoutError) throw error;
+          throw new LoadError(this.name, key, { cause: error });
+        }
+        const keep = this.fence.current(key, startedAt);
+        if (!result.found) {
+          this.counters.loads.not_found++;
+          const jitter = 1 + this.o.negativeJitter * (2 * this.o.random() - 1);
+          const ttlMs = Math.max(1, Math.round(this.o.negativeTtlMs * jitter));
+          const entry: Entry = { value: undefined, expireAtMs: this.o.now() + ttlMs };
+          if (keep && this.o.negativeTtlMs > 0) this.main.set(key, entry, { ttlMs });
+          return entry;
+        }
+        this.counters.loads.ok++;
+        const value = copyBytes(result.value);
+        const ttlMs = result.ttlMs ?? this.o.ttlMs;
+        if (!keep) return { value, expireAtMs: ttlMs > 0 ? this.o.now() + ttlMs : 0 };
+        return this.store(key, value, ttlMs);
+      } finally {
+        this.fence.settled(key, this.loads.has(key) || this.forwards.has(key));
       }
-      const now = this.now();
-      if (!result.found) {
-        this.counters.loads.not_found++;
-        const ttlMs = Math.max(
-          1,
-          Math.round(this.negativeTtlMs * (1 + this.negativeJitter * (2 * this.random() - 1))),
-        );
-        const entry: Entry = { value: undefined, expireAtMs: now + ttlMs };
-        if (this.negativeTtlMs > 0) this.main.set(key, entry, { ttlMs });
-        return entry;
-      }
-      this.counters.loads.ok++;
-      const ttlMs = result.ttlMs ?? this.ttlMs;
-      const entry: Entry = { value: copyBytes(result.value), expireAtMs: ttlMs > 0 ? now + ttlMs : 0 };
-      this.main.set(key, entry, { ttlMs });
-      return entry;
     });
+  }
+
+  /** Puts a value into the main cache and tells active expiry about it. */
+  private store(key: string, value: Buffer | undefined, ttlMs: number): Entry {
+    const expireAtMs = ttlMs > 0 ? this.o.now() + ttlMs : 0;
+    const entry: Entry = { value, expireAtMs };
+    // Held past its expiry for the stale-on-error grace; served as fresh only before it.
+    const stored = this.main.set(key, entry, { ttlMs: ttlMs > 0 ? ttlMs + this.o.staleGraceMs : 0 });
+    if (stored && expireAtMs !== 0) this.o.expiry.schedule(this.name, key, expireAtMs + this.o.staleGraceMs);
+    return entry;
+  }
+
+  /** Drops this node's copies of `key`, and keeps loads in flight from storing them again. */
+  private dropLocal(key: string): boolean {
+    this.fence.write(key, this.loads.has(key) || this.forwards.has(key));
+    this.loads.forget(key);
+    this.forwards.forget(key);
+    this.peerFetches.delete(key);
+    const inMain = this.main.delete(key);
+    const inHot = this.hot.delete(key);
+    return inMain || inHot;
+  }
+
+  /** After a write at the owner: every other node drops its copy; unreachable ones are counted. */
+  private async invalidateOthers(key: string): Promise<void> {
+    const others = this.o.peers.others();
+    const results = await Promise.allSettled(
+      others.map((peer) =>
+        peer.delete(
+          { group: this.name, key, localOnly: true, ringVersion: this.o.peers.ringVersion, hops: 1 },
+          { deadlineMs: this.o.peerDeadlineMs },
+        ),
+      ),
+    );
+    this.counters.invalidations.sent += others.length;
+    this.counters.invalidations.failed += results.filter((r) => r.status === 'rejected').length;
+  }
+
+  private removeExpired(key: string): void {
+    this.pruneFrom(this.main, key);
+    this.pruneFrom(this.hot, key);
+  }
+
+  private pruneFrom(cache: Lru<string, Entry>, key: string): boolean {
+    const expiredAt = cache.pruneKey(key);
+    if (expiredAt === undefined) return false;
+    this.counters.activeExpirations++;
+    this.o.onActiveExpiry?.(Math.max(0, this.o.now() - expiredAt));
+    return true;
   }
 
   private loadWithTimeout(key: string): Promise<LoadResult> {
     return new Promise<LoadResult>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new LoadTimeoutError(this.name, key, this.loadTimeoutMs)),
-        this.loadTimeoutMs,
+        () => reject(new LoadTimeoutError(this.name, key, this.o.loadTimeoutMs)),
+        this.o.loadTimeoutMs,
       );
       Promise.resolve()
-        .then(() => this.loader.load(key))
+        .then(() => this.o.loader.load(key))
         .then(resolve, reject)
         .finally(() => clearTimeout(timer));
     });
   }
 }
 
-const EMPTY = Buffer.alloc(0);
-
-/** A private copy outside Node's shared buffer pool, so a cached value never pins a pool slab. */
-function copyBytes(bytes: Uint8Array): Buffer {
-  const copy = Buffer.allocUnsafeSlow(bytes.byteLength);
-  copy.set(bytes);
-  return copy;
+/** Failures of the source of truth, after which an expired value may be served stale. */
+function isLoadFailure(error: unknown): boolean {
+  return error instanceof RingcacheError && (error.code === 'load_failed' || error.code === 'load_timeout');
 }
 
 function checkLoadResult(result: LoadResult): void {
@@ -316,25 +484,4 @@ function checkLoadResult(result: LoadResult): void {
     if (ttl !== undefined && (!Number.isFinite(ttl) || ttl < 0))
       throw new TypeError(`loader returned ttlMs ${ttl}`);
   }
-}
-
-function nonNegative(group: string, option: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(`group ${group}: ${option} must be a number >= 0, got ${value}`);
-  }
-  return value;
-}
-
-function positiveInteger(group: string, option: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new InvalidArgumentError(`group ${group}: ${option} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
-
-function fraction(group: string, option: string, value: number, min: number, max: number): number {
-  if (!Number.isFinite(value) || value < min || value > max) {
-    throw new InvalidArgumentError(`group ${group}: ${option} must be in [${min}, ${max}], got ${value}`);
-  }
-  return value;
 }

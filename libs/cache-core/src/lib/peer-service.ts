@@ -1,8 +1,12 @@
-import { InvalidArgumentError, UnimplementedError } from './errors';
+import { InvalidArgumentError } from './errors';
 import type { GroupRegistry } from './group-registry';
 import type {
   DeleteRequest,
   DeleteResponse,
+  ExpireRequest,
+  ExpireResponse,
+  FlushRequest,
+  FlushResponse,
   GetManyRequest,
   GetManyResponse,
   GetRequest,
@@ -15,6 +19,8 @@ import type {
 
 /** Most keys in one GetMany. */
 export const MAX_BATCH_KEYS = 1_000;
+/** Most keys in one Expire call from the ttl-worker. */
+export const MAX_EXPIRE_KEYS = 10_000;
 /** Most hops a well-behaved sender ever sets (a forward is one hop; a fallback from a gateway is one). */
 const MAX_HOPS = 8;
 
@@ -44,8 +50,7 @@ export class PeerService implements PeerHandler {
   async get(request: GetRequest): Promise<GetResponse> {
     this.checkContext(request);
     const group = this.groups.require(checkGroup(request.group));
-    const { found, value, expireAtMs } = await group.get(request.key, request);
-    return { found, value, expireAtMs };
+    return wire(await group.get(request.key, request));
   }
 
   async getMany(request: GetManyRequest): Promise<GetManyResponse> {
@@ -58,21 +63,44 @@ export class PeerService implements PeerHandler {
         `at most ${MAX_BATCH_KEYS} keys per request, got ${request.keys.length}`,
       );
     }
-    const results = await Promise.all(
-      request.keys.map(async (key) => {
-        const { found, value, expireAtMs } = await group.get(key, request);
-        return { found, value, expireAtMs };
-      }),
-    );
-    return { results };
+    return { results: (await group.getMany(request.keys, request)).map(wire) };
   }
 
-  async set(_request: SetRequest): Promise<SetResponse> {
-    throw new UnimplementedError('Set');
+  async set(request: SetRequest): Promise<SetResponse> {
+    this.checkContext(request);
+    const group = this.groups.require(checkGroup(request.group));
+    return group.set(request.key, request.value, request.ttlMs, request);
   }
 
-  async delete(_request: DeleteRequest): Promise<DeleteResponse> {
-    throw new UnimplementedError('Delete');
+  async delete(request: DeleteRequest): Promise<DeleteResponse> {
+    this.checkContext(request);
+    const group = this.groups.require(checkGroup(request.group));
+    return group.delete(request.key, request);
+  }
+
+  async flush(request: FlushRequest): Promise<FlushResponse> {
+    const group = this.groups.require(checkGroup(request.group));
+    return { generation: group.flush(request.generation) };
+  }
+
+  async expire(request: ExpireRequest): Promise<ExpireResponse> {
+    if (!Array.isArray(request.keys)) throw new InvalidArgumentError('keys must be a list');
+    if (request.keys.length > MAX_EXPIRE_KEYS) {
+      throw new InvalidArgumentError(
+        `at most ${MAX_EXPIRE_KEYS} keys per expire call, got ${request.keys.length}`,
+      );
+    }
+    let removed = 0;
+    let scheduled = 0;
+    for (const { group: name, key, expireAtMs } of request.keys) {
+      // A group this node does not serve (a newer node's, say) holds nothing here: skip it.
+      const group = typeof name === 'string' ? this.groups.find(name) : undefined;
+      if (!group || typeof key !== 'string' || key === '' || !Number.isFinite(expireAtMs)) continue;
+      const result = group.expire(key, expireAtMs);
+      if (result === 'removed') removed++;
+      else if (result === 'scheduled') scheduled++;
+    }
+    return { removed, scheduled };
   }
 
   /** A snapshot of the counters. */
@@ -91,6 +119,11 @@ export class PeerService implements PeerHandler {
     this.byHops[hops] = (this.byHops[hops] ?? 0) + 1;
     if (ringVersion !== '' && ringVersion !== this.ringVersion()) this.mismatches++;
   }
+}
+
+/** The response model of a get, without the group's bookkeeping (outcome). */
+function wire({ found, value, expireAtMs, stale }: GetResponse): GetResponse {
+  return stale ? { found, value, expireAtMs, stale } : { found, value, expireAtMs };
 }
 
 function checkGroup(group: unknown): string {

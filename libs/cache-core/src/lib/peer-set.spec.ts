@@ -18,6 +18,8 @@ function tracking() {
       getMany: fail,
       set: fail,
       delete: fail,
+      flush: fail,
+      expire: fail,
       close: async () => void closed.push(`${m.name}@${m.grpcAddress}`),
     };
   };

@@ -15,10 +15,12 @@ export interface PeerPicker {
    * owner leaves). At most `attempts` entries; empty when the ring is empty.
    */
   route(ringKey: string, attempts?: number): RouteStep[];
+  /** Every remote member's client: where an owner sends invalidations. */
+  others(): PeerClient[];
 }
 
 /** A picker for a node alone: every key is its own. */
-export const noPeers: PeerPicker = { ringVersion: '', route: () => ['self'] };
+export const noPeers: PeerPicker = { ringVersion: '', route: () => ['self'], others: () => [] };
 
 /** Options of a {@link PeerSet}. */
 export interface PeerSetOptions {
@@ -76,6 +78,10 @@ export class PeerSet implements PeerPicker {
       if (name === this.self) return 'self';
       return (this.current.get(name) as { client: PeerClient }).client;
     });
+  }
+
+  others(): PeerClient[] {
+    return [...this.current.values()].flatMap((entry) => (entry.client ? [entry.client] : []));
   }
 
   /** Applies a new member list; returns true when the ring changed. */

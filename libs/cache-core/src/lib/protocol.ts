@@ -24,6 +24,8 @@ export interface GetResponse {
   value: Uint8Array;
   /** Absolute expiry in ms since the epoch; 0 when the entry never expires. */
   expireAtMs: number;
+  /** True when the value expired and is served only because reloading it failed (stale-on-error). */
+  stale?: boolean;
 }
 
 export interface GetManyRequest extends RequestContext {
@@ -51,11 +53,46 @@ export interface SetResponse {
 export interface DeleteRequest extends RequestContext {
   group: string;
   key: string;
+  /**
+   * Drop the key on the receiving node only. The owner sends this to every other node after dropping the
+   * key itself; a local-only delete never fans out again.
+   */
+  localOnly?: boolean;
 }
 
 export interface DeleteResponse {
   /** True when this node held the key. */
   deleted: boolean;
+}
+
+export interface FlushRequest {
+  group: string;
+  /** Entries older than this generation are dropped; one not newer than the node's is a no-op. */
+  generation: number;
+}
+
+export interface FlushResponse {
+  /** The node's generation of the group after the call. */
+  generation: number;
+}
+
+/** A key whose delay-queue bucket expired. */
+export interface ExpiredKey {
+  group: string;
+  key: string;
+  /** The expiry recorded in the delay queue: an entry set again since, expiring later, is kept. */
+  expireAtMs: number;
+}
+
+export interface ExpireRequest {
+  keys: ExpiredKey[];
+}
+
+export interface ExpireResponse {
+  /** Entries dropped now. */
+  removed: number;
+  /** Entries due within the next second, dropped by a timer at their exact expiry. */
+  scheduled: number;
 }
 
 /** Per-call options of a {@link PeerClient}. */
@@ -76,6 +113,8 @@ export interface PeerClient {
   getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse>;
   set(request: SetRequest, options: CallOptions): Promise<SetResponse>;
   delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse>;
+  flush(request: FlushRequest, options: CallOptions): Promise<FlushResponse>;
+  expire(request: ExpireRequest, options: CallOptions): Promise<ExpireResponse>;
   /** Closes the channel; calls after close fail. */
   close(): Promise<void>;
 }
@@ -89,4 +128,6 @@ export interface PeerHandler {
   getMany(request: GetManyRequest): Promise<GetManyResponse>;
   set(request: SetRequest): Promise<SetResponse>;
   delete(request: DeleteRequest): Promise<DeleteResponse>;
+  flush(request: FlushRequest): Promise<FlushResponse>;
+  expire(request: ExpireRequest): Promise<ExpireResponse>;
 }

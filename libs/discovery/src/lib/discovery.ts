@@ -1,3 +1,5 @@
+import type { Etcd3 } from 'etcd3';
+
 import type { Member, Membership } from '@ringcache/cache-core';
 import type { RingcacheConfig } from '@ringcache/config';
 
@@ -5,6 +7,7 @@ import { createEtcdClient } from './etcd-client';
 import { EtcdKeys } from './etcd-keys';
 import { EtcdMembership, type DiscoveryLogger, type WatchState } from './etcd-membership';
 import { EtcdRegistration } from './etcd-registration';
+import { GroupGenerations, type GenerationListener } from './group-generations';
 import { staticMembers } from './from-config';
 import { StaticMembership } from './static-membership';
 
@@ -24,8 +27,23 @@ export interface Discovery {
   registered(): boolean;
   /** The watch state (`watching` for a static list). */
   watchState(): WatchState;
+  /**
+   * A new flush generation for `group`: raised atomically in etcd, or taken from the clock (never going
+   * back) with a static list.
+   */
+  nextGeneration(group: string): Promise<number>;
+  /** Calls `listener` with every group's current generation and each new one (etcd; no-op when static). */
+  watchGenerations(listener: GenerationListener): Promise<void>;
+  /** The etcd connection and key layout, for the other etcd users (delay queue); undefined when static. */
+  readonly etcd?: { client: Etcd3; keys: EtcdKeys };
   /** Stops watching and closes the etcd connection. */
   close(): Promise<void>;
+}
+
+/** Generations from the clock for a static cluster: always above the last one handed out here. */
+function clockGenerations(): (group: string) => Promise<number> {
+  let last = 0;
+  return async () => (last = Math.max(last + 1, Date.now()));
 }
 
 /**
@@ -47,6 +65,8 @@ export function discoveryFromConfig(
       deregister: async () => undefined,
       registered: () => true,
       watchState: () => 'watching',
+      nextGeneration: clockGenerations(),
+      watchGenerations: async () => undefined,
       close: () => membership.stop(),
     };
   }
@@ -63,6 +83,7 @@ export function discoveryFromConfig(
     prefix: role === 'node' ? keys.nodes : keys.caches,
     logger,
   });
+  const generations = new GroupGenerations(client, keys, logger);
   let registration: EtcdRegistration | undefined;
   let unsubscribe: (() => void) | undefined;
   return {
@@ -91,10 +112,17 @@ export function discoveryFromConfig(
     },
     registered: () => registration?.registered ?? false,
     watchState: () => membership.state,
+    nextGeneration: (group) => generations.bump(group),
+    async watchGenerations(listener) {
+      generations.onChange(listener);
+      await generations.start();
+    },
+    etcd: { client, keys },
     async close() {
       unsubscribe?.();
       await registration?.stop();
       await membership.stop();
+      await generations.stop();
       client.close();
     },
   };

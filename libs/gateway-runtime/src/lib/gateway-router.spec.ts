@@ -5,10 +5,15 @@ import {
   PeerSet,
   PeerUnavailableError,
   UnavailableError,
+  UnknownGroupError,
+  type DeleteRequest,
+  type FlushRequest,
+  type GetManyRequest,
   type GetRequest,
   type GetResponse,
   type Member,
   type PeerClient,
+  type SetRequest,
 } from '@ringcache/cache-core';
 
 import { GatewayRouter } from './gateway-router';
@@ -31,9 +36,30 @@ class FakeNode implements PeerClient {
       ? { found: false, value: Buffer.alloc(0), expireAtMs: 5 }
       : { found: true, value: Buffer.from(value), expireAtMs: 0 };
   }
-  getMany = () => Promise.reject(new Error('unused'));
-  set = () => Promise.reject(new Error('unused'));
-  delete = () => Promise.reject(new Error('unused'));
+  batches: GetManyRequest[] = [];
+  writes: (SetRequest | DeleteRequest | FlushRequest)[] = [];
+  async getMany(request: GetManyRequest) {
+    this.batches.push(request);
+    if (this.down) throw new PeerUnavailableError(this.name, 'GetMany', 'connect ECONNREFUSED');
+    return { results: await Promise.all(request.keys.map((key) => this.get({ ...request, key }))) };
+  }
+  async set(request: SetRequest) {
+    this.writes.push(request);
+    if (this.down) throw new PeerUnavailableError(this.name, 'Set', 'connect ECONNREFUSED');
+    return { expireAtMs: 42 };
+  }
+  async delete(request: DeleteRequest) {
+    this.writes.push(request);
+    if (this.down) throw new PeerUnavailableError(this.name, 'Delete', 'connect ECONNREFUSED');
+    return { deleted: true };
+  }
+  async flush(request: FlushRequest) {
+    this.writes.push(request);
+    if (this.down) throw new PeerUnavailableError(this.name, 'Flush', 'connect ECONNREFUSED');
+    if (request.group === 'nope') throw new UnknownGroupError('nope');
+    return { generation: request.generation };
+  }
+  expire = () => Promise.reject(new Error('unused'));
   close = async () => undefined;
 }
 
@@ -43,7 +69,13 @@ function setup() {
   peers.update(
     [...nodes.keys()].map((name) => ({ name, grpcAddress: `${name}:1`, httpAddress: `${name}:2` })),
   );
-  const router = new GatewayRouter({ peers, deadlineMs: 1_000, maxKeyBytes: 16 });
+  let generation = 0;
+  const router = new GatewayRouter({
+    peers,
+    deadlineMs: 1_000,
+    maxKeyBytes: 16,
+    nextGeneration: async () => ++generation,
+  });
   return { nodes, peers, router };
 }
 
@@ -98,7 +130,46 @@ describe('GatewayRouter', () => {
       peers: new PeerSet({ connect: () => new FakeNode('x') }),
       deadlineMs: 1_000,
       maxKeyBytes: 16,
+      nextGeneration: async () => 1,
     });
     await expect(router.get('scores', 'Tom')).rejects.toThrow('no cache nodes are known');
+  });
+
+  it('batches a getMany into one call per owner, answers in request order, and falls back per key', async () => {
+    const { nodes, router } = setup();
+    const keys = ['Tom', ...Array.from({ length: 30 }, (_, i) => `k${i}`)];
+    const answers = await router.getMany('scores', keys);
+    expect(answers.map((a) => a.found)).toEqual(keys.map((k) => k === 'Tom'));
+    const batches = [...nodes.values()].flatMap((n) => n.batches);
+    expect(batches.length).toBe(3);
+    expect(batches.every((b) => b.hops === 0)).toBe(true);
+    expect(batches.flatMap((b) => b.keys).sort()).toEqual([...keys].sort());
+
+    const [down] = [...nodes.values()].filter((n) => n.batches.length > 0);
+    down.down = true;
+    const again = await router.getMany('scores', keys);
+    expect(again.map((a) => a.found)).toEqual(keys.map((k) => k === 'Tom'));
+    await expect(router.getMany('scores', [])).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('sends writes to the owner only, and fails them as unavailable rather than storing elsewhere', async () => {
+    const { nodes, peers, router } = setup();
+    expect(await router.set('scores', 'Tom', Buffer.from('1'), 5_000)).toEqual({ expireAtMs: 42 });
+    expect(await router.delete('scores', 'Tom')).toEqual({ deleted: true });
+    const owner = nodes.get(peers.owner('scores/Tom') as string) as FakeNode;
+    expect(owner.writes.map((w) => ('key' in w ? w.key : ''))).toEqual(['Tom', 'Tom']);
+    owner.down = true;
+    await expect(router.set('scores', 'Tom', Buffer.from('2'), 0)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(router.delete('scores', 'Tom')).rejects.toBeInstanceOf(UnavailableError);
+    const others = [...nodes.values()].filter((n) => n !== owner);
+    expect(others.every((n) => n.writes.length === 0)).toBe(true);
+  });
+
+  it('flushes a group on every node with a new generation, naming nodes it could not reach', async () => {
+    const { nodes, router } = setup();
+    expect(await router.flush('scores')).toEqual({ generation: 1, nodes: 3, unreachable: [] });
+    (nodes.get('b') as FakeNode).down = true;
+    expect(await router.flush('scores')).toEqual({ generation: 2, nodes: 2, unreachable: ['b'] });
+    await expect(router.flush('nope')).rejects.toBeInstanceOf(UnknownGroupError);
   });
 });

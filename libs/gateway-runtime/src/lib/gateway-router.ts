@@ -1,9 +1,11 @@
 import {
   InvalidArgumentError,
   KeyTooLongError,
+  MAX_BATCH_KEYS,
   RingcacheError,
   UnavailableError,
   type GetResponse,
+  type PeerClient,
   type PeerSet,
 } from '@ringcache/cache-core';
 
@@ -15,6 +17,8 @@ export interface GatewayRouterOptions {
   deadlineMs: number;
   /** Longest key in UTF-8 bytes. */
   maxKeyBytes: number;
+  /** A new flush generation for a group (etcd, or the clock). */
+  nextGeneration: (group: string) => Promise<number>;
 }
 
 /** Counters of a gateway router. */
@@ -27,15 +31,26 @@ export interface GatewayRouterStats {
   unavailable: number;
 }
 
+/** What a flush did. */
+export interface FlushResult {
+  generation: number;
+  /** Nodes that applied it now. */
+  nodes: number;
+  /** Nodes that did not answer; they apply it from etcd when they can (static lists: on restart). */
+  unreachable: string[];
+}
+
 /**
- * Sends each request straight to its key's owner (one hop), as the nodes' own ring would; when the owner
- * is unreachable, to the next owner — marked as having made a hop, so that node answers it itself rather
- * than forwarding to the dead owner it may still have on its ring.
+ * Sends each request straight to its key's owner (one hop), as the nodes' own ring would. Reads that find
+ * the owner unreachable go to the next owner — marked as having made a hop, so that node answers itself
+ * rather than forwarding to the dead owner it may still have on its ring. Writes do not fall back: they
+ * fail as unavailable, since a value stored elsewhere would be shadowed once the owner is back.
  */
 export class GatewayRouter {
   private readonly peers: PeerSet;
   private readonly deadlineMs: number;
   private readonly maxKeyBytes: number;
+  private readonly nextGeneration: (group: string) => Promise<number>;
   private readonly counters: GatewayRouterStats = {
     upstream: { ok: 0, unavailable: 0, error: 0 },
     fallbacks: 0,
@@ -46,42 +61,97 @@ export class GatewayRouter {
     this.peers = options.peers;
     this.deadlineMs = options.deadlineMs;
     this.maxKeyBytes = options.maxKeyBytes;
+    this.nextGeneration = options.nextGeneration;
   }
 
-  /** The value of `key` in `group`, from its owner. */
+  /** The value of `key` in `group`, from its owner (or the next owner). */
   async get(group: string, key: string): Promise<GetResponse> {
-    this.checkKey(key);
-    if (group.length === 0) throw new InvalidArgumentError('group must not be empty');
-    const route = this.peers.route(`${group}/${key}`);
-    let lastError: RingcacheError | undefined;
-    for (let i = 0; i < route.length; i++) {
-      const peer = route[i];
-      if (peer === 'self') continue;
-      if (i > 0) this.counters.fallbacks++;
-      try {
-        const response = await peer.get(
-          { group, key, ringVersion: this.peers.ringVersion, hops: i },
-          { deadlineMs: this.deadlineMs },
-        );
-        this.counters.upstream.ok++;
-        return response;
-      } catch (error) {
-        if (error instanceof RingcacheError && error.code === 'peer_unavailable') {
-          this.counters.upstream.unavailable++;
-          lastError = error;
-          continue;
-        }
-        this.counters.upstream.error++;
-        throw error;
-      }
-    }
-    this.counters.unavailable++;
-    throw new UnavailableError(
-      route.length === 0
-        ? 'no cache nodes are known'
-        : `no owner of ${group}/${key} answered: ${lastError?.message ?? ''}`,
-      { cause: lastError },
+    this.check(group, key);
+    return this.withFallback(group, key, (peer, hops) =>
+      peer.get({ group, key, ringVersion: this.peers.ringVersion, hops }, { deadlineMs: this.deadlineMs }),
     );
+  }
+
+  /**
+   * Many keys of one group, in request order: one GetMany per owner, all in parallel. An owner that is
+   * unreachable has its keys fetched one by one from their next owners.
+   */
+  async getMany(group: string, keys: string[]): Promise<GetResponse[]> {
+    if (keys.length === 0) throw new InvalidArgumentError('keys must be a non-empty list');
+    if (keys.length > MAX_BATCH_KEYS)
+      throw new InvalidArgumentError(`at most ${MAX_BATCH_KEYS} keys per request, got ${keys.length}`);
+    for (const key of keys) this.check(group, key);
+    const byOwner = new Map<PeerClient, number[]>();
+    keys.forEach((key, i) => {
+      const [owner] = this.peers.route(`${group}/${key}`, 1);
+      if (owner === undefined || owner === 'self') return;
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), i]);
+    });
+    if (byOwner.size === 0) throw new UnavailableError('no cache nodes are known');
+    const results: GetResponse[] = new Array(keys.length);
+    await Promise.all(
+      [...byOwner].map(async ([owner, indexes]) => {
+        const batch = indexes.map((i) => keys[i]);
+        try {
+          const response = await owner.getMany(
+            { group, keys: batch, ringVersion: this.peers.ringVersion, hops: 0 },
+            { deadlineMs: this.deadlineMs },
+          );
+          this.counters.upstream.ok++;
+          indexes.forEach((i, n) => (results[i] = response.results[n]));
+        } catch (error) {
+          if (!isUnavailable(error)) {
+            this.counters.upstream.error++;
+            throw error;
+          }
+          this.counters.upstream.unavailable++;
+          await Promise.all(indexes.map(async (i) => (results[i] = await this.get(group, keys[i]))));
+        }
+      }),
+    );
+    return results;
+  }
+
+  /** Stores a value at the key's owner, which invalidates every other copy. */
+  async set(group: string, key: string, value: Uint8Array, ttlMs: number): Promise<{ expireAtMs: number }> {
+    this.check(group, key);
+    return this.atOwner(group, key, (peer) =>
+      peer.set(
+        { group, key, value, ttlMs, ringVersion: this.peers.ringVersion, hops: 0 },
+        { deadlineMs: this.deadlineMs },
+      ),
+    );
+  }
+
+  /** Invalidates a key cluster-wide (its owner drops it and tells every other node). */
+  async delete(group: string, key: string): Promise<{ deleted: boolean }> {
+    this.check(group, key);
+    return this.atOwner(group, key, (peer) =>
+      peer.delete(
+        { group, key, ringVersion: this.peers.ringVersion, hops: 0 },
+        { deadlineMs: this.deadlineMs },
+      ),
+    );
+  }
+
+  /**
+   * Flushes a group cluster-wide: a new generation (in etcd, where every node watches it), then every
+   * node is told directly, so that when this returns no reachable node serves an older entry.
+   */
+  async flush(group: string): Promise<FlushResult> {
+    if (group.length === 0) throw new InvalidArgumentError('group must not be empty');
+    const nodes = this.peers.others();
+    if (nodes.length === 0) throw new UnavailableError('no cache nodes are known');
+    const generation = await this.nextGeneration(group);
+    const results = await Promise.allSettled(
+      nodes.map((peer) => peer.flush({ group, generation }, { deadlineMs: this.deadlineMs })),
+    );
+    // An unknown group is the same answer from every node: report it rather than a partial flush.
+    const rejected = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    const fatal = rejected.find((error) => !isUnavailable(error));
+    if (fatal) throw fatal;
+    const unreachable = nodes.filter((_, i) => results[i].status === 'rejected').map((peer) => peer.name);
+    return { generation, nodes: nodes.length - unreachable.length, unreachable };
   }
 
   /** A snapshot of the counters. */
@@ -93,9 +163,75 @@ export class GatewayRouter {
     };
   }
 
-  private checkKey(key: string): void {
+  private check(group: string, key: string): void {
+    if (group.length === 0) throw new InvalidArgumentError('group must not be empty');
     if (key.length === 0) throw new InvalidArgumentError('key must not be empty');
     const bytes = Buffer.byteLength(key);
     if (bytes > this.maxKeyBytes) throw new KeyTooLongError(bytes, this.maxKeyBytes);
   }
+
+  /** Tries the owner, then the next owner (with one hop), for a read. */
+  private async withFallback<T>(
+    group: string,
+    key: string,
+    call: (peer: PeerClient, hops: number) => Promise<T>,
+  ): Promise<T> {
+    const route = this.peers.route(`${group}/${key}`);
+    let lastError: RingcacheError | undefined;
+    for (let i = 0; i < route.length; i++) {
+      const peer = route[i];
+      if (peer === 'self') continue;
+      if (i > 0) this.counters.fallbacks++;
+      try {
+        const result = await call(peer, i);
+        this.counters.upstream.ok++;
+        return result;
+      } catch (error) {
+        if (!isUnavailable(error)) {
+          this.counters.upstream.error++;
+          throw error;
+        }
+        this.counters.upstream.unavailable++;
+        lastError = error as RingcacheError;
+      }
+    }
+    this.counters.unavailable++;
+    throw new UnavailableError(
+      route.length === 0
+        ? 'no cache nodes are known'
+        : `no owner of ${group}/${key} answered: ${lastError?.message ?? ''}`,
+      { cause: lastError },
+    );
+  }
+
+  /** Calls the owner only, for a write. */
+  private async atOwner<T>(group: string, key: string, call: (peer: PeerClient) => Promise<T>): Promise<T> {
+    const [owner] = this.peers.route(`${group}/${key}`, 1);
+    if (owner === undefined || owner === 'self') {
+      this.counters.unavailable++;
+      throw new UnavailableError('no cache nodes are known');
+    }
+    try {
+      const result = await call(owner);
+      this.counters.upstream.ok++;
+      return result;
+    } catch (error) {
+      if (isUnavailable(error)) {
+        this.counters.upstream.unavailable++;
+        this.counters.unavailable++;
+        throw new UnavailableError(
+          `the owner of ${group}/${key} (${owner.name}) is unreachable: ${(error as Error).message}`,
+          {
+            cause: error,
+          },
+        );
+      }
+      this.counters.upstream.error++;
+      throw error;
+    }
+  }
+}
+
+function isUnavailable(error: unknown): boolean {
+  return error instanceof RingcacheError && error.code === 'peer_unavailable';
 }

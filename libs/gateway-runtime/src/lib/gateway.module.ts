@@ -12,7 +12,7 @@ import { registerGatewayMetrics } from './gateway-metrics';
 import { GatewayRouter } from './gateway-router';
 import { GatewayStatusController } from './gateway-status.controller';
 import { GatewayController } from './gateway.controller';
-import { GATEWAY_DISCOVERY, GATEWAY_PEERS } from './tokens';
+import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_PEERS } from './tokens';
 
 /** Keeps the gateway's ring in step with membership, and releases it on shutdown. */
 @Module({})
@@ -61,20 +61,25 @@ class GatewayClusterModule implements OnApplicationShutdown {
           },
         },
         {
+          provide: GATEWAY_LIMITS,
+          useValue: { maxKeyBytes: config.gateway.maxKeyBytes, maxValueBytes: config.gateway.maxValueBytes },
+        },
+        {
           provide: GatewayRouter,
-          inject: [GATEWAY_PEERS, METRICS_REGISTRY],
-          useFactory: (peers: PeerSet, registry: Registry) => {
+          inject: [GATEWAY_PEERS, GATEWAY_DISCOVERY, METRICS_REGISTRY],
+          useFactory: (peers: PeerSet, discovery: Discovery, registry: Registry) => {
             const router = new GatewayRouter({
               peers,
               deadlineMs: config.peers.deadlineMs,
               maxKeyBytes: config.gateway.maxKeyBytes,
+              nextGeneration: (group) => discovery.nextGeneration(group),
             });
             registerGatewayMetrics(registry, router, peers);
             return router;
           },
         },
       ],
-      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GatewayRouter],
+      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GATEWAY_LIMITS, GatewayRouter],
     };
   }
 

@@ -6,6 +6,7 @@ import { describeConfig, type RingcacheConfig } from '@ringcache/config';
 import { closeOnSignals, createFastifyAdapter, nestLogLevels } from '@ringcache/app-shell';
 import { peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
+import { gatewayBodyParsers } from './body-parsers';
 import { GatewayModule } from './gateway.module';
 
 /** Starts the gateway on gateway.host:gateway.port; SIGTERM/SIGINT close it gracefully. */
@@ -17,6 +18,11 @@ export async function startGateway(config: RingcacheConfig): Promise<INestApplic
     { logger: nestLogLevels(config.log.level) },
   );
   closeOnSignals(app, { name: 'gateway' });
+  // Room for the largest value, and for a batch of 1,000 keys of 1 KiB written as JSON.
+  gatewayBodyParsers(
+    app.getHttpAdapter().getInstance(),
+    Math.max(config.gateway.maxValueBytes + 1, 8 * 1024 * 1024),
+  );
   await app.listen(config.gateway.port, config.gateway.host);
   const logger = new Logger('gateway');
   logger.log(`gateway listening on http://${config.gateway.host}:${config.gateway.port}`);

@@ -2,3 +2,11 @@
 export const GATEWAY_PEERS = 'ringcache:GatewayPeers';
 /** Injection token of the gateway's Discovery (static list or etcd watch). */
 export const GATEWAY_DISCOVERY = 'ringcache:GatewayDiscovery';
+/** Injection token of the gateway's request limits. */
+export const GATEWAY_LIMITS = 'ringcache:GatewayLimits';
+
+/** Request limits of the gateway's API. */
+export interface GatewayLimits {
+  maxKeyBytes: number;
+  maxValueBytes: number;
+}

@@ -141,6 +141,19 @@ describe('Lru', () => {
     expect(lru.prune()).toBe(0);
   });
 
+  it('pruneKey removes one expired entry and leaves fresh ones', () => {
+    const { lru, events, clock } = byteLru(100);
+    lru.set('old', 'x', { ttlMs: 10 });
+    lru.set('young', 'y', { ttlMs: 1_000 });
+    expect(lru.pruneKey('old')).toBeUndefined();
+    clock.advance(10);
+    expect(lru.pruneKey('old')).toBe(clock.now());
+    expect(lru.pruneKey('young')).toBeUndefined();
+    expect(lru.pruneKey('absent')).toBeUndefined();
+    expect(events).toEqual([['old', 'x', 'expire']]);
+    expect(lru.stats()).toMatchObject({ expirations: 1, items: 1 });
+  });
+
   it('delete and clear remove entries and report them', () => {
     const { lru, events } = byteLru(100);
     lru.set('a', '1');

@@ -228,6 +228,19 @@ export class Lru<K, V> {
     for (const [k, v] of dropped) this.onEvict?.(k, v, 'delete');
   }
 
+  /**
+   * Removes `key` if it has expired (reason `expire`) and returns the expiry time it had; undefined when
+   * the key is absent or still fresh (it then stays).
+   */
+  pruneKey(key: K): number | undefined {
+    const slot = this.index.get(key);
+    if (slot === undefined || !this.isExpired(slot)) return undefined;
+    const expiredAt = this.expires[slot];
+    this.expirations++;
+    this.drop(slot, 'expire');
+    return expiredAt;
+  }
+
   /** Removes every expired entry now (reason `expire`); returns how many. */
   prune(): number {
     const now = this.now();

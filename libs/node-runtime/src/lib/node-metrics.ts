@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 import type { NodeRuntime } from './node-runtime';
 
@@ -129,6 +129,53 @@ export function registerNodeMetrics(registry: Registry, runtime: NodeRuntime): v
       }
     },
   });
+  new Counter({
+    name: 'ringcache_writes_total',
+    help: 'Writes served here as the owner (set, delete) and flushes applied, by group.',
+    labelNames: ['group', 'kind'],
+    registers,
+    collect() {
+      this.reset();
+      for (const { name, stats } of groups()) {
+        this.inc({ group: name, kind: 'set' }, stats.writes.sets);
+        this.inc({ group: name, kind: 'delete' }, stats.writes.deletes);
+        this.inc({ group: name, kind: 'flush' }, stats.writes.flushes);
+      }
+    },
+  });
+  new Counter({
+    name: 'ringcache_invalidations_total',
+    help: 'Invalidations an owner sent to the other nodes after a write, by result (sent, failed).',
+    labelNames: ['group', 'result'],
+    registers,
+    collect() {
+      this.reset();
+      for (const { name, stats } of groups()) {
+        this.inc({ group: name, result: 'sent' }, stats.invalidations.sent);
+        this.inc({ group: name, result: 'failed' }, stats.invalidations.failed);
+      }
+    },
+  });
+  new Counter({
+    name: 'ringcache_active_expirations_total',
+    help: 'Entries removed by active expiry (delay queue or timer wheel) rather than on read.',
+    labelNames: ['group'],
+    registers,
+    collect() {
+      this.reset();
+      for (const { name, stats } of groups()) this.inc({ group: name }, stats.activeExpirations);
+    },
+  });
+  new Gauge({
+    name: 'ringcache_group_generation',
+    help: "The group's flush generation on this node.",
+    labelNames: ['group'],
+    registers,
+    collect() {
+      this.reset();
+      for (const { name, stats } of groups()) this.set({ group: name }, stats.generation);
+    },
+  });
   new Gauge({
     name: 'ringcache_ring_members',
     help: 'Nodes on this process’s ring.',
@@ -146,5 +193,16 @@ export function registerNodeMetrics(registry: Registry, runtime: NodeRuntime): v
       this.reset();
       this.set({ version: runtime.peers.ringVersion }, 1);
     },
+  });
+}
+
+/** The histogram of how late active expiry removed entries; observed as it happens. */
+export function expiryLatenessHistogram(registry: Registry): Histogram<'group'> {
+  return new Histogram({
+    name: 'ringcache_expiry_lateness_seconds',
+    help: 'How long after its expiry an entry was removed by active expiry.',
+    labelNames: ['group'],
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 1, 1.1, 1.5, 2, 5],
+    registers: [registry],
   });
 }

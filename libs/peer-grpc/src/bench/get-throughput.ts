@@ -53,6 +53,8 @@ async function startBareServer(): Promise<{ address: string; close: () => void }
     GetMany: (_call, done) => done(null, { results: [] }),
     Set: (_call, done) => done(null, { expireAtMs: 0 }),
     Delete: (_call, done) => done(null, { deleted: false }),
+    Flush: (_call, done) => done(null, { generation: 0 }),
+    Expire: (_call, done) => done(null, { removed: 0, scheduled: 0 }),
   };
   server.addService(proto.ringcache.v1.Cache.service, handlers);
   const port = await new Promise<number>((resolve, reject) =>

@@ -20,10 +20,11 @@ import { isErrorCode, RINGCACHE_CODE_METADATA } from './grpc-status';
 /** What a failed call was: which peer, which operation, for which group and key. */
 export interface CallContext {
   peer: string;
-  /** The RPC name: Get, GetMany, Set or Delete. */
+  /** The RPC name: Get, GetMany, Set, Delete, Flush or Expire. */
   operation: string;
+  /** The group; '' for Expire, whose keys may span groups. */
   group: string;
-  /** The key, or the keys joined with a comma for GetMany. */
+  /** The key, the keys joined with a comma for GetMany, '' for Flush and Expire. */
   key: string;
 }
 

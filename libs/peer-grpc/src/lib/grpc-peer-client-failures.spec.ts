@@ -89,6 +89,33 @@ describe('GrpcPeerClient when the peer fails', () => {
     }
   });
 
+  it('applies the same deadline to Flush and Expire', async () => {
+    const handler = new FakePeerHandler();
+    const node = await startTestNode(handler);
+    const client = new GrpcPeerClient({ name: 'stuck', address: node.grpcAddress });
+    try {
+      const calls = [
+        ['Flush', () => client.flush({ group: 'hang', generation: 1 }, { deadlineMs: 300 })],
+        [
+          'Expire',
+          () => client.expire({ keys: [{ group: 'hang', key: 'k', expireAtMs: 1 }] }, { deadlineMs: 300 }),
+        ],
+      ] as const;
+      for (const [operation, start] of calls) {
+        const { error, ms } = await timedFailure(start());
+        expect(error).toBeInstanceOf(PeerUnavailableError);
+        expect(error).toMatchObject({ recoverable: true, peer: 'stuck', operation });
+        expect(error.message).toMatch(new RegExp(`^${operation} on peer stuck failed: DEADLINE_EXCEEDED`));
+        expect(ms).toBeGreaterThanOrEqual(280);
+        expect(ms).toBeLessThan(800);
+      }
+    } finally {
+      handler.release();
+      await client.close();
+      await node.close();
+    }
+  });
+
   it('rejects with PeerUnavailableError in well under a second when nothing listens', async () => {
     // A free port: bound, then released, so nothing listens on it.
     const client = new GrpcPeerClient({ name: 'down', address: `127.0.0.1:${await freePort()}` });
@@ -105,6 +132,14 @@ describe('GrpcPeerClient when the peer fails', () => {
       );
       expect(again.error).toBeInstanceOf(PeerUnavailableError);
       expect(again.ms).toBeLessThan(1_000);
+      const flush = await timedFailure(
+        client.flush({ group: 'scores', generation: 1 }, { deadlineMs: 5_000 }),
+      );
+      expect(flush.error).toBeInstanceOf(PeerUnavailableError);
+      expect(flush.error.message).toMatch(/^Flush on peer down failed: UNAVAILABLE/);
+      const expire = await timedFailure(client.expire({ keys: [] }, { deadlineMs: 5_000 }));
+      expect(expire.error).toBeInstanceOf(PeerUnavailableError);
+      expect(expire.error.message).toMatch(/^Expire on peer down failed: UNAVAILABLE/);
     } finally {
       await client.close();
     }
@@ -151,14 +186,24 @@ describe('GrpcPeerClient when the peer fails', () => {
     const { error } = await timedFailure(client.get({ group: 'g', key: 'k', ...ctx }, { deadlineMs: 1_000 }));
     expect(error).toBeInstanceOf(PeerUnavailableError);
     expect(error.message).toBe('Get on peer closed failed: the client is closed');
+    const flush = await timedFailure(client.flush({ group: 'g', generation: 1 }, { deadlineMs: 1_000 }));
+    expect(flush.error.message).toBe('Flush on peer closed failed: the client is closed');
+    const expire = await timedFailure(client.expire({ keys: [] }, { deadlineMs: 1_000 }));
+    expect(expire.error.message).toBe('Expire on peer closed failed: the client is closed');
   });
 
   it('rejects a call without a usable deadline', async () => {
     const client = new GrpcPeerClient({ name: 'p', address: '127.0.0.1:9' });
     try {
       for (const deadlineMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-        const { error } = await timedFailure(client.get({ group: 'g', key: 'k', ...ctx }, { deadlineMs }));
-        expect(error).toBeInstanceOf(InvalidArgumentError);
+        for (const start of [
+          () => client.get({ group: 'g', key: 'k', ...ctx }, { deadlineMs }),
+          () => client.flush({ group: 'g', generation: 1 }, { deadlineMs }),
+          () => client.expire({ keys: [] }, { deadlineMs }),
+        ]) {
+          const { error } = await timedFailure(start());
+          expect(error).toBeInstanceOf(InvalidArgumentError);
+        }
       }
     } finally {
       await client.close();

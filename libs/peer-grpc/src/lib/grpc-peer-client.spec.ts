@@ -77,6 +77,15 @@ describe('GrpcPeerClient against a Nest node', () => {
       expect(answer.value.byteLength).toBe(big.length);
     });
 
+    it('answers a stale value with stale: true, and a fresh one without a stale property', async () => {
+      handler.put('old', Buffer.from('was 630'), 1_000, true);
+      handler.put('fresh', Buffer.from('640'), 2_000_000);
+      const stale = await client.get({ group: 'scores', key: 'old', ...ctx }, call);
+      expect(stale).toEqual({ found: true, value: Buffer.from('was 630'), expireAtMs: 1_000, stale: true });
+      const fresh = await client.get({ group: 'scores', key: 'fresh', ...ctx }, call);
+      expect(fresh).toStrictEqual({ found: true, value: Buffer.from('640'), expireAtMs: 2_000_000 });
+    });
+
     it('hands the handler the request model: group, key, ring version and hops', async () => {
       handler.received.length = 0;
       await client.get({ group: 'scores', key: 'Tom', ringVersion: 'abc123', hops: 1 }, call);
@@ -98,6 +107,17 @@ describe('GrpcPeerClient against a Nest node', () => {
         [true, 'A'],
       ]);
     });
+
+    it('marks each stale answer, in request order', async () => {
+      handler.put('s1', Buffer.from('one'), 5, true);
+      handler.put('f1', Buffer.from('two'), 6);
+      const { results } = await client.getMany({ group: 'scores', keys: ['f1', 's1', 'gone'], ...ctx }, call);
+      expect(results).toStrictEqual([
+        { found: true, value: Buffer.from('two'), expireAtMs: 6 },
+        { found: true, value: Buffer.from('one'), expireAtMs: 5, stale: true },
+        { found: false, value: Buffer.alloc(0), expireAtMs: 0 },
+      ]);
+    });
   });
 
   describe('Set and Delete', () => {
@@ -115,6 +135,105 @@ describe('GrpcPeerClient against a Nest node', () => {
       handler.put('gone', Buffer.from('x'));
       expect(await client.delete({ group: 'scores', key: 'gone', ...ctx }, call)).toEqual({ deleted: true });
       expect(await client.delete({ group: 'scores', key: 'gone', ...ctx }, call)).toEqual({ deleted: false });
+    });
+
+    it('hands the handler a normal delete as localOnly: false', async () => {
+      handler.received.length = 0;
+      await client.delete({ group: 'scores', key: 'k', ringVersion: 'v9', hops: 1 }, call);
+      await client.delete({ group: 'scores', key: 'k', ...ctx, localOnly: false }, call);
+      expect(handler.received).toEqual([
+        { group: 'scores', key: 'k', ringVersion: 'v9', hops: 1, localOnly: false },
+        { group: 'scores', key: 'k', ...ctx, localOnly: false },
+      ]);
+    });
+
+    it('carries localOnly to the handler', async () => {
+      handler.put('local', Buffer.from('x'));
+      handler.received.length = 0;
+      expect(await client.delete({ group: 'scores', key: 'local', ...ctx, localOnly: true }, call)).toEqual({
+        deleted: true,
+      });
+      expect(handler.received).toEqual([{ group: 'scores', key: 'local', ...ctx, localOnly: true }]);
+      expect(handler.has('local')).toBe(false);
+    });
+  });
+
+  describe('Flush', () => {
+    it('hands the handler group and generation, and answers the generation after the call', async () => {
+      handler.received.length = 0;
+      // Past 2^32, so a 32-bit mix-up would show.
+      const generation = 1_700_000_000_123;
+      expect(await client.flush({ group: 'scores', generation }, call)).toEqual({ generation });
+      expect(await client.flush({ group: 'scores', generation: 7 }, call)).toEqual({ generation });
+      expect(handler.received).toEqual([
+        { group: 'scores', generation },
+        { group: 'scores', generation: 7 },
+      ]);
+    });
+
+    it('rejects an unknown group with UnknownGroupError, an empty one with InvalidArgumentError', async () => {
+      const unknown = await failure(client.flush({ group: 'nope', generation: 1 }, call));
+      expect(unknown).toBeInstanceOf(UnknownGroupError);
+      expect(unknown).toMatchObject({ code: 'unknown_group', message: 'unknown group "nope"' });
+      const empty = await failure(client.flush({ group: '', generation: 1 }, call));
+      expect(empty).toBeInstanceOf(InvalidArgumentError);
+      expect(empty.message).toBe('group must be a non-empty string');
+    });
+
+    it('rejects a node that does not serve it with UnimplementedError', async () => {
+      const error = await failure(client.flush({ group: 'readonly', generation: 1 }, call));
+      expect(error).toBeInstanceOf(UnimplementedError);
+      expect(error.message).toBe('Flush is not served by this node');
+    });
+  });
+
+  describe('Expire', () => {
+    it('hands the handler every key intact and in order, and answers removed and scheduled', async () => {
+      const now = 1_000_000;
+      handler.put('due', Buffer.from('a'), now - 1);
+      handler.put('soon', Buffer.from('b'), now + 500);
+      handler.put('reset', Buffer.from('c'), now + 60_000); // set again since, expiring later: kept
+      handler.received.length = 0;
+      const keys = [
+        { group: 'scores', key: 'due', expireAtMs: now - 1 },
+        { group: 'scores', key: 'ünï/😀', expireAtMs: 1_700_000_000_123 },
+        { group: 'scores', key: 'soon', expireAtMs: now + 500 },
+        { group: 'scores', key: 'reset', expireAtMs: now - 1 },
+      ];
+      expect(await client.expire({ keys }, call)).toEqual({ removed: 1, scheduled: 1 });
+      expect(handler.received).toEqual([{ keys }]);
+      expect([handler.has('due'), handler.has('soon'), handler.has('reset')]).toEqual([false, true, true]);
+    });
+
+    it('sends an empty list as one', async () => {
+      handler.received.length = 0;
+      expect(await client.expire({ keys: [] }, call)).toEqual({ removed: 0, scheduled: 0 });
+      expect(handler.received).toEqual([{ keys: [] }]);
+    });
+
+    it('rejects a key of an unknown group with UnknownGroupError', async () => {
+      const error = await failure(
+        client.expire(
+          {
+            keys: [
+              { group: 'scores', key: 'a', expireAtMs: 1 },
+              { group: 'nope', key: 'b', expireAtMs: 1 },
+            ],
+          },
+          call,
+        ),
+      );
+      expect(error).toBeInstanceOf(UnknownGroupError);
+      expect(error).toMatchObject({
+        code: 'unknown_group',
+        message: 'unknown group "nope"',
+        recoverable: false,
+      });
+    });
+
+    it('rejects a key without a group with InvalidArgumentError', async () => {
+      const error = await failure(client.expire({ keys: [{ group: '', key: 'a', expireAtMs: 1 }] }, call));
+      expect(error).toBeInstanceOf(InvalidArgumentError);
     });
   });
 

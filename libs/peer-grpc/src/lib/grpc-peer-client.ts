@@ -11,6 +11,10 @@ import type {
   CallOptions,
   DeleteRequest,
   DeleteResponse,
+  ExpireRequest,
+  ExpireResponse,
+  FlushRequest,
+  FlushResponse,
   GetManyRequest,
   GetManyResponse,
   GetRequest,
@@ -20,11 +24,17 @@ import type {
   SetResponse,
 } from '@ringcache/cache-core';
 import { loadRingcacheProto } from '@ringcache/proto';
-import type * as pb from '@ringcache/proto';
 
 import { fromServiceError } from './client-errors';
-import { getManyResponseFromMessage, getResponseFromMessage } from './messages';
+import type { CallContext } from './client-errors';
+import {
+  expireResponseFromMessage,
+  flushResponseFromMessage,
+  getManyResponseFromMessage,
+  getResponseFromMessage,
+} from './messages';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-size';
+import type * as pb from '@ringcache/proto';
 
 /** Options of a {@link GrpcPeerClient}. */
 export interface GrpcPeerClientOptions {
@@ -63,7 +73,9 @@ function cacheClient(): pb.ProtoGrpcType['ringcache']['v1']['Cache'] {
   return cacheClientClass;
 }
 
-type Operation = 'Get' | 'GetMany' | 'Set' | 'Delete';
+type Operation = 'Get' | 'GetMany' | 'Set' | 'Delete' | 'Flush' | 'Expire';
+/** Group and key of a call, for its error: built only when the call fails. */
+type Target = () => Pick<CallContext, 'group' | 'key'>;
 type Callback<T> = (error: ServiceError | null, response?: T) => void;
 
 /**
@@ -121,8 +133,11 @@ export class GrpcPeerClient implements PeerClient {
   }
 
   async get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
-    const message = await this.unary<pb.GetResponse__Output>('Get', request, options, (callOptions, done) =>
-      this.client.Get(request, callOptions, done),
+    const message = await this.unary<pb.GetResponse__Output>(
+      'Get',
+      () => request,
+      options,
+      (callOptions, done) => this.client.Get(request, callOptions, done),
     );
     return getResponseFromMessage(message);
   }
@@ -130,7 +145,8 @@ export class GrpcPeerClient implements PeerClient {
   async getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse> {
     const message = await this.unary<pb.GetManyResponse__Output>(
       'GetMany',
-      request,
+      // Joining the keys is not free, which is why targets are built on failure only.
+      () => ({ group: request.group, key: Array.isArray(request.keys) ? request.keys.join(',') : '' }),
       options,
       (callOptions, done) => this.client.GetMany(request, callOptions, done),
     );
@@ -138,8 +154,11 @@ export class GrpcPeerClient implements PeerClient {
   }
 
   async set(request: SetRequest, options: CallOptions): Promise<SetResponse> {
-    const message = await this.unary<pb.SetResponse__Output>('Set', request, options, (callOptions, done) =>
-      this.client.Set(request, callOptions, done),
+    const message = await this.unary<pb.SetResponse__Output>(
+      'Set',
+      () => request,
+      options,
+      (callOptions, done) => this.client.Set(request, callOptions, done),
     );
     return { expireAtMs: message.expireAtMs };
   }
@@ -147,11 +166,32 @@ export class GrpcPeerClient implements PeerClient {
   async delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
     const message = await this.unary<pb.DeleteResponse__Output>(
       'Delete',
-      request,
+      () => request,
       options,
       (callOptions, done) => this.client.Delete(request, callOptions, done),
     );
     return { deleted: message.deleted };
+  }
+
+  async flush(request: FlushRequest, options: CallOptions): Promise<FlushResponse> {
+    const message = await this.unary<pb.FlushResponse__Output>(
+      'Flush',
+      () => ({ group: request.group, key: '' }),
+      options,
+      (callOptions, done) => this.client.Flush(request, callOptions, done),
+    );
+    return flushResponseFromMessage(message);
+  }
+
+  async expire(request: ExpireRequest, options: CallOptions): Promise<ExpireResponse> {
+    const message = await this.unary<pb.ExpireResponse__Output>(
+      'Expire',
+      // The keys may span groups: an error names none of them.
+      () => ({ group: '', key: '' }),
+      options,
+      (callOptions, done) => this.client.Expire(request, callOptions, done),
+    );
+    return expireResponseFromMessage(message);
   }
 
   async close(): Promise<void> {
@@ -163,7 +203,7 @@ export class GrpcPeerClient implements PeerClient {
   /** Starts one unary call with a deadline and turns its outcome into a promise of the decoded message. */
   private unary<T>(
     operation: Operation,
-    request: { group: string; key?: string; keys?: string[] },
+    target: Target,
     options: CallOptions,
     start: (callOptions: GrpcCallOptions, done: Callback<T>) => void,
   ): Promise<T> {
@@ -185,9 +225,8 @@ export class GrpcPeerClient implements PeerClient {
           resolve(response as T);
           return;
         }
-        // The context is built on failure only: joining a GetMany's keys is not free.
-        const key = request.key ?? (Array.isArray(request.keys) ? request.keys.join(',') : '');
-        reject(fromServiceError(error, { peer: this.name, operation, group: request.group, key }));
+        const { group, key } = target();
+        reject(fromServiceError(error, { peer: this.name, operation, group, key }));
       });
     });
   }

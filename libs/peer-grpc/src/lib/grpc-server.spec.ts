@@ -33,18 +33,17 @@ function invoke(
 /** A client of ringcache.v1.Cache that sends raw bytes, to send what no well-behaved encoder would. */
 function rawCacheClient(address: string): Client {
   const identity = (bytes: Buffer) => bytes;
+  const raw = (method: string) => ({
+    path: `/ringcache.v1.Cache/${method}`,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
+  });
   const RawCache = makeGenericClientConstructor(
-    {
-      Get: {
-        path: '/ringcache.v1.Cache/Get',
-        requestStream: false,
-        responseStream: false,
-        requestSerialize: identity,
-        requestDeserialize: identity,
-        responseSerialize: identity,
-        responseDeserialize: identity,
-      },
-    },
+    { Get: raw('Get'), Flush: raw('Flush'), Expire: raw('Expire') },
     'RawCache',
   );
   return new RawCache(address, credentials.createInsecure());
@@ -111,6 +110,30 @@ describe('the peer gRPC server (hybrid Nest app on Fastify)', () => {
       expect(error?.code).toBe(status.INVALID_ARGUMENT);
       expect(error?.details).toMatch(/^malformed GetRequest: /);
       expect(error?.metadata.get(RINGCACHE_CODE_METADATA)).toEqual(['invalid_argument']);
+    });
+
+    it.each([
+      ['Flush', 'FlushRequest'],
+      ['Expire', 'ExpireRequest'],
+    ])('bytes that do not decode as a %s request', async (method, messageName) => {
+      const { error } = await invoke(raw, method, Buffer.from([0xff, 0xff, 0xff]));
+      expect(error?.code).toBe(status.INVALID_ARGUMENT);
+      expect(error?.details).toMatch(new RegExp(`^malformed ${messageName}: `));
+      expect(error?.metadata.get(RINGCACHE_CODE_METADATA)).toEqual(['invalid_argument']);
+    });
+
+    it('an ExpireRequest whose key list holds a truncated key', async () => {
+      // keys (field 1) announcing 10 bytes of ExpiredKey, followed by only 2.
+      const { error } = await invoke(raw, 'Expire', Buffer.from([0x0a, 10, 0x0a, 0x01]));
+      expect(error?.code).toBe(status.INVALID_ARGUMENT);
+      expect(error?.details).toMatch(/^malformed ExpireRequest: /);
+    });
+
+    it('a FlushRequest without a group reaches the handler as "" and is rejected', async () => {
+      const { error } = await invoke(raw, 'Flush', Buffer.from([0x10, 0x05])); // generation = 5 only
+      expect(error?.code).toBe(status.INVALID_ARGUMENT);
+      expect(error?.details).toBe('group must be a non-empty string');
+      expect(handler.received.at(-1)).toEqual({ group: '', generation: 5 });
     });
 
     it('a request without a group', async () => {

@@ -1,6 +1,10 @@
 import type {
   DeleteRequest,
   DeleteResponse,
+  ExpireRequest,
+  ExpireResponse,
+  FlushRequest,
+  FlushResponse,
   GetManyRequest,
   GetManyResponse,
   GetRequest,
@@ -8,6 +12,7 @@ import type {
   SetRequest,
   SetResponse,
 } from '@ringcache/cache-core';
+
 import type * as pb from '@ringcache/proto';
 
 /**
@@ -15,6 +20,10 @@ import type * as pb from '@ringcache/proto';
  * numbers, bytes as Buffers, absent fields as zero values) and the cache-core model. Each copies the fields
  * it knows by name, so nothing else a message might carry reaches the handler or the wire. No validation:
  * that is PeerService's job, the same for every codec.
+ *
+ * `GetResponse.stale` is present in the model only when true: proto3 cannot tell an absent bool from
+ * false, and the HTTP codec sends its stale header only when true, so both codecs decode "not stale" as
+ * no `stale` property at all.
  */
 
 /** Server side: a decoded GetRequest as the handler's model. */
@@ -41,12 +50,22 @@ export function setRequestFromMessage(m: pb.SetRequest__Output): SetRequest {
 
 /** Server side: a decoded DeleteRequest as the handler's model. */
 export function deleteRequestFromMessage(m: pb.DeleteRequest__Output): DeleteRequest {
-  return { group: m.group, key: m.key, ringVersion: m.ringVersion, hops: m.hops };
+  return { group: m.group, key: m.key, ringVersion: m.ringVersion, hops: m.hops, localOnly: m.localOnly };
+}
+
+/** Server side: a decoded FlushRequest as the handler's model. */
+export function flushRequestFromMessage(m: pb.FlushRequest__Output): FlushRequest {
+  return { group: m.group, generation: m.generation };
+}
+
+/** Server side: a decoded ExpireRequest as the handler's model, keys in message order. */
+export function expireRequestFromMessage(m: pb.ExpireRequest__Output): ExpireRequest {
+  return { keys: m.keys.map((k) => ({ group: k.group, key: k.key, expireAtMs: k.expireAtMs })) };
 }
 
 /** Server side: a Get answer as its message (the encoder takes any Uint8Array for bytes). */
 export function getResponseToMessage(r: GetResponse): pb.GetResponse {
-  return { value: r.value, found: r.found, expireAtMs: r.expireAtMs };
+  return { value: r.value, found: r.found, expireAtMs: r.expireAtMs, stale: r.stale === true };
 }
 
 /** Server side: a GetMany answer as its message. */
@@ -64,12 +83,34 @@ export function deleteResponseToMessage(r: DeleteResponse): pb.DeleteResponse {
   return { deleted: r.deleted };
 }
 
+/** Server side: a Flush answer as its message. */
+export function flushResponseToMessage(r: FlushResponse): pb.FlushResponse {
+  return { generation: r.generation };
+}
+
+/** Server side: an Expire answer as its message. */
+export function expireResponseToMessage(r: ExpireResponse): pb.ExpireResponse {
+  return { removed: r.removed, scheduled: r.scheduled };
+}
+
 /** Client side: a decoded GetResponse as the model. */
 export function getResponseFromMessage(m: pb.GetResponse__Output): GetResponse {
-  return { found: m.found, value: m.value, expireAtMs: m.expireAtMs };
+  const response: GetResponse = { found: m.found, value: m.value, expireAtMs: m.expireAtMs };
+  if (m.stale) response.stale = true;
+  return response;
 }
 
 /** Client side: a decoded GetManyResponse as the model. */
 export function getManyResponseFromMessage(m: pb.GetManyResponse__Output): GetManyResponse {
   return { results: m.results.map(getResponseFromMessage) };
+}
+
+/** Client side: a decoded FlushResponse as the model. */
+export function flushResponseFromMessage(m: pb.FlushResponse__Output): FlushResponse {
+  return { generation: m.generation };
+}
+
+/** Client side: a decoded ExpireResponse as the model. */
+export function expireResponseFromMessage(m: pb.ExpireResponse__Output): ExpireResponse {
+  return { removed: m.removed, scheduled: m.scheduled };
 }

@@ -3,12 +3,15 @@ import { GrpcMethod } from '@nestjs/microservices';
 
 import { PEER_HANDLER } from '@ringcache/cache-core';
 import type { PeerHandler } from '@ringcache/cache-core';
-import type * as pb from '@ringcache/proto';
 
 import { assertDecoded } from './malformed-request';
 import {
   deleteRequestFromMessage,
   deleteResponseToMessage,
+  expireRequestFromMessage,
+  expireResponseToMessage,
+  flushRequestFromMessage,
+  flushResponseToMessage,
   getManyRequestFromMessage,
   getManyResponseToMessage,
   getRequestFromMessage,
@@ -17,6 +20,7 @@ import {
   setResponseToMessage,
 } from './messages';
 import { PeerGrpcErrorFilter } from './peer-grpc-error.filter';
+import type * as pb from '@ringcache/proto';
 
 /**
  * The gRPC codec of the peer protocol: decodes each `ringcache.v1.Cache` call, hands it to the app's
@@ -50,5 +54,17 @@ export class PeerGrpcController {
   async delete(message: pb.DeleteRequest__Output): Promise<pb.DeleteResponse> {
     const request = deleteRequestFromMessage(assertDecoded(message, 'DeleteRequest'));
     return deleteResponseToMessage(await this.handler.delete(request));
+  }
+
+  @GrpcMethod('Cache', 'Flush')
+  async flush(message: pb.FlushRequest__Output): Promise<pb.FlushResponse> {
+    const request = flushRequestFromMessage(assertDecoded(message, 'FlushRequest'));
+    return flushResponseToMessage(await this.handler.flush(request));
+  }
+
+  @GrpcMethod('Cache', 'Expire')
+  async expire(message: pb.ExpireRequest__Output): Promise<pb.ExpireResponse> {
+    const request = expireRequestFromMessage(assertDecoded(message, 'ExpireRequest'));
+    return expireResponseToMessage(await this.handler.expire(request));
   }
 }

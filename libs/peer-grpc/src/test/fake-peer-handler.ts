@@ -9,6 +9,10 @@ import {
 import type {
   DeleteRequest,
   DeleteResponse,
+  ExpireRequest,
+  ExpireResponse,
+  FlushRequest,
+  FlushResponse,
   GetManyRequest,
   GetManyResponse,
   GetRequest,
@@ -26,23 +30,31 @@ export const FAKE_MAX_KEY_BYTES = 16;
  * - `scores`: a plain map; Get of a missing key answers found = false.
  * - `broken`: every load fails (LoadError, recoverable).
  * - `slow`: every load times out (LoadTimeoutError).
- * - `hang`: never answers until {@link release} is called.
+ * - `hang`: never answers until {@link release} is called (Get, Flush, and Expire of any key in it).
  * - `buggy`: throws a plain Error, as a bug would.
- * - `readonly`: Set and Delete are unimplemented.
+ * - `readonly`: every operation is unimplemented.
  * Any other group is unknown. It validates the way PeerService does where the tests need it: a group and a
- * non-empty key, a key length limit.
+ * non-empty key, a key length limit. Flush keeps the newest generation it was given (and drops nothing);
+ * Expire drops the `scores` entries whose expiry is the one given and has passed, and counts those due
+ * within a second as scheduled.
  */
 export class FakePeerHandler implements PeerHandler {
   /** Every request received, in order, as the handler saw it. */
   readonly received: unknown[] = [];
-  private readonly entries = new Map<string, { value: Uint8Array; expireAtMs: number }>();
+  private readonly entries = new Map<string, { value: Uint8Array; expireAtMs: number; stale: boolean }>();
   private readonly hanging: (() => void)[] = [];
+  private generation = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** Puts an entry into `scores` directly. */
-  put(key: string, value: Uint8Array, expireAtMs = 0): void {
-    this.entries.set(key, { value, expireAtMs });
+  /** Puts an entry into `scores` directly; a `stale` one is answered with `stale: true`. */
+  put(key: string, value: Uint8Array, expireAtMs = 0, stale = false): void {
+    this.entries.set(key, { value, expireAtMs, stale });
+  }
+
+  /** Whether `scores` holds `key`. */
+  has(key: string): boolean {
+    return this.entries.has(key);
   }
 
   /** Lets every hanging call finish (answering not found), e.g. before closing the server. */
@@ -63,16 +75,44 @@ export class FakePeerHandler implements PeerHandler {
 
   async set(request: SetRequest): Promise<SetResponse> {
     this.received.push(request);
-    this.check(request.group, request.key);
+    this.check(request.group, request.key, 'Set');
     const expireAtMs = request.ttlMs > 0 ? this.now() + request.ttlMs : 0;
-    this.entries.set(request.key, { value: Buffer.from(request.value), expireAtMs });
+    this.entries.set(request.key, { value: Buffer.from(request.value), expireAtMs, stale: false });
     return { expireAtMs };
   }
 
   async delete(request: DeleteRequest): Promise<DeleteResponse> {
     this.received.push(request);
-    this.check(request.group, request.key);
+    this.check(request.group, request.key, 'Delete');
     return { deleted: this.entries.delete(request.key) };
+  }
+
+  async flush(request: FlushRequest): Promise<FlushResponse> {
+    this.received.push(request);
+    if (request.group === 'hang') {
+      await this.hang();
+      return { generation: this.generation };
+    }
+    this.checkGroup(request.group, 'Flush');
+    this.generation = Math.max(this.generation, request.generation);
+    return { generation: this.generation };
+  }
+
+  async expire(request: ExpireRequest): Promise<ExpireResponse> {
+    this.received.push(request);
+    if (request.keys.some((k) => k.group === 'hang')) {
+      await this.hang();
+      return { removed: 0, scheduled: 0 };
+    }
+    let removed = 0;
+    let scheduled = 0;
+    for (const { group, key, expireAtMs } of request.keys) {
+      this.checkGroup(group, 'Expire');
+      if (this.entries.get(key)?.expireAtMs !== expireAtMs) continue;
+      if (expireAtMs <= this.now()) removed += Number(this.entries.delete(key));
+      else if (expireAtMs <= this.now() + 1_000) scheduled++;
+    }
+    return { removed, scheduled };
   }
 
   private async lookup(group: string, key: string): Promise<GetResponse> {
@@ -82,24 +122,34 @@ export class FakePeerHandler implements PeerHandler {
       case 'slow':
         throw new LoadTimeoutError(group, key, 2_500);
       case 'hang':
-        await new Promise<void>((resolve) => this.hanging.push(resolve));
+        await this.hang();
         return { found: false, value: new Uint8Array(0), expireAtMs: 0 };
       case 'buggy':
         throw new Error('secret database password in a stack trace');
     }
-    this.check(group, key);
+    this.check(group, key, 'Get');
     const entry = this.entries.get(key);
-    return entry ? { found: true, ...entry } : { found: false, value: new Uint8Array(0), expireAtMs: 0 };
+    if (!entry) return { found: false, value: new Uint8Array(0), expireAtMs: 0 };
+    const { value, expireAtMs, stale } = entry;
+    return stale ? { found: true, value, expireAtMs, stale } : { found: true, value, expireAtMs };
   }
 
-  private check(group: string, key: string): void {
-    if (typeof group !== 'string' || group === '')
-      throw new InvalidArgumentError('group must be a non-empty string');
-    if (group === 'readonly') throw new UnimplementedError('Set');
-    if (group !== 'scores') throw new UnknownGroupError(group);
+  private hang(): Promise<void> {
+    return new Promise<void>((resolve) => this.hanging.push(resolve));
+  }
+
+  private check(group: string, key: string, operation: string): void {
+    this.checkGroup(group, operation);
     if (typeof key !== 'string' || key === '')
       throw new InvalidArgumentError('key must be a non-empty string');
     const bytes = Buffer.byteLength(key);
     if (bytes > FAKE_MAX_KEY_BYTES) throw new KeyTooLongError(bytes, FAKE_MAX_KEY_BYTES);
+  }
+
+  private checkGroup(group: string, operation: string): void {
+    if (typeof group !== 'string' || group === '')
+      throw new InvalidArgumentError('group must be a non-empty string');
+    if (group === 'readonly') throw new UnimplementedError(operation);
+    if (group !== 'scores') throw new UnknownGroupError(group);
   }
 }

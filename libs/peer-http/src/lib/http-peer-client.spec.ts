@@ -110,6 +110,84 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
       );
       expect(never).toBe(0);
     });
+
+    it('gets a stale value as stale: true, and a fresh one without a stale property', async () => {
+      handler.put('scores', 'old', 'was 630', 1_000, true);
+      handler.put('scores', 'new', '640', 2_000);
+      expect(await client.get({ group: 'scores', key: 'old', ...ctx }, call)).toStrictEqual({
+        found: true,
+        value: Buffer.from('was 630'),
+        expireAtMs: 1_000,
+        stale: true,
+      });
+      expect(await client.get({ group: 'scores', key: 'new', ...ctx }, call)).toStrictEqual({
+        found: true,
+        value: Buffer.from('640'),
+        expireAtMs: 2_000,
+      });
+      expect(await client.get({ group: 'scores', key: FAKE_KEYS.staleNotFound, ...ctx }, call)).toStrictEqual(
+        { found: false, value: Buffer.alloc(0), expireAtMs: NOT_FOUND_EXPIRE_AT, stale: true },
+      );
+    });
+
+    it('gets many keys with their stale flags, in request order', async () => {
+      handler.put('scores', 's/1', 'S', 3, true);
+      handler.put('scores', 'f/1', 'F', 4);
+      const { results } = await client.getMany(
+        { group: 'scores', keys: ['s/1', 'f/1', 's/1'], ...ctx },
+        call,
+      );
+      expect(results).toStrictEqual([
+        { found: true, value: Buffer.from('S'), expireAtMs: 3, stale: true },
+        { found: true, value: Buffer.from('F'), expireAtMs: 4 },
+        { found: true, value: Buffer.from('S'), expireAtMs: 3, stale: true },
+      ]);
+    });
+
+    it('deletes locally only when asked, and hands the handler localOnly either way', async () => {
+      handler.put('scores', 'here/only', 'x');
+      await expect(
+        client.delete({ group: 'scores', key: 'here/only', ...ctx, localOnly: true }, call),
+      ).resolves.toEqual({ deleted: true });
+      expect(handler.received.at(-1)).toEqual({ group: 'scores', key: 'here/only', ...ctx, localOnly: true });
+      await client.delete({ group: 'scores', key: 'here/only', ...ctx }, call);
+      expect(handler.received.at(-1)).toEqual({
+        group: 'scores',
+        key: 'here/only',
+        ...ctx,
+        localOnly: false,
+      });
+      await client.delete({ group: 'scores', key: 'here/only', ...ctx, localOnly: false }, call);
+      expect(handler.received.at(-1)).toEqual({
+        group: 'scores',
+        key: 'here/only',
+        ...ctx,
+        localOnly: false,
+      });
+    });
+
+    it('flushes a group and answers the generation after the call', async () => {
+      const generation = 1_700_000_000_123;
+      await expect(client.flush({ group: 'blobs', generation }, call)).resolves.toEqual({ generation });
+      expect(handler.received.at(-1)).toEqual({ group: 'blobs', generation });
+      await expect(client.flush({ group: 'blobs', generation: 2 }, call)).resolves.toEqual({ generation });
+    });
+
+    it('expires keys of several groups in one call, in order, and answers removed and scheduled', async () => {
+      handler.put('scores', 'x/1', 'a', 10);
+      handler.put('blobs', 'x 2', 'b', 20);
+      handler.put('scores', 'soon', 'c', Date.now() + 500);
+      const soon = handler.groups.get('scores')?.get('soon')?.expireAtMs ?? 0;
+      const keys = [
+        { group: 'scores', key: 'x/1', expireAtMs: 10 },
+        { group: 'blobs', key: 'x 2', expireAtMs: 20 },
+        { group: 'scores', key: 'soon', expireAtMs: soon },
+        { group: 'scores', key: 'ünïcødé 😀', expireAtMs: 1_700_000_000_123 },
+      ];
+      await expect(client.expire({ keys }, call)).resolves.toEqual({ removed: 2, scheduled: 1 });
+      expect(handler.received.at(-1)).toStrictEqual({ keys });
+      await expect(client.expire({ keys: [] }, call)).resolves.toEqual({ removed: 0, scheduled: 0 });
+    });
   });
 
   describe('errors the peer answers', () => {
@@ -163,6 +241,43 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
       expect(bug).toMatchObject({ code: 'internal', message: 'internal error', recoverable: false });
     });
 
+    it('rejects a flush or expire naming an unknown group with UnknownGroupError', async () => {
+      const flush = await client.flush({ group: 'nope', generation: 1 }, call).catch((e: unknown) => e);
+      expect(flush).toBeInstanceOf(UnknownGroupError);
+      expect(flush).toMatchObject({ code: 'unknown_group', message: 'unknown group "nope"' });
+      const keys = [
+        { group: 'scores', key: 'k', expireAtMs: 1 },
+        { group: 'nope', key: 'k', expireAtMs: 1 },
+      ];
+      const expire = await client.expire({ keys }, call).catch((e: unknown) => e);
+      expect(expire).toBeInstanceOf(UnknownGroupError);
+      expect(expire).toMatchObject({ code: 'unknown_group', message: 'unknown group "nope"' });
+    });
+
+    it('rejects a flush or expire the peer cannot decode with InvalidArgumentError', async () => {
+      await expect(client.flush({ group: 'scores', generation: -1 }, call)).rejects.toThrow(
+        new InvalidArgumentError('body must be {"generation":<integer>} with a non-negative integer, got -1'),
+      );
+      await expect(client.flush({ group: 'scores', generation: 0.5 }, call)).rejects.toBeInstanceOf(
+        InvalidArgumentError,
+      );
+      await expect(
+        client.expire({ keys: [{ group: 'scores', key: 'k', expireAtMs: Number.NaN }] }, call),
+      ).rejects.toThrow(
+        new InvalidArgumentError(
+          'keys[0] must be {"group":<string>,"key":<string>,"expireAtMs":<non-negative integer>}',
+        ),
+      );
+      const tooMany = Array.from({ length: 10_001 }, (_, i) => ({
+        group: 'scores',
+        key: `${i}`,
+        expireAtMs: 1,
+      }));
+      await expect(client.expire({ keys: tooMany }, call)).rejects.toThrow(
+        new InvalidArgumentError('at most 10000 keys per expire call, got 10001'),
+      );
+    });
+
     it('rejects an operation the peer does not serve with UnimplementedError', async () => {
       handler.delete = () => Promise.reject(new UnimplementedError('Delete'));
       try {
@@ -173,6 +288,14 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
         expect(error).toMatchObject({ code: 'unimplemented', message: 'Delete is not served by this node' });
       } finally {
         handler.delete = FakePeerHandler.prototype.delete;
+      }
+      handler.flush = () => Promise.reject(new UnimplementedError('Flush'));
+      try {
+        await expect(client.flush({ group: 'scores', generation: 1 }, call)).rejects.toThrow(
+          new UnimplementedError('Flush'),
+        );
+      } finally {
+        handler.flush = FakePeerHandler.prototype.flush;
       }
     });
   });
@@ -219,12 +342,24 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
       await expect(client.get({ group: 'scores', key: 'Tom', ...ctx }, call)).rejects.toThrow(
         new PeerUnavailableError('node-b', 'Get', 'client is closed'),
       );
+      await expect(client.flush({ group: 'scores', generation: 1 }, call)).rejects.toThrow(
+        new PeerUnavailableError('node-b', 'Flush', 'client is closed'),
+      );
+      await expect(client.expire({ keys: [] }, call)).rejects.toThrow(
+        new PeerUnavailableError('node-b', 'Expire', 'client is closed'),
+      );
     });
 
     it('rejects bad call input before sending: deadline, a key with no UTF-8 form, a bad header', async () => {
       await expect(
         client.get({ group: 'scores', key: 'Tom', ...ctx }, { deadlineMs: 0 }),
       ).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(
+        client.flush({ group: 'scores', generation: 1 }, { deadlineMs: Number.NaN }),
+      ).rejects.toBeInstanceOf(InvalidArgumentError);
+      await expect(client.expire({ keys: [] }, { deadlineMs: -1 })).rejects.toBeInstanceOf(
+        InvalidArgumentError,
+      );
       await expect(client.get({ group: 'scores', key: '\ud800', ...ctx }, call)).rejects.toBeInstanceOf(
         InvalidArgumentError,
       );
@@ -243,6 +378,12 @@ describe('HttpPeerClient against unreachable or odd peers', () => {
     expect(error).toBeInstanceOf(PeerUnavailableError);
     expect((error as Error).message).toMatch(/^Get on peer gone failed: connect ECONNREFUSED/);
     expect(performance.now() - started).toBeLessThan(1000);
+    await expect(client.flush({ group: 'scores', generation: 1 }, call)).rejects.toThrow(
+      /^Flush on peer gone failed: connect ECONNREFUSED/,
+    );
+    const expire = await client.expire({ keys: [] }, call).catch((e: unknown) => e);
+    expect(expire).toBeInstanceOf(PeerUnavailableError);
+    expect(expire).toMatchObject({ operation: 'Expire', recoverable: true });
     await client.close();
   });
 
@@ -304,6 +445,72 @@ describe('HttpPeerClient against unreachable or odd peers', () => {
       await expect(
         client.set({ group: 'g', key: 'k', value: new Uint8Array(), ttlMs: 0, ...ctx }, call),
       ).rejects.toThrow(/malformed answer: unexpected body/);
+      await expect(client.flush({ group: 'g', generation: 1 }, call)).rejects.toThrow(
+        /Flush on peer raw: malformed answer: unexpected body/,
+      );
+      await expect(client.expire({ keys: [] }, call)).rejects.toThrow(
+        /Expire on peer raw: malformed answer: unexpected body/,
+      );
+    });
+
+    it('rejects a stale header other than 1, and batch results with a stale flag that is not a boolean', async () => {
+      await start((req, res) => {
+        if (req.method === 'GET') {
+          res.writeHead(200, { 'x-ringcache-expire-at': '0', 'x-ringcache-stale': 'yes' });
+          return void res.end('x');
+        }
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ results: [{ found: true, value: '', expireAtMs: 0, stale: 'yes' }] }));
+      });
+      await expect(client.get({ group: 'g', key: 'k', ...ctx }, call)).rejects.toThrow(
+        /malformed answer: x-ringcache-stale is "yes", not 1/,
+      );
+      await expect(client.getMany({ group: 'g', keys: ['a'], ...ctx }, call)).rejects.toThrow(
+        /malformed answer: unexpected body/,
+      );
+    });
+
+    it('sends Flush and Expire as JSON to the documented paths, without ring headers', async () => {
+      const seen: { method?: string; url?: string; type?: string; hops?: string; body: string }[] = [];
+      await start((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          seen.push({
+            method: req.method,
+            url: req.url,
+            type: req.headers['content-type'],
+            hops: req.headers['x-ringcache-hops'] as string | undefined,
+            body: Buffer.concat(chunks).toString(),
+          });
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(req.url?.endsWith(':flush') ? '{"generation":9}' : '{"removed":1,"scheduled":2}');
+        });
+      });
+      await expect(client.flush({ group: 'a:b/c', generation: 9 }, call)).resolves.toEqual({ generation: 9 });
+      const key = { group: 'g', key: 'k', expireAtMs: 5 };
+      await expect(client.expire({ keys: [{ ...key, extra: 1 } as typeof key] }, call)).resolves.toEqual({
+        removed: 1,
+        scheduled: 2,
+      });
+      await client.delete({ group: 'g', key: 'k', ...ctx, localOnly: true }, call).catch(() => undefined);
+      expect(seen).toEqual([
+        {
+          method: 'POST',
+          url: '/_ringcache/a%3Ab%2Fc:flush',
+          type: 'application/json',
+          hops: undefined,
+          body: '{"generation":9}',
+        },
+        {
+          method: 'POST',
+          url: '/_ringcache/:expire',
+          type: 'application/json',
+          hops: undefined,
+          body: '{"keys":[{"group":"g","key":"k","expireAtMs":5}]}',
+        },
+        { method: 'DELETE', url: '/_ringcache/g/k?localOnly=1', type: undefined, hops: '1', body: '' },
+      ]);
     });
 
     it('treats a 404 that is not a "not found" as an error', async () => {

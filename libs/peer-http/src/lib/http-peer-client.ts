@@ -7,6 +7,10 @@ import {
   type CallOptions,
   type DeleteRequest,
   type DeleteResponse,
+  type ExpireRequest,
+  type ExpireResponse,
+  type FlushRequest,
+  type FlushResponse,
   type GetManyRequest,
   type GetManyResponse,
   type GetRequest,
@@ -22,12 +26,16 @@ import { encodeKeyPath, encodeMethodPath } from './peer-path';
 import { parseErrorBody, remoteError, type RemoteCall } from './remote-error';
 import {
   BATCH_GET,
+  EXPIRE,
   EXPIRE_AT_HEADER,
+  FLUSH,
   HOPS_HEADER,
   JSON_TYPE,
+  LOCAL_ONLY_PARAM,
   NOT_FOUND_CODE,
   OCTET_STREAM,
   RING_VERSION_HEADER,
+  STALE_HEADER,
   type WireBatchResult,
 } from './wire';
 
@@ -50,7 +58,8 @@ const EMPTY = Buffer.alloc(0);
 interface OutgoingMessage {
   method: string;
   path: string;
-  context: RequestContext;
+  /** Ring version and hops, sent as headers; Flush and Expire have none. */
+  context?: RequestContext;
   options: CallOptions;
   body?: Buffer;
   contentType?: string;
@@ -90,14 +99,17 @@ export class HttpPeerClient implements PeerClient {
     const call: RemoteCall = { peer: this.name, operation: 'Get', group: request.group, key: request.key };
     const path = encodeKeyPath(request.group, request.key);
     const answer = await this.send(call, { method: 'GET', path, context: request, options });
+    let response: GetResponse;
     if (answer.status === 200) {
-      return { found: true, value: answer.body, expireAtMs: this.expireAt(answer, call) };
+      response = { found: true, value: answer.body, expireAtMs: this.expireAt(answer, call) };
+    } else if (answer.status === 404 && parseErrorBody(answer.body).code === NOT_FOUND_CODE) {
+      // A 404 is a cached "not found" only when it says so: an unknown group is a 404 too, and an error.
+      response = { found: false, value: EMPTY, expireAtMs: this.expireAt(answer, call) };
+    } else {
+      throw remoteError(answer.status, answer.body, call);
     }
-    // A 404 is a cached "not found" only when it says so: an unknown group is a 404 too, and an error.
-    if (answer.status === 404 && parseErrorBody(answer.body).code === NOT_FOUND_CODE) {
-      return { found: false, value: EMPTY, expireAtMs: this.expireAt(answer, call) };
-    }
-    throw remoteError(answer.status, answer.body, call);
+    if (this.isStale(answer, call)) response.stale = true;
+    return response;
   }
 
   async getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse> {
@@ -115,11 +127,15 @@ export class HttpPeerClient implements PeerClient {
       throw this.malformed(call, `${results.length} results for ${request.keys.length} keys`);
     }
     return {
-      results: results.map(({ found, value, expireAtMs }) => ({
-        found,
-        value: found ? Buffer.from(value, 'base64') : EMPTY,
-        expireAtMs,
-      })),
+      results: results.map(({ found, value, expireAtMs, stale }) => {
+        const result: GetResponse = {
+          found,
+          value: found ? Buffer.from(value, 'base64') : EMPTY,
+          expireAtMs,
+        };
+        if (stale) result.stale = true;
+        return result;
+      }),
     };
   }
 
@@ -139,9 +155,44 @@ export class HttpPeerClient implements PeerClient {
 
   async delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
     const call: RemoteCall = { peer: this.name, operation: 'Delete', group: request.group, key: request.key };
-    const path = encodeKeyPath(request.group, request.key);
+    const path =
+      encodeKeyPath(request.group, request.key) + (request.localOnly ? `?${LOCAL_ONLY_PARAM}=1` : '');
     const answer = await this.send(call, { method: 'DELETE', path, context: request, options });
     return this.json<DeleteResponse>(answer, call, (x) => typeof (x as DeleteResponse).deleted === 'boolean');
+  }
+
+  async flush(request: FlushRequest, options: CallOptions): Promise<FlushResponse> {
+    const call: RemoteCall = { peer: this.name, operation: 'Flush', group: request.group };
+    const answer = await this.send(call, {
+      method: 'POST',
+      path: encodeMethodPath(request.group, FLUSH),
+      options,
+      body: Buffer.from(JSON.stringify({ generation: request.generation })),
+      contentType: JSON_TYPE,
+    });
+    const { generation } = this.json<FlushResponse>(answer, call, (x) =>
+      Number.isSafeInteger((x as FlushResponse).generation),
+    );
+    return { generation };
+  }
+
+  async expire(request: ExpireRequest, options: CallOptions): Promise<ExpireResponse> {
+    // The keys may span groups: errors name none.
+    const call: RemoteCall = { peer: this.name, operation: 'Expire', group: '' };
+    // Field by field, so nothing else on the caller's objects goes on the wire.
+    const keys = request.keys.map(({ group, key, expireAtMs }) => ({ group, key, expireAtMs }));
+    const answer = await this.send(call, {
+      method: 'POST',
+      path: encodeMethodPath('', EXPIRE),
+      options,
+      body: Buffer.from(JSON.stringify({ keys })),
+      contentType: JSON_TYPE,
+    });
+    const { removed, scheduled } = this.json<ExpireResponse>(answer, call, (x) => {
+      const body = x as ExpireResponse;
+      return Number.isSafeInteger(body.removed) && Number.isSafeInteger(body.scheduled);
+    });
+    return { removed, scheduled };
   }
 
   /** Destroys the agent and its connections; calls in flight and later calls reject PeerUnavailableError. */
@@ -153,8 +204,9 @@ export class HttpPeerClient implements PeerClient {
   private async send(call: RemoteCall, message: OutgoingMessage): Promise<Answer> {
     if (this.closed) throw new PeerUnavailableError(this.name, call.operation, 'client is closed');
     const { context, body } = message;
-    const headers: OutgoingHttpHeaders = { [HOPS_HEADER]: String(context.hops) };
-    if (context.ringVersion) headers[RING_VERSION_HEADER] = context.ringVersion;
+    const headers: OutgoingHttpHeaders = {};
+    if (context) headers[HOPS_HEADER] = String(context.hops);
+    if (context?.ringVersion) headers[RING_VERSION_HEADER] = context.ringVersion;
     if (body) {
       headers['content-type'] = message.contentType;
       // A known length, so Node does not switch to chunked encoding.
@@ -196,6 +248,14 @@ export class HttpPeerClient implements PeerClient {
     return expireAtMs;
   }
 
+  /** The stale header of a GET answer: `1`, or absent for a fresh answer; anything else is not trusted. */
+  private isStale(answer: Answer, call: RemoteCall): boolean {
+    const header = answer.headers[STALE_HEADER];
+    if (header === undefined) return false;
+    if (header === '1') return true;
+    throw this.malformed(call, `${STALE_HEADER} is ${JSON.stringify(header)}, not 1`);
+  }
+
   private malformed(call: RemoteCall, detail: string): RingcacheError {
     return new RingcacheError(
       'internal',
@@ -214,7 +274,8 @@ function isBatchAnswer(body: unknown): boolean {
         r !== null &&
         typeof r.found === 'boolean' &&
         typeof r.value === 'string' &&
-        typeof r.expireAtMs === 'number',
+        typeof r.expireAtMs === 'number' &&
+        (r.stale === undefined || typeof r.stale === 'boolean'),
     )
   );
 }

@@ -4,23 +4,34 @@ import { InvalidArgumentError, UnimplementedError, type PeerHandler } from '@rin
 
 import { httpErrorOf } from './http-errors';
 import { decodeKeyPath, decodeMethodPath } from './peer-path';
-import { decodeBatchKeys, decodeContext, decodeTtlMs } from './request-decoder';
+import {
+  decodeBatchKeys,
+  decodeContext,
+  decodeExpiredKeys,
+  decodeGeneration,
+  decodeLocalOnly,
+  decodeTtlMs,
+} from './request-decoder';
 import {
   BATCH_GET,
+  EXPIRE,
   EXPIRE_AT_HEADER,
+  FLUSH,
   JSON_TYPE,
   NOT_FOUND_CODE,
   OCTET_STREAM,
   PATH_PREFIX,
+  STALE_HEADER,
+  STALE_WARNING,
   type WireBatchResult,
 } from './wire';
 
 /** Options of {@link registerPeerHttpRoutes}. */
 export interface PeerHttpRoutesOptions {
   /**
-   * Largest request body in bytes (a PUT's value, a batchGet's key list); larger ones are answered 413
-   * `value_too_large`. Default 16 MiB: above Fastify's 1 MiB default, which a batchGet of 1,000 long keys
-   * can exceed.
+   * Largest request body in bytes (a PUT's value, the key list of a batchGet or an expire); larger ones are
+   * answered 413 `value_too_large`. Default 16 MiB: above Fastify's 1 MiB default, which a batchGet of 1,000
+   * long keys, or an expire of 10,000, can exceed.
    */
   maxBodyBytes?: number;
   /** Told about every error answered as 500 `internal` (the caller sees no detail). Default: none. */
@@ -55,24 +66,54 @@ export function registerPeerHttpRoutes(
     const { ringVersion, hops } = decodeContext(request.headers);
     const response = await handler.get({ group, key, ringVersion, hops });
     reply.header(EXPIRE_AT_HEADER, String(response.expireAtMs));
+    if (response.stale) reply.header(STALE_HEADER, '1').header('warning', STALE_WARNING);
     if (!response.found) {
       return reply.code(404).send({ code: NOT_FOUND_CODE, message: `${group}/${key} not found` });
     }
     return reply.code(200).header('content-type', OCTET_STREAM).send(asBuffer(response.value));
   };
 
-  const post = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const { group, method } = decodeMethodPath(request.url);
-    if (method !== BATCH_GET) throw new UnimplementedError(`POST ${PATH_PREFIX}<group>:${method}`);
+  const batchGet = async (group: string, request: FastifyRequest, reply: FastifyReply) => {
     const keys = decodeBatchKeys(request.body);
     const { ringVersion, hops } = decodeContext(request.headers);
     const { results } = await handler.getMany({ group, keys, ringVersion, hops });
-    const encoded: WireBatchResult[] = results.map((result) => ({
-      found: result.found,
-      value: result.found ? asBuffer(result.value).toString('base64') : '',
-      expireAtMs: result.expireAtMs,
-    }));
+    const encoded = results.map((result) => {
+      const entry: WireBatchResult = {
+        found: result.found,
+        value: result.found ? asBuffer(result.value).toString('base64') : '',
+        expireAtMs: result.expireAtMs,
+      };
+      if (result.stale) entry.stale = true;
+      return entry;
+    });
     return reply.code(200).send({ results: encoded });
+  };
+
+  const flush = async (group: string, request: FastifyRequest, reply: FastifyReply) => {
+    const generation = decodeGeneration(request.body);
+    const response = await handler.flush({ group, generation });
+    return reply.code(200).send({ generation: response.generation });
+  };
+
+  const expire = async (group: string, request: FastifyRequest, reply: FastifyReply) => {
+    // The keys carry their groups; a group segment would be a second, conflicting one.
+    if (group !== '') throw new InvalidArgumentError(`expire takes no group: POST ${PATH_PREFIX}:${EXPIRE}`);
+    const keys = decodeExpiredKeys(request.body);
+    const { removed, scheduled } = await handler.expire({ keys });
+    return reply.code(200).send({ removed, scheduled });
+  };
+
+  const post = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+    const { group, method } = decodeMethodPath(request.url);
+    switch (method) {
+      case BATCH_GET:
+        return batchGet(group, request, reply);
+      case FLUSH:
+        return flush(group, request, reply);
+      case EXPIRE:
+        return expire(group, request, reply);
+    }
+    throw new UnimplementedError(`POST ${PATH_PREFIX}<group>:${method}`);
   };
 
   const put = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
@@ -88,7 +129,8 @@ export function registerPeerHttpRoutes(
   const del = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const { group, key } = decodeKeyPath(request.url);
     const { ringVersion, hops } = decodeContext(request.headers);
-    const { deleted } = await handler.delete({ group, key, ringVersion, hops });
+    const localOnly = decodeLocalOnly(request.query);
+    const { deleted } = await handler.delete({ group, key, ringVersion, hops, localOnly });
     return reply.code(200).send({ deleted });
   };
 

@@ -84,6 +84,93 @@ describe('PeerHttpController over HTTP', () => {
     expect(await del.json()).toEqual({ deleted: true });
   });
 
+  it('marks a stale answer with x-ringcache-stale and a Warning, a fresh one with neither', async () => {
+    handler.put('scores', 'old', 'was 630', 1_000, true);
+    const stale = await fetch(url('/_ringcache/scores/old'));
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('x-ringcache-stale')).toBe('1');
+    expect(stale.headers.get('warning')).toBe('110 - "Response is Stale"');
+    expect(await stale.text()).toBe('was 630');
+    const staleMissing = await fetch(url(`/_ringcache/scores/${FAKE_KEYS.staleNotFound}`));
+    expect(staleMissing.status).toBe(404);
+    expect(staleMissing.headers.get('x-ringcache-stale')).toBe('1');
+    handler.put('scores', 'new', '640');
+    const fresh = await fetch(url('/_ringcache/scores/new'));
+    expect(fresh.headers.has('x-ringcache-stale')).toBe(false);
+    expect(fresh.headers.has('warning')).toBe(false);
+  });
+
+  it('marks stale batchGet results with "stale":true and leaves the others without it', async () => {
+    handler.put('scores', 'b-old', 'O', 1, true);
+    handler.put('scores', 'b-new', 'N', 2);
+    const res = await postJson('/_ringcache/scores:batchGet', JSON.stringify({ keys: ['b-new', 'b-old'] }));
+    expect(await res.json()).toStrictEqual({
+      results: [
+        { found: true, value: Buffer.from('N').toString('base64'), expireAtMs: 2 },
+        { found: true, value: Buffer.from('O').toString('base64'), expireAtMs: 1, stale: true },
+      ],
+    });
+  });
+
+  it.each([
+    ['', false],
+    ['?localOnly=1', true],
+    ['?localOnly=0', false],
+  ])('deletes with %j as localOnly %s', async (query, localOnly) => {
+    handler.put('scores', 'gone', 'x');
+    const res = await fetch(url(`/_ringcache/scores/gone${query}`), {
+      method: 'DELETE',
+      headers: { 'x-ringcache-hops': '1' },
+    });
+    expect(await res.json()).toEqual({ deleted: true });
+    expect(handler.received.at(-1)).toEqual({
+      group: 'scores',
+      key: 'gone',
+      ringVersion: '',
+      hops: 1,
+      localOnly,
+    });
+  });
+
+  it('flushes a group: {"generation":n} in, the generation after the call out', async () => {
+    const res = await postJson('/_ringcache/scores:flush', JSON.stringify({ generation: 1_700_000_000_123 }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ generation: 1_700_000_000_123 });
+    expect(handler.received.at(-1)).toEqual({ group: 'scores', generation: 1_700_000_000_123 });
+    const older = await postJson('/_ringcache/scores:flush', '{"generation":3}');
+    expect(await older.json()).toEqual({ generation: 1_700_000_000_123 });
+    const unknown = await postJson('/_ringcache/nope:flush', '{"generation":3}');
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ code: 'unknown_group', message: 'unknown group "nope"' });
+  });
+
+  it('expires keys of several groups in one call, handing them over in order and field by field', async () => {
+    const expired = new Map([['e/1', { value: Buffer.from('x'), expireAtMs: 10, stale: false }]]);
+    handler.groups.set('other', expired);
+    handler.put('scores', 'e2', 'y', 20);
+    handler.put('scores', 'later', 'z', Date.now() + 60_000);
+    const keys = [
+      { group: 'other', key: 'e/1', expireAtMs: 10 },
+      { group: 'scores', key: 'e2', expireAtMs: 20 },
+      { group: 'scores', key: 'later', expireAtMs: 20 },
+      { group: 'scores', key: 'ünï 😀', expireAtMs: 1_700_000_000_123 },
+    ];
+    const body = { keys: keys.map((k) => ({ ...k, extra: 'dropped' })), more: true };
+    const res = await postJson('/_ringcache/:expire', JSON.stringify(body));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ removed: 2, scheduled: 0 });
+    expect(handler.received.at(-1)).toStrictEqual({ keys });
+    expect(handler.groups.get('scores')?.has('later')).toBe(true);
+    handler.groups.delete('other');
+  });
+
+  it('answers an expire naming an unknown group 404 unknown_group', async () => {
+    const res = await postJson('/_ringcache/:expire', '{"keys":[{"group":"nope","key":"k","expireAtMs":1}]}');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ code: 'unknown_group', message: 'unknown group "nope"' });
+  });
+
   it('answers handler errors with their status and code', async () => {
     const failing = await fetch(url(`/_ringcache/scores/${FAKE_KEYS.loadFails}`));
     expect(failing.status).toBe(503);
@@ -132,13 +219,60 @@ describe('PeerHttpController over HTTP', () => {
       () => fetch(url('/_ringcache/scores/Tom?ttlMs=soon'), { method: 'PUT' }),
     ],
     ['a POST that is not a method call', () => postJson('/_ringcache/scores/Tom', '{}')],
-  ])('answers %s 400 invalid_argument, and keeps serving', async (_what, send) => {
+  ])('answers %s 400 invalid_argument, and keeps serving', (_what, send) => expectInvalidArgument(send));
+
+  it.each<[string, () => Promise<Response>]>([
+    ...['yes', 'true', '', '2'].map((value): [string, () => Promise<Response>] => [
+      `localOnly=${JSON.stringify(value)}`,
+      () => fetch(url(`/_ringcache/scores/Tom?localOnly=${value}`), { method: 'DELETE' }),
+    ]),
+    [
+      'localOnly given twice',
+      () => fetch(url('/_ringcache/scores/Tom?localOnly=1&localOnly=1'), { method: 'DELETE' }),
+    ],
+    ...[
+      '',
+      '{"generation":',
+      '{}',
+      '[5]',
+      '5',
+      '{"generation":null}',
+      '{"generation":"5"}',
+      '{"generation":-1}',
+      '{"generation":1.5}',
+      '{"generation":9007199254740993}',
+    ].map((body): [string, () => Promise<Response>] => [
+      `a flush body ${JSON.stringify(body)}`,
+      () => postJson('/_ringcache/scores:flush', body),
+    ]),
+    ...[
+      '',
+      '{"keys":',
+      '{}',
+      '{"keys":{}}',
+      '{"keys":[null]}',
+      '{"keys":[["scores","k",1]]}',
+      '{"keys":[{"key":"k","expireAtMs":1}]}',
+      '{"keys":[{"group":"scores","key":7,"expireAtMs":1}]}',
+      '{"keys":[{"group":"scores","key":"k"}]}',
+      '{"keys":[{"group":"scores","key":"k","expireAtMs":"1"}]}',
+      '{"keys":[{"group":"scores","key":"k","expireAtMs":-1}]}',
+      '{"keys":[{"group":"scores","key":"k","expireAtMs":1e300}]}',
+    ].map((body): [string, () => Promise<Response>] => [
+      `an expire body ${JSON.stringify(body)}`,
+      () => postJson('/_ringcache/:expire', body),
+    ]),
+    ['an expire under a group', () => postJson('/_ringcache/scores:expire', '{"keys":[]}')],
+  ])('answers %s 400 invalid_argument, and keeps serving', (_what, send) => expectInvalidArgument(send));
+
+  /** Sends a bad request, expects 400 invalid_argument as JSON, then a good request to be served. */
+  async function expectInvalidArgument(send: () => Promise<Response>): Promise<void> {
     const res = await send();
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     expect(await res.json()).toEqual({ code: 'invalid_argument', message: expect.any(String) });
     expect((await fetch(url('/_ringcache/scores/Tom'))).status).toBe(200);
-  });
+  }
 
   it('answers an unknown method 501 and a body over the limit 413', async () => {
     const unknown = await postJson('/_ringcache/scores:compareAndSwap', '{}');
@@ -151,6 +285,37 @@ describe('PeerHttpController over HTTP', () => {
     });
     expect(big.status).toBe(413);
     expect(await big.json()).toMatchObject({ code: 'value_too_large' });
+  });
+});
+
+describe('POST /_ringcache/:expire limits', () => {
+  it('takes 10,000 keys in one call and answers 10,001 with 400 invalid_argument', async () => {
+    const handler = new FakePeerHandler(['scores']);
+    const peer = await startPeerApp(handler); // the default body limit, 16 MiB
+    try {
+      const body = (count: number) =>
+        JSON.stringify({
+          keys: Array.from({ length: count }, (_, i) => ({ group: 'scores', key: `k${i}`, expireAtMs: i })),
+        });
+      const send = (count: number) =>
+        fetch(`${peer.baseUrl}/_ringcache/:expire`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: body(count),
+        });
+      const most = await send(10_000);
+      expect(most.status).toBe(200);
+      expect(await most.json()).toEqual({ removed: 0, scheduled: 0 });
+      const over = await send(10_001);
+      expect(over.status).toBe(400);
+      expect(await over.json()).toEqual({
+        code: 'invalid_argument',
+        message: 'at most 10000 keys per expire call, got 10001',
+      });
+      expect(handler.received).toHaveLength(1);
+    } finally {
+      await peer.close();
+    }
   });
 });
 

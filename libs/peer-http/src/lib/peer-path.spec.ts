@@ -37,6 +37,11 @@ describe('peer paths', () => {
     });
   });
 
+  it('round-trips a method path without a group, the form of expire', () => {
+    expect(encodeMethodPath('', 'expire')).toBe('/_ringcache/:expire');
+    expect(decodeMethodPath('/_ringcache/:expire')).toEqual({ group: '', method: 'expire' });
+  });
+
   it.each(['%ZZ', '%E0%A4', '%C3%28', '%FF', '%'])('rejects the bad percent-encoding %s', (segment) => {
     expect(() => decodeKeyPath(`/_ringcache/scores/${segment}`)).toThrow(InvalidArgumentError);
     expect(() => decodeKeyPath(`/_ringcache/${segment}/key`)).toThrow(/group is not valid percent-encoded/);

@@ -17,8 +17,9 @@ import type { WireErrorBody } from './wire';
 export interface RemoteCall {
   /** The peer's node name. */
   peer: string;
-  /** 'Get', 'GetMany', 'Set' or 'Delete'. */
+  /** 'Get', 'GetMany', 'Set', 'Delete', 'Flush' or 'Expire'. */
   operation: string;
+  /** The group; '' for Expire, whose keys may span groups. */
   group: string;
   /** The key, when the call had one. */
   key?: string;

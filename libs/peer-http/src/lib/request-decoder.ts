@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 
-import { InvalidArgumentError, type RequestContext } from '@ringcache/cache-core';
+import { InvalidArgumentError, type ExpiredKey, type RequestContext } from '@ringcache/cache-core';
 
-import { HOPS_HEADER, RING_VERSION_HEADER } from './wire';
+import { HOPS_HEADER, LOCAL_ONLY_PARAM, MAX_EXPIRE_KEYS, RING_VERSION_HEADER } from './wire';
 
 /**
  * Decoders of the parts of a peer request that are not the path. They check form only (an integer, a
@@ -26,9 +26,60 @@ export function decodeTtlMs(query: unknown): number {
   return ttlMs === undefined ? 0 : decodeInteger(ttlMs, 'ttlMs');
 }
 
+/** `localOnly` of a DELETE's query: `1` is true; `0` or absent is false; anything else is refused. */
+export function decodeLocalOnly(query: unknown): boolean {
+  const localOnly = (query as Record<string, unknown> | undefined)?.[LOCAL_ONLY_PARAM];
+  if (localOnly === undefined || localOnly === '0') return false;
+  if (localOnly === '1') return true;
+  throw new InvalidArgumentError(`${LOCAL_ONLY_PARAM} must be 0 or 1, got ${JSON.stringify(localOnly)}`);
+}
+
 /** The keys of a batchGet body `{"keys":[...]}`, read from its raw bytes. */
 export function decodeBatchKeys(body: unknown): string[] {
-  if (!Buffer.isBuffer(body)) throw new InvalidArgumentError('body must be JSON {"keys":[...]}');
+  const keys = jsonField(body, 'keys', '{"keys":[...]}');
+  if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) {
+    throw new InvalidArgumentError('body must be {"keys":[...]} with every key a string');
+  }
+  return keys;
+}
+
+/** The generation of a flush body `{"generation":n}`, a non-negative integer. */
+export function decodeGeneration(body: unknown): number {
+  const generation = jsonField(body, 'generation', '{"generation":<integer>}');
+  if (!isWholeNumber(generation)) {
+    throw new InvalidArgumentError(
+      `body must be {"generation":<integer>} with a non-negative integer, got ${JSON.stringify(generation)}`,
+    );
+  }
+  return generation;
+}
+
+/**
+ * The keys of an expire body `{"keys":[{"group","key","expireAtMs"}, ...]}`, in body order, at most
+ * MAX_EXPIRE_KEYS. Each key is copied field by field, so nothing else in the body reaches the handler.
+ */
+export function decodeExpiredKeys(body: unknown): ExpiredKey[] {
+  const keys = jsonField(body, 'keys', '{"keys":[{"group","key","expireAtMs"}]}');
+  if (!Array.isArray(keys)) {
+    throw new InvalidArgumentError('body must be {"keys":[{"group","key","expireAtMs"}]} with keys a list');
+  }
+  if (keys.length > MAX_EXPIRE_KEYS) {
+    throw new InvalidArgumentError(`at most ${MAX_EXPIRE_KEYS} keys per expire call, got ${keys.length}`);
+  }
+  return keys.map((entry: unknown, i) => {
+    const { group, key, expireAtMs } = (isObject(entry) ? entry : {}) as Record<string, unknown>;
+    if (typeof group !== 'string' || typeof key !== 'string' || !isWholeNumber(expireAtMs)) {
+      throw new InvalidArgumentError(
+        `keys[${i}] must be {"group":<string>,"key":<string>,"expireAtMs":<non-negative integer>}`,
+      );
+    }
+    return { group, key, expireAtMs };
+  });
+}
+
+/** Field `name` of a JSON object body, read from its raw bytes; `shape` describes the body in errors. */
+function jsonField(body: unknown, name: string, shape: string): unknown {
+  if (!Buffer.isBuffer(body)) throw new InvalidArgumentError(`body must be JSON ${shape}`);
   // Checked on the bytes: decoding would silently turn invalid UTF-8 into U+FFFD, a different key.
   if (!isUtf8(body)) throw new InvalidArgumentError('body is not valid UTF-8');
   let parsed: unknown;
@@ -37,12 +88,16 @@ export function decodeBatchKeys(body: unknown): string[] {
   } catch {
     throw new InvalidArgumentError('body is not valid JSON');
   }
-  const keys =
-    typeof parsed === 'object' && parsed !== null ? (parsed as { keys?: unknown }).keys : undefined;
-  if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) {
-    throw new InvalidArgumentError('body must be {"keys":[...]} with every key a string');
-  }
-  return keys;
+  return isObject(parsed) ? parsed[name] : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A JSON number that is an integer JavaScript holds exactly, 0 or more. */
+function isWholeNumber(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }
 
 /** Digits only: Number() would also take '', ' 1', '1e3', '0x10' and '-0'. */

@@ -5,8 +5,20 @@
 
 /** Every peer route starts here; the rest of the path is `<group>/<key>` or `<group>:<method>`. */
 export const PATH_PREFIX = '/_ringcache/';
-/** The one custom method so far: `POST /_ringcache/<group>:batchGet`. */
+/** Custom method `POST /_ringcache/<group>:batchGet`: many keys of one group. */
 export const BATCH_GET = 'batchGet';
+/** Custom method `POST /_ringcache/<group>:flush`: drop the group's entries older than a generation. */
+export const FLUSH = 'flush';
+/**
+ * Custom method `POST /_ringcache/:expire`, with an empty group segment: the keys of one call may belong
+ * to different groups, so the group travels with each key.
+ */
+export const EXPIRE = 'expire';
+/** Most keys in one expire call; more are answered 400 `invalid_argument`. */
+export const MAX_EXPIRE_KEYS = 10_000;
+
+/** Query parameter of DELETE: `1` drops the key on the receiving node only; `0` or absent: normal delete. */
+export const LOCAL_ONLY_PARAM = 'localOnly';
 
 /** Request header: the sender's ring version ('' or absent when unknown). */
 export const RING_VERSION_HEADER = 'x-ringcache-ring-version';
@@ -14,6 +26,10 @@ export const RING_VERSION_HEADER = 'x-ringcache-ring-version';
 export const HOPS_HEADER = 'x-ringcache-hops';
 /** Response header of GET: absolute expiry in ms since the epoch, 0 = never. Also on a not-found 404. */
 export const EXPIRE_AT_HEADER = 'x-ringcache-expire-at';
+/** Response header of GET: `1` when the answer is stale (expired, served because reloading failed). */
+export const STALE_HEADER = 'x-ringcache-stale';
+/** The standard `warning` a stale GET answer also carries (RFC 7234 §5.5.1), for HTTP tools and proxies. */
+export const STALE_WARNING = '110 - "Response is Stale"';
 
 export const OCTET_STREAM = 'application/octet-stream';
 export const JSON_TYPE = 'application/json';
@@ -30,9 +46,13 @@ export interface WireErrorBody {
   message: string;
 }
 
-/** Body of a batchGet answer: one entry per requested key, in request order, values in base64. */
+/**
+ * Body of a batchGet answer: one entry per requested key, in request order, values in base64. `stale` is
+ * present only when true, like the stale header of GET.
+ */
 export interface WireBatchResult {
   found: boolean;
   value: string;
   expireAtMs: number;
+  stale?: true;
 }

@@ -6,6 +6,10 @@ import {
   UnknownGroupError,
   type DeleteRequest,
   type DeleteResponse,
+  type ExpireRequest,
+  type ExpireResponse,
+  type FlushRequest,
+  type FlushResponse,
   type GetManyRequest,
   type GetManyResponse,
   type GetRequest,
@@ -26,6 +30,8 @@ export const FAKE_KEYS = {
   bug: 'bug',
   /** Never answers (until release()). */
   hang: 'hang',
+  /** A cached "not found" served stale (stale: true, found: false). */
+  staleNotFound: 'stale-not-found',
 } as const;
 
 /** Expiry the fake gives to not-found answers, so tests can see it cross the wire. */
@@ -33,22 +39,33 @@ export const NOT_FOUND_EXPIRE_AT = 1_700_000_000_000;
 /** Longest key the fake accepts, in UTF-8 bytes. */
 export const FAKE_MAX_KEY_BYTES = 256;
 
+interface Entry {
+  value: Buffer;
+  expireAtMs: number;
+  stale: boolean;
+}
+
 /**
  * An in-memory PeerHandler for the codec's tests: groups of byte values, a few keys that fail on purpose,
- * and a record of the request contexts it received. No validation beyond what the tests need.
+ * and a record of the request contexts it received. No validation beyond what the tests need. Flush keeps
+ * the newest generation per group (and drops nothing); Expire drops the entries whose expiry is the one
+ * given and has passed, and counts those due within a second as scheduled.
  */
 export class FakePeerHandler implements PeerHandler {
   readonly contexts: RequestContext[] = [];
-  readonly groups = new Map<string, Map<string, { value: Buffer; expireAtMs: number }>>();
+  /** Delete, Flush and Expire requests, in order, as the handler saw them. */
+  readonly received: (DeleteRequest | FlushRequest | ExpireRequest)[] = [];
+  readonly groups = new Map<string, Map<string, Entry>>();
+  private readonly generations = new Map<string, number>();
   private hanging: (() => void)[] = [];
 
   constructor(groups: string[] = ['scores']) {
     for (const name of groups) this.groups.set(name, new Map());
   }
 
-  /** Stores a value directly. */
-  put(group: string, key: string, value: Buffer | string, expireAtMs = 0): void {
-    this.group(group).set(key, { value: Buffer.from(value), expireAtMs });
+  /** Stores a value directly; a `stale` one is answered with `stale: true`. */
+  put(group: string, key: string, value: Buffer | string, expireAtMs = 0, stale = false): void {
+    this.group(group).set(key, { value: Buffer.from(value), expireAtMs, stale });
   }
 
   /** Answers every hanging request (not found), so nothing stays pending after a test. */
@@ -68,9 +85,13 @@ export class FakePeerHandler implements PeerHandler {
     if (key === FAKE_KEYS.peerDown) throw new PeerUnavailableError('node-c', 'Get', 'connect ECONNREFUSED');
     if (key === FAKE_KEYS.bug) throw new TypeError('secret internal detail');
     if (key === FAKE_KEYS.hang) await new Promise<void>((resolve) => this.hanging.push(resolve));
+    if (key === FAKE_KEYS.staleNotFound) {
+      return { found: false, value: Buffer.alloc(0), expireAtMs: NOT_FOUND_EXPIRE_AT, stale: true };
+    }
     const entry = entries.get(key);
     if (!entry) return { found: false, value: Buffer.alloc(0), expireAtMs: NOT_FOUND_EXPIRE_AT };
-    return { found: true, value: entry.value, expireAtMs: entry.expireAtMs };
+    const { value, expireAtMs, stale } = entry;
+    return stale ? { found: true, value, expireAtMs, stale } : { found: true, value, expireAtMs };
   }
 
   async getMany(request: GetManyRequest): Promise<GetManyResponse> {
@@ -83,16 +104,40 @@ export class FakePeerHandler implements PeerHandler {
   async set(request: SetRequest): Promise<SetResponse> {
     this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
     const expireAtMs = request.ttlMs > 0 ? Date.now() + request.ttlMs : 0;
-    this.group(request.group).set(request.key, { value: Buffer.from(request.value), expireAtMs });
+    const entry = { value: Buffer.from(request.value), expireAtMs, stale: false };
+    this.group(request.group).set(request.key, entry);
     return { expireAtMs };
   }
 
   async delete(request: DeleteRequest): Promise<DeleteResponse> {
     this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
+    this.received.push(request);
     return { deleted: this.group(request.group).delete(request.key) };
   }
 
-  private group(name: string): Map<string, { value: Buffer; expireAtMs: number }> {
+  async flush(request: FlushRequest): Promise<FlushResponse> {
+    this.received.push(request);
+    this.group(request.group);
+    const generation = Math.max(this.generations.get(request.group) ?? 0, request.generation);
+    this.generations.set(request.group, generation);
+    return { generation };
+  }
+
+  async expire(request: ExpireRequest): Promise<ExpireResponse> {
+    this.received.push(request);
+    const now = Date.now();
+    let removed = 0;
+    let scheduled = 0;
+    for (const { group, key, expireAtMs } of request.keys) {
+      const entries = this.group(group);
+      if (entries.get(key)?.expireAtMs !== expireAtMs) continue;
+      if (expireAtMs <= now) removed += Number(entries.delete(key));
+      else if (expireAtMs <= now + 1_000) scheduled++;
+    }
+    return { removed, scheduled };
+  }
+
+  private group(name: string): Map<string, Entry> {
     const group = this.groups.get(name);
     if (!group) throw new UnknownGroupError(name);
     return group;

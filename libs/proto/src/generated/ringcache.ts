@@ -16,6 +16,26 @@ import type {
   DeleteResponse__Output as _ringcache_v1_DeleteResponse__Output,
 } from './ringcache/v1/DeleteResponse';
 import type {
+  ExpireRequest as _ringcache_v1_ExpireRequest,
+  ExpireRequest__Output as _ringcache_v1_ExpireRequest__Output,
+} from './ringcache/v1/ExpireRequest';
+import type {
+  ExpireResponse as _ringcache_v1_ExpireResponse,
+  ExpireResponse__Output as _ringcache_v1_ExpireResponse__Output,
+} from './ringcache/v1/ExpireResponse';
+import type {
+  ExpiredKey as _ringcache_v1_ExpiredKey,
+  ExpiredKey__Output as _ringcache_v1_ExpiredKey__Output,
+} from './ringcache/v1/ExpiredKey';
+import type {
+  FlushRequest as _ringcache_v1_FlushRequest,
+  FlushRequest__Output as _ringcache_v1_FlushRequest__Output,
+} from './ringcache/v1/FlushRequest';
+import type {
+  FlushResponse as _ringcache_v1_FlushResponse,
+  FlushResponse__Output as _ringcache_v1_FlushResponse__Output,
+} from './ringcache/v1/FlushResponse';
+import type {
   GetManyRequest as _ringcache_v1_GetManyRequest,
   GetManyRequest__Output as _ringcache_v1_GetManyRequest__Output,
 } from './ringcache/v1/GetManyRequest';
@@ -58,6 +78,14 @@ export interface ProtoGrpcType {
         _ringcache_v1_DeleteResponse,
         _ringcache_v1_DeleteResponse__Output
       >;
+      ExpireRequest: MessageTypeDefinition<_ringcache_v1_ExpireRequest, _ringcache_v1_ExpireRequest__Output>;
+      ExpireResponse: MessageTypeDefinition<
+        _ringcache_v1_ExpireResponse,
+        _ringcache_v1_ExpireResponse__Output
+      >;
+      ExpiredKey: MessageTypeDefinition<_ringcache_v1_ExpiredKey, _ringcache_v1_ExpiredKey__Output>;
+      FlushRequest: MessageTypeDefinition<_ringcache_v1_FlushRequest, _ringcache_v1_FlushRequest__Output>;
+      FlushResponse: MessageTypeDefinition<_ringcache_v1_FlushResponse, _ringcache_v1_FlushResponse__Output>;
       GetManyRequest: MessageTypeDefinition<
         _ringcache_v1_GetManyRequest,
         _ringcache_v1_GetManyRequest__Output

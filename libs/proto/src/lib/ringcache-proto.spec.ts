@@ -22,8 +22,8 @@ describe('ringcache.proto', () => {
     expect(existsSync(PROTO_PATH)).toBe(true);
   });
 
-  it('defines the Cache service with its four unary methods', () => {
-    expect(Object.keys(service).sort()).toEqual(['Delete', 'Get', 'GetMany', 'Set']);
+  it('defines the Cache service with its six unary methods', () => {
+    expect(Object.keys(service).sort()).toEqual(['Delete', 'Expire', 'Flush', 'Get', 'GetMany', 'Set']);
     expect(service['Get'].path).toBe('/ringcache.v1.Cache/Get');
     for (const method of Object.values(service)) {
       expect(method.requestStream || method.responseStream).toBe(false);
@@ -63,12 +63,12 @@ describe('ringcache.proto', () => {
   it('keeps an empty found value distinct from not found', () => {
     const empty = responseRoundTrip('Get', { found: true, value: Buffer.alloc(0), expireAtMs: 0 });
     const missing = responseRoundTrip('Get', { found: false });
-    expect(empty).toEqual({ found: true, value: Buffer.alloc(0), expireAtMs: 0 });
-    expect(missing).toEqual({ found: false, value: Buffer.alloc(0), expireAtMs: 0 });
+    expect(empty).toEqual({ found: true, value: Buffer.alloc(0), expireAtMs: 0, stale: false });
+    expect(missing).toEqual({ found: false, value: Buffer.alloc(0), expireAtMs: 0, stale: false });
   });
 
   it('keeps GetMany results in order', () => {
-    const results = [1, 2, 3].map((n) => ({ found: n !== 2, value: Buffer.from([n]), expireAtMs: n }));
+    const results = [1, 2, 3].map((n) => ({ found: n !== 2, value: Buffer.from([n]), expireAtMs: n, stale: n === 3 }));
     expect(responseRoundTrip('GetMany', { results })).toEqual({ results });
   });
 

@@ -122,4 +122,14 @@ describe('Singleflight', () => {
     const flight = new Singleflight<number, number>();
     await expect(Promise.all([flight.do(1, () => 10), flight.do(1, () => 11)])).resolves.toEqual([10, 10]);
   });
+
+  it('forgetAll frees every key while old waiters keep their calls', async () => {
+    const flight = new Singleflight<string, string>();
+    const a = flight.do('a', async () => 'old-a');
+    flight.do('b', async () => 'old-b');
+    flight.forgetAll();
+    expect(flight.has('a') || flight.has('b')).toBe(false);
+    expect(await flight.do('a', async () => 'new-a')).toBe('new-a');
+    expect(await a).toBe('old-a');
+  });
 });

@@ -58,6 +58,11 @@ export class Singleflight<K = string, T = unknown> {
     this.calls.delete(key);
   }
 
+  /** `forget` for every key: after a flush, no new caller may join a call started before it. */
+  forgetAll(): void {
+    this.calls.clear();
+  }
+
   /** A snapshot of the counters. */
   stats(): SingleflightStats {
     return { executions: this.executions, coalesced: this.coalesced, inFlight: this.calls.size };

@@ -11,6 +11,22 @@ import type {
   DeleteResponse__Output as _ringcache_v1_DeleteResponse__Output,
 } from '../../ringcache/v1/DeleteResponse';
 import type {
+  ExpireRequest as _ringcache_v1_ExpireRequest,
+  ExpireRequest__Output as _ringcache_v1_ExpireRequest__Output,
+} from '../../ringcache/v1/ExpireRequest';
+import type {
+  ExpireResponse as _ringcache_v1_ExpireResponse,
+  ExpireResponse__Output as _ringcache_v1_ExpireResponse__Output,
+} from '../../ringcache/v1/ExpireResponse';
+import type {
+  FlushRequest as _ringcache_v1_FlushRequest,
+  FlushRequest__Output as _ringcache_v1_FlushRequest__Output,
+} from '../../ringcache/v1/FlushRequest';
+import type {
+  FlushResponse as _ringcache_v1_FlushResponse,
+  FlushResponse__Output as _ringcache_v1_FlushResponse__Output,
+} from '../../ringcache/v1/FlushResponse';
+import type {
   GetManyRequest as _ringcache_v1_GetManyRequest,
   GetManyRequest__Output as _ringcache_v1_GetManyRequest__Output,
 } from '../../ringcache/v1/GetManyRequest';
@@ -40,7 +56,7 @@ import type {
  */
 export interface CacheClient extends grpc.Client {
   /**
-   * Drops a key at the owner.
+   * Drops a key at the owner, which then has every other node drop its copy (local_only: just here).
    */
   Delete(
     argument: _ringcache_v1_DeleteRequest,
@@ -63,7 +79,7 @@ export interface CacheClient extends grpc.Client {
     callback: grpc.requestCallback<_ringcache_v1_DeleteResponse__Output>,
   ): grpc.ClientUnaryCall;
   /**
-   * Drops a key at the owner.
+   * Drops a key at the owner, which then has every other node drop its copy (local_only: just here).
    */
   delete(
     argument: _ringcache_v1_DeleteRequest,
@@ -84,6 +100,100 @@ export interface CacheClient extends grpc.Client {
   delete(
     argument: _ringcache_v1_DeleteRequest,
     callback: grpc.requestCallback<_ringcache_v1_DeleteResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
+   * Drops entries whose time to live has passed, as told by the ttl-worker; many keys per call.
+   */
+  Expire(
+    argument: _ringcache_v1_ExpireRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_ExpireResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  Expire(
+    argument: _ringcache_v1_ExpireRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_ExpireResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  Expire(
+    argument: _ringcache_v1_ExpireRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_ExpireResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  Expire(
+    argument: _ringcache_v1_ExpireRequest,
+    callback: grpc.requestCallback<_ringcache_v1_ExpireResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * Drops entries whose time to live has passed, as told by the ttl-worker; many keys per call.
+   */
+  expire(
+    argument: _ringcache_v1_ExpireRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_ExpireResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  expire(
+    argument: _ringcache_v1_ExpireRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_ExpireResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  expire(
+    argument: _ringcache_v1_ExpireRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_ExpireResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  expire(
+    argument: _ringcache_v1_ExpireRequest,
+    callback: grpc.requestCallback<_ringcache_v1_ExpireResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
+   * Drops every entry of a group older than a generation, on this node.
+   */
+  Flush(
+    argument: _ringcache_v1_FlushRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_FlushResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  Flush(
+    argument: _ringcache_v1_FlushRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_FlushResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  Flush(
+    argument: _ringcache_v1_FlushRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_FlushResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  Flush(
+    argument: _ringcache_v1_FlushRequest,
+    callback: grpc.requestCallback<_ringcache_v1_FlushResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * Drops every entry of a group older than a generation, on this node.
+   */
+  flush(
+    argument: _ringcache_v1_FlushRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_FlushResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  flush(
+    argument: _ringcache_v1_FlushRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_FlushResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  flush(
+    argument: _ringcache_v1_FlushRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_FlushResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  flush(
+    argument: _ringcache_v1_FlushRequest,
+    callback: grpc.requestCallback<_ringcache_v1_FlushResponse__Output>,
   ): grpc.ClientUnaryCall;
 
   /**
@@ -181,7 +291,7 @@ export interface CacheClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   /**
-   * Stores a value at the key's owner.
+   * Stores a value at the key's owner, which then has every other node drop its copy.
    */
   Set(
     argument: _ringcache_v1_SetRequest,
@@ -204,7 +314,7 @@ export interface CacheClient extends grpc.Client {
     callback: grpc.requestCallback<_ringcache_v1_SetResponse__Output>,
   ): grpc.ClientUnaryCall;
   /**
-   * Stores a value at the key's owner.
+   * Stores a value at the key's owner, which then has every other node drop its copy.
    */
   set(
     argument: _ringcache_v1_SetRequest,
@@ -233,9 +343,19 @@ export interface CacheClient extends grpc.Client {
  */
 export interface CacheHandlers extends grpc.UntypedServiceImplementation {
   /**
-   * Drops a key at the owner.
+   * Drops a key at the owner, which then has every other node drop its copy (local_only: just here).
    */
   Delete: grpc.handleUnaryCall<_ringcache_v1_DeleteRequest__Output, _ringcache_v1_DeleteResponse>;
+
+  /**
+   * Drops entries whose time to live has passed, as told by the ttl-worker; many keys per call.
+   */
+  Expire: grpc.handleUnaryCall<_ringcache_v1_ExpireRequest__Output, _ringcache_v1_ExpireResponse>;
+
+  /**
+   * Drops every entry of a group older than a generation, on this node.
+   */
+  Flush: grpc.handleUnaryCall<_ringcache_v1_FlushRequest__Output, _ringcache_v1_FlushResponse>;
 
   /**
    * One key. A key the loader did not find answers found = false, not an error.
@@ -248,7 +368,7 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
   GetMany: grpc.handleUnaryCall<_ringcache_v1_GetManyRequest__Output, _ringcache_v1_GetManyResponse>;
 
   /**
-   * Stores a value at the key's owner.
+   * Stores a value at the key's owner, which then has every other node drop its copy.
    */
   Set: grpc.handleUnaryCall<_ringcache_v1_SetRequest__Output, _ringcache_v1_SetResponse>;
 }
@@ -259,6 +379,18 @@ export interface CacheDefinition extends grpc.ServiceDefinition {
     _ringcache_v1_DeleteResponse,
     _ringcache_v1_DeleteRequest__Output,
     _ringcache_v1_DeleteResponse__Output
+  >;
+  Expire: MethodDefinition<
+    _ringcache_v1_ExpireRequest,
+    _ringcache_v1_ExpireResponse,
+    _ringcache_v1_ExpireRequest__Output,
+    _ringcache_v1_ExpireResponse__Output
+  >;
+  Flush: MethodDefinition<
+    _ringcache_v1_FlushRequest,
+    _ringcache_v1_FlushResponse,
+    _ringcache_v1_FlushRequest__Output,
+    _ringcache_v1_FlushResponse__Output
   >;
   Get: MethodDefinition<
     _ringcache_v1_GetRequest,

@@ -20,6 +20,10 @@ export interface DeleteRequest {
    * Node-to-node forwards this request has made.
    */
   hops?: number;
+  /**
+   * Drop the key on this node only: the owner's fan-out to the other nodes, which must not fan out again.
+   */
+  localOnly?: boolean;
 }
 
 /**
@@ -42,4 +46,8 @@ export interface DeleteRequest__Output {
    * Node-to-node forwards this request has made.
    */
   hops: number;
+  /**
+   * Drop the key on this node only: the owner's fan-out to the other nodes, which must not fan out again.
+   */
+  localOnly: boolean;
 }

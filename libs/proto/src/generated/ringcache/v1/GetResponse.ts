@@ -18,6 +18,10 @@ export interface GetResponse {
    * When the entry expires, in ms since the Unix epoch; 0 when it never expires.
    */
   expireAtMs?: number | string | Long;
+  /**
+   * True when the value expired and is served only because loading it again failed (stale-on-error).
+   */
+  stale?: boolean;
 }
 
 /**
@@ -36,4 +40,8 @@ export interface GetResponse__Output {
    * When the entry expires, in ms since the Unix epoch; 0 when it never expires.
    */
   expireAtMs: number;
+  /**
+   * True when the value expired and is served only because loading it again failed (stale-on-error).
+   */
+  stale: boolean;
 }

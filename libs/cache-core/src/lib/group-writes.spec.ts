@@ -1,0 +1,305 @@
+import { InProcessPeer } from '../testing/in-process-peer';
+import { PeerUnavailableError, ValueTooLargeError } from './errors';
+import type { ExpiryScheduler } from './expiry-scheduler';
+import { Group } from './group';
+import type { GroupOptions } from './group-options';
+import { GroupRegistry } from './group-registry';
+import { found, loaderFn, notFound, type Loader } from './loader';
+import { PeerService } from './peer-service';
+import type { PeerPicker, RouteStep } from './peer-set';
+
+const ctx = { hops: 0, ringVersion: '' };
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
+
+/** A database the test controls: rows, a delay per load, and an outage switch. */
+function database(rows: Record<string, string> = {}) {
+  const db = { rows, loads: 0, delayMs: 0, down: false };
+  const loader: Loader = loaderFn(async (key) => {
+    db.loads++;
+    const down = db.down;
+    const value = db.rows[key];
+    if (db.delayMs) await new Promise((r) => setTimeout(r, db.delayMs));
+    if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:3306');
+    return value === undefined ? notFound : found(value);
+  });
+  return { db, loader };
+}
+
+/**
+ * An in-process cluster: nodes A, B, C with their own groups and databases, where `owner` owns every key
+ * (each node's route starts with the owner) and every node knows all the others.
+ */
+function cluster(owner: 'A' | 'B' | 'C', rows: Record<string, string>, extra: Partial<GroupOptions> = {}) {
+  const names = ['A', 'B', 'C'] as const;
+  const services = new Map<string, PeerService>();
+  const peers = new Map(names.map((n) => [n, new InProcessPeer(n, () => services.get(n) as PeerService)]));
+  const dbs = new Map<string, ReturnType<typeof database>['db']>();
+  const groups = new Map<string, Group>();
+  for (const name of names) {
+    const { db, loader } = database(rows);
+    const route: RouteStep[] = name === owner ? ['self'] : [peers.get(owner) as InProcessPeer, 'self'];
+    const picker: PeerPicker = {
+      ringVersion: 'v1',
+      route: (_k, attempts = 2) => route.slice(0, attempts),
+      others: () => names.filter((n) => n !== name).map((n) => peers.get(n) as InProcessPeer),
+    };
+    const group = new Group({
+      name: 'g',
+      loader,
+      maxBytes: 1 << 20,
+      peers: picker,
+      hotThreshold: 1,
+      ...extra,
+    });
+    const registry = new GroupRegistry();
+    registry.add(group);
+    services.set(name, new PeerService(registry));
+    dbs.set(name, db);
+    groups.set(name, group);
+  }
+  return {
+    peers,
+    dbs,
+    groups,
+    group: (n: string) => groups.get(n) as Group,
+    peer: (n: 'A' | 'B' | 'C') => peers.get(n) as InProcessPeer,
+    db: (n: string) => dbs.get(n) as ReturnType<typeof database>['db'],
+  };
+}
+
+describe('Group writes', () => {
+  it('stores a set at the owner, with its TTL or the default, and reads it back there', async () => {
+    let now = 10_000;
+    const { loader, db } = database({});
+    const g = new Group({ name: 'g', loader, maxBytes: 1 << 20, ttlMs: 60_000, now: () => now });
+    expect(await g.set('k', Buffer.from('v1'), 0, ctx)).toEqual({ expireAtMs: 70_000 });
+    expect(await g.set('t', Buffer.from('v2'), 5_000, ctx)).toEqual({ expireAtMs: 15_000 });
+    expect(text((await g.get('k')).value)).toBe('v1');
+    now = 15_000;
+    expect((await g.get('t')).found).toBe(false); // expired: loaded again, and the database has nothing
+    expect(db.loads).toBe(1);
+  });
+
+  it('forwards a set and a delete to the owner with one hop; other nodes drop their copies', async () => {
+    const c = cluster('B', { k: 'old' });
+    // A and C fetch k from B and keep hot copies (hotThreshold 1).
+    expect(text((await c.group('A').get('k')).value)).toBe('old');
+    expect((await c.group('A').get('k')).outcome).toBe('hot');
+    expect((await c.group('C').get('k')).outcome).toBe('peer');
+
+    await c.group('A').set('k', Buffer.from('new'), 0, ctx);
+    const sets = c.peers.get('B')?.calls.filter((x) => x.op === 'set');
+    expect(sets?.map((x) => (x.request as { hops: number }).hops)).toEqual([1]);
+    for (const n of ['A', 'B', 'C']) expect(text((await c.group(n).get('k')).value)).toBe('new');
+
+    await c.group('C').delete('k', ctx);
+    for (const n of ['A', 'C'] as const) {
+      const deletes = c.peers
+        .get(n)
+        ?.calls.filter((x) => x.op === 'delete')
+        .map((x) => x.request as { localOnly?: boolean });
+      expect(deletes?.some((d) => d.localOnly === true)).toBe(true);
+    }
+    // Deleted from the cache, not from the database: the next read loads the database's value again.
+    expect(text((await c.group('A').get('k')).value)).toBe('old');
+    expect(c.db('B').loads).toBe(2);
+    expect(c.group('B').stats().writes).toEqual({ sets: 1, deletes: 1, flushes: 0 });
+    expect(c.group('B').stats().invalidations).toEqual({ sent: 4, failed: 0 });
+  });
+
+  it('deletes on this node only when asked localOnly, without fanning out', async () => {
+    const c = cluster('B', { k: 'v' });
+    await c.group('B').get('k');
+    expect(await c.group('B').delete('k', { ...ctx, localOnly: true })).toEqual({ deleted: true });
+    expect(c.peers.get('A')?.calls).toEqual([]);
+    expect(await c.group('B').delete('k', { ...ctx, localOnly: true })).toEqual({ deleted: false });
+  });
+
+  it('does not store a set elsewhere when the owner is unreachable, and counts unreachable nodes on invalidation', async () => {
+    const c = cluster('B', {});
+    c.peer('B').down = true;
+    await expect(c.group('A').set('k', Buffer.from('x'), 0, ctx)).rejects.toBeInstanceOf(
+      PeerUnavailableError,
+    );
+    expect((await c.group('A').get('k', { hops: 1, ringVersion: '' })).found).toBe(false);
+    c.peer('B').down = false;
+    c.peer('C').down = true;
+    await c.group('B').set('k', Buffer.from('x'), 0, ctx);
+    expect(c.group('B').stats().invalidations).toEqual({ sent: 2, failed: 1 });
+  });
+
+  it('validates values and TTLs, changing nothing', async () => {
+    const g = new Group({ name: 'g', loader: database().loader, maxBytes: 1 << 20, maxValueBytes: 4 });
+    await expect(g.set('k', Buffer.from('12345'), 0, ctx)).rejects.toBeInstanceOf(ValueTooLargeError);
+    await expect(g.set('k', Buffer.from('1'), 999, ctx)).rejects.toThrow(
+      'ttl must be between 1 s and 30 days, got 999 ms',
+    );
+    await expect(g.set('k', Buffer.from('1'), 31 * 24 * 3600 * 1000, ctx)).rejects.toThrow(/30 days/);
+    await expect(g.set('k', 'text' as never, 0, ctx)).rejects.toThrow('value must be bytes');
+    expect(g.stats().main.items).toBe(0);
+  });
+
+  it('never serves a value loaded before a delete to a get made after it (1,000 trials)', async () => {
+    for (let trial = 0; trial < 1_000; trial++) {
+      const { db, loader } = database({ k: `v${trial}` });
+      const g = new Group({ name: 'g', loader, maxBytes: 1 << 20 });
+      db.delayMs = 1;
+      const inFlight = g.get('k'); // reads the old row
+      await Promise.resolve();
+      db.rows.k = `w${trial}`; // the application updates the row…
+      await g.delete('k', ctx); // …and invalidates the key
+      const after = await g.get('k');
+      expect(text(after.value)).toBe(`w${trial}`);
+      await inFlight;
+      expect(text((await g.get('k')).value)).toBe(`w${trial}`);
+    }
+  });
+
+  it('keeps a set value when a load that started before it finishes after it', async () => {
+    const { db, loader } = database({ k: 'from-db' });
+    const g = new Group({ name: 'g', loader, maxBytes: 1 << 20 });
+    db.delayMs = 20;
+    const inFlight = g.get('k');
+    await g.set('k', Buffer.from('from-set'), 0, ctx);
+    await inFlight;
+    expect(text((await g.get('k')).value)).toBe('from-set');
+    expect(db.loads).toBe(1);
+  });
+
+  it('flushes a group for a newer generation only, and keeps loads in flight from storing old answers', async () => {
+    const { db, loader } = database({ a: '1', b: '2' });
+    const g = new Group({ name: 'g', loader, maxBytes: 1 << 20 });
+    await g.get('a');
+    db.delayMs = 20;
+    const inFlight = g.get('b');
+    expect(g.flush(5)).toBe(5);
+    expect(g.flush(3)).toBe(5);
+    await inFlight;
+    db.delayMs = 0;
+    expect((await g.get('a')).outcome).toBe('load');
+    expect((await g.get('b')).outcome).toBe('load');
+    expect(g.stats()).toMatchObject({ generation: 5, writes: { flushes: 1 } });
+  });
+});
+
+describe('Group active expiry', () => {
+  function withScheduler(extra: Partial<GroupOptions> = {}) {
+    let now = 100_000;
+    const scheduled: [string, string, number][] = [];
+    const expiry: ExpiryScheduler = { schedule: (g, k, at) => scheduled.push([g, k, at]) };
+    const lateness: number[] = [];
+    const { db, loader } = database({ k: 'v', j: 'w' });
+    const g = new Group({
+      name: 'g',
+      loader,
+      maxBytes: 1 << 20,
+      ttlMs: 2_000,
+      expiry,
+      onActiveExpiry: (late) => lateness.push(late),
+      now: () => now,
+      ...extra,
+    });
+    return { g, db, scheduled, lateness, clock: { set: (t: number) => (now = t), get: () => now } };
+  }
+
+  it('schedules every stored value with a TTL, and removes it when told it expired', async () => {
+    const { g, scheduled, lateness, clock } = withScheduler();
+    await g.get('k');
+    await g.set('s', Buffer.from('x'), 5_000, ctx);
+    expect(scheduled).toEqual([
+      ['g', 'k', 102_000],
+      ['g', 's', 105_000],
+    ]);
+    clock.set(102_300);
+    expect(g.expire('k', 102_000)).toBe('removed');
+    expect(lateness).toEqual([300]);
+    expect(g.stats().main.items).toBe(1);
+    expect(g.stats().activeExpirations).toBe(1);
+  });
+
+  it('removes an entry due within the announced second at its exact expiry, by a timer', async () => {
+    const { g, lateness } = withScheduler({ now: Date.now });
+    await g.set('k', Buffer.from('x'), 1_000, ctx);
+    const expireAt = Date.now() + 1_000;
+    expect(g.expire('k', expireAt)).toBe('scheduled');
+    expect(g.stats().main.items).toBe(1);
+    await new Promise((r) => setTimeout(r, 1_100));
+    expect(g.stats().main.items).toBe(0);
+    expect(lateness).toHaveLength(1);
+    expect(lateness[0]).toBeLessThan(100);
+  });
+
+  it('keeps an entry set again since, to expire later', async () => {
+    const { g, clock } = withScheduler();
+    await g.set('k', Buffer.from('x'), 2_000, ctx);
+    await g.set('k', Buffer.from('y'), 60_000, ctx);
+    clock.set(102_500);
+    expect(g.expire('k', 102_000)).toBe('kept');
+    expect(text((await g.get('k')).value)).toBe('y');
+  });
+
+  it('sends hot copies to the hot-copy scheduler', async () => {
+    const ownerScheduled: string[] = [];
+    const hotScheduled: string[] = [];
+    const c = cluster(
+      'B',
+      { k: 'v' },
+      {
+        ttlMs: 5_000,
+        expiry: { schedule: (_g, k) => ownerScheduled.push(k) },
+        hotExpiry: { schedule: (_g, k) => hotScheduled.push(k) },
+      },
+    );
+    await c.group('A').get('k');
+    expect(ownerScheduled).toEqual(['k']); // B stored it
+    expect(hotScheduled).toEqual(['k']); // A kept a hot copy
+  });
+});
+
+describe('stale-on-error', () => {
+  it('serves an expired value flagged stale while the database is down, within the grace only', async () => {
+    let now = 0;
+    const { db, loader } = database({ k: 'v' });
+    const g = new Group({
+      name: 'g',
+      loader,
+      maxBytes: 1 << 20,
+      ttlMs: 1_000,
+      staleGraceMs: 10_000,
+      now: () => now,
+    });
+    await g.get('k');
+    now = 1_500;
+    db.down = true;
+    const stale = await g.get('k');
+    expect(stale).toMatchObject({ found: true, stale: true, outcome: 'stale', expireAtMs: 1_000 });
+    expect(text(stale.value)).toBe('v');
+    expect((await g.get('missing').catch((e: Error) => e)) instanceof Error).toBe(true);
+    now = 11_001;
+    await expect(g.get('k')).rejects.toMatchObject({ code: 'load_failed' });
+    db.down = false;
+    expect(await g.get('k')).toMatchObject({ found: true, outcome: 'load' });
+    expect(g.stats().gets.stale).toBe(1);
+  });
+
+  it('is off by default: an expired value is not served when the database is down', async () => {
+    let now = 0;
+    const { db, loader } = database({ k: 'v' });
+    const g = new Group({ name: 'g', loader, maxBytes: 1 << 20, ttlMs: 1_000, now: () => now });
+    await g.get('k');
+    now = 1_500;
+    db.down = true;
+    await expect(g.get('k')).rejects.toMatchObject({ code: 'load_failed' });
+  });
+
+  it('passes the stale flag through a peer, and keeps no hot copy of a stale answer', async () => {
+    let now = 0;
+    const c = cluster('B', { k: 'v' }, { ttlMs: 1_000, staleGraceMs: 10_000, now: () => now });
+    await c.group('B').get('k');
+    now = 1_500;
+    c.db('B').down = true;
+    const answer = await c.group('A').get('k');
+    expect(answer).toMatchObject({ stale: true, outcome: 'stale' });
+    expect(c.group('A').stats().hot.items).toBe(0);
+  });
+});
