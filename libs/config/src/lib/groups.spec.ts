@@ -45,6 +45,7 @@ describe('groups', () => {
         negativeTtlMs: 30_000,
         hotShare: 0.125,
         loadTimeoutMs: 2500,
+        staleGraceMs: 0,
       },
     });
   });
@@ -61,6 +62,7 @@ describe('groups', () => {
       negativeTtlMs: 30_000,
       hotShare: 0.125,
       loadTimeoutMs: 2500,
+      staleGraceMs: 0,
     });
   });
 
@@ -85,14 +87,14 @@ describe('groups', () => {
     const yaml = 'groups:\n  scores: { maxBytes: lots, ttl: -1s, hotShare: 0.9, ttll: 1 }\n  users: 5\n';
     const env = { RINGCACHE_GROUPS: '{"scores":{"negativeTtl":"soon"},"bad name":{}}' };
     expect(issuesOf(yaml, env)).toEqual([
-      'groups.scores.ttll: unknown setting; a group has maxBytes, ttl, negativeTtl, hotShare, loadTimeout, table, keyColumn, valueColumn (from file)',
+      'groups.scores.ttll: unknown setting; a group has maxBytes, ttl, negativeTtl, hotShare, loadTimeout, staleOnError, table, keyColumn, valueColumn (from file)',
       expect.stringMatching(/^groups\.scores\.maxBytes: must be a size: .*, got "lots" \(from file\)$/),
       expect.stringMatching(/^groups\.scores\.ttl: must be a duration: .*, got "-1s" \(from file\)$/),
       expect.stringMatching(
         /^groups\.scores\.negativeTtl: must be a duration: .*, got "soon" \(from RINGCACHE_GROUPS\)$/,
       ),
       'groups.scores.hotShare: must be a number in [0, 0.5], got 0.9 (from file)',
-      'groups.users: must be a mapping of settings (maxBytes, ttl, negativeTtl, hotShare, loadTimeout, table, keyColumn, valueColumn), got 5 (from file)',
+      'groups.users: must be a mapping of settings (maxBytes, ttl, negativeTtl, hotShare, loadTimeout, staleOnError, table, keyColumn, valueColumn), got 5 (from file)',
       'groups."bad name": invalid group name: use 1 to 64 of A-Z a-z 0-9 _ . - (from RINGCACHE_GROUPS)',
     ]);
   });

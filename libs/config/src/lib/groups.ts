@@ -117,6 +117,7 @@ function groupOf(value: (key: GroupKey) => unknown): GroupConfig {
     negativeTtlMs: value('negativeTtl') as number,
     hotShare: value('hotShare') as number,
     loadTimeoutMs: value('loadTimeout') as number,
+    staleGraceMs: value('staleOnError') as number,
     // Kept when any of the three is set, so that checkRules can name the ones missing.
     source: table || keyColumn || valueColumn ? { table, keyColumn, valueColumn } : undefined,
   };

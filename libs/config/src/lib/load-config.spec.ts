@@ -75,6 +75,7 @@ describe('loadConfig', () => {
           negativeTtlMs: 30_000,
           hotShare: 0.125,
           loadTimeoutMs: 2500,
+          staleGraceMs: 0,
         },
       },
       log: { level: 'info' },

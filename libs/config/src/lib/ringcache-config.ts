@@ -122,6 +122,8 @@ export interface GroupConfig {
   readonly hotShare: number;
   /** A load taking longer fails; always below `peers.deadlineMs`. */
   readonly loadTimeoutMs: number;
+  /** Stale-on-error grace: how long past its expiry a value is still served if reloading fails; 0 = off. */
+  readonly staleGraceMs: number;
   /**
    * Where a group with no loader in code reads its values: one row of `table` by `keyColumn`, the value
    * being `valueColumn`. Undefined for groups registered in code.

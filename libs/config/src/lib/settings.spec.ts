@@ -75,7 +75,7 @@ const VARIABLES: [
     'RINGCACHE_GROUPS',
     '{"users":{"maxBytes":"1MiB","ttl":"1h"}}',
     (c) => c.groups['users'],
-    { maxBytes: 1_048_576, ttlMs: 3_600_000, negativeTtlMs: 30_000, hotShare: 0.125, loadTimeoutMs: 2500 },
+    { maxBytes: 1_048_576, ttlMs: 3_600_000, negativeTtlMs: 30_000, hotShare: 0.125, loadTimeoutMs: 2500, staleGraceMs: 0 },
   ],
   ['RINGCACHE_LOG_LEVEL', 'debug', (c) => c.log.level, 'debug'],
 ];

@@ -153,6 +153,8 @@ export const GROUP_SETTINGS = {
   hotShare: groupField({ default: 0.125, read: fraction(0, 0.5) }),
   // A timer: Node.js fires a longer one after 1 ms, which would fail every load at once.
   loadTimeout: groupField({ default: '2500ms', read: duration(1, MAX_TIMER_MS) }),
+  // Stale-on-error: how long past its expiry a value may still be served when reloading it fails; 0 = off.
+  staleOnError: groupField({ default: 0, read: duration(0, MAX_TIMER_MS) }),
   // A group read straight from a table, with no code: the row whose keyColumn equals the key, and its
   // valueColumn as the value. Empty for groups whose loader is registered in code.
   table: groupField({ default: '', read: orEmpty(matching(SQL_IDENTIFIER, SQL_IDENTIFIER_RULE)) }),

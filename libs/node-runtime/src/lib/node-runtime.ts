@@ -79,8 +79,10 @@ export class NodeRuntime {
             negativeTtlMs: settings.negativeTtlMs,
             hotShare: settings.hotShare,
             loadTimeoutMs: settings.loadTimeoutMs,
+            staleGraceMs: settings.staleGraceMs,
             peerDeadlineMs: config.peers.deadlineMs,
             maxKeyBytes: config.gateway.maxKeyBytes,
+            maxValueBytes: config.gateway.maxValueBytes,
             peers,
           }),
         );
