@@ -1,11 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { benchLibs, libsTable } from './libs.bench';
+import { runAllSuite } from './suites/all.suite';
+import { runLibsSuite } from './suites/libs.suite';
 
-/** `node dist/tools/bench/main.js <suite> [--quick]`: runs a benchmark suite and prints its table. */
+/**
+ * `node dist/tools/bench/main.js <suite> [--quick] [--out dir]`: `libs` prints the libraries table;
+ * `all` runs every scenario against its baselines (see README, "Benchmarks").
+ */
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -15,22 +16,13 @@ async function main(): Promise<void> {
     },
   });
   const suite = positionals[0] ?? 'libs';
-  const measureOptions = values.quick ? { rounds: 3, roundMs: 100 } : { rounds: 5, roundMs: 300 };
-  const machine = {
-    cores: cpus().length,
-    cpu: cpus()[0]?.model,
-    node: process.version,
-    platform: process.platform,
-  };
-  console.log(`# ringcache benchmarks: ${suite}${values.quick ? ' (quick)' : ''}`);
-  console.log(`machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}\n`);
-  if (suite !== 'libs') throw new Error(`unknown suite ${suite}: expected libs`);
-  const rows = await benchLibs(measureOptions);
-  console.log(libsTable(rows));
-  mkdirSync(values.out, { recursive: true });
-  const file = join(values.out, `${new Date().toISOString().replace(/[:.]/g, '-')}-${suite}.json`);
-  writeFileSync(file, JSON.stringify({ suite, quick: values.quick, machine, libs: rows }, null, 2));
-  console.log(`\nwrote ${file}`);
+  if (suite === 'libs') return runLibsSuite(values.quick, values.out);
+  if (suite === 'all') {
+    const ok = await runAllSuite(values.quick, values.out);
+    if (!ok) process.exitCode = 1;
+    return;
+  }
+  throw new Error(`unknown suite ${suite}: expected libs or all`);
 }
 
 main().catch((error) => {

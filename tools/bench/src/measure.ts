@@ -59,6 +59,7 @@ export async function measureAsync(
   return { opsPerSec: median(rates), rounds: rates };
 }
 
+/** The median of `values` (the mean of the middle two for an even count). */
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;

@@ -1,0 +1,76 @@
+/** Which paths a load asks for. */
+export type Target =
+  /** The same path every time (a hot key, or a constant-answer baseline). */
+  | { kind: 'one'; path: string }
+  /** `prefix + keyName(i)` with `i` uniform at random in `[0, keys)`, drawn for every request. */
+  | { kind: 'uniform'; prefix: string; keys: number };
+
+/** A bounded load measured with autocannon. */
+export interface TimedLoad {
+  mode: 'timed';
+  /** e.g. http://127.0.0.1:41234 */
+  origin: string;
+  target: Target;
+  connections: number;
+  /** Length of the run, in seconds (a warm-up is a run of its own, so CPU is sampled around each). */
+  durationSec: number;
+}
+
+/** Every key of `[from, to)` once, `concurrency` at a time: warms a cache or fills it. */
+export interface SweepLoad {
+  mode: 'sweep';
+  origin: string;
+  prefix: string;
+  from: number;
+  to: number;
+  concurrency: number;
+}
+
+/**
+ * `count` requests for one path sent at the same moment on `count` connections opened beforehand (with
+ * a request to `preconnectPath` each), so the burst measures the server, not TCP handshakes.
+ */
+export interface BurstLoad {
+  mode: 'burst';
+  origin: string;
+  path: string;
+  preconnectPath: string;
+  count: number;
+}
+
+/** What the load runner process is asked to do. */
+export type LoadSpec = TimedLoad | SweepLoad | BurstLoad;
+
+/** Latency percentiles in milliseconds. */
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** What the load runner reports, whatever the mode. */
+export interface LoadResult {
+  /** Answers received (any status). */
+  responses: number;
+  /** Answers with a 2xx status. */
+  ok: number;
+  /** Answers with any other status. */
+  non2xx: number;
+  /** Connection errors and timeouts: requests that got no answer. */
+  errors: number;
+  /** Of `errors`, how many were timeouts. */
+  timeouts: number;
+  /** Count by status code, e.g. `{ "200": 12345 }`. */
+  statusCodes: Record<string, number>;
+  /** Wall time of the measured part, in seconds. */
+  durationSec: number;
+  /** Answers per second over the measured part. */
+  rps: number;
+  latencyMs: Latency;
+  /** CPU the load generator used over the measured part, in % of one core: near 100 means it was the limit. */
+  loadgenCpuPercent: number;
+  /** First error messages seen, for the report. */
+  errorSamples: string[];
+  /** CPU seconds the load-runner process used in its whole life (start-up included). */
+  runnerCpuSec?: number;
+}

@@ -1,0 +1,127 @@
+import Redis from 'ioredis';
+
+import type { BenchContext } from '../bench-context';
+import { KEY_PATH_PREFIX, keyName } from '../data/keys';
+import { onInterrupt } from '../env/cleanup';
+import { runLoad } from '../load/run-load';
+import { failureDetail, failureNote } from '../report/failure';
+import { startBaselineServer, type BaselineServer } from '../servers/start-server';
+import { measureRow, unmeasuredRow, type HttpRow } from './http-row';
+
+/** Where the local Redis is expected. */
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+const HOT = {
+  id: 'redis-hot',
+  name: '(b) Redis cache-aside front, hot key',
+  kind: 'baseline-redis',
+  keys: 'hot',
+} as const;
+const UNIFORM = {
+  id: 'redis-uniform',
+  name: '(b) Redis cache-aside front, 10,000 keys uniform',
+  kind: 'baseline-redis',
+  keys: 'uniform',
+} as const;
+
+/** A connection to the local Redis, or the reason there is none. */
+async function connect(): Promise<Redis | string> {
+  const redis = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    return `Redis not reachable at ${REDIS_URL} (${(error as Error).message}): baseline (b) skipped — start redis-server to include it`;
+  }
+}
+
+/**
+ * Baseline (b): node:http + ioredis cache-aside front, warmed the way ringcache is (every key requested
+ * once through it, so each is read from SQLite and SET in Redis), then a hot key and 10,000 keys uniform.
+ * Without Redis both rows are "skipped" with the reason; a failure makes them "failed" with it.
+ * Its keys live under a prefix of this run, with a TTL, and are deleted afterwards. redis-server is not
+ * ours: it is neither pinned nor counted in the server CPU column.
+ */
+export async function redisFrontRows(context: BenchContext): Promise<HttpRow[]> {
+  const redis = await connect();
+  if (typeof redis === 'string') {
+    context.progress(redis);
+    return [unmeasuredRow(HOT, 'skipped', redis), unmeasuredRow(UNIFORM, 'skipped', redis)];
+  }
+  const prefix = `ringcache-bench:${process.pid}:${Date.now()}:`;
+  // The keys also expire by themselves (TTL_SEC), should even this not run.
+  const unregister = onInterrupt(() => deleteKeys(redis, prefix, context.settings.keys));
+  let server: BaselineServer | undefined;
+  try {
+    server = await startBaselineServer('redis-front', 'redis-front.server.js', {
+      REDIS_URL,
+      SQLITE_PATH: context.sqlitePath,
+      KEY_PREFIX: prefix,
+      TTL_SEC: '600',
+    });
+    const { keys } = context.settings;
+    context.progress(`Redis front: warming ${keys} keys`);
+    const warm = await runLoad(context, {
+      mode: 'sweep',
+      origin: server.origin,
+      prefix: KEY_PATH_PREFIX,
+      from: 0,
+      to: keys,
+      concurrency: 32,
+    });
+    const warmNote = warm.ok === keys ? [] : [`warm-up: only ${warm.ok} of ${keys} keys answered 200`];
+    const pids = [server.process.pid];
+    const redisServer = { name: 'redis-server', cpuSeconds: () => redisCpuSeconds(redis) };
+    const hot = await measureRow(
+      context,
+      HOT,
+      server.origin,
+      { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` },
+      pids,
+      redisServer,
+    );
+    const uniform = await measureRow(
+      context,
+      UNIFORM,
+      server.origin,
+      { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys },
+      pids,
+      redisServer,
+    );
+    return [hot, { ...uniform, coldFill: warm, notes: [...warmNote, ...uniform.notes] }];
+  } catch (error) {
+    context.progress(`Redis front failed: ${failureDetail(error)}`);
+    return [HOT, UNIFORM].map((row) => unmeasuredRow(row, 'failed', failureNote(error)));
+  } finally {
+    await server?.process.stop('SIGTERM', 5_000);
+    unregister();
+    await deleteKeys(redis, prefix, context.settings.keys);
+    redis.disconnect();
+  }
+}
+
+/** CPU seconds redis-server has used since it started (`INFO cpu`: user + system, all threads). */
+async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+/** Removes this run's keys from Redis. */
+async function deleteKeys(redis: Redis, prefix: string, keys: number): Promise<void> {
+  for (let start = 0; start < keys; start += 1_000) {
+    const batch = Array.from(
+      { length: Math.min(1_000, keys - start) },
+      (_, i) => prefix + keyName(start + i),
+    );
+    await redis.unlink(...batch);
+  }
+}

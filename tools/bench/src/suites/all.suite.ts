@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { stopAllProcesses } from '@ringcache/testing';
+
+import { benchSettings, type BenchContext } from '../bench-context';
+import { writeSqliteDataset } from '../data/sqlite-dataset';
+import { onInterrupt, stopChildrenOnSignals } from '../env/cleanup';
+import { pinPlan, pinSelfToServerCores } from '../env/cpu-pinning';
+import { machineFacts } from '../env/machine';
+import { benchLibs } from '../libs.bench';
+import { anyFailed, type BenchReport } from '../report/bench-report';
+import { markdownReport } from '../report/markdown-report';
+import { fileTimestamp, writeResultFile } from '../report/result-file';
+import { checkTargets } from '../report/targets';
+import { bareHttpRows } from '../scenarios/bare-http.scenario';
+import { clusterRows } from '../scenarios/cluster.scenario';
+import { mariadbStampedeRow } from '../scenarios/mariadb-stampede.scenario';
+import { memoryRow } from '../scenarios/memory.scenario';
+import { redisFrontRows } from '../scenarios/redis-front.scenario';
+import { sdkRows } from '../scenarios/sdk.scenario';
+import { libsMeasureOptions } from './libs.suite';
+
+/** Rows past the warm and memory keys: each stampede asks for one of these, never requested before. */
+const COLD_KEYS = 16;
+
+/**
+ * `main.js all`: every scenario of the issue, in one run, against baselines measured in the same run.
+ * Scenarios run one after another, each starting and stopping its own processes; a failing scenario
+ * gives failed rows and the others still run. Prints the report (Markdown) to stdout, progress to
+ * stderr, writes `<out>/<timestamp>.json`, and returns false when any scenario failed.
+ */
+export async function runAllSuite(quick: boolean, out: string): Promise<boolean> {
+  const started = Date.now();
+  const startedAt = new Date(started);
+  stopChildrenOnSignals();
+  const settings = benchSettings(quick);
+  const pins = pinPlan();
+  const machine = machineFacts();
+  pinSelfToServerCores(pins);
+  const workDir = mkdtempSync(join(tmpdir(), 'ringcache-bench-'));
+  onInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
+  const context: BenchContext = {
+    settings,
+    pins,
+    workDir,
+    sqlitePath: join(workDir, 'bench.sqlite'),
+    progress: (message) =>
+      console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`),
+  };
+  try {
+    const coldBase = Math.max(settings.keys, settings.memoryKeys);
+    context.progress(`writing ${coldBase + COLD_KEYS} rows of 1 KiB to ${context.sqlitePath}`);
+    writeSqliteDataset(context.sqlitePath, coldBase + COLD_KEYS);
+    context.progress('libraries table');
+    const libs = await benchLibs(libsMeasureOptions(quick));
+    const bare = await bareHttpRows(context);
+    const redis = await redisFrontRows(context);
+    const grpc = await clusterRows(context, 'grpc', coldBase);
+    const http = await clusterRows(context, 'http', coldBase + 1);
+    const mariadb = await mariadbStampedeRow(context, coldBase + 2);
+    const memory = await memoryRow(context);
+    const httpRows = [...bare, ...redis, ...grpc.http, ...http.http, ...sdkRows()];
+    const report: BenchReport = {
+      suite: 'all',
+      quick,
+      startedAt: startedAt.toISOString(),
+      wallSec: Math.round((Date.now() - started) / 1000),
+      machine,
+      loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100),
+      pinning: pins,
+      settings,
+      http: httpRows,
+      targets: checkTargets(httpRows),
+      stampede: [grpc.stampede, http.stampede, mariadb],
+      memory,
+      libs,
+    };
+    console.log(markdownReport(report));
+    console.log(`wrote ${writeResultFile(out, fileTimestamp(startedAt), report)}`);
+    return !anyFailed(report);
+  } finally {
+    await stopAllProcesses();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
