@@ -1,5 +1,5 @@
 export { HealthModule } from './lib/health.module';
-export { startHttpApp } from './lib/start-http-app';
+export { listeningPort, startHttpApp } from './lib/start-http-app';
 export type { StartHttpAppOptions } from './lib/start-http-app';
 export { MetricsModule, MetricsController, METRICS_REGISTRY } from './lib/metrics.module';
 export { nestLogLevels } from './lib/log-levels';

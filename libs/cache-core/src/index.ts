@@ -9,3 +9,4 @@ export { ENTRY_OVERHEAD_BYTES } from './lib/entry';
 export * from './lib/group-registry';
 export * from './lib/peer-service';
 export * from './lib/expiry-scheduler';
+export * from './lib/cluster-router';

@@ -2,7 +2,7 @@ import { Inject, Injectable, Module } from '@nestjs/common';
 import { Counter, type Registry } from 'prom-client';
 
 import { METRICS_REGISTRY, MetricsModule } from './metrics.module';
-import { startHttpApp } from './start-http-app';
+import { listeningPort, startHttpApp } from './start-http-app';
 
 @Injectable()
 class Counts {
@@ -24,7 +24,7 @@ describe('MetricsModule', () => {
     const app = await startHttpApp(TestModule, { name: 'test', port: 0, handleSignals: false });
     try {
       app.get(Counts).requests.inc(3);
-      const res = await fetch(`http://127.0.0.1:${app.getHttpServer().address().port}/metrics`);
+      const res = await fetch(`http://127.0.0.1:${listeningPort(app)}/metrics`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toContain('text/plain');
       const text = await res.text();

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 
 import { HealthModule } from './health.module';
-import { startHttpApp } from './start-http-app';
+import { listeningPort, startHttpApp } from './start-http-app';
 
 @Module({ imports: [HealthModule] })
 class TestModule {}
@@ -10,11 +10,10 @@ describe('startHttpApp', () => {
   it('serves GET /healthz with 200 on a real socket', async () => {
     const app = await startHttpApp(TestModule, { name: 'test', port: 0, handleSignals: false });
     try {
-      const address = app.getHttpServer().address();
-      const res = await fetch(`http://127.0.0.1:${address.port}/healthz`);
+      const res = await fetch(`http://127.0.0.1:${listeningPort(app)}/healthz`);
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ status: 'ok' });
-      expect((await fetch(`http://127.0.0.1:${address.port}/nope`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${listeningPort(app)}/nope`)).status).toBe(404);
     } finally {
       await app.close();
     }

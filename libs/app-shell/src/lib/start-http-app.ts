@@ -1,9 +1,13 @@
-import { Logger, type INestApplication, type Type } from '@nestjs/common';
+import type { Server } from 'node:http';
+
+import { Logger, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 import { createFastifyAdapter } from './fastify-adapter';
 import { closeOnSignals } from './graceful-shutdown';
+import { nestLogLevels, type LogLevel } from './log-levels';
 
 /** Options of {@link startHttpApp}. */
 export interface StartHttpAppOptions {
@@ -13,26 +17,46 @@ export interface StartHttpAppOptions {
   port: number;
   /** Address to listen on. Default `127.0.0.1`. */
   host?: string;
+  /** Least severe log level printed. Default `info`. */
+  logLevel?: LogLevel;
   /** Close gracefully and exit on SIGTERM/SIGINT. Default true; tests that host apps in-process pass false. */
   handleSignals?: boolean;
+  /** Fastify's handler of errors raised before routing (bad URLs), e.g. the peer protocol's JSON answer. */
+  frameworkErrors?: FastifyServerOptions['frameworkErrors'];
+  /** Changes the Fastify instance before the app starts (body parsers, hooks). */
+  configure?: (fastify: FastifyInstance) => void;
+  /** Runs after the app is created and before it listens (to connect a gRPC microservice, say). */
+  beforeListen?: (app: NestFastifyApplication) => Promise<void>;
 }
 
 /**
  * Creates a Nest app on Fastify (Express costs about 5× in the hot path), listens, logs the address,
- * and closes it gracefully on SIGTERM/SIGINT (closeOnSignals).
+ * and closes it gracefully on SIGTERM/SIGINT (closeOnSignals). Every ringcache app starts through here.
  */
 export async function startHttpApp(
-  module: Type<unknown>,
+  module: Type<unknown> | DynamicModule,
   options: StartHttpAppOptions,
-): Promise<INestApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(module, createFastifyAdapter(), {
-    logger: ['log', 'warn', 'error'],
-  });
-  if (options.handleSignals ?? true) closeOnSignals(app, { name: options.name });
+): Promise<NestFastifyApplication> {
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    createFastifyAdapter({ frameworkErrors: options.frameworkErrors }),
+    // No default body parsing: each app decides (the gateway takes every body raw; the peer routes have
+    // their own parsers), so Nest's JSON parser cannot turn a value into an object behind our back.
+    { logger: nestLogLevels(options.logLevel ?? 'info'), bodyParser: false },
+  );
+  if (options.handleSignals ?? true) closeOnSignals(app as INestApplication, { name: options.name });
+  options.configure?.(app.getHttpAdapter().getInstance());
+  await options.beforeListen?.(app);
   const host = options.host ?? '127.0.0.1';
   await app.listen(options.port, host);
-  const address = app.getHttpServer().address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  new Logger(options.name).log(`${options.name} listening on http://${host}:${port}`);
+  new Logger(options.name).log(`${options.name} listening on http://${host}:${listeningPort(app)}`);
   return app;
+}
+
+/** The port an app's HTTP server listens on (the one picked, when it was asked for port 0). */
+export function listeningPort(app: INestApplication): number {
+  const address = (app.getHttpServer() as Server).address();
+  if (typeof address !== 'object' || address === null)
+    throw new Error('the app is not listening on a TCP port');
+  return address.port;
 }

@@ -17,7 +17,8 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     if (error instanceof HttpException && !(error instanceof RingcacheError)) {
       const status = error.getStatus();
-      const code = status === 404 ? 'not_found' : status < 500 ? 'invalid_argument' : 'internal';
+      const code =
+        status === 404 ? 'not_found' : status === 413 ? 'value_too_large' : status < 500 ? 'invalid_argument' : 'internal';
       void reply.status(status).send({ code, message: error.message });
       return;
     }

@@ -1,11 +1,9 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 
-import type { PeerSet } from '@ringcache/cache-core';
-
-import type { GatewayRouter } from './gateway-router';
+import type { ClusterRouter, PeerSet } from '@ringcache/cache-core';
 
 /** Registers the gateway's metrics, read from the router's counters at scrape time. */
-export function registerGatewayMetrics(registry: Registry, router: GatewayRouter, peers: PeerSet): void {
+export function registerGatewayMetrics(registry: Registry, router: ClusterRouter, peers: PeerSet): void {
   const registers = [registry];
   new Counter({
     name: 'ringcache_gateway_upstream_calls_total',

@@ -2,15 +2,16 @@ import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
+  ClusterRouter,
   InvalidArgumentError,
   ValueTooLargeError,
+  type FlushResult,
   type GetResponse,
   type PeerSet,
 } from '@ringcache/cache-core';
 import { parseDuration } from '@ringcache/config';
 import type { Discovery } from '@ringcache/discovery';
 
-import { GatewayRouter, type FlushResult } from './gateway-router';
 import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_PEERS, type GatewayLimits } from './tokens';
 
 /** Header carrying a value's absolute expiry (ms since the epoch; 0 = never). */
@@ -31,7 +32,7 @@ interface BatchAnswer {
 @Controller()
 export class GatewayController {
   constructor(
-    @Inject(GatewayRouter) private readonly router: GatewayRouter,
+    @Inject(ClusterRouter) private readonly router: ClusterRouter,
     @Inject(GATEWAY_PEERS) private readonly peers: PeerSet,
     @Inject(GATEWAY_DISCOVERY) private readonly discovery: Discovery,
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,

@@ -3,13 +3,13 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 
 import { HealthModule, METRICS_REGISTRY, MetricsModule, RINGCACHE_VERSION } from '@ringcache/app-shell';
-import { PeerSet } from '@ringcache/cache-core';
+import { ClusterRouter, PeerSet } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
 
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { registerGatewayMetrics } from './gateway-metrics';
-import { GatewayRouter } from './gateway-router';
+
 import { GatewayStatusController } from './gateway-status.controller';
 import { GatewayController } from './gateway.controller';
 import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_PEERS } from './tokens';
@@ -65,10 +65,10 @@ class GatewayClusterModule implements OnApplicationShutdown {
           useValue: { maxKeyBytes: config.gateway.maxKeyBytes, maxValueBytes: config.gateway.maxValueBytes },
         },
         {
-          provide: GatewayRouter,
+          provide: ClusterRouter,
           inject: [GATEWAY_PEERS, GATEWAY_DISCOVERY, METRICS_REGISTRY],
           useFactory: (peers: PeerSet, discovery: Discovery, registry: Registry) => {
-            const router = new GatewayRouter({
+            const router = new ClusterRouter({
               peers,
               deadlineMs: config.peers.deadlineMs,
               maxKeyBytes: config.gateway.maxKeyBytes,
@@ -79,7 +79,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GATEWAY_LIMITS, GatewayRouter],
+      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GATEWAY_LIMITS, ClusterRouter],
     };
   }
 

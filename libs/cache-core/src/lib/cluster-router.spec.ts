@@ -1,22 +1,23 @@
+import { ClusterRouter } from './cluster-router';
 import {
   InvalidArgumentError,
   KeyTooLongError,
   LoadError,
-  PeerSet,
   PeerUnavailableError,
   UnavailableError,
   UnknownGroupError,
-  type DeleteRequest,
-  type FlushRequest,
-  type GetManyRequest,
-  type GetRequest,
-  type GetResponse,
-  type Member,
-  type PeerClient,
-  type SetRequest,
-} from '@ringcache/cache-core';
-
-import { GatewayRouter } from './gateway-router';
+} from './errors';
+import type { Member } from './membership';
+import { PeerSet } from './peer-set';
+import type {
+  DeleteRequest,
+  FlushRequest,
+  GetManyRequest,
+  GetRequest,
+  GetResponse,
+  PeerClient,
+  SetRequest,
+} from './protocol';
 
 /** A node the test controls: answers from a map, or is down. */
 class FakeNode implements PeerClient {
@@ -70,7 +71,7 @@ function setup() {
     [...nodes.keys()].map((name) => ({ name, grpcAddress: `${name}:1`, httpAddress: `${name}:2` })),
   );
   let generation = 0;
-  const router = new GatewayRouter({
+  const router = new ClusterRouter({
     peers,
     deadlineMs: 1_000,
     maxKeyBytes: 16,
@@ -79,7 +80,7 @@ function setup() {
   return { nodes, peers, router };
 }
 
-describe('GatewayRouter', () => {
+describe('ClusterRouter', () => {
   it("sends a key straight to its owner with no hop and the gateway's ring version", async () => {
     const { nodes, peers, router } = setup();
     const answer = await router.get('scores', 'Tom');
@@ -126,7 +127,7 @@ describe('GatewayRouter', () => {
   });
 
   it('answers unavailable while it knows no node', async () => {
-    const router = new GatewayRouter({
+    const router = new ClusterRouter({
       peers: new PeerSet({ connect: () => new FakeNode('x') }),
       deadlineMs: 1_000,
       maxKeyBytes: 16,

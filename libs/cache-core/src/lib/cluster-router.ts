@@ -1,17 +1,11 @@
-import {
-  InvalidArgumentError,
-  KeyTooLongError,
-  MAX_BATCH_KEYS,
-  RingcacheError,
-  UnavailableError,
-  type GetResponse,
-  type PeerClient,
-  type PeerSet,
-} from '@ringcache/cache-core';
+import { InvalidArgumentError, KeyTooLongError, RingcacheError, UnavailableError } from './errors';
+import { MAX_BATCH_KEYS } from './peer-service';
+import type { PeerSet } from './peer-set';
+import type { GetResponse, PeerClient } from './protocol';
 
-/** Options of a {@link GatewayRouter}. */
-export interface GatewayRouterOptions {
-  /** The gateway's view of the cluster: a ring of the nodes (the gateway is not on it). */
+/** Options of a {@link ClusterRouter}. */
+export interface ClusterRouterOptions {
+  /** The caller's view of the cluster: a ring of the nodes (the caller is not on it). */
   peers: PeerSet;
   /** Deadline of each call to a node, in ms. */
   deadlineMs: number;
@@ -21,8 +15,8 @@ export interface GatewayRouterOptions {
   nextGeneration: (group: string) => Promise<number>;
 }
 
-/** Counters of a gateway router. */
-export interface GatewayRouterStats {
+/** Counters of a cluster router. */
+export interface ClusterRouterStats {
   /** Calls to owners, by result. */
   upstream: { ok: number; unavailable: number; error: number };
   /** Requests sent to the next owner because the owner was unreachable. */
@@ -41,23 +35,24 @@ export interface FlushResult {
 }
 
 /**
- * Sends each request straight to its key's owner (one hop), as the nodes' own ring would. Reads that find
+ * A client's way into the cluster, used by the gateway and the SDK: sends each request straight to its
+ * key's owner (one hop), as the nodes' own ring would. Reads that find
  * the owner unreachable go to the next owner — marked as having made a hop, so that node answers itself
  * rather than forwarding to the dead owner it may still have on its ring. Writes do not fall back: they
  * fail as unavailable, since a value stored elsewhere would be shadowed once the owner is back.
  */
-export class GatewayRouter {
+export class ClusterRouter {
   private readonly peers: PeerSet;
   private readonly deadlineMs: number;
   private readonly maxKeyBytes: number;
   private readonly nextGeneration: (group: string) => Promise<number>;
-  private readonly counters: GatewayRouterStats = {
+  private readonly counters: ClusterRouterStats = {
     upstream: { ok: 0, unavailable: 0, error: 0 },
     fallbacks: 0,
     unavailable: 0,
   };
 
-  constructor(options: GatewayRouterOptions) {
+  constructor(options: ClusterRouterOptions) {
     this.peers = options.peers;
     this.deadlineMs = options.deadlineMs;
     this.maxKeyBytes = options.maxKeyBytes;
@@ -155,7 +150,7 @@ export class GatewayRouter {
   }
 
   /** A snapshot of the counters. */
-  stats(): GatewayRouterStats {
+  stats(): ClusterRouterStats {
     return {
       upstream: { ...this.counters.upstream },
       fallbacks: this.counters.fallbacks,
