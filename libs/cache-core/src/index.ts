@@ -10,3 +10,5 @@ export * from './lib/group-registry';
 export * from './lib/peer-service';
 export * from './lib/expiry-scheduler';
 export * from './lib/cluster-router';
+export * from './lib/invalidation-hub';
+export * from './lib/near-cache';

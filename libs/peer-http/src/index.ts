@@ -8,3 +8,5 @@ export type { PeerHttpRoutesOptions } from './lib/peer-http-routes';
 export { peerHttpFrameworkErrors } from './lib/framework-errors';
 export { httpErrorOf, httpStatusOf } from './lib/http-errors';
 export type { HttpErrorAnswer } from './lib/http-errors';
+export { InvalidationStream } from './lib/invalidation-stream';
+export type { InvalidationStreamOptions, StreamState } from './lib/invalidation-stream';

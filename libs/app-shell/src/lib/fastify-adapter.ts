@@ -15,7 +15,7 @@ export const MAX_PARAM_LENGTH = 16 * 1024;
  * closeOnSignals): a peer's request is never failed just because this node is on its way out.
  */
 export function createFastifyAdapter(
-  options: Pick<FastifyServerOptions, 'frameworkErrors'> = {},
+  options: Pick<FastifyServerOptions, 'frameworkErrors' | 'serverFactory'> = {},
 ): FastifyAdapter {
   return new FastifyAdapter({
     ...options,

@@ -23,6 +23,8 @@ export interface StartHttpAppOptions {
   handleSignals?: boolean;
   /** Fastify's handler of errors raised before routing (bad URLs), e.g. the peer protocol's JSON answer. */
   frameworkErrors?: FastifyServerOptions['frameworkErrors'];
+  /** Makes the HTTP server Fastify runs on (to answer some requests before Fastify, say). */
+  serverFactory?: FastifyServerOptions['serverFactory'];
   /** Changes the Fastify instance before the app starts (body parsers, hooks). */
   configure?: (fastify: FastifyInstance) => void;
   /** Runs after the app is created and before it listens (to connect a gRPC microservice, say). */
@@ -39,7 +41,7 @@ export async function startHttpApp(
 ): Promise<NestFastifyApplication> {
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    createFastifyAdapter({ frameworkErrors: options.frameworkErrors }),
+    createFastifyAdapter({ frameworkErrors: options.frameworkErrors, serverFactory: options.serverFactory }),
     // No default body parsing: each app decides (the gateway takes every body raw; the peer routes have
     // their own parsers), so Nest's JSON parser cannot turn a value into an object behind our back.
     { logger: nestLogLevels(options.logLevel ?? 'info'), bodyParser: false },

@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from './errors';
 import { lazyExpiry, type ExpiryScheduler } from './expiry-scheduler';
 import type { Loader } from './loader';
+import type { Invalidation } from './protocol';
 import { noPeers, type PeerPicker } from './peer-set';
 
 /** Options of a {@link Group}. Every field but name, loader and maxBytes has a default. */
@@ -42,6 +43,8 @@ export interface GroupOptions {
   hotExpiry?: ExpiryScheduler;
   /** Told how late (ms) each entry removed by active expiry was, for the lateness histogram. */
   onActiveExpiry?: (lateMs: number) => void;
+  /** Told when this node, as a key's owner, changed or dropped it, or applied a flush: for near caches. */
+  onInvalidate?: (event: Invalidation) => void;
   /** Clock in ms since the epoch. Default Date.now. */
   now?: () => number;
   /** Random source in [0, 1), for jitter. Default Math.random. */
@@ -56,8 +59,8 @@ export const MIN_TTL_MS = 1_000;
 const GROUP_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** GroupOptions with every default applied and every value checked. */
-export type ResolvedGroupOptions = Required<Omit<GroupOptions, 'onActiveExpiry'>> &
-  Pick<GroupOptions, 'onActiveExpiry'>;
+export type ResolvedGroupOptions = Required<Omit<GroupOptions, 'onActiveExpiry' | 'onInvalidate'>> &
+  Pick<GroupOptions, 'onActiveExpiry' | 'onInvalidate'>;
 
 /** Applies the defaults in one place; an invalid value throws, naming the group, the option and the value. */
 export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions {
@@ -94,6 +97,7 @@ export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions
     expiry: options.expiry ?? lazyExpiry,
     hotExpiry: options.hotExpiry ?? lazyExpiry,
     onActiveExpiry: options.onActiveExpiry,
+    onInvalidate: options.onInvalidate,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
   };

@@ -178,6 +178,7 @@ export class Group {
     this.counters.writes.sets++;
     this.dropLocal(key);
     const entry = this.store(key, copyBytes(value), ttlMs || this.o.ttlMs);
+    this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
     await this.invalidateOthers(key);
     return { expireAtMs: entry.expireAtMs };
   }
@@ -201,6 +202,7 @@ export class Group {
     }
     this.counters.writes.deletes++;
     const deleted = this.dropLocal(key);
+    this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
     await this.invalidateOthers(key);
     return { deleted };
   }
@@ -222,6 +224,7 @@ export class Group {
     this.main.clear();
     this.hot.clear();
     this.peerFetches.clear();
+    this.o.onInvalidate?.({ kind: 'flush', group: this.name, generation });
     return this.generation;
   }
 

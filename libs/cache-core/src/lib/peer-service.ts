@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from './errors';
+import { InvalidArgumentError, UnimplementedError } from './errors';
+import type { InvalidationHub } from './invalidation-hub';
 import type { GroupRegistry } from './group-registry';
 import type {
   DeleteRequest,
@@ -11,6 +12,7 @@ import type {
   GetManyResponse,
   GetRequest,
   GetResponse,
+  Invalidation,
   PeerHandler,
   RequestContext,
   SetRequest,
@@ -45,7 +47,14 @@ export class PeerService implements PeerHandler {
     private readonly groups: GroupRegistry,
     /** This node's current ring version, for counting disagreements. */
     private readonly ringVersion: () => string = () => '',
+    /** Where the node's groups publish invalidations; absent, the node offers no invalidation stream. */
+    private readonly invalidations?: InvalidationHub,
   ) {}
+
+  subscribe(listener: (event: Invalidation) => void): () => void {
+    if (!this.invalidations) throw new UnimplementedError('the invalidation stream');
+    return this.invalidations.subscribe(listener);
+  }
 
   async get(request: GetRequest): Promise<GetResponse> {
     this.checkContext(request);

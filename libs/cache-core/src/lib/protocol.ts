@@ -119,6 +119,13 @@ export interface PeerClient {
   close(): Promise<void>;
 }
 
+/**
+ * What a node tells subscribers (gateways with a near cache) after a write: a key's value changed or
+ * went away, or a group was flushed. Subscribers drop their copies.
+ */
+export type Invalidation =
+  { kind: 'key'; group: string; key: string } | { kind: 'flush'; group: string; generation: number };
+
 /** Injection token under which apps provide the {@link PeerHandler} that the peer servers call. */
 export const PEER_HANDLER = 'ringcache:PeerHandler';
 
@@ -130,4 +137,6 @@ export interface PeerHandler {
   delete(request: DeleteRequest): Promise<DeleteResponse>;
   flush(request: FlushRequest): Promise<FlushResponse>;
   expire(request: ExpireRequest): Promise<ExpireResponse>;
+  /** Calls `listener` with every invalidation this node announces until the returned function is called. */
+  subscribe?(listener: (event: Invalidation) => void): () => void;
 }

@@ -78,6 +78,7 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       port: r.get('gateway.port'),
       maxKeyBytes: r.get('gateway.maxKeyBytes'),
       maxValueBytes: r.get('gateway.maxValueBytes'),
+      nearCacheBytes: r.get('gateway.nearCacheBytes'),
     },
     ttlWorker: { host: r.get('ttlWorker.host'), port: r.get('ttlWorker.port') },
     mysql: {

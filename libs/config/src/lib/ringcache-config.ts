@@ -74,6 +74,8 @@ export interface StaticNode {
 export interface GatewayConfig extends ListenConfig {
   readonly maxKeyBytes: number;
   readonly maxValueBytes: number;
+  /** Budget of the gateway's near cache (answers kept until an owner invalidates them); 0 = off. */
+  readonly nearCacheBytes: number;
 }
 
 /** MySQL (or MariaDB) as the source of truth. */

@@ -36,6 +36,7 @@ const VARIABLES: [
   ['RINGCACHE_GATEWAY_PORT', '8080', (c) => c.gateway.port, 8080],
   ['RINGCACHE_GATEWAY_MAX_KEY_BYTES', '2KiB', (c) => c.gateway.maxKeyBytes, 2048],
   ['RINGCACHE_GATEWAY_MAX_VALUE_BYTES', '4MiB', (c) => c.gateway.maxValueBytes, 4_194_304],
+  ['RINGCACHE_GATEWAY_NEAR_CACHE_BYTES', '0', (c) => c.gateway.nearCacheBytes, 0],
   ['RINGCACHE_TTL_WORKER_HOST', '10.0.0.9', (c) => c.ttlWorker.host, '10.0.0.9'],
   ['RINGCACHE_TTL_WORKER_PORT', '8300', (c) => c.ttlWorker.port, 8300],
   [
@@ -75,7 +76,14 @@ const VARIABLES: [
     'RINGCACHE_GROUPS',
     '{"users":{"maxBytes":"1MiB","ttl":"1h"}}',
     (c) => c.groups['users'],
-    { maxBytes: 1_048_576, ttlMs: 3_600_000, negativeTtlMs: 30_000, hotShare: 0.125, loadTimeoutMs: 2500, staleGraceMs: 0 },
+    {
+      maxBytes: 1_048_576,
+      ttlMs: 3_600_000,
+      negativeTtlMs: 30_000,
+      hotShare: 0.125,
+      loadTimeoutMs: 2500,
+      staleGraceMs: 0,
+    },
   ],
   ['RINGCACHE_LOG_LEVEL', 'debug', (c) => c.log.level, 'debug'],
 ];

@@ -86,6 +86,12 @@ export const SETTINGS = {
     default: '1MiB',
     read: bytes(1),
   }),
+  // The near cache: answers kept by the gateway, dropped on the owners' invalidations. 0 turns it off.
+  'gateway.nearCacheBytes': setting({
+    env: 'RINGCACHE_GATEWAY_NEAR_CACHE_BYTES',
+    default: '32MiB',
+    read: bytes(0),
+  }),
   'ttlWorker.host': setting({ env: 'RINGCACHE_TTL_WORKER_HOST', default: '127.0.0.1', read: host }),
   'ttlWorker.port': setting({ env: 'RINGCACHE_TTL_WORKER_PORT', default: 8200, read: port }),
   'mysql.url': setting({

@@ -18,7 +18,13 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     if (error instanceof HttpException && !(error instanceof RingcacheError)) {
       const status = error.getStatus();
       const code =
-        status === 404 ? 'not_found' : status === 413 ? 'value_too_large' : status < 500 ? 'invalid_argument' : 'internal';
+        status === 404
+          ? 'not_found'
+          : status === 413
+            ? 'value_too_large'
+            : status < 500
+              ? 'invalid_argument'
+              : 'internal';
       void reply.status(status).send({ code, message: error.message });
       return;
     }

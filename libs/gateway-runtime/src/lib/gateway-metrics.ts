@@ -2,8 +2,15 @@ import { Counter, Gauge, type Registry } from 'prom-client';
 
 import type { ClusterRouter, PeerSet } from '@ringcache/cache-core';
 
+import type { GatewayNear } from './near';
+
 /** Registers the gateway's metrics, read from the router's counters at scrape time. */
-export function registerGatewayMetrics(registry: Registry, router: ClusterRouter, peers: PeerSet): void {
+export function registerGatewayMetrics(
+  registry: Registry,
+  router: ClusterRouter,
+  peers: PeerSet,
+  near: GatewayNear,
+): void {
   const registers = [registry];
   new Counter({
     name: 'ringcache_gateway_upstream_calls_total',
@@ -49,6 +56,40 @@ export function registerGatewayMetrics(registry: Registry, router: ClusterRouter
     collect() {
       this.reset();
       this.set({ version: peers.ringVersion }, 1);
+    },
+  });
+  new Counter({
+    name: 'ringcache_gateway_near_cache_hits_total',
+    help: "Reads answered from the gateway's near cache.",
+    registers,
+    collect() {
+      this.reset();
+      this.inc(near.fastPath.hits);
+    },
+  });
+  new Counter({
+    name: 'ringcache_gateway_near_cache_invalidations_total',
+    help: 'Invalidations the near cache applied (from owners, and from writes through this gateway).',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(near.cache?.stats().invalidations ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'ringcache_gateway_near_cache_bytes',
+    help: 'Bytes held by the near cache.',
+    registers,
+    collect() {
+      this.set(near.cache?.stats().bytes ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'ringcache_gateway_near_cache_enabled',
+    help: '1 while the near cache serves (every invalidation stream connected), else 0.',
+    registers,
+    collect() {
+      this.set(near.cache?.enabled ? 1 : 0);
     },
   });
 }

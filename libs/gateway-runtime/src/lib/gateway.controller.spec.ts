@@ -19,7 +19,7 @@ import {
 import { gatewayBodyParsers } from './body-parsers';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { GatewayController } from './gateway.controller';
-import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_PEERS } from './tokens';
+import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, GATEWAY_PEERS } from './tokens';
 
 /** One node holding a map, answering every key. */
 class MapNode implements PeerClient {
@@ -73,6 +73,8 @@ describe('GatewayController over HTTP', () => {
         { provide: GATEWAY_PEERS, useValue: peers },
         { provide: GATEWAY_DISCOVERY, useValue: { kind: 'static', watchState: () => 'watching' } },
         { provide: GATEWAY_LIMITS, useValue: { maxKeyBytes: 16, maxValueBytes: 8 } },
+        // No near cache here: every read must reach the node (the near cache has specs of its own).
+        { provide: GATEWAY_NEAR, useValue: { fastPath: { hits: 0 } } },
         { provide: APP_FILTER, useClass: GatewayExceptionFilter },
       ],
     })

@@ -12,7 +12,8 @@ import {
 import { parseDuration } from '@ringcache/config';
 import type { Discovery } from '@ringcache/discovery';
 
-import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_PEERS, type GatewayLimits } from './tokens';
+import type { GatewayNear } from './near';
+import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, GATEWAY_PEERS, type GatewayLimits } from './tokens';
 
 /** Header carrying a value's absolute expiry (ms since the epoch; 0 = never). */
 export const EXPIRE_AT_HEADER = 'x-ringcache-expire-at';
@@ -36,6 +37,7 @@ export class GatewayController {
     @Inject(GATEWAY_PEERS) private readonly peers: PeerSet,
     @Inject(GATEWAY_DISCOVERY) private readonly discovery: Discovery,
     @Inject(GATEWAY_LIMITS) private readonly limits: GatewayLimits,
+    @Inject(GATEWAY_NEAR) private readonly near: GatewayNear,
   ) {}
 
   /** A key's value as bytes (200), or 404 JSON when the source has no such key. */
@@ -45,7 +47,7 @@ export class GatewayController {
     @Param('key') key: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.send(reply, group, key, await this.router.get(group, key));
+    await this.send(reply, group, key, await this.read(group, key));
   }
 
   /** A missing key (`…/keys/` or `…/keys`): a clear 400 rather than "no such route". */
@@ -72,7 +74,11 @@ export class GatewayController {
   /** Invalidates a key on every node. */
   @Delete('api/v1/groups/:group/keys/:key')
   async deleteKey(@Param('group') group: string, @Param('key') key: string): Promise<{ deleted: boolean }> {
-    return this.router.delete(group, key);
+    try {
+      return await this.router.delete(group, key);
+    } finally {
+      this.near.cache?.invalidate({ kind: 'key', group, key });
+    }
   }
 
   /** Many keys in one request (`{"keys": [...]}`, up to 1,000): one call per owner, in parallel. */
@@ -98,7 +104,11 @@ export class GatewayController {
   /** Flushes a group on every node: a new generation, applied everywhere before this answers. */
   @Delete('api/v1/groups/:group')
   async flush(@Param('group') group: string): Promise<FlushResult> {
-    return this.router.flush(group);
+    try {
+      return await this.router.flush(group);
+    } finally {
+      this.near.cache?.invalidate({ kind: 'flush', group, generation: 0 });
+    }
   }
 
   /** The original front path: `GET /api?group=<g>&key=<k>`, group `scores` by default. */
@@ -110,7 +120,7 @@ export class GatewayController {
   ): Promise<void> {
     const g = group === undefined ? 'scores' : single('group', group);
     const k = single('key', key);
-    await this.send(reply, g, k, await this.router.get(g, k));
+    await this.send(reply, g, k, await this.read(g, k));
   }
 
   /** The gateway's view of the cluster: members and ring version. */
@@ -121,6 +131,21 @@ export class GatewayController {
       members: this.peers.members(),
       discovery: { kind: this.discovery.kind, watch: this.discovery.watchState() },
     };
+  }
+
+  /** A read through the near cache: its copy, or the owner's answer (kept for next time). */
+  private async read(group: string, key: string): Promise<GetResponse> {
+    const near = this.near.cache;
+    if (!near) return this.router.get(group, key);
+    const held = near.get(group, key);
+    if (held) {
+      this.near.fastPath.hits++;
+      return held;
+    }
+    const startedAt = near.begin();
+    const answer = await this.router.get(group, key);
+    near.store(group, key, answer, startedAt);
+    return answer;
   }
 
   private async send(reply: FastifyReply, group: string, key: string, response: GetResponse): Promise<void> {

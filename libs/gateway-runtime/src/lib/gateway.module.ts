@@ -9,25 +9,29 @@ import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/d
 
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { registerGatewayMetrics } from './gateway-metrics';
-
 import { GatewayStatusController } from './gateway-status.controller';
 import { GatewayController } from './gateway.controller';
-import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_PEERS } from './tokens';
+import { InvalidationSubscriptions } from './invalidation-subscriptions';
+import type { GatewayNear } from './near';
+import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, GATEWAY_PEERS } from './tokens';
 
-/** Keeps the gateway's ring in step with membership, and releases it on shutdown. */
+/** Keeps the gateway's ring (and its near cache's subscriptions) in step with membership. */
 @Module({})
 class GatewayClusterModule implements OnApplicationShutdown {
   constructor(
     @Inject(GATEWAY_DISCOVERY) private readonly discovery: Discovery,
     @Inject(GATEWAY_PEERS) private readonly peers: PeerSet,
+    @Inject(GATEWAY_NEAR) private readonly near: GatewayNear,
   ) {}
 
-  static forRoot(config: RingcacheConfig): DynamicModule {
+  static forRoot(config: RingcacheConfig, near: GatewayNear): DynamicModule {
     const logger = new Logger('gateway');
+    const subscriptions = near.cache ? new InvalidationSubscriptions(near.cache, logger) : undefined;
     return {
       module: GatewayClusterModule,
       global: true,
       providers: [
+        { provide: GATEWAY_NEAR, useValue: { ...near, subscriptions } },
         {
           provide: GATEWAY_PEERS,
           useFactory: () =>
@@ -44,16 +48,13 @@ class GatewayClusterModule implements OnApplicationShutdown {
             const membership = discovery.membership;
             await membership.start();
             const apply = () => {
-              if (peers.update(membership.members())) {
+              const members = membership.members();
+              if (peers.update(members)) {
                 logger.log(
-                  `ring ${peers.ringVersion}: ${
-                    peers
-                      .members()
-                      .map((m) => m.name)
-                      .join(', ') || '(empty)'
-                  }`,
+                  `ring ${peers.ringVersion}: ${members.map((m) => m.name).join(', ') || '(empty)'}`,
                 );
               }
+              subscriptions?.update(members);
             };
             apply();
             membership.onChange(apply);
@@ -74,16 +75,17 @@ class GatewayClusterModule implements OnApplicationShutdown {
               maxKeyBytes: config.gateway.maxKeyBytes,
               nextGeneration: (group) => discovery.nextGeneration(group),
             });
-            registerGatewayMetrics(registry, router, peers);
+            registerGatewayMetrics(registry, router, peers, { ...near, subscriptions });
             return router;
           },
         },
       ],
-      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GATEWAY_LIMITS, ClusterRouter],
+      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, ClusterRouter],
     };
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.near.subscriptions?.stop();
     await this.discovery.close();
     await this.peers.close();
   }
@@ -92,14 +94,15 @@ class GatewayClusterModule implements OnApplicationShutdown {
 /** The gateway: the public HTTP API over the cluster, plus health, readiness and metrics. */
 @Module({})
 export class GatewayModule {
-  static forRoot(config: RingcacheConfig): DynamicModule {
+  /** `near`: the gateway's near cache and fast-path counters, made before Nest (the HTTP server uses them). */
+  static forRoot(config: RingcacheConfig, near: GatewayNear): DynamicModule {
     return {
       module: GatewayModule,
       imports: [
         RingcacheConfigModule.forRoot(config),
         MetricsModule,
         HealthModule,
-        GatewayClusterModule.forRoot(config),
+        GatewayClusterModule.forRoot(config, near),
       ],
       controllers: [GatewayController, GatewayStatusController],
       providers: [{ provide: APP_FILTER, useClass: GatewayExceptionFilter }],

@@ -2,6 +2,8 @@
 export const GATEWAY_PEERS = 'ringcache:GatewayPeers';
 /** Injection token of the gateway's Discovery (static list or etcd watch). */
 export const GATEWAY_DISCOVERY = 'ringcache:GatewayDiscovery';
+/** Injection token of the gateway's near cache bundle (GatewayNear). */
+export const GATEWAY_NEAR = 'ringcache:GatewayNear';
 /** Injection token of the gateway's request limits. */
 export const GATEWAY_LIMITS = 'ringcache:GatewayLimits';
 

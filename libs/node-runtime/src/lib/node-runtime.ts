@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 
 import { RINGCACHE_VERSION } from '@ringcache/app-shell';
-import { Group, GroupRegistry, PeerService, PeerSet, type Member } from '@ringcache/cache-core';
+import { Group, GroupRegistry, InvalidationHub, PeerService, PeerSet, type Member } from '@ringcache/cache-core';
 import { groupConfig, type RingcacheConfig } from '@ringcache/config';
 import { createDataSource, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
 import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
@@ -65,6 +65,8 @@ export class NodeRuntime {
         ring: { vnodes: config.peers.vnodes, probes: config.peers.probes },
       });
       const groups = new GroupRegistry();
+      // What owners announce to subscribers (gateways' near caches) after writes and flushes.
+      const invalidations = new InvalidationHub();
       for (const definition of [...options.groups, ...tableGroups(config, options.groups)]) {
         const settings = groupConfig(config, definition.name);
         const loader = definition.loader({ dataSource, config: settings });
@@ -83,6 +85,7 @@ export class NodeRuntime {
             peerDeadlineMs: config.peers.deadlineMs,
             maxKeyBytes: config.gateway.maxKeyBytes,
             maxValueBytes: config.gateway.maxValueBytes,
+            onInvalidate: invalidations.publish,
             peers,
           }),
         );
@@ -104,12 +107,20 @@ export class NodeRuntime {
       };
       apply();
       const unsubscribe = membership.onChange(apply);
+      // Flushes recorded in etcd (a gateway bumped a group's generation): drop older entries here too.
+      await discovery.watchGenerations((group, generation) => {
+        const target = groups.find(group);
+        if (target && target.stats().generation < generation) {
+          target.flush(generation);
+          logger.log(`group ${group} flushed to generation ${generation}`);
+        }
+      });
       if (discovery.kind === 'static' && !peers.members().some((m) => m.name === config.node.name)) {
         logger.warn(
           `this node (${config.node.name}) is not in the member list: it forwards every key it is asked for`,
         );
       }
-      const peerService = new PeerService(groups, () => peers.ringVersion);
+      const peerService = new PeerService(groups, () => peers.ringVersion, invalidations);
       return new NodeRuntime(config, dataSource, groups, peers, discovery, peerService, unsubscribe);
     } catch (error) {
       await discovery?.close().catch(() => undefined);

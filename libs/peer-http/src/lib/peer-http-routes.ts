@@ -1,3 +1,5 @@
+import type { ServerResponse } from 'node:http';
+
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 import { InvalidArgumentError, UnimplementedError, type PeerHandler } from '@ringcache/cache-core';
@@ -17,12 +19,15 @@ import {
   EXPIRE,
   EXPIRE_AT_HEADER,
   FLUSH,
+  INVALIDATIONS,
   JSON_TYPE,
+  NDJSON_TYPE,
   NOT_FOUND_CODE,
   OCTET_STREAM,
   PATH_PREFIX,
   STALE_HEADER,
   STALE_WARNING,
+  STREAM_HEARTBEAT_MS,
   type WireBatchResult,
 } from './wire';
 
@@ -61,7 +66,40 @@ export function registerPeerHttpRoutes(
   }
   const onInternalError = options.onInternalError;
 
-  const get = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+  const streams = new Set<ServerResponse>();
+
+  /**
+   * The invalidation stream: one JSON line per invalidation, a `hello` first and a `ping` when idle. It
+   * never ends by itself; closing the server ends it (preClose, below), and a subscriber too slow to read
+   * (over a megabyte behind) is cut off, since it will resubscribe and start from empty anyway.
+   */
+  const stream = (request: FastifyRequest, reply: FastifyReply): void => {
+    const subscribe = handler.subscribe?.bind(handler);
+    if (!subscribe) throw new UnimplementedError('the invalidation stream');
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, { 'content-type': NDJSON_TYPE, 'cache-control': 'no-store' });
+    const write = (event: object): void => {
+      if (res.writableLength > 1024 * 1024) {
+        res.destroy();
+        return;
+      }
+      res.write(`${JSON.stringify(event)}\n`);
+    };
+    write({ kind: 'hello' });
+    const unsubscribe = subscribe(write);
+    const heartbeat = setInterval(() => write({ kind: 'ping' }), STREAM_HEARTBEAT_MS);
+    heartbeat.unref();
+    streams.add(res);
+    res.on('close', () => {
+      unsubscribe();
+      clearInterval(heartbeat);
+      streams.delete(res);
+    });
+  };
+
+  const get = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> => {
+    if (request.url === `${PATH_PREFIX}:${INVALIDATIONS}`) return stream(request, reply);
     const { group, key } = decodeKeyPath(request.url);
     const { ringVersion, hops } = decodeContext(request.headers);
     const response = await handler.get({ group, key, ringVersion, hops });
@@ -141,6 +179,11 @@ export function registerPeerHttpRoutes(
   };
 
   void fastify.register(async (scope) => {
+    // Streams never finish on their own: end them when the server closes, or it would wait forever.
+    scope.addHook('preClose', (done) => {
+      for (const res of streams) res.end();
+      done();
+    });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
       [OCTET_STREAM, JSON_TYPE],

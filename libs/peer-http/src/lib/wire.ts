@@ -16,6 +16,12 @@ export const FLUSH = 'flush';
 export const EXPIRE = 'expire';
 /** Most keys in one expire call; more are answered 400 `invalid_argument`. */
 export const MAX_EXPIRE_KEYS = 10_000;
+/** `GET /_ringcache/:invalidations`: a node's invalidations, as newline-delimited JSON, for near caches. */
+export const INVALIDATIONS = 'invalidations';
+/** Content type of the invalidation stream. */
+export const NDJSON_TYPE = 'application/x-ndjson';
+/** A line sent on the stream this often when nothing else is, so a dead stream is noticed. */
+export const STREAM_HEARTBEAT_MS = 5_000;
 
 /** Query parameter of DELETE: `1` drops the key on the receiving node only; `0` or absent: normal delete. */
 export const LOCAL_ONLY_PARAM = 'localOnly';

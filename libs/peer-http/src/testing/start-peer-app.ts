@@ -25,6 +25,8 @@ export interface StartPeerAppOptions {
   frameworkErrors?: boolean;
   /** PeerHttpModule's maxBodyBytes. Default: the module's. */
   maxBodyBytes?: number;
+  /** Port to listen on. Default: a free one. */
+  port?: number;
 }
 
 @Module({})
@@ -51,19 +53,19 @@ export async function startPeerApp(
     options.frameworkErrors === false ? {} : { frameworkErrors: peerHttpFrameworkErrors },
   );
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: false });
-  return listen(app);
+  return listen(app, options.port);
 }
 
-/** Listens on a free loopback port and counts accepted connections. */
-export async function listen(app: NestFastifyApplication): Promise<PeerApp> {
+/** Listens on a loopback port (default: a free one) and counts accepted connections. */
+export async function listen(app: NestFastifyApplication, port = 0): Promise<PeerApp> {
   let connections = 0;
   app.getHttpServer().on('connection', () => connections++);
-  await app.listen(0, '127.0.0.1');
-  const { port } = app.getHttpServer().address() as { port: number };
+  await app.listen(port, '127.0.0.1');
+  const bound = (app.getHttpServer().address() as { port: number }).port;
   return {
     app,
-    address: `127.0.0.1:${port}`,
-    baseUrl: `http://127.0.0.1:${port}`,
+    address: `127.0.0.1:${bound}`,
+    baseUrl: `http://127.0.0.1:${bound}`,
     connections: () => connections,
     close: () => app.close(),
   };

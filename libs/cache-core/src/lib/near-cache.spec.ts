@@ -1,0 +1,110 @@
+import { Group } from './group';
+import { InvalidationHub } from './invalidation-hub';
+import { found, loaderFn } from './loader';
+import { NearCache } from './near-cache';
+import type { GetResponse, Invalidation } from './protocol';
+
+const answer = (value: string, expireAtMs = 0): GetResponse => ({
+  found: true,
+  value: Buffer.from(value),
+  expireAtMs,
+});
+
+describe('NearCache', () => {
+  function near(now = () => 1_000) {
+    const cache = new NearCache({ maxBytes: 1 << 20, maxAgeMs: 10_000, now });
+    cache.setEnabled(true);
+    return cache;
+  }
+
+  it('serves what it stored, until invalidated', () => {
+    const cache = near();
+    cache.store('g', 'k', answer('v'), cache.begin());
+    expect(Buffer.from(cache.get('g', 'k')?.value ?? []).toString()).toBe('v');
+    cache.invalidate({ kind: 'key', group: 'g', key: 'k' });
+    expect(cache.get('g', 'k')).toBeUndefined();
+    expect(cache.stats().invalidations).toBe(1);
+  });
+
+  it('does not store an answer fetched before an invalidation of its key', () => {
+    const cache = near();
+    const startedAt = cache.begin();
+    cache.invalidate({ kind: 'key', group: 'g', key: 'k' });
+    cache.store('g', 'k', answer('old'), startedAt);
+    expect(cache.get('g', 'k')).toBeUndefined();
+    cache.store('g', 'k', answer('new'), cache.begin());
+    expect(cache.get('g', 'k')?.found).toBe(true);
+  });
+
+  it('drops everything on a flush, and refuses fetches that started before it', () => {
+    const cache = near();
+    cache.store('g', 'a', answer('1'), cache.begin());
+    const startedAt = cache.begin();
+    cache.invalidate({ kind: 'flush', group: 'g', generation: 2 });
+    cache.store('g', 'b', answer('2'), startedAt);
+    expect(cache.get('g', 'a')).toBeUndefined();
+    expect(cache.get('g', 'b')).toBeUndefined();
+  });
+
+  it('keeps neither stale answers nor expired ones, and expires entries with their value', () => {
+    let now = 1_000;
+    const cache = near(() => now);
+    cache.store('g', 'stale', { ...answer('s'), stale: true }, cache.begin());
+    cache.store('g', 'gone', answer('x', 900), cache.begin());
+    cache.store('g', 'soon', answer('y', 1_500), cache.begin());
+    cache.store('g', 'none', { found: false, value: Buffer.alloc(0), expireAtMs: 1_200 }, cache.begin());
+    expect(cache.get('g', 'stale')).toBeUndefined();
+    expect(cache.get('g', 'gone')).toBeUndefined();
+    expect(cache.get('g', 'none')).toMatchObject({ found: false, expireAtMs: 1_200 });
+    now = 1_500;
+    expect(cache.get('g', 'soon')).toBeUndefined();
+  });
+
+  it('bounds entries without an expiry by maxAge', () => {
+    let now = 0;
+    const cache = near(() => now);
+    cache.store('g', 'k', answer('v'), cache.begin());
+    now = 10_000;
+    expect(cache.get('g', 'k')).toBeUndefined();
+  });
+
+  it('serves and stores nothing while disabled, and starts empty when enabled again', () => {
+    const cache = near();
+    cache.store('g', 'k', answer('v'), cache.begin());
+    cache.setEnabled(false);
+    expect(cache.get('g', 'k')).toBeUndefined();
+    cache.store('g', 'j', answer('w'), cache.begin());
+    cache.setEnabled(true);
+    expect(cache.get('g', 'k')).toBeUndefined();
+    expect(cache.get('g', 'j')).toBeUndefined();
+  });
+});
+
+describe('invalidations from groups', () => {
+  it('announces owner writes and flushes through the hub to every subscriber', async () => {
+    const hub = new InvalidationHub();
+    const seen: Invalidation[] = [];
+    const unsubscribe = hub.subscribe((e) => seen.push(e));
+    hub.subscribe(() => {
+      throw new Error('a broken subscriber');
+    });
+    const g = new Group({
+      name: 'g',
+      loader: loaderFn(async () => found('v')),
+      maxBytes: 1 << 20,
+      onInvalidate: hub.publish,
+    });
+    await g.set('k', Buffer.from('x'), 0, { hops: 0, ringVersion: '' });
+    await g.delete('k', { hops: 0, ringVersion: '' });
+    await g.delete('k', { hops: 0, ringVersion: '', localOnly: true });
+    g.flush(3);
+    expect(seen).toEqual([
+      { kind: 'key', group: 'g', key: 'k' },
+      { kind: 'key', group: 'g', key: 'k' },
+      { kind: 'flush', group: 'g', generation: 3 },
+    ]);
+    expect(hub.stats()).toEqual({ subscribers: 1, published: 3 });
+    unsubscribe();
+    expect(hub.stats().subscribers).toBe(0);
+  });
+});

@@ -1,0 +1,134 @@
+import { get, type ClientRequest } from 'node:http';
+
+import type { Invalidation } from '@ringcache/cache-core';
+
+import { INVALIDATIONS, PATH_PREFIX, STREAM_HEARTBEAT_MS } from './wire';
+
+/** State of an {@link InvalidationStream}. */
+export type StreamState = 'connecting' | 'connected' | 'disconnected' | 'stopped';
+
+/** Options of an {@link InvalidationStream}. */
+export interface InvalidationStreamOptions {
+  /** The node's name, for logs. */
+  name: string;
+  /** `host:port` of the node's HTTP endpoint. */
+  address: string;
+  /** Called with each invalidation the node announces. */
+  onEvent: (event: Invalidation) => void;
+  /** Called on every state change; events may have been missed between `disconnected` and `connected`. */
+  onState: (state: StreamState) => void;
+  /** Silence after which the stream is taken for dead (the node pings every 5 s). Default 3 pings. */
+  idleTimeoutMs?: number;
+}
+
+const MAX_RETRY_MS = 2_000;
+
+/**
+ * A subscription to one node's invalidations (`GET /_ringcache/:invalidations`), kept open: it reconnects
+ * with backoff when the connection drops or falls silent, and reports every state change so the near
+ * cache can stop serving while it might miss events.
+ */
+export class InvalidationStream {
+  private request?: ClientRequest;
+  private state_: StreamState = 'disconnected';
+  private retryMs = 100;
+  private retryTimer?: NodeJS.Timeout;
+  private idleTimer?: NodeJS.Timeout;
+  private readonly idleTimeoutMs: number;
+
+  constructor(private readonly options: InvalidationStreamOptions) {
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 3 * STREAM_HEARTBEAT_MS;
+  }
+
+  get state(): StreamState {
+    return this.state_;
+  }
+
+  /** Connects (and keeps reconnecting until stopped). */
+  start(): void {
+    if (this.state_ === 'stopped' || this.request) return;
+    this.setState('connecting');
+    const [host, port] = splitAddress(this.options.address);
+    const request = get({ host, port, path: `${PATH_PREFIX}:${INVALIDATIONS}`, agent: false });
+    this.request = request;
+    request.on('response', (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        this.retry();
+        return;
+      }
+      let rest = '';
+      this.touch();
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        this.touch();
+        const lines = (rest + chunk).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) this.line(line);
+      });
+      res.on('end', () => this.retry());
+      res.on('error', () => this.retry());
+    });
+    request.on('error', () => this.retry());
+  }
+
+  /** Closes the subscription for good. */
+  stop(): void {
+    this.setState('stopped');
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.idleTimer);
+    this.request?.destroy();
+    this.request = undefined;
+  }
+
+  private line(line: string): void {
+    if (line === '') return;
+    let event: { kind?: string };
+    try {
+      event = JSON.parse(line) as { kind?: string };
+    } catch {
+      this.retry();
+      return;
+    }
+    if (event.kind === 'hello') {
+      this.retryMs = 100;
+      this.setState('connected');
+    } else if (event.kind === 'key' || event.kind === 'flush') {
+      this.options.onEvent(event as Invalidation);
+    }
+  }
+
+  /** Drops the connection and connects again after a backoff. */
+  private retry(): void {
+    if (this.state_ === 'stopped') return;
+    clearTimeout(this.idleTimer);
+    this.request?.destroy();
+    this.request = undefined;
+    this.setState('disconnected');
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.start();
+    }, this.retryMs);
+    this.retryTimer.unref();
+    this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
+  }
+
+  private touch(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => this.retry(), this.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private setState(state: StreamState): void {
+    if (this.state_ === state || this.state_ === 'stopped') return;
+    this.state_ = state;
+    this.options.onState(state);
+  }
+}
+
+function splitAddress(address: string): [string, number] {
+  const colon = address.lastIndexOf(':');
+  const host = address.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  return [host, Number(address.slice(colon + 1))];
+}
