@@ -102,3 +102,14 @@ export function backgroundReads(cluster: TestCluster, keys: string[], concurrenc
     },
   };
 }
+
+/** A request with a method and optional body; returns status, body and headers. */
+export async function request(
+  method: string,
+  url: string,
+  body?: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<Answer & { headers: Headers }> {
+  const res = await fetch(url, { method, body, headers, signal: AbortSignal.timeout(20_000) });
+  return { status: res.status, body: await res.text(), headers: res.headers };
+}

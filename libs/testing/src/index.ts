@@ -12,6 +12,6 @@ export { TcpProxy } from './lib/tcp-proxy';
 export { tempDir } from './lib/temp-dir';
 export type { TempDir } from './lib/temp-dir';
 export { startCluster, startNode, TestCluster, waitForReady } from './lib/cluster';
-export type { ClusterOptions, GatewayHandle, NodeHandle, StaticNode } from './lib/cluster';
+export type { ClusterOptions, GatewayHandle, NodeHandle, StaticNode, WorkerHandle } from './lib/cluster';
 export { EtcdCluster, ETCD_BIN } from './lib/etcd';
 export type { EtcdMember } from './lib/etcd';

@@ -47,6 +47,14 @@ export interface NodeHandle {
   process: ManagedProcess;
 }
 
+/** A running ttl-worker. */
+export interface WorkerHandle {
+  name: string;
+  port: number;
+  url: string;
+  process: ManagedProcess;
+}
+
 /** A running gateway. */
 export interface GatewayHandle {
   port: number;
@@ -68,6 +76,45 @@ export class TestCluster {
     private readonly env: NodeJS.ProcessEnv,
     private readonly readyTimeoutMs: number,
   ) {}
+
+  /** Gateways started by addGateway. */
+  readonly extraGateways: GatewayHandle[] = [];
+  /** ttl-workers started by addTtlWorker. */
+  readonly ttlWorkers: WorkerHandle[] = [];
+
+  /** Starts another gateway on the same cluster (each has its own near cache), and waits until it is ready. */
+  async addGateway(name = `gateway${this.extraGateways.length + 2}`): Promise<GatewayHandle> {
+    const gateway = await launchGateway(name, this.env, this.staticNodes, this.dir);
+    this.extraGateways.push(gateway);
+    await waitForReady(gateway.url, gateway.process, this.readyTimeoutMs);
+    return gateway;
+  }
+
+  /**
+   * Starts a ttl-worker with the cluster's settings (etcd clusters), and waits until /healthz answers.
+   * Several may run; one leads.
+   */
+  async addTtlWorker(name = `ttl-worker${this.ttlWorkers.length + 1}`): Promise<WorkerHandle> {
+    const port = await freePort();
+    const worker: WorkerHandle = {
+      name,
+      port,
+      url: `http://127.0.0.1:${port}`,
+      process: startProcess({
+        name,
+        command: process.execPath,
+        args: [builtApp('ttl-worker')],
+        cwd: this.dir,
+        env: { ...this.env, RINGCACHE_TTL_WORKER_PORT: String(port) },
+      }),
+    };
+    this.ttlWorkers.push(worker);
+    await waitForHttp(`${worker.url}/healthz`, this.readyTimeoutMs, {
+      alive: () => worker.process.alive,
+      describe: () => `${name} output:\n${worker.process.output()}`,
+    });
+    return worker;
+  }
 
   /**
    * Starts one more node with the cluster's settings (etcd clusters: it registers and everyone sees it)
@@ -118,7 +165,12 @@ export class TestCluster {
 
   /** Stops every process (SIGTERM, then SIGKILL after a grace period) and removes the temp dir. */
   async stop(): Promise<void> {
-    const all = [...this.nodes.map((n) => n.process), ...(this.gateway ? [this.gateway.process] : [])];
+    const all = [
+      ...this.nodes.map((n) => n.process),
+      ...(this.gateway ? [this.gateway.process] : []),
+      ...this.extraGateways.map((g) => g.process),
+      ...this.ttlWorkers.map((w) => w.process),
+    ];
     await Promise.all(all.map((p) => p.stop('SIGTERM', 5_000)));
     rmSync(this.dir, { recursive: true, force: true });
   }
@@ -170,6 +222,31 @@ export function startNode(
   });
 }
 
+/** Starts a gateway process on a free port (with the static list, unless the cluster uses etcd). */
+async function launchGateway(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  staticNodes: StaticNode[],
+  dir: string,
+): Promise<GatewayHandle> {
+  const port = await freePort();
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    process: startProcess({
+      name,
+      command: process.execPath,
+      args: [builtApp('gateway')],
+      cwd: dir,
+      env: {
+        ...env,
+        RINGCACHE_GATEWAY_PORT: String(port),
+        ...(env['RINGCACHE_ETCD_ENDPOINTS'] ? {} : { RINGCACHE_NODES: JSON.stringify(staticNodes) }),
+      },
+    }),
+  };
+}
+
 /** Waits for a process's /readyz to answer 200; fails at once, with its output, if it exits. */
 export function waitForReady(url: string, process: ManagedProcess, timeoutMs = 30_000): Promise<void> {
   return waitForHttp(`${url}/readyz`, timeoutMs, {
@@ -200,24 +277,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     process: startNode(self, listFor(staticNodes, i), env, dir),
   }));
   let gateway: GatewayHandle | undefined;
-  if (options.gateway ?? true) {
-    const port = await freePort();
-    gateway = {
-      port,
-      url: `http://127.0.0.1:${port}`,
-      process: startProcess({
-        name: 'gateway',
-        command: process.execPath,
-        args: [builtApp('gateway')],
-        cwd: dir,
-        env: {
-          ...env,
-          RINGCACHE_GATEWAY_PORT: String(port),
-          ...(options.etcd ? {} : { RINGCACHE_NODES: JSON.stringify(staticNodes) }),
-        },
-      }),
-    };
-  }
+  if (options.gateway ?? true) gateway = await launchGateway('gateway', env, staticNodes, dir);
   const timeout = options.readyTimeoutMs ?? 30_000;
   const cluster = new TestCluster(nodes, gateway, dir, staticNodes, env, timeout);
   try {

@@ -1,0 +1,86 @@
+import {
+  eventually,
+  ScratchMysql,
+  sleep,
+  startCluster,
+  TcpProxy,
+  type TestCluster,
+} from '@ringcache/testing';
+
+import { request } from '../support';
+
+/**
+ * The database down: cached keys keep serving, misses answer 503 with a clear error, stale-on-error
+ * serves expired values (flagged) where a group enables it, no node crashes, and loads resume after.
+ */
+describe('database down', () => {
+  let mysql: ScratchMysql;
+  let proxy: TcpProxy;
+  let cluster: TestCluster;
+  const url = (group: string, key: string) => `${cluster.gateway?.url}/api/v1/groups/${group}/keys/${key}`;
+
+  beforeAll(async () => {
+    mysql = await ScratchMysql.create();
+    await mysql.exec(
+      'CREATE TABLE student (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(64) UNIQUE, score INT)',
+    );
+    await mysql.exec('CREATE TABLE item (k VARCHAR(64) PRIMARY KEY, v VARCHAR(64) NOT NULL)');
+    await mysql.exec("INSERT INTO item VALUES ('a', 'A'), ('b', 'B'), ('c', 'C')");
+    // The nodes reach MariaDB through a proxy the test can cut, as if the database went down.
+    proxy = await TcpProxy.start(mysql.host, mysql.port);
+    const table = { table: 'item', keyColumn: 'k', valueColumn: 'v' };
+    cluster = await startCluster({
+      mysqlUrl: mysql.url.replace(`:${mysql.port}/`, `:${proxy.port}/`),
+      env: { RINGCACHE_DEMO_SEED: 'false', RINGCACHE_MYSQL_CONNECT_TIMEOUT_MS: '1000' },
+      groups: {
+        lasting: { ...table, ttl: '10m' },
+        stale: { ...table, ttl: '1s', staleOnError: '1m' },
+        strict: { ...table, ttl: '1s' },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await proxy?.stop();
+    await mysql?.drop();
+  });
+
+  it('serves hits, answers misses 503, serves stale where enabled, and recovers', async () => {
+    for (const group of ['lasting', 'stale', 'strict'])
+      expect((await request('GET', url(group, 'a'))).body).toBe('A');
+    await proxy.stop();
+    await sleep(1_200); // the 1 s values have expired
+
+    expect((await request('GET', url('lasting', 'a'))).body).toBe('A');
+
+    const stale = await request('GET', url('stale', 'a'));
+    expect(stale.status).toBe(200);
+    expect(stale.body).toBe('A');
+    expect(stale.headers.get('x-ringcache-stale')).toBe('1');
+    expect(stale.headers.get('warning')).toBe('110 - "Response is Stale"');
+
+    for (const [group, key] of [
+      ['strict', 'a'],
+      ['lasting', 'b'],
+    ]) {
+      const failed = await request('GET', url(group, key));
+      expect(failed.status).toBe(503);
+      expect(JSON.parse(failed.body)).toMatchObject({
+        code: expect.stringMatching(/^(load_failed|unavailable)$/),
+      });
+    }
+    expect(cluster.nodes.every((n) => n.process.alive) && cluster.gateway?.process.alive).toBe(true);
+    expect(await cluster.sum('ringcache_gets_total', { outcome: 'stale' })).toBeGreaterThan(0);
+
+    await proxy.restart();
+    await eventually(
+      'loads resume',
+      async () => (await request('GET', url('strict', 'a'))).status === 200,
+      15_000,
+    );
+    const fresh = await request('GET', url('stale', 'a'));
+    expect(fresh.headers.get('x-ringcache-stale')).toBeNull();
+    expect((await request('GET', url('lasting', 'c'))).body).toBe('C');
+  });
+});

@@ -1,0 +1,200 @@
+import { GrpcPeerClient } from '@ringcache/peer-grpc';
+import {
+  eventually,
+  ScratchMysql,
+  startCluster,
+  type GatewayHandle,
+  type TestCluster,
+} from '@ringcache/testing';
+
+import { concurrently, gatewayUrl, get, ownerOf, peerUrl, request } from '../support';
+
+/**
+ * Writes on real processes and MariaDB: Set/Get/Delete through the gateway and straight against every
+ * node, the delete race, flush, getMany, and the near caches of two gateways kept coherent.
+ */
+describe('writes and invalidation', () => {
+  let mysql: ScratchMysql;
+  let cluster: TestCluster;
+  let second: GatewayHandle;
+  const items = (key: string) =>
+    `${cluster.gateway?.url}/api/v1/groups/items/keys/${encodeURIComponent(key)}`;
+
+  beforeAll(async () => {
+    mysql = await ScratchMysql.create();
+    await mysql.exec('CREATE TABLE item (k VARCHAR(64) PRIMARY KEY, v VARCHAR(64) NOT NULL)');
+    await mysql.exec(
+      `INSERT INTO item VALUES ${Array.from({ length: 1_100 }, (_, i) => `('k${i}', 'old${i}')`).join(', ')}`,
+    );
+    // The demo group scores (registered in code) needs its table; the groups under test read `item`.
+    await mysql.exec(
+      'CREATE TABLE student (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(64) UNIQUE, score INT)',
+    );
+    // A view that takes ~10 ms per row read, so a load is surely in flight when a Delete arrives.
+    await mysql.exec('CREATE VIEW slow_item AS SELECT k, v, SLEEP(0.01) AS pause FROM item');
+    cluster = await startCluster({
+      transport: 'grpc',
+      mysqlUrl: mysql.url,
+      env: { RINGCACHE_DEMO_SEED: 'false' },
+      groups: {
+        items: { table: 'item', keyColumn: 'k', valueColumn: 'v', ttl: '10m' },
+        slow: { table: 'slow_item', keyColumn: 'k', valueColumn: 'v' },
+      },
+    });
+    second = await cluster.addGateway();
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await mysql?.drop();
+  });
+
+  it('sets, reads and deletes through the gateway, reading its own writes at once', async () => {
+    const put = await request('PUT', `${items('fresh')}?ttl=30s`, 'hello', {
+      'content-type': 'application/octet-stream',
+    });
+    expect(put.status).toBe(200);
+    const { expireAtMs } = JSON.parse(put.body) as { expireAtMs: number };
+    expect(expireAtMs).toBeGreaterThan(Date.now() + 25_000);
+    const read = await request('GET', items('fresh'));
+    expect(read.body).toBe('hello');
+    expect(read.headers.get('x-ringcache-expire-at')).toBe(String(expireAtMs));
+    expect(JSON.parse((await request('DELETE', items('fresh'))).body)).toEqual({ deleted: true });
+    expect((await get(items('fresh'))).status).toBe(404);
+  });
+
+  it('sets and deletes straight against every node, over HTTP and gRPC, and every node agrees', async () => {
+    for (const [i, node] of cluster.nodes.entries()) {
+      const key = `direct-${i}`;
+      const set = await request('PUT', peerUrl(node, 'items', key), `v${i}`, {
+        'content-type': 'application/octet-stream',
+      });
+      expect(set.status).toBe(200);
+      for (const other of cluster.nodes)
+        expect(await get(peerUrl(other, 'items', key))).toEqual({ status: 200, body: `v${i}` });
+      const client = new GrpcPeerClient({ name: node.name, address: `127.0.0.1:${node.grpcPort}` });
+      try {
+        await client.set(
+          { group: 'items', key, value: Buffer.from(`g${i}`), ttlMs: 0, hops: 0, ringVersion: '' },
+          { deadlineMs: 5_000 },
+        );
+        // Read-your-write at the owner, and everywhere else too: copies were invalidated.
+        const owner = cluster.node(ownerOf(cluster, 'items', key));
+        expect(await get(peerUrl(owner, 'items', key))).toEqual({ status: 200, body: `g${i}` });
+        for (const other of cluster.nodes)
+          expect((await get(peerUrl(other, 'items', key))).body).toBe(`g${i}`);
+        await client.delete({ group: 'items', key, hops: 0, ringVersion: '' }, { deadlineMs: 5_000 });
+      } finally {
+        await client.close();
+      }
+      for (const other of cluster.nodes) expect((await get(peerUrl(other, 'items', key))).status).toBe(404);
+    }
+  });
+
+  it('keeps near caches of two gateways coherent: a write through one is seen through the other', async () => {
+    const viaSecond = (key: string) => `${second.url}/api/v1/groups/items/keys/${key}`;
+    expect((await get(viaSecond('k7'))).body).toBe('old7');
+    expect((await get(viaSecond('k7'))).body).toBe('old7'); // now in gateway 2's near cache
+    await request('PUT', items('k7'), 'new7');
+    await eventually(
+      'gateway 2 sees the write',
+      async () => (await get(viaSecond('k7'))).body === 'new7',
+      2_000,
+    );
+    await request('DELETE', items('k7'));
+    await eventually(
+      'gateway 2 sees the delete',
+      async () => (await get(viaSecond('k7'))).body === 'old7',
+      2_000,
+    );
+    const metrics = await (await fetch(`${second.url}/metrics`)).text();
+    expect(Number(/^ringcache_gateway_near_cache_hits_total (\d+)/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(
+      Number(/^ringcache_gateway_near_cache_invalidations_total (\d+)/m.exec(metrics)?.[1]),
+    ).toBeGreaterThan(0);
+  });
+
+  it('never serves a value loaded before a Delete to a read made after it returned (1,000 trials)', async () => {
+    const slow = (key: string) => `${cluster.gateway?.url}/api/v1/groups/slow/keys/${key}`;
+    let stale = 0;
+    for (let i = 0; i < 1_000; i++) {
+      const key = `k${i}`;
+      const inFlight = get(slow(key)); // a load of the old row, sleeping in the database
+      await new Promise((r) => setTimeout(r, 2));
+      await mysql.exec('UPDATE item SET v = ? WHERE k = ?', [`new${i}`, key]); // the application's write…
+      await request('DELETE', slow(key)); // …and its invalidation
+      const after = await get(slow(key));
+      if (after.body !== `new${i}`) stale++;
+      await inFlight;
+      if ((await get(slow(key))).body !== `new${i}`) stale++;
+    }
+    expect(stale).toBe(0);
+  });
+
+  it('flushes a group: once it returns, no node nor gateway serves an entry from before', async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `k${1_000 + i}`);
+    await concurrently(keys.length * 4, (i) => {
+      const key = keys[i % keys.length];
+      const via = Math.floor(i / keys.length);
+      return via === 3 ? get(items(key)) : get(peerUrl(cluster.nodes[via], 'items', key));
+    });
+    await mysql.exec("UPDATE item SET v = CONCAT('flushed-', k) WHERE k LIKE 'k10%'");
+    const flush = JSON.parse(
+      (await request('DELETE', `${cluster.gateway?.url}/api/v1/groups/items`)).body,
+    ) as {
+      generation: number;
+      nodes: number;
+    };
+    expect(flush.nodes).toBe(3);
+    for (const key of keys) {
+      expect((await get(items(key))).body).toBe(`flushed-${key}`);
+      for (const node of cluster.nodes)
+        expect((await get(peerUrl(node, 'items', key))).body).toBe(`flushed-${key}`);
+    }
+    const generations = await cluster.sum('ringcache_group_generation', { group: 'items' });
+    expect(generations).toBe(3 * flush.generation);
+  });
+
+  it('answers getMany over keys on every owner, some absent, in one gateway request', async () => {
+    const keys = ['k1', 'absent-1', ...Array.from({ length: 40 }, (_, i) => `k${i + 200}`), 'absent-2'];
+    expect(new Set(keys.map((k) => ownerOf(cluster, 'items', k))).size).toBe(3);
+    const res = await request(
+      'POST',
+      `${cluster.gateway?.url}/api/v1/groups/items/keys:batchGet`,
+      JSON.stringify({ keys }),
+    );
+    expect(res.status).toBe(200);
+    const { results } = JSON.parse(res.body) as {
+      results: { key: string; found: boolean; value?: string }[];
+    };
+    expect(results.map((r) => r.key)).toEqual(keys);
+    for (const r of results) {
+      if (r.key.startsWith('absent')) expect(r.found).toBe(false);
+      else expect(Buffer.from(r.value as string, 'base64').toString()).toMatch(/^(old|new)/);
+    }
+  });
+
+  it.each([
+    ['PUT', '/api/v1/groups/items/keys/x?ttl=0', 'v', 400, 'invalid_argument'],
+    ['PUT', '/api/v1/groups/items/keys/x?ttl=31d', 'v', 400, 'invalid_argument'],
+    ['PUT', '/api/v1/groups/items/keys/x?ttl=later', 'v', 400, 'invalid_argument'],
+    ['PUT', '/api/v1/groups/items/keys/x', 'v'.repeat(1024 * 1024 + 1), 413, 'value_too_large'],
+    ['PUT', '/api/v1/groups/nope/keys/x', 'v', 404, 'unknown_group'],
+    ['DELETE', '/api/v1/groups/nope/keys/x', undefined, 404, 'unknown_group'],
+    ['DELETE', '/api/v1/groups/nope', undefined, 404, 'unknown_group'],
+    ['POST', '/api/v1/groups/items/keys:batchGet', '{"keys":"k1"}', 400, 'invalid_argument'],
+    [
+      'POST',
+      '/api/v1/groups/items/keys:batchGet',
+      JSON.stringify({ keys: Array.from({ length: 1_001 }, (_, i) => `k${i}`) }),
+      400,
+      'invalid_argument',
+    ],
+  ])('%s %s → %d %s, changing nothing', async (method, path, body, status, code) => {
+    const before = (await get(items('x'))).status;
+    const answer = await request(method, `${cluster.gateway?.url}${path}`, body);
+    expect(answer.status).toBe(status);
+    expect((JSON.parse(answer.body) as { code: string }).code).toBe(code);
+    expect((await get(items('x'))).status).toBe(before);
+  });
+});
