@@ -1,5 +1,7 @@
-import { startHttpApp } from '@ringcache/app-shell';
+import { loadConfigOrExit } from '@ringcache/config';
+import { startTtlWorker } from '@ringcache/ttl-worker-runtime';
 
-import { TtlWorkerModule } from './app/ttl-worker.module';
-
-void startHttpApp(TtlWorkerModule, { name: 'ttl-worker', port: Number(process.env['PORT'] ?? 8200) });
+startTtlWorker(loadConfigOrExit()).catch((error: Error) => {
+  console.error(`ttl-worker failed to start: ${error.message}`);
+  process.exit(1);
+});

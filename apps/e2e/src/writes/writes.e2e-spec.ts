@@ -7,7 +7,7 @@ import {
   type TestCluster,
 } from '@ringcache/testing';
 
-import { concurrently, gatewayUrl, get, ownerOf, peerUrl, request } from '../support';
+import { concurrently, get, ownerOf, peerUrl, request } from '../support';
 
 /**
  * Writes on real processes and MariaDB: Set/Get/Delete through the gateway and straight against every

@@ -16,7 +16,8 @@ export class ExactExpiry {
 
   /** Calls `remove(key)` once `atMs` has passed. */
   schedule(key: string, atMs: number): void {
-    const slice = Math.ceil(atMs / SLICE_MS) * SLICE_MS;
+    // The first slice strictly after `atMs`: an entry expires when the clock has passed its time.
+    const slice = (Math.floor(atMs / SLICE_MS) + 1) * SLICE_MS;
     let keys = this.slices.get(slice);
     if (!keys) {
       keys = new Set();

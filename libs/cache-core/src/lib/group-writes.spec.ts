@@ -229,6 +229,15 @@ describe('Group active expiry', () => {
     expect(lateness[0]).toBeLessThan(100);
   });
 
+  it('sweeps every expired entry when asked, and only those', async () => {
+    const { g, clock } = withScheduler();
+    await g.set('a', Buffer.from('x'), 2_000, ctx);
+    await g.set('b', Buffer.from('y'), 60_000, ctx);
+    clock.set(103_000);
+    expect(g.pruneExpired()).toBe(1);
+    expect(g.stats().main.items).toBe(1);
+  });
+
   it('keeps an entry set again since, to expire later', async () => {
     const { g, clock } = withScheduler();
     await g.set('k', Buffer.from('x'), 2_000, ctx);

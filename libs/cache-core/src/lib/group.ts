@@ -254,6 +254,15 @@ export class Group {
     return result;
   }
 
+  /** Removes every entry whose time has passed (a sweep, when expiries may have been missed); returns how many. */
+  pruneExpired(): number {
+    let removed = 0;
+    for (const cache of [this.main, this.hot]) {
+      for (const key of [...cache.keys()]) if (this.pruneFrom(cache, key)) removed++;
+    }
+    return removed;
+  }
+
   /** The key this group's `key` has on the ring: keys of different groups spread independently. */
   ringKey(key: string): string {
     return `${this.name}/${key}`;
@@ -365,9 +374,8 @@ export class Group {
       return;
     }
     this.peerFetches.delete(key);
-    const ttlMs = entry.expireAtMs === 0 ? 0 : entry.expireAtMs - this.o.now();
-    if (entry.expireAtMs !== 0 && ttlMs <= 0) return;
-    if (this.hot.set(key, entry, { ttlMs }) && entry.expireAtMs !== 0) {
+    if (entry.expireAtMs !== 0 && entry.expireAtMs <= this.o.now()) return;
+    if (this.hot.set(key, entry, { expiresAt: entry.expireAtMs }) && entry.expireAtMs !== 0) {
       this.o.hotExpiry.schedule(this.name, key, entry.expireAtMs);
     }
   }
@@ -396,7 +404,7 @@ export class Group {
           const jitter = 1 + this.o.negativeJitter * (2 * this.o.random() - 1);
           const ttlMs = Math.max(1, Math.round(this.o.negativeTtlMs * jitter));
           const entry: Entry = { value: undefined, expireAtMs: this.o.now() + ttlMs };
-          if (keep && this.o.negativeTtlMs > 0) this.main.set(key, entry, { ttlMs });
+          if (keep && this.o.negativeTtlMs > 0) this.main.set(key, entry, { expiresAt: entry.expireAtMs });
           return entry;
         }
         this.counters.loads.ok++;
@@ -414,8 +422,9 @@ export class Group {
   private store(key: string, value: Buffer | undefined, ttlMs: number): Entry {
     const expireAtMs = ttlMs > 0 ? this.o.now() + ttlMs : 0;
     const entry: Entry = { value, expireAtMs };
-    // Held past its expiry for the stale-on-error grace; served as fresh only before it.
-    const stored = this.main.set(key, entry, { ttlMs: ttlMs > 0 ? ttlMs + this.o.staleGraceMs : 0 });
+    // Held past its expiry for the stale-on-error grace; served as fresh only before it. The absolute time
+    // is given so the cache's expiry and the one scheduled for active expiry agree to the millisecond.
+    const stored = this.main.set(key, entry, { expiresAt: expireAtMs === 0 ? 0 : expireAtMs + this.o.staleGraceMs });
     if (stored && expireAtMs !== 0) this.o.expiry.schedule(this.name, key, expireAtMs + this.o.staleGraceMs);
     return entry;
   }
@@ -446,9 +455,22 @@ export class Group {
     this.counters.invalidations.failed += results.filter((r) => r.status === 'rejected').length;
   }
 
+  /**
+   * A timer's turn for `key`. Timers may fire a millisecond before the wall clock reaches their time; an
+   * entry not yet expired then is looked at again at its expiry (an entry set again, to expire later than
+   * the next second, is left alone).
+   */
   private removeExpired(key: string): void {
-    this.pruneFrom(this.main, key);
-    this.pruneFrom(this.hot, key);
+    for (const [cache, grace] of [
+      [this.main, this.o.staleGraceMs],
+      [this.hot, 0],
+    ] as const) {
+      if (this.pruneFrom(cache, key)) continue;
+      const entry = cache.peek(key);
+      if (!entry || entry.expireAtMs === 0) continue;
+      const removeAt = entry.expireAtMs + grace;
+      if (removeAt <= this.o.now() + 1_000) this.exact.schedule(key, removeAt);
+    }
   }
 
   private pruneFrom(cache: Lru<string, Entry>, key: string): boolean {

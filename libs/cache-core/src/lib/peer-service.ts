@@ -101,6 +101,11 @@ export class PeerService implements PeerHandler {
     }
     let removed = 0;
     let scheduled = 0;
+    // No keys: a sweep, sent when the delay queue may have lost expiries (a compacted revision).
+    if (request.keys.length === 0) {
+      for (const group of this.groups.all()) removed += group.pruneExpired();
+      return { removed, scheduled };
+    }
     for (const { group: name, key, expireAtMs } of request.keys) {
       // A group this node does not serve (a newer node's, say) holds nothing here: skip it.
       const group = typeof name === 'string' ? this.groups.find(name) : undefined;

@@ -119,6 +119,15 @@ describe('Lru', () => {
     expect(lru.stats()).toMatchObject({ expirations: 2, misses: 2, hits: 2, items: 1, bytes: 1 });
   });
 
+  it('takes an absolute expiry instead of a TTL', () => {
+    const { lru, clock } = byteLru(100);
+    lru.set('a', 'x', { expiresAt: clock.now() + 250 });
+    expect(lru.expiresAt('a')).toBe(clock.now() + 250);
+    lru.set('b', 'y', { expiresAt: 0, ttlMs: 5 });
+    expect(lru.expiresAt('b')).toBe(Infinity);
+    expect(() => lru.set('c', 'z', { expiresAt: -1 })).toThrow('Lru set expiresAt must be a finite number of ms >= 0, got -1');
+  });
+
   it('reports absolute expiry times', () => {
     const { lru, clock } = byteLru(100);
     lru.set('a', 'x', { ttlMs: 500 });

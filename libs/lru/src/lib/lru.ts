@@ -27,6 +27,11 @@ export interface LruOptions<K, V> {
 export interface SetOptions {
   /** Time to live of this entry in ms; 0 means it never expires. Default: the cache's `ttlMs`. */
   ttlMs?: number;
+  /**
+   * Absolute expiry in ms (same clock as `now`), instead of `ttlMs`: for a caller that has already
+   * computed the expiry and must agree with it to the millisecond. 0 means never.
+   */
+  expiresAt?: number;
 }
 
 /** Counters of an {@link Lru}; hits and misses count `get` only. */
@@ -165,13 +170,15 @@ export class Lru<K, V> {
     }
     const ttlMs = options?.ttlMs ?? this.ttlMs;
     if (ttlMs !== this.ttlMs) checkTtl('Lru set ttlMs', ttlMs);
+    const expiresAt = options?.expiresAt;
+    if (expiresAt !== undefined) checkTtl('Lru set expiresAt', expiresAt);
     let slot = this.index.get(key);
     if (size > this.maxBytes) {
       this.rejections++;
       if (slot !== undefined) this.drop(slot, 'replace');
       return false;
     }
-    const expires = ttlMs > 0 ? this.now() + ttlMs : 0;
+    const expires = expiresAt !== undefined ? expiresAt : ttlMs > 0 ? this.now() + ttlMs : 0;
     let replaced: V | undefined;
     let wasReplaced = false;
     if (slot !== undefined) {

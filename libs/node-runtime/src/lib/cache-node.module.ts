@@ -15,7 +15,7 @@ import { PeerGrpcHealth, PeerGrpcModule } from '@ringcache/peer-grpc';
 import { PeerHttpModule } from '@ringcache/peer-http';
 
 import type { GroupDefinition } from './group-definition';
-import { registerNodeMetrics } from './node-metrics';
+import { expiryLatenessHistogram, registerNodeMetrics } from './node-metrics';
 import { NodeRuntime } from './node-runtime';
 import { NodeStatusController } from './node-status.controller';
 
@@ -36,7 +36,13 @@ class NodeRuntimeModule implements BeforeApplicationShutdown, OnApplicationShutd
           provide: NodeRuntime,
           inject: [METRICS_REGISTRY],
           useFactory: async (registry: Registry) => {
-            const runtime = await NodeRuntime.start({ config, groups, logger: new Logger('cache-node') });
+            const lateness = expiryLatenessHistogram(registry);
+            const runtime = await NodeRuntime.start({
+              config,
+              groups,
+              logger: new Logger('cache-node'),
+              onActiveExpiry: (group, lateMs) => lateness.observe({ group }, lateMs / 1000),
+            });
             registerNodeMetrics(registry, runtime);
             return runtime;
           },

@@ -167,6 +167,16 @@ export function registerNodeMetrics(registry: Registry, runtime: NodeRuntime): v
     },
   });
   new Gauge({
+    name: 'ringcache_expiry_queue',
+    help: 'Active expiry on this node, by counter: scheduled, written (etcd delay queue) or expired (timer wheel), failed, dropped, pending.',
+    labelNames: ['counter'],
+    registers,
+    collect() {
+      this.reset();
+      for (const [counter, n] of Object.entries(runtime.expiryStats())) this.set({ counter }, n);
+    },
+  });
+  new Gauge({
     name: 'ringcache_group_generation',
     help: "The group's flush generation on this node.",
     labelNames: ['group'],

@@ -1,9 +1,20 @@
 import type { DataSource } from 'typeorm';
 
 import { RINGCACHE_VERSION } from '@ringcache/app-shell';
-import { Group, GroupRegistry, InvalidationHub, PeerService, PeerSet, type Member } from '@ringcache/cache-core';
+import {
+  Group,
+  GroupRegistry,
+  InvalidationHub,
+  lazyExpiry,
+  PeerService,
+  PeerSet,
+  type ExpiredKey,
+  type ExpiryScheduler,
+  type Member,
+} from '@ringcache/cache-core';
 import { groupConfig, type RingcacheConfig } from '@ringcache/config';
 import { createDataSource, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
+import { EtcdDelayQueue, TimerWheel } from '@ringcache/delay-queue';
 import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
 
 import type { GroupDefinition } from './group-definition';
@@ -21,6 +32,19 @@ export interface NodeRuntimeOptions {
   logger: RuntimeLogger;
   /** How the node finds the cluster. Default: from configuration (etcd, or the static list). */
   discovery?: Discovery;
+  /** Told how late (ms) active expiry removed each entry of a group, for the lateness histogram. */
+  onActiveExpiry?: (group: string, lateMs: number) => void;
+}
+
+/** Active expiry as the node runs it: the etcd delay queue (with the ttl-worker), or a local timer wheel. */
+interface Expiry {
+  /** Schedules entries this node stores as an owner. */
+  main: ExpiryScheduler;
+  /** Schedules hot copies: with etcd the ttl-worker tells every node anyway, so nothing is needed. */
+  hot: ExpiryScheduler;
+  /** Counters for metrics: scheduled, written (etcd) or expired (wheel), failed, dropped, pending. */
+  stats(): Record<string, number>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -37,7 +61,13 @@ export class NodeRuntime {
     readonly discovery: Discovery,
     readonly peerService: PeerService,
     private readonly unsubscribe: () => void,
+    private readonly expiry: Expiry,
   ) {}
+
+  /** Counters of active expiry (the delay queue's, or the timer wheel's). */
+  expiryStats(): Record<string, number> {
+    return this.expiry.stats();
+  }
 
   /** Connects the database, builds the groups, joins the cluster. Fails fast on a bad setup. */
   static async start(options: NodeRuntimeOptions): Promise<NodeRuntime> {
@@ -57,14 +87,17 @@ export class NodeRuntime {
       logger,
     });
     let discovery: Discovery | undefined;
+    let expiry: Expiry | undefined;
     try {
       if (config.demo.seed) await ensureDemoData(dataSource);
+      discovery = options.discovery ?? discoveryFromConfig(config, 'node', logger, RINGCACHE_VERSION);
+      const groups = new GroupRegistry();
+      expiry = activeExpiry(discovery, config.node.name, groups, logger);
       const peers = new PeerSet({
         self: config.node.name,
         connect: peerConnector(config.peers.transport),
         ring: { vnodes: config.peers.vnodes, probes: config.peers.probes },
       });
-      const groups = new GroupRegistry();
       // What owners announce to subscribers (gateways' near caches) after writes and flushes.
       const invalidations = new InvalidationHub();
       for (const definition of [...options.groups, ...tableGroups(config, options.groups)]) {
@@ -86,11 +119,14 @@ export class NodeRuntime {
             maxKeyBytes: config.gateway.maxKeyBytes,
             maxValueBytes: config.gateway.maxValueBytes,
             onInvalidate: invalidations.publish,
+            expiry: expiry.main,
+            hotExpiry: expiry.hot,
+            onActiveExpiry:
+              options.onActiveExpiry && ((lateMs) => options.onActiveExpiry?.(definition.name, lateMs)),
             peers,
           }),
         );
       }
-      discovery = options.discovery ?? discoveryFromConfig(config, 'node', logger, RINGCACHE_VERSION);
       const membership = discovery.membership;
       await membership.start();
       const apply = () => {
@@ -121,8 +157,9 @@ export class NodeRuntime {
         );
       }
       const peerService = new PeerService(groups, () => peers.ringVersion, invalidations);
-      return new NodeRuntime(config, dataSource, groups, peers, discovery, peerService, unsubscribe);
+      return new NodeRuntime(config, dataSource, groups, peers, discovery, peerService, unsubscribe, expiry);
     } catch (error) {
+      await expiry?.stop().catch(() => undefined);
       await discovery?.close().catch(() => undefined);
       await dataSource.destroy().catch(() => undefined);
       throw error;
@@ -159,6 +196,7 @@ export class NodeRuntime {
   /** Stops watching the cluster and releases connections. */
   async stop(): Promise<void> {
     this.unsubscribe();
+    await this.expiry.stop();
     await this.discovery.close();
     await this.peers.close();
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
@@ -195,4 +233,31 @@ function tableGroups(config: RingcacheConfig, inCode: GroupDefinition[]): GroupD
 
 function isVerifiable(loader: object): loader is { verify(): Promise<void> } {
   return typeof (loader as { verify?: unknown }).verify === 'function';
+}
+
+/**
+ * With etcd, owners record expiries in the delay queue and the elected ttl-worker tells every node when
+ * they are due; without etcd, a timer wheel in each node does it for its own entries and hot copies.
+ */
+function activeExpiry(
+  discovery: Discovery,
+  owner: string,
+  groups: GroupRegistry,
+  logger: RuntimeLogger,
+): Expiry {
+  if (discovery.etcd) {
+    const queue = new EtcdDelayQueue({
+      client: discovery.etcd.client,
+      keys: discovery.etcd.keys,
+      owner,
+      logger,
+    });
+    return { main: queue, hot: lazyExpiry, stats: () => ({ ...queue.stats() }), stop: () => queue.stop() };
+  }
+  const wheel = new TimerWheel({
+    onExpire: (keys: ExpiredKey[]) => {
+      for (const { group, key, expireAtMs } of keys) groups.find(group)?.expire(key, expireAtMs);
+    },
+  });
+  return { main: wheel, hot: wheel, stats: () => ({ ...wheel.stats() }), stop: async () => wheel.stop() };
 }

@@ -1,0 +1,12 @@
+export { EtcdDelayQueue } from './lib/etcd-delay-queue';
+export type { DelayQueueStats, EtcdDelayQueueOptions } from './lib/etcd-delay-queue';
+export { TimerWheel, systemClock } from './lib/timer-wheel';
+export type { TimerWheelOptions, TimerWheelStats, WheelClock } from './lib/timer-wheel';
+export { TtlWorker } from './lib/ttl-worker';
+export type { TtlWorkerOptions, TtlWorkerStats } from './lib/ttl-worker';
+export type { WorkerRole } from './lib/leader-election';
+export { TtlKeys } from './lib/ttl-keys';
+export type { TtlKeyParts } from './lib/ttl-keys';
+export { decodeTtlRecord, encodeTtlRecord } from './lib/ttl-record';
+export type { TtlRecord } from './lib/ttl-record';
+export { InvalidOptionError } from './lib/errors';

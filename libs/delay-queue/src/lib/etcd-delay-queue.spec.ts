@@ -1,0 +1,210 @@
+import type { Etcd3, Watcher } from 'etcd3';
+
+import { createEtcdClient, EtcdKeys } from '@ringcache/discovery';
+import { EtcdCluster, eventually, TcpProxy } from '@ringcache/testing';
+
+import { InvalidOptionError } from './errors';
+import { EtcdDelayQueue, type EtcdDelayQueueOptions } from './etcd-delay-queue';
+import { TtlKeys } from './ttl-keys';
+import { decodeTtlRecord } from './ttl-record';
+
+const quiet = { log: () => undefined, warn: () => undefined };
+/** Set RINGCACHE_REPORT=1 to print the numbers these tests measure. */
+const report = (line: string) => process.env['RINGCACHE_REPORT'] && console.log(line);
+
+describe('EtcdDelayQueue on a real etcd', () => {
+  let etcd: EtcdCluster;
+  let client: Etcd3;
+  const cleanups: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    etcd = await EtcdCluster.start(1);
+    client = createEtcdClient({ endpoints: etcd.endpoints, dialTimeoutMs: 2_000 });
+  }, 30_000);
+
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  afterAll(async () => {
+    client?.close();
+    await etcd?.stop();
+  });
+
+  function queue(cluster: string, options: Partial<EtcdDelayQueueOptions> = {}): EtcdDelayQueue {
+    const q = new EtcdDelayQueue({
+      client,
+      keys: new EtcdKeys(cluster),
+      owner: 'node1',
+      logger: quiet,
+      ...options,
+    });
+    cleanups.push(() => q.stop());
+    return q;
+  }
+
+  /** Records when each key of the queue's prefix is deleted. */
+  async function deletions(cluster: string): Promise<Map<string, number>> {
+    const seen = new Map<string, number>();
+    const watcher: Watcher = await client
+      .watch()
+      .prefix(new TtlKeys(new EtcdKeys(cluster)).prefix)
+      .only('delete')
+      .create();
+    watcher.on('delete', (kv) => seen.set(kv.key.toString(), Date.now()));
+    cleanups.push(() => watcher.cancel());
+    return seen;
+  }
+
+  it('puts every key of a second under one lease, and the keys vanish as their second begins', async () => {
+    const cluster = 'dq-lease';
+    const ttl = new TtlKeys(new EtcdKeys(cluster));
+    const q = queue(cluster);
+    const deleted = await deletions(cluster);
+    const first = Math.floor(Date.now() / 1000) + 4;
+    const due = new Map<string, number>();
+    for (let i = 0; i < 600; i++) {
+      const second = first + (i % 2);
+      const expireAtMs = second * 1000 + ((i * 7) % 1000);
+      q.schedule('scores', `k${i}`, expireAtMs);
+      due.set(ttl.entry(second, 'scores', `k${i}`), expireAtMs);
+    }
+    await q.flush();
+
+    const stored = await client.getAll().prefix(ttl.prefix).exec();
+    expect(stored.kvs).toHaveLength(600);
+    expect(new Set(stored.kvs.map((kv) => kv.lease)).size).toBe(2);
+    for (const kv of stored.kvs) {
+      expect(decodeTtlRecord(kv.value.toString())).toEqual({
+        owner: 'node1',
+        expireAtMs: due.get(kv.key.toString()),
+      });
+    }
+    expect(q.stats()).toMatchObject({
+      scheduled: 600,
+      written: 600,
+      failed: 0,
+      leasesGranted: 2,
+      pending: 0,
+      leases: 2,
+    });
+    expect(q.stats().txns).toBeLessThanOrEqual(Math.ceil(600 / 120) + 1);
+
+    await eventually('every key deleted', () => deleted.size === 600, 10_000);
+    const early: number[] = [];
+    for (const [key, at] of deleted) {
+      const lateness = at - (due.get(key) as number);
+      // Never late by more than the watch's own delay; early by at most the lead plus the rounded-down TTL.
+      expect(lateness).toBeLessThan(150);
+      expect(lateness).toBeGreaterThan(-2_600);
+      early.push(-lateness);
+    }
+    early.sort((a, b) => a - b);
+    report(
+      `delete before expiry, ms: min ${early[0]} median ${early[early.length >> 1]} max ${early[early.length - 1]}`,
+    );
+    // Past seconds' leases are forgotten at the next write.
+    q.schedule('scores', 'later', Date.now() + 60_000);
+    await q.flush();
+    expect(q.stats().leases).toBe(1);
+  }, 30_000);
+
+  it('turns a burst of schedules into a few large transactions', async () => {
+    const q = queue('dq-burst');
+    const due = Date.now() + 30_000;
+    const started = Date.now();
+    for (let i = 0; i < 20_000; i++) q.schedule('g', `key-${i}`, due + (i % 5) * 1000);
+    await eventually('all written', () => q.stats().written === 20_000, 20_000);
+    const ms = Date.now() - started;
+    const stats = q.stats();
+    report(
+      `20,000 schedules written in ${ms} ms (${Math.round(20_000 / (ms / 1000))} puts/s) with ${stats.txns} txns, ${stats.leasesGranted} leases`,
+    );
+    expect(stats.txns).toBeLessThanOrEqual(Math.ceil(20_000 / 120) + 5);
+    expect(stats.leasesGranted).toBe(5);
+    expect(await client.getAll().prefix('ringcache/dq-burst/ttl/').count()).toBe(20_000);
+  }, 30_000);
+
+  it('batches a steady 10,000 schedules per second into about one transaction per flush', async () => {
+    const q = queue('dq-steady');
+    const due = Date.now() + 30_000;
+    // 1 s of 10 schedules per ms.
+    for (let ms = 0; ms < 1_000; ms += 5) {
+      for (let i = 0; i < 50; i++) q.schedule('g', `s-${ms}-${i}`, due + ms);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await eventually('all written', () => q.stats().written === 10_000, 10_000);
+    report(`10,000 schedules over ~1 s: ${q.stats().txns} txns`);
+    expect(q.stats().txns).toBeLessThan(300);
+  }, 30_000);
+
+  it('puts a key due sooner than the shortest lease into the first reachable second', async () => {
+    const cluster = 'dq-short';
+    const ttl = new TtlKeys(new EtcdKeys(cluster));
+    const q = queue(cluster);
+    const deleted = await deletions(cluster);
+    const expireAtMs = Date.now() + 800;
+    q.schedule('g', 'short', expireAtMs);
+    await q.flush();
+    const [kv] = (await client.getAll().prefix(ttl.prefix).exec()).kvs;
+    const second = ttl.parse(kv.key.toString())?.second as number;
+    expect(second * 1000).toBeGreaterThan(expireAtMs + 1_500);
+    await eventually('deleted', () => deleted.size === 1, 6_000);
+    const lateness = (deleted.values().next().value as number) - expireAtMs;
+    report(`key due in 0.8 s deleted ${lateness} ms after its expiry`);
+    expect(lateness).toBeLessThan(3_500);
+  }, 15_000);
+
+  it('keeps schedules while etcd is unreachable and writes them once it is back', async () => {
+    const proxy = await TcpProxy.start(`127.0.0.1:${etcd.members[0].clientPort}`);
+    const behind = createEtcdClient({
+      endpoints: [`http://${proxy.address}`],
+      dialTimeoutMs: 1_000,
+      callTimeoutMs: 500,
+    });
+    const warnings: string[] = [];
+    const logs: string[] = [];
+    const q = new EtcdDelayQueue({
+      client: behind,
+      keys: new EtcdKeys('dq-outage'),
+      owner: 'node1',
+      logger: { log: (m) => logs.push(m), warn: (m) => warnings.push(m) },
+    });
+    cleanups.push(async () => {
+      await q.stop();
+      behind.close();
+      await proxy.stop();
+    });
+    await proxy.stop();
+    const due = Date.now() + 20_000;
+    for (let i = 0; i < 50; i++) q.schedule('g', `k${i}`, due);
+    await eventually('a failed write', () => q.stats().failed > 0, 10_000);
+    expect(q.stats().written).toBe(0);
+    expect(warnings.join('\n')).toMatch(/writing to etcd failed .*retrying/);
+    await proxy.restart();
+    await eventually('written after etcd came back', () => q.stats().written === 50, 15_000);
+    expect(q.stats().pending).toBe(0);
+    expect(await client.getAll().prefix('ringcache/dq-outage/ttl/').count()).toBe(50);
+    expect(logs.join('\n')).toMatch(/works again/);
+  }, 40_000);
+
+  it('drops what it cannot hold, and anything scheduled after stop, counting both', async () => {
+    const q = queue('dq-full', { maxPending: 3 });
+    for (let i = 0; i < 5; i++) q.schedule('g', `k${i}`, Date.now() + 10_000);
+    q.schedule('g', 'nan', Number.NaN);
+    expect(q.stats()).toMatchObject({ scheduled: 6, dropped: 3, pending: 3 });
+    await q.stop();
+    q.schedule('g', 'after', Date.now() + 10_000);
+    expect(q.stats()).toMatchObject({ written: 3, dropped: 4, pending: 0 });
+  });
+
+  it('rejects bad options at construction, naming them', () => {
+    const keys = new EtcdKeys('dq-options');
+    expect(() => new EtcdDelayQueue({ client, keys, owner: 'n', logger: quiet, maxOpsPerTxn: 0 })).toThrow(
+      new InvalidOptionError('EtcdDelayQueue', 'maxOpsPerTxn', 0, 'an integer in [1, 10000]'),
+    );
+    expect(
+      () => new EtcdDelayQueue({ client, keys, owner: 'n', logger: quiet, flushIntervalMs: 1.5 }),
+    ).toThrow(/option flushIntervalMs must be an integer in \[1, 10000\], got 1.5/);
+  });
+});

@@ -1,0 +1,288 @@
+import { EtcdLeaseInvalidError, type Etcd3, type IRequestOp } from 'etcd3';
+
+import type { ExpiryScheduler } from '@ringcache/cache-core';
+import type { DiscoveryLogger, EtcdKeys } from '@ringcache/discovery';
+
+import { integerOption } from './errors';
+import { LeaseBuckets } from './lease-buckets';
+import { TtlKeys } from './ttl-keys';
+import { encodeTtlRecord } from './ttl-record';
+
+/** Options of an {@link EtcdDelayQueue}. */
+export interface EtcdDelayQueueOptions {
+  client: Etcd3;
+  keys: EtcdKeys;
+  /** This node's name, stored in every record as its owner. */
+  owner: string;
+  logger: DiscoveryLogger;
+  /** Schedules are collected for this many ms, then written together. Default 25. */
+  flushIntervalMs?: number;
+  /** Puts per etcd transaction; etcd refuses more than its `--max-txn-ops` (128 by default). Default 120. */
+  maxOpsPerTxn?: number;
+  /** Transactions sent at once by one flush; keys beyond wait for the next flush, started at once. Default 8. */
+  maxTxnsPerFlush?: number;
+  /** Schedules held while etcd is slow or away; beyond this, new schedules are dropped (counted). Default 50,000. */
+  maxPending?: number;
+  /** A key whose write keeps failing is given up (counted as dropped) once it is this many ms past due. Default 30,000. */
+  giveUpAfterMs?: number;
+  /** etcd's shortest lease, in seconds (about 1.5 × its election timeout). Default 2. */
+  minLeaseTtlSeconds?: number;
+  /** Bucket leases end this many ms before their second begins, absorbing etcd's 500 ms lease checks. Default 500. */
+  leadMs?: number;
+  /** A lease this close to its end (ms) takes no new keys: a put must land before the lease dies. Default 250. */
+  safetyMs?: number;
+  /** Clock, ms since the epoch. Default Date.now. */
+  now?: () => number;
+}
+
+/** Counters of an {@link EtcdDelayQueue}, since it was created. */
+export interface DelayQueueStats {
+  /** schedule() calls. */
+  scheduled: number;
+  /** Keys written to etcd. */
+  written: number;
+  /** Key writes that failed (each retry counts again). */
+  failed: number;
+  /** Keys given up: queue full, too long past due, or still pending at stop(). */
+  dropped: number;
+  /** Bucket leases granted. */
+  leasesGranted: number;
+  /** Transactions committed. */
+  txns: number;
+  /** Keys waiting to be written now. */
+  pending: number;
+  /** Bucket leases known and not yet ended. */
+  leases: number;
+}
+
+interface Scheduled {
+  group: string;
+  key: string;
+  expireAtMs: number;
+}
+
+/**
+ * The etcd delay queue, the writing side (DESIGN §4): `schedule()` records `ttl/<second>/<group>/<key>` →
+ * `{"owner","expireAtMs"}` under one lease per second-bucket (see LeaseBuckets for the bucket choice and
+ * its lateness). When a bucket's lease ends, etcd deletes its keys and the ttl-worker turns the DELETE
+ * events into Expire calls.
+ *
+ * Writes are batched: schedules collect for `flushIntervalMs`, then go out as transactions of up to
+ * `maxOpsPerTxn` puts, so 10,000 sets per second cost a few dozen etcd round trips, not 10,000.
+ * `schedule()` never blocks or throws. A failed write is retried by later flushes (backing off to 1 s
+ * while etcd fails) until the key is `giveUpAfterMs` past due; a full queue drops new schedules. Both are
+ * counted, and logged when writes start and stop failing. Either way the entry still expires lazily on read.
+ */
+export class EtcdDelayQueue implements ExpiryScheduler {
+  private readonly client: Etcd3;
+  private readonly keys: TtlKeys;
+  private readonly owner: string;
+  private readonly logger: DiscoveryLogger;
+  private readonly flushIntervalMs: number;
+  private readonly maxOpsPerTxn: number;
+  private readonly batchCapacity: number;
+  private readonly maxPending: number;
+  private readonly giveUpAfterMs: number;
+  private readonly now: () => number;
+  private readonly buckets: LeaseBuckets;
+  private readonly counters = { scheduled: 0, written: 0, failed: 0, dropped: 0, leasesGranted: 0, txns: 0 };
+  private pending: Scheduled[] = [];
+  private timer?: NodeJS.Timeout;
+  /** The flush in progress: only one at a time, so a slow etcd is never hit by overlapping batches. */
+  private flushing?: Promise<void>;
+  /** Consecutive flushes with failures: the retry backoff, and whether "failing" was logged. */
+  private failures = 0;
+  private fullLogged = false;
+  private stopped = false;
+
+  constructor(options: EtcdDelayQueueOptions) {
+    const name = 'EtcdDelayQueue';
+    this.client = options.client;
+    this.keys = new TtlKeys(options.keys);
+    this.owner = options.owner;
+    this.logger = options.logger;
+    this.flushIntervalMs = integerOption(name, 'flushIntervalMs', options.flushIntervalMs ?? 25, 1, 10_000);
+    this.maxOpsPerTxn = integerOption(name, 'maxOpsPerTxn', options.maxOpsPerTxn ?? 120, 1, 10_000);
+    this.batchCapacity =
+      this.maxOpsPerTxn * integerOption(name, 'maxTxnsPerFlush', options.maxTxnsPerFlush ?? 8, 1, 1_000);
+    this.maxPending = integerOption(name, 'maxPending', options.maxPending ?? 50_000, 1);
+    this.giveUpAfterMs = integerOption(name, 'giveUpAfterMs', options.giveUpAfterMs ?? 30_000, 0);
+    this.now = options.now ?? Date.now;
+    this.buckets = new LeaseBuckets({
+      minLeaseTtlSeconds: integerOption(name, 'minLeaseTtlSeconds', options.minLeaseTtlSeconds ?? 2, 1),
+      leadMs: integerOption(name, 'leadMs', options.leadMs ?? 500, 0, 10_000),
+      safetyMs: integerOption(name, 'safetyMs', options.safetyMs ?? 250, 0, 10_000),
+    });
+  }
+
+  schedule(group: string, key: string, expireAtMs: number): void {
+    this.counters.scheduled++;
+    if (this.stopped || !Number.isFinite(expireAtMs)) {
+      this.counters.dropped++;
+      return;
+    }
+    if (this.pending.length >= this.maxPending) {
+      this.counters.dropped++;
+      if (!this.fullLogged) {
+        this.fullLogged = true;
+        this.logger.warn(`delay queue: ${this.maxPending} keys waiting for etcd; dropping new schedules`);
+      }
+      return;
+    }
+    this.pending.push({ group, key, expireAtMs });
+    this.arm(this.flushIntervalMs);
+  }
+
+  /** A snapshot of the counters. */
+  stats(): DelayQueueStats {
+    return { ...this.counters, pending: this.pending.length, leases: this.buckets.size };
+  }
+
+  /**
+   * Writes what is pending now, after any flush in progress; stops early when a round fails (the rest
+   * stays pending for the timer's retries). For tests and shutdown: the queue flushes by itself.
+   */
+  async flush(): Promise<void> {
+    while (this.pending.length > 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      const failedBefore = this.counters.failed;
+      await this.run();
+      if (this.counters.failed > failedBefore) return;
+    }
+    if (this.flushing) await this.flushing;
+  }
+
+  /**
+   * Writes what it can of the pending keys within `timeoutMs` (default 2,000: etcd being away must not hold
+   * a node's shutdown), then stops; what is left, and later schedules, are dropped (counted).
+   */
+  async stop(timeoutMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.flush(), new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.counters.dropped += this.pending.length;
+    this.pending = [];
+  }
+
+  private arm(delayMs: number): void {
+    // A flush in progress re-arms when it ends.
+    if (this.timer || this.flushing || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.run();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private run(): Promise<void> {
+    if (!this.flushing) {
+      this.flushing = this.writeBatch().finally(() => {
+        this.flushing = undefined;
+        this.rearm();
+      });
+    }
+    return this.flushing;
+  }
+
+  private rearm(): void {
+    if (this.pending.length === 0) return;
+    if (this.failures > 0) this.arm(Math.min(this.flushIntervalMs * 2 ** this.failures, 1_000));
+    else this.arm(this.pending.length >= this.batchCapacity ? 0 : this.flushIntervalMs);
+  }
+
+  /** One round: up to `batchCapacity` keys, leases granted for new buckets, puts in parallel transactions. */
+  private async writeBatch(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const now = this.now();
+    this.buckets.forgetPast(now);
+    const batch = this.pending.splice(0, this.batchCapacity);
+    const byBucket = new Map<number, Scheduled[]>();
+    for (const item of batch) {
+      if (item.expireAtMs < now - this.giveUpAfterMs) {
+        this.counters.dropped++;
+        continue;
+      }
+      const bucket = this.buckets.bucketFor(item.expireAtMs, now);
+      const items = byBucket.get(bucket);
+      if (items) items.push(item);
+      else byBucket.set(bucket, [item]);
+    }
+    const retry: Scheduled[] = [];
+    let firstError: Error | undefined;
+    const fail = (items: Scheduled[], error: Error) => {
+      retry.push(...items);
+      this.counters.failed += items.length;
+      firstError ??= error;
+    };
+
+    const leaseOf = new Map<number, string>();
+    await Promise.all(
+      [...byBucket.keys()].map(async (bucket) => {
+        const known = this.buckets.lease(bucket, now);
+        if (known !== undefined) {
+          leaseOf.set(bucket, known);
+          return;
+        }
+        try {
+          const grantedAt = this.now();
+          const granted = await this.client.leaseClient.leaseGrant({ TTL: this.buckets.ttlFor(bucket, now) });
+          this.buckets.remember(bucket, granted.ID, Number(granted.TTL), grantedAt);
+          leaseOf.set(bucket, granted.ID);
+          this.counters.leasesGranted++;
+        } catch (error) {
+          fail(byBucket.get(bucket) as Scheduled[], error as Error);
+        }
+      }),
+    );
+
+    const puts: { bucket: number; item: Scheduled; op: IRequestOp }[] = [];
+    for (const [bucket, items] of byBucket) {
+      const lease = leaseOf.get(bucket);
+      if (lease === undefined) continue;
+      for (const item of items) {
+        const key = this.keys.entry(bucket, item.group, item.key);
+        const value = encodeTtlRecord({ owner: this.owner, expireAtMs: item.expireAtMs });
+        puts.push({
+          bucket,
+          item,
+          op: { request_put: { key: Buffer.from(key), value: Buffer.from(value), lease } },
+        });
+      }
+    }
+    const txns: (typeof puts)[] = [];
+    for (let i = 0; i < puts.length; i += this.maxOpsPerTxn) txns.push(puts.slice(i, i + this.maxOpsPerTxn));
+    await Promise.all(
+      txns.map(async (txn) => {
+        try {
+          await this.client.kv.txn({ success: txn.map((p) => p.op) });
+          this.counters.written += txn.length;
+          this.counters.txns++;
+        } catch (error) {
+          // etcd does not say which lease is gone: forget every bucket of the transaction, re-grant on retry.
+          if (error instanceof EtcdLeaseInvalidError) for (const p of txn) this.buckets.forget(p.bucket);
+          fail(
+            txn.map((p) => p.item),
+            error as Error,
+          );
+        }
+      }),
+    );
+
+    // Stopped meanwhile (stop's timeout passed): nobody will retry these.
+    if (this.stopped) this.counters.dropped += retry.length;
+    else if (retry.length > 0) this.pending = retry.concat(this.pending);
+    if (this.pending.length < this.maxPending) this.fullLogged = false;
+    if (firstError) {
+      if (this.failures === 0)
+        this.logger.warn(`delay queue: writing to etcd failed (${firstError.message}); retrying`);
+      this.failures++;
+    } else if (this.failures > 0) {
+      this.logger.log(`delay queue: writing to etcd works again after ${this.failures} failed rounds`);
+      this.failures = 0;
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { Logger } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { startHttpApp } from '@ringcache/app-shell';
+import { describeConfig, type RingcacheConfig } from '@ringcache/config';
+
+import { TtlWorkerModule } from './ttl-worker.module';
+
+/**
+ * Starts the ttl-worker on ttlWorker.host:ttlWorker.port. SIGTERM/SIGINT close it gracefully: it delivers
+ * what it holds, stores its revision and resigns (a standby takes over at once), then exits.
+ */
+export async function startTtlWorker(config: RingcacheConfig): Promise<NestFastifyApplication> {
+  const app = await startHttpApp(TtlWorkerModule.forRoot(config), {
+    name: 'ttl-worker',
+    host: config.ttlWorker.host,
+    port: config.ttlWorker.port,
+    logLevel: config.log.level,
+  });
+  for (const line of describeConfig(config).split('\n')) new Logger('ttl-worker').log(line);
+  return app;
+}
