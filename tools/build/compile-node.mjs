@@ -7,7 +7,7 @@
 // usage: node tools/build/compile-node.mjs --project apps/cache-node --tsconfig tsconfig.app.json \
 //          --main src/main.ts --out dist/apps/cache-node [--assets extra/file,...]
 // .proto files beside any compiled library source are copied along automatically.
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep, posix } from 'node:path';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
@@ -28,7 +28,10 @@ if (!args.project || !args.out) {
 }
 
 const projectDir = resolve(root, args.project);
-const outDir = resolve(root, args.out);
+const finalDir = resolve(root, args.out);
+// Build beside the target and swap it in at the end, so a running process or test never finds the
+// output half-written or gone.
+const outDir = `${finalDir}.building-${process.pid}`;
 const configPath = join(projectDir, args.tsconfig);
 const parsed = ts.getParsedCommandLineOfConfigFile(
   configPath,
@@ -106,6 +109,7 @@ function fail(diagnostics) {
 }
 
 rmSync(outDir, { recursive: true, force: true });
+process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
 const program = ts.createProgram({
   rootNames: parsed.fileNames,
   options: parsed.options,
@@ -152,4 +156,6 @@ writeFileSync(
   join(outDir, 'main.js'),
   `'use strict';\n// Entry point written by tools/build/compile-node.mjs.\nrequire('./${entry}');\n`,
 );
-console.log(`compiled ${relative(root, projectDir)} → ${relative(root, outDir)}/main.js`);
+rmSync(finalDir, { recursive: true, force: true });
+renameSync(outDir, finalDir);
+console.log(`compiled ${relative(root, projectDir)} → ${relative(root, finalDir)}/main.js`);
