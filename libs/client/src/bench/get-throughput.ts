@@ -1,0 +1,143 @@
+import { Agent, request } from 'node:http';
+
+import { GrpcPeerClient } from '@ringcache/peer-grpc';
+
+import { RingcacheClient } from '../lib/ringcache-client';
+import { BENCH_GROUP, startBenchCluster } from '../test/bench-cluster';
+
+/**
+ * Gets per second through the SDK against three real nodes — CALLS gets, IN_FLIGHT at a time, 1 KiB values
+ * written beforehand with `set` — for one hot key and for 10,000 keys in random order, with p50/p99 of
+ * each call. For reference, the same load through the gateway's HTTP API from this process (node:http with
+ * a keep-alive agent of IN_FLIGHT sockets): the SDK saves the gateway hop and the HTTP encoding. Client and
+ * load share this process, as the SDK shares its user's. Run: `nx run client:bench` (BENCH_CALLS,
+ * BENCH_IN_FLIGHT, BENCH_ROUNDS override the defaults).
+ */
+const CALLS = Number(process.env['BENCH_CALLS'] ?? 10_000);
+const IN_FLIGHT = Number(process.env['BENCH_IN_FLIGHT'] ?? 64);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const KEYS = 10_000;
+const VALUE = Buffer.alloc(1024, 'v');
+
+interface Result {
+  perSecond: number;
+  /** CPU time of this process (the client side) per call, in µs. */
+  cpuMicros: number;
+  p50: number;
+  p99: number;
+}
+
+/** Runs `call(i)` CALLS times, IN_FLIGHT at a time; rate and latency percentiles. */
+async function measure(call: (i: number) => Promise<unknown>): Promise<Result> {
+  const latencies = new Float64Array(CALLS);
+  let next = 0;
+  const worker = async () => {
+    while (next < CALLS) {
+      const i = next++;
+      const started = performance.now();
+      await call(i);
+      latencies[i] = performance.now() - started;
+    }
+  };
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const seconds = (performance.now() - started) / 1_000;
+  const used = process.cpuUsage(cpu);
+  latencies.sort();
+  return {
+    perSecond: CALLS / seconds,
+    cpuMicros: (used.user + used.system) / CALLS,
+    p50: latencies[Math.floor(CALLS * 0.5)],
+    p99: latencies[Math.floor(CALLS * 0.99)],
+  };
+}
+
+/** The median round by rate, after one warm-up round. */
+async function median(call: (i: number) => Promise<unknown>): Promise<Result> {
+  await measure(call);
+  const rounds: Result[] = [];
+  for (let r = 0; r < ROUNDS; r++) rounds.push(await measure(call));
+  rounds.sort((a, b) => a.perSecond - b.perSecond);
+  return rounds[Math.floor(rounds.length / 2)];
+}
+
+function asBuffer(value: Uint8Array): Buffer {
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
+function check(value: Buffer | undefined): void {
+  if (value?.length !== VALUE.length) throw new Error('bench value missing');
+}
+
+async function main(): Promise<void> {
+  const cluster = await startBenchCluster();
+  const client = new RingcacheClient({ nodes: cluster.staticNodes });
+  const agent = new Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
+  const viaGateway = (key: string) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request(
+        `${cluster.gateway?.url}/api/v1/groups/${BENCH_GROUP}/keys/${key}`,
+        { agent, timeout: 10_000 },
+        (res) => {
+          let bytes = 0;
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          res.on('end', () =>
+            res.statusCode === 200 && bytes === VALUE.length
+              ? resolve()
+              : reject(new Error(`gateway ${res.statusCode}`)),
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+  const closers: (() => Promise<void>)[] = [];
+  try {
+    await client.ready();
+    const keys = Array.from({ length: KEYS }, (_, i) => `bench-${i}`);
+    const order = Array.from({ length: CALLS }, () => keys[Math.floor(Math.random() * KEYS)]);
+    const ownerNode = cluster.staticNodes.find((n) => n.name === client.owner(BENCH_GROUP, keys[0]));
+    const owner = new GrpcPeerClient({ name: 'owner', address: ownerNode?.grpc ?? '' });
+    const hot = { group: BENCH_GROUP, key: keys[0], ringVersion: '', hops: 0 };
+    closers.push(() => owner.close());
+    const fill = await measure((i) => client.set(BENCH_GROUP, keys[i % KEYS], VALUE));
+    for (let i = CALLS; i < KEYS; i++) await client.set(BENCH_GROUP, keys[i], VALUE);
+
+    const rows: [string, Result][] = [
+      ['SDK get, hot key', await median(async () => check(await client.get(BENCH_GROUP, keys[0])))],
+      [
+        'SDK get, 10,000 keys uniform',
+        await median(async (i) => check(await client.get(BENCH_GROUP, order[i]))),
+      ],
+      ['SDK set, 1 KiB (the fill)', fill],
+      [
+        'GrpcPeerClient Get to the owner, hot key (baseline: no ring, no timeout)',
+        await median(async () => check(asBuffer((await owner.get(hot, { deadlineMs: 10_000 })).value))),
+      ],
+      ['gateway HTTP get, hot key (reference)', await median(() => viaGateway(keys[0]))],
+      ['gateway HTTP get, 10,000 keys uniform (reference)', await median((i) => viaGateway(order[i]))],
+    ];
+    console.log(
+      `${CALLS} calls per round, ${IN_FLIGHT} in flight, 1 KiB values, 3 nodes (gRPC), median of ${ROUNDS} rounds`,
+    );
+    console.log('| row | calls/s | p50 ms | p99 ms | client CPU µs/call |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    for (const [name, r] of rows)
+      console.log(
+        `| ${name} | ${Math.round(r.perSecond).toLocaleString('en')} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${Math.round(r.cpuMicros)} |`,
+      );
+    const stats = client.stats();
+    console.log(`client stats: ${JSON.stringify(stats)}`);
+  } finally {
+    for (const close of closers) await close();
+    agent.destroy();
+    await client.close();
+    await cluster.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,17 @@
+export { RingcacheClient } from './lib/ringcache-client';
+export type { CacheEntry, MembersListener, RequestOptions, SetOptions } from './lib/ringcache-client';
+export { CLIENT_DEFAULTS } from './lib/client-options';
+export type {
+  NodeChannelOptions,
+  RingcacheClientOptions,
+  RingcacheEtcdOptions,
+  RingcacheNode,
+} from './lib/client-options';
+export type { CacheValue } from './lib/request-values';
+export * from './lib/errors';
+export type { ClusterRouterStats, FlushResult, Member } from '@ringcache/cache-core';
+export type { DiscoveryLogger } from '@ringcache/discovery';
+export { registerRingcacheResolver, ringcacheEtcdTarget, RINGCACHE_ETCD_SCHEME } from './lib/etcd-resolver';
+export type { RingcacheResolverOptions, RingcacheResolverRegistration } from './lib/etcd-resolver';
+export { RingcacheModule, RINGCACHE_CLIENT } from './lib/ringcache.module';
+export type { RingcacheModuleAsyncOptions, RingcacheModuleSettings } from './lib/ringcache.module';
