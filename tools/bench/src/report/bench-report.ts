@@ -2,8 +2,11 @@ import type { BenchSettings } from '../bench-context';
 import type { PinPlan } from '../env/cpu-pinning';
 import type { MachineFacts } from '../env/machine';
 import type { LibRow } from '../libs.bench';
+import type { ExpiryRow } from '../scenarios/expiry.scenario';
 import type { HttpRow } from '../scenarios/http-row';
+import type { ConvergenceRow } from '../scenarios/membership.scenario';
 import type { MemoryRow } from '../scenarios/memory.scenario';
+import type { RingRebuildRow } from '../scenarios/ring-rebuild.scenario';
 import type { StampedeRow } from '../scenarios/stampede.scenario';
 import type { TargetCheck } from './targets';
 
@@ -22,13 +25,18 @@ export interface BenchReport {
   stampede: StampedeRow[];
   memory: MemoryRow;
   libs: LibRow[];
+  rings: RingRebuildRow[];
+  membership: ConvergenceRow[];
+  expiry: ExpiryRow;
 }
 
-/** True when any scenario failed (a skipped baseline or a not-built row is not a failure). */
+/** True when any scenario failed (a skipped baseline is not a failure). */
 export function anyFailed(report: BenchReport): boolean {
   return (
     report.http.some((r) => r.status === 'failed') ||
     report.stampede.some((r) => r.status === 'failed') ||
-    report.memory.status === 'failed'
+    report.memory.status === 'failed' ||
+    report.membership.some((r) => r.status === 'failed') ||
+    report.expiry.status === 'failed'
   );
 }

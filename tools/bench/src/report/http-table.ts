@@ -2,7 +2,7 @@ import { markdownTable } from '../measure';
 import type { HttpRow } from '../scenarios/http-row';
 import { checkTargets, ratio } from './targets';
 
-const UNMEASURED = { skipped: 'skipped', 'not-built': 'not built yet', failed: 'FAILED' } as const;
+const UNMEASURED = { skipped: 'skipped', failed: 'FAILED' } as const;
 
 /** `12,345` */
 export function formatCount(n: number): string {

@@ -1,5 +1,6 @@
 import { libsTable } from '../libs.bench';
 import type { BenchReport } from './bench-report';
+import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
 import { coldFillLine, httpTable } from './http-table';
 import { memoryTable } from './memory-table';
 import { stampedeTable } from './stampede-table';
@@ -33,6 +34,21 @@ export function markdownReport(report: BenchReport): string {
     '## Memory: one node filled past its byte budget',
     '',
     memoryTable(report.memory),
+    '',
+    '## Membership: a node leaves (3 nodes + gateway on one etcd member)',
+    '',
+    membershipTable(report.membership),
+    '',
+    '## Ring rebuild on a membership change',
+    '',
+    ringRebuildTable(report.rings),
+    '',
+    '## Active expiry (3 nodes, 2 ttl-workers, one etcd member)',
+    '',
+    expiryTable(report.expiry),
+    '',
+    'Lateness is removal time − expiry time from the nodes\' `ringcache_expiry_lateness_seconds` histogram, ' +
+      'so percentiles are bucket bounds.',
     '',
     '## Libraries',
     '',

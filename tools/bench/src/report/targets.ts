@@ -39,10 +39,10 @@ export function ratio(rows: HttpRow[], row: HttpRow, against: 'bare' | 'redis'):
   return row.load.rps / base.load.rps;
 }
 
-/** Every target checked against every ringcache row it applies to. */
+/** Every target checked against every gateway row it applies to (the targets are the gateway's). */
 export function checkTargets(rows: HttpRow[]): TargetCheck[] {
   return rows
-    .filter((row) => row.kind === 'ringcache' && row.status === 'measured')
+    .filter((row) => row.id.startsWith('gateway-') && row.status === 'measured')
     .flatMap((row) =>
       TARGETS.filter((t) => t.keys === row.keys).map((t) => {
         const r = ratio(rows, row, t.against);

@@ -5,16 +5,18 @@ import { failureDetail, failureNote } from '../report/failure';
 import { startBenchCluster } from './bench-cluster';
 import { gatewayRows } from './gateway.scenario';
 import { unmeasuredRow, type HttpRow } from './http-row';
+import { sdkRows } from './sdk.scenario';
 import { stampedeRow, type StampedeRow } from './stampede.scenario';
 
-/** What one cluster produced: its two gateway rows and its cold stampede. */
+/** What one cluster produced: its two gateway rows (and, for gRPC peers, the two SDK rows) and its cold stampede. */
 export interface ClusterRows {
   http: HttpRow[];
   stampede: StampedeRow;
 }
 
 /**
- * One 3-node cluster with `transport` peers over the run's SQLite file: the warm gateway rows, then the
+ * One 3-node cluster with `transport` peers over the run's SQLite file: the warm gateway rows (then, with
+ * gRPC peers, the SDK rows), then the
  * cold stampede for `keyName(coldIndex)`. A cluster that fails yields failed rows that say why, so the
  * rest of the suite still runs.
  */
@@ -31,6 +33,8 @@ export async function clusterRows(
     context.progress(`starting 3 nodes + gateway, ${label} peers`);
     cluster = await startBenchCluster(context, { transport });
     const http = await gatewayRows(context, cluster, transport);
+    // The SDK speaks gRPC to the nodes: measured on the gRPC cluster, warm from the gateway rows.
+    if (transport === 'grpc') http.push(...(await sdkRows(context, cluster)));
     const stampede = await stampedeRow(context, cluster, stampedeId, stampedeName, coldIndex);
     return { http, stampede };
   } catch (error) {

@@ -15,8 +15,8 @@ export interface HttpRow {
   name: string;
   kind: 'baseline-bare' | 'baseline-redis' | 'ringcache';
   keys: KeyPattern;
-  /** measured; skipped (a baseline's service is not there); not-built (placeholder); failed. */
-  status: 'measured' | 'skipped' | 'not-built' | 'failed';
+  /** measured; skipped (a baseline's service is not there); failed. */
+  status: 'measured' | 'skipped' | 'failed';
   load?: LoadResult;
   /** CPU our server processes used over the measured part, in % of one core, summed over them. */
   serverCpuPercent?: number;
@@ -36,7 +36,7 @@ export interface HttpRow {
 /** A row that produced no number, with the reason. */
 export function unmeasuredRow(
   base: Pick<HttpRow, 'id' | 'name' | 'kind' | 'keys'>,
-  status: 'skipped' | 'not-built' | 'failed',
+  status: 'skipped' | 'failed',
   reason: string,
 ): HttpRow {
   return { ...base, status, notes: [reason] };

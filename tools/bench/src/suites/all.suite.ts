@@ -16,10 +16,12 @@ import { fileTimestamp, writeResultFile } from '../report/result-file';
 import { checkTargets } from '../report/targets';
 import { bareHttpRows } from '../scenarios/bare-http.scenario';
 import { clusterRows } from '../scenarios/cluster.scenario';
+import { expiryRow } from '../scenarios/expiry.scenario';
 import { mariadbStampedeRow } from '../scenarios/mariadb-stampede.scenario';
+import { membershipRows } from '../scenarios/membership.scenario';
 import { memoryRow } from '../scenarios/memory.scenario';
 import { redisFrontRows } from '../scenarios/redis-front.scenario';
-import { sdkRows } from '../scenarios/sdk.scenario';
+import { ringRebuildRows } from '../scenarios/ring-rebuild.scenario';
 import { libsMeasureOptions } from './libs.suite';
 
 /** Rows past the warm and memory keys: each stampede asks for one of these, never requested before. */
@@ -61,7 +63,10 @@ export async function runAllSuite(quick: boolean, out: string): Promise<boolean>
     const http = await clusterRows(context, 'http', coldBase + 1);
     const mariadb = await mariadbStampedeRow(context, coldBase + 2);
     const memory = await memoryRow(context);
-    const httpRows = [...bare, ...redis, ...grpc.http, ...http.http, ...sdkRows()];
+    const rings = ringRebuildRows(quick);
+    const membership = await membershipRows(context);
+    const expiry = await expiryRow(context);
+    const httpRows = [...bare, ...redis, ...grpc.http, ...http.http];
     const report: BenchReport = {
       suite: 'all',
       quick,
@@ -76,6 +81,9 @@ export async function runAllSuite(quick: boolean, out: string): Promise<boolean>
       stampede: [grpc.stampede, http.stampede, mariadb],
       memory,
       libs,
+      rings,
+      membership,
+      expiry,
     };
     console.log(markdownReport(report));
     console.log(`wrote ${writeResultFile(out, fileTimestamp(startedAt), report)}`);

@@ -1,0 +1,20 @@
+/** The group every bench cluster serves: a table-backed group, configured, with no code. */
+export const BENCH_GROUP = 'bench';
+
+/** Size of every value the bench stores and reads, in bytes. */
+export const VALUE_BYTES = 1024;
+
+/** Path of a key of the bench group through the gateway; baselines answer the same path. */
+export const KEY_PATH_PREFIX = `/api/v1/groups/${BENCH_GROUP}/keys/`;
+
+/** The `i`-th key of the data set: `k000000`, `k000001`, … (fixed width, so every path has one length). */
+export function keyName(i: number): string {
+  return `k${String(i).padStart(6, '0')}`;
+}
+
+/** The value of the `i`-th key: VALUE_BYTES of printable ASCII that differ from key to key. */
+export function valueOf(i: number): Buffer {
+  const value = Buffer.alloc(VALUE_BYTES, 0x61 + (i % 26));
+  value.write(keyName(i));
+  return value;
+}

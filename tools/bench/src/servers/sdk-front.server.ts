@@ -1,0 +1,45 @@
+// ringcache through the SDK: what a user's own service does with `@ringcache/client` — node:http answers
+// GET <KEY_PATH_PREFIX><key> (the gateway's path, so the load is the same as every other row) with
+// `client.get`, which calls the key's owner directly over gRPC. Compare with the Redis cache-aside
+// front, which is the same node:http server with ioredis in place of the SDK.
+// Run as its own process: `PORT=… NODES='[{"name":…,"grpc":"host:port"}]' node sdk-front.server.js`.
+import { createServer, type ServerResponse } from 'node:http';
+
+import { RingcacheClient, type RingcacheNode } from '@ringcache/client';
+
+import { BENCH_GROUP, KEY_PATH_PREFIX } from '../data/keys';
+
+const port = Number(process.env['PORT']);
+const nodes = JSON.parse(process.env['NODES'] ?? '[]') as RingcacheNode[];
+const client = new RingcacheClient({ nodes });
+
+function send(res: ServerResponse, status: number, body: Buffer | string): void {
+  res.writeHead(status, {
+    'content-type': status === 200 ? 'application/octet-stream' : 'text/plain',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+const server = createServer((req, res) => {
+  const url = req.url ?? '';
+  if (url === '/readyz') return send(res, 200, 'ok');
+  if (!url.startsWith(KEY_PATH_PREFIX)) return send(res, 404, 'no such route');
+  client.get(BENCH_GROUP, decodeURIComponent(url.slice(KEY_PATH_PREFIX.length))).then(
+    (value) => (value ? send(res, 200, value) : send(res, 404, 'not found')),
+    (error: Error) => send(res, 503, error.message),
+  );
+});
+
+client.ready().then(
+  () => server.listen(port, '127.0.0.1', () => console.log(`SDK front on 127.0.0.1:${port}`)),
+  (error: Error) => {
+    console.error(`no cache node reachable: ${error.message}`);
+    process.exit(1);
+  },
+);
+
+process.on('SIGTERM', () => {
+  server.close();
+  void client.close().finally(() => process.exit(0));
+});
