@@ -2,7 +2,9 @@ export { RingcacheClient } from './lib/ringcache-client';
 export type { CacheEntry, MembersListener, RequestOptions, SetOptions } from './lib/ringcache-client';
 export { CLIENT_DEFAULTS } from './lib/client-options';
 export type {
+  ClientTransport,
   NodeChannelOptions,
+  NodeHttpOptions,
   RingcacheClientOptions,
   RingcacheEtcdOptions,
   RingcacheNode,

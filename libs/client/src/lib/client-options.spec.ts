@@ -29,6 +29,7 @@ describe('resolveClientOptions', () => {
           { name: 'node2', grpcAddress: '[::1]:8002', httpAddress: '' },
         ],
       },
+      transport: 'grpc',
       deadlineMs: 3_000,
       timeoutMs: 10_000,
       readyTimeoutMs: 10_000,
@@ -37,8 +38,9 @@ describe('resolveClientOptions', () => {
       maxKeyBytes: 1_024,
       maxValueBytes: 1_048_576,
       grpc: {},
+      http: {},
     });
-    expect(CLIENT_DEFAULTS).toMatchObject({ vnodes: 160, probes: 8, deadlineMs: 3_000 });
+    expect(CLIENT_DEFAULTS).toMatchObject({ transport: 'grpc', vnodes: 160, probes: 8, deadlineMs: 3_000 });
   });
 
   it('applies the etcd defaults and keeps what is given', () => {
@@ -62,6 +64,36 @@ describe('resolveClientOptions', () => {
     });
     // The whole-call bound follows the node deadline unless given.
     expect(resolved).toMatchObject({ deadlineMs: 500, timeoutMs: 2_500, vnodes: 40, probes: 1 });
+  });
+
+  it('keeps only the chosen transport’s connection options, unchecked for the other', () => {
+    const keepalive = { keepaliveTimeMs: 20_000 };
+    expect(resolveClientOptions({ nodes, grpc: keepalive, http: { maxSockets: 8 } })).toMatchObject({
+      transport: 'grpc',
+      grpc: keepalive,
+      http: {},
+    });
+    const overHttp = resolveClientOptions({
+      nodes: [nodes[0]],
+      transport: 'http',
+      grpc: 5 as unknown as object,
+      http: { maxSockets: 8 },
+    });
+    expect(overHttp).toMatchObject({
+      transport: 'http',
+      grpc: {},
+      http: { maxSockets: 8 },
+      discovery: { nodes: [{ name: 'node1', httpAddress: '127.0.0.1:8101' }] },
+    });
+    // etcd registrations always carry both addresses: nothing more to check.
+    const viaEtcd = resolveClientOptions({ etcd: { endpoints: ['http://e:2379'] }, transport: 'http' });
+    expect(viaEtcd).toMatchObject({ transport: 'http', discovery: { kind: 'etcd' } });
+  });
+
+  it('needs an HTTP address for every node of a fixed list with transport http', () => {
+    expect(problem({ nodes, transport: 'http' })).toBe(
+      'RingcacheClient option nodes[1].http (node node2) is required with transport http',
+    );
   });
 
   it('needs exactly one of etcd and nodes', () => {
@@ -94,6 +126,13 @@ describe('resolveClientOptions', () => {
     ],
     [{ nodes, deadline: 3_000 }, 'unknown RingcacheClient option deadline'],
     [{ nodes, grpc: 5 }, 'RingcacheClient option grpc must be an object, got 5'],
+    [
+      { nodes: [nodes[0]], transport: 'http', http: [] },
+      'RingcacheClient option http must be an object, got []',
+    ],
+    [{ nodes, transport: 'tcp' }, 'RingcacheClient option transport must be "grpc" or "http", got "tcp"'],
+    [{ nodes, transport: 'HTTP' }, 'RingcacheClient option transport must be "grpc" or "http", got "HTTP"'],
+    [{ nodes, transport: null }, 'RingcacheClient option transport must be "grpc" or "http", got null'],
     [
       { nodes, logger: console.log },
       'RingcacheClient option logger must have log(message) and warn(message) methods, got a function',

@@ -12,14 +12,19 @@ import {
 } from './errors';
 import { RingcacheClient } from './ringcache-client';
 
-/** The SDK against three real cache nodes (static list, gRPC), no gateway. */
-describe('RingcacheClient on a real cluster (fixed node list)', () => {
+const transports = ['grpc', 'http'] as const;
+
+/**
+ * The SDK against three real cache nodes (static list), no gateway, over each transport: the nodes serve
+ * both, and everything above the peer client is the same ClusterRouter, so every behaviour must match.
+ */
+describe.each(transports)('RingcacheClient on a real cluster (fixed node list, %s)', (transport) => {
   let cluster: TestCluster;
   let client: RingcacheClient;
 
   beforeAll(async () => {
     cluster = await startCluster({ nodes: 3, gateway: false });
-    client = new RingcacheClient({ nodes: nodesOf(cluster) });
+    client = new RingcacheClient({ nodes: nodesOf(cluster), transport });
     await client.ready();
   }, 60_000);
 
@@ -30,6 +35,7 @@ describe('RingcacheClient on a real cluster (fixed node list)', () => {
 
   it('keeps the same ring as the nodes', async () => {
     expect(client.discoveryKind).toBe('static');
+    expect(client.transport).toBe(transport);
     expect(client.members().map((m) => m.name)).toEqual(['node1', 'node2', 'node3']);
     expect(await nodeRingVersions(cluster)).toEqual([
       client.ringVersion,
@@ -137,10 +143,11 @@ describe('RingcacheClient on a real cluster (fixed node list)', () => {
   it('bounds every call: a node that never answers costs deadlineMs, then timeoutMs ends the call', async () => {
     // One node behind a proxy that accepts connections and never answers.
     const target = cluster.nodes[0];
-    const proxy = await TcpProxy.start('127.0.0.1', target.grpcPort);
+    const proxy = await TcpProxy.start('127.0.0.1', transport === 'grpc' ? target.grpcPort : target.httpPort);
     proxy.blackhole();
     const silent = new RingcacheClient({
-      nodes: [{ name: target.name, grpc: proxy.address }],
+      nodes: [{ name: target.name, grpc: proxy.address, http: proxy.address }],
+      transport,
       deadlineMs: 400,
       timeoutMs: 1_500,
     });
@@ -161,7 +168,7 @@ describe('RingcacheClient on a real cluster (fixed node list)', () => {
   }, 15_000);
 
   it('close() releases the channels; calls after it reject with ClientClosedError', async () => {
-    const other = new RingcacheClient({ nodes: nodesOf(cluster) });
+    const other = new RingcacheClient({ nodes: nodesOf(cluster), transport });
     expect((await other.get('scores', 'Tom'))?.toString()).toBe('630');
     const closing = other.close();
     expect(other.close()).toBe(closing); // idempotent
@@ -194,21 +201,37 @@ describe('RingcacheClient on a real cluster (fixed node list)', () => {
 });
 
 describe('RingcacheClient without a reachable node', () => {
-  it('validates its options when it is created, naming the option', () => {
+  it('validates its options when it is created, naming the option', async () => {
     expect(() => new RingcacheClient({ nodes: [{ name: 'n', grpc: 'nowhere' }] })).toThrow(
       new InvalidArgumentError('RingcacheClient option nodes[0].grpc must be host:port, got "nowhere"'),
     );
-    // Channel options are checked now, not when etcd first reports a node.
     expect(
-      () =>
-        new RingcacheClient({ etcd: { endpoints: ['http://127.0.0.1:1'] }, grpc: { keepaliveTimeMs: -1 } }),
+      () => new RingcacheClient({ nodes: [{ name: 'n', grpc: '127.0.0.1:1' }], transport: 'http' }),
     ).toThrow(
+      new InvalidArgumentError(
+        'RingcacheClient option nodes[0].http (node n) is required with transport http',
+      ),
+    );
+    // The chosen transport's options are checked now, not when etcd first reports a node.
+    const etcd = { endpoints: ['http://127.0.0.1:1'] };
+    expect(() => new RingcacheClient({ etcd, grpc: { keepaliveTimeMs: -1 } })).toThrow(
       'RingcacheClient option grpc: GrpcPeerClient option keepaliveTimeMs must be a positive integer, got -1',
     );
+    expect(() => new RingcacheClient({ etcd, transport: 'http', http: { maxSockets: 0 } })).toThrow(
+      'RingcacheClient option http: HttpPeerClient option maxSockets must be a positive integer, got 0',
+    );
+    // ...and only the chosen transport's: the other's are never used.
+    const node = { name: 'n', grpc: '127.0.0.1:1', http: '127.0.0.1:1' };
+    await new RingcacheClient({ nodes: [node], transport: 'http', grpc: { keepaliveTimeMs: -1 } }).close();
+    await new RingcacheClient({ nodes: [node], http: { maxSockets: 0 } }).close();
   });
 
-  it('fails calls as unavailable, fast, when no node listens', async () => {
-    const client = new RingcacheClient({ nodes: [{ name: 'node1', grpc: `127.0.0.1:${await freePort()}` }] });
+  it.each(transports)('fails calls as unavailable, fast, when no node listens (%s)', async (transport) => {
+    const address = `127.0.0.1:${await freePort()}`;
+    const client = new RingcacheClient({
+      nodes: [{ name: 'node1', grpc: address, http: address }],
+      transport,
+    });
     try {
       await client.ready();
       const started = performance.now();

@@ -8,8 +8,9 @@ import {
   type FlushResult,
   type GetResponse,
   type Member,
+  type PeerClient,
 } from '@ringcache/cache-core';
-import { GrpcPeerClient } from '@ringcache/peer-grpc';
+import { peerConnector } from '@ringcache/discovery';
 
 import { withTimeout } from './call-timeout';
 import { clientDiscovery, type ClientDiscovery } from './client-discovery';
@@ -17,7 +18,7 @@ import {
   integer,
   MAX_TIMER_MS,
   resolveClientOptions,
-  type NodeChannelOptions,
+  type ClientTransport,
   type ResolvedClientOptions,
   type RingcacheClientOptions,
 } from './client-options';
@@ -62,12 +63,13 @@ const RETRY_MAX_MS = 2_000;
 
 /**
  * The ringcache SDK: finds the cache nodes (in etcd, as the gateway does, or from a fixed list), keeps
- * its own consistent-hash ring of them, and calls each key's owner directly over gRPC — one hop, no
- * gateway. Reads that find the owner unreachable are asked of the next owner; writes go to the owner
- * only. Every call has a deadline per node (`deadlineMs`) and a bound on the whole call (`timeoutMs`).
- * Routing, fallback and batching are cache-core's ClusterRouter, the gateway's own.
+ * its own consistent-hash ring of them, and calls each key's owner directly over gRPC (or HTTP, with
+ * `transport: 'http'`) — one hop, no gateway. Reads that find the owner unreachable are asked of the next
+ * owner; writes go to the owner only. Every call has a deadline per node (`deadlineMs`) and a bound on
+ * the whole call (`timeoutMs`). Routing, fallback and batching are cache-core's ClusterRouter, the
+ * gateway's own, whatever the transport.
  *
- * Create one per process and share it; `close()` releases every channel and the etcd connection.
+ * Create one per process and share it; `close()` releases every connection and the etcd connection.
  */
 export class RingcacheClient {
   private readonly options: ResolvedClientOptions;
@@ -84,9 +86,10 @@ export class RingcacheClient {
 
   constructor(options: RingcacheClientOptions) {
     this.options = resolveClientOptions(options);
-    const channel = checkedChannelOptions(this.options.grpc);
+    const { transport, grpc, http } = this.options;
+    const connect = checkedConnector(transport, peerConnector(transport, { grpc, http }));
     this.peers = new PeerSet({
-      connect: (member) => new GrpcPeerClient({ ...channel, name: member.name, address: member.grpcAddress }),
+      connect,
       ring: { vnodes: this.options.vnodes, probes: this.options.probes },
     });
     this.discovery = clientDiscovery(this.options.discovery, this.options.logger);
@@ -103,6 +106,11 @@ export class RingcacheClient {
   /** How the client finds nodes: `etcd` or `static`. */
   get discoveryKind(): 'etcd' | 'static' {
     return this.discovery.kind;
+  }
+
+  /** The protocol the client calls the nodes with: `grpc` or `http`. */
+  get transport(): ClientTransport {
+    return this.options.transport;
   }
 
   /** The ring's version (a hash of the member names), as the nodes compute it. */
@@ -330,14 +338,19 @@ function entryOf(response: GetResponse): CacheEntry {
 }
 
 /**
- * The node channel options, checked now: GrpcPeerClient validates them when it is built, which for etcd
- * discovery is when the first node appears — too late for a bad value to fail at construction.
+ * `connect`, with the transport's options (`grpc` or `http`) checked now: the peer client validates them
+ * when it is built, which for etcd discovery is when the first node appears — too late for a bad value to
+ * fail at construction. Building one opens no connection.
  */
-function checkedChannelOptions(options: NodeChannelOptions): NodeChannelOptions {
+function checkedConnector(
+  transport: ClientTransport,
+  connect: (member: Member) => PeerClient,
+): (member: Member) => PeerClient {
+  const probe: Member = { name: 'options-check', grpcAddress: '127.0.0.1:1', httpAddress: '127.0.0.1:1' };
   try {
-    void new GrpcPeerClient({ ...options, name: 'options-check', address: '127.0.0.1:1' }).close();
+    void connect(probe).close();
   } catch (error) {
-    throw new InvalidArgumentError(`RingcacheClient option grpc: ${(error as Error).message}`);
+    throw new InvalidArgumentError(`RingcacheClient option ${transport}: ${(error as Error).message}`);
   }
-  return options;
+  return connect;
 }

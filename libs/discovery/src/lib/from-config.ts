@@ -1,16 +1,27 @@
 import type { Member, PeerClient } from '@ringcache/cache-core';
 import type { PeerTransport, StaticNode } from '@ringcache/config';
-import { GrpcPeerClient } from '@ringcache/peer-grpc';
-import { HttpPeerClient } from '@ringcache/peer-http';
+import { GrpcPeerClient, type GrpcPeerClientOptions } from '@ringcache/peer-grpc';
+import { HttpPeerClient, type HttpPeerClientOptions } from '@ringcache/peer-http';
 
 /** Members of a static list from configuration. */
 export function staticMembers(nodes: readonly StaticNode[]): Member[] {
   return nodes.map((node) => ({ name: node.name, grpcAddress: node.grpc, httpAddress: node.http }));
 }
 
+/** Settings of every peer client a connector creates; only the chosen transport's are used. */
+export interface PeerConnectorOptions {
+  /** GrpcPeerClient options (credentials, keepalive, sizes). Default: GrpcPeerClient's. */
+  grpc?: Omit<GrpcPeerClientOptions, 'name' | 'address'>;
+  /** HttpPeerClient options (maxSockets). Default: HttpPeerClient's. */
+  http?: Omit<HttpPeerClientOptions, 'name' | 'address'>;
+}
+
 /** Creates the client for a remote member over the configured transport. */
-export function peerConnector(transport: PeerTransport): (member: Member) => PeerClient {
+export function peerConnector(
+  transport: PeerTransport,
+  options: PeerConnectorOptions = {},
+): (member: Member) => PeerClient {
   return transport === 'grpc'
-    ? (member) => new GrpcPeerClient({ name: member.name, address: member.grpcAddress })
-    : (member) => new HttpPeerClient({ name: member.name, address: member.httpAddress });
+    ? (member) => new GrpcPeerClient({ ...options.grpc, name: member.name, address: member.grpcAddress })
+    : (member) => new HttpPeerClient({ ...options.http, name: member.name, address: member.httpAddress });
 }

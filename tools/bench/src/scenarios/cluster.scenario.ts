@@ -8,7 +8,10 @@ import { unmeasuredRow, type HttpRow } from './http-row';
 import { sdkRows } from './sdk.scenario';
 import { stampedeRow, type StampedeRow } from './stampede.scenario';
 
-/** What one cluster produced: its two gateway rows (and, for gRPC peers, the two SDK rows) and its cold stampede. */
+/**
+ * What one cluster produced: its two gateway rows (and, for gRPC peers, the SDK rows over gRPC and over
+ * HTTP) and its cold stampede.
+ */
 export interface ClusterRows {
   http: HttpRow[];
   stampede: StampedeRow;
@@ -33,7 +36,8 @@ export async function clusterRows(
     context.progress(`starting 3 nodes + gateway, ${label} peers`);
     cluster = await startBenchCluster(context, { transport });
     const http = await gatewayRows(context, cluster, transport);
-    // The SDK speaks gRPC to the nodes: measured on the gRPC cluster, warm from the gateway rows.
+    // The SDK calls the nodes directly, over gRPC or HTTP whatever the nodes' own peer transport: measured
+    // once, on the gRPC cluster, warm from the gateway rows.
     if (transport === 'grpc') http.push(...(await sdkRows(context, cluster)));
     const stampede = await stampedeRow(context, cluster, stampedeId, stampedeName, coldIndex);
     return { http, stampede };

@@ -7,36 +7,61 @@ import { startBaselineServer, type BaselineServer } from '../servers/start-serve
 import { clusterPids, loadsSoFar } from './bench-cluster';
 import { measureRow, unmeasuredRow, type HttpRow } from './http-row';
 
-const HOT = {
-  id: 'sdk-hot',
-  name: 'ringcache SDK front (node:http + libs/client), 3 nodes, hot key',
-  kind: 'ringcache',
-  keys: 'hot',
-} as const;
-const UNIFORM = {
-  id: 'sdk-uniform',
-  name: 'ringcache SDK front (node:http + libs/client), 3 nodes, 10,000 keys uniform',
-  kind: 'ringcache',
-  keys: 'uniform',
-} as const;
+/** The SDK's transports, each measured with its own front. */
+const TRANSPORTS = [
+  { transport: 'grpc', label: 'gRPC' },
+  { transport: 'http', label: 'HTTP' },
+] as const;
+
+type RowBase = Pick<HttpRow, 'id' | 'name' | 'kind' | 'keys'>;
+
+/** The hot and uniform rows of the front whose SDK uses `transport`. */
+function rowsOf(transport: 'grpc' | 'http', label: string): [RowBase, RowBase] {
+  const name = `ringcache SDK front (node:http + libs/client, ${label}), 3 nodes`;
+  return [
+    { id: `sdk-${transport}-hot`, name: `${name}, hot key`, kind: 'ringcache', keys: 'hot' },
+    {
+      id: `sdk-${transport}-uniform`,
+      name: `${name}, 10,000 keys uniform`,
+      kind: 'ringcache',
+      keys: 'uniform',
+    },
+  ];
+}
 
 /**
  * ringcache through the SDK: a node:http front that answers with `RingcacheClient.get` — the Redis
  * cache-aside front with the SDK in place of ioredis — against a warm cluster (its keys already loaded
- * through the gateway). One hop from the front to each key's owner over gRPC; no near cache. The front's
+ * through the gateway). One hop from the front to each key's owner, over gRPC with one front and over HTTP
+ * with another (the nodes serve both, whatever their own peer transport); no near cache. The front's
  * process counts as a server process, as the Redis front's does.
  */
 export async function sdkRows(context: BenchContext, cluster: TestCluster): Promise<HttpRow[]> {
+  const rows: HttpRow[] = [];
+  for (const { transport, label } of TRANSPORTS)
+    rows.push(...(await frontRows(context, cluster, transport, label)));
+  return rows;
+}
+
+/** The two rows of one SDK front; failed rows that say why if the front does not start or breaks. */
+async function frontRows(
+  context: BenchContext,
+  cluster: TestCluster,
+  transport: 'grpc' | 'http',
+  label: string,
+): Promise<HttpRow[]> {
+  const [hot, uniform] = rowsOf(transport, label);
   let server: BaselineServer | undefined;
   try {
-    server = await startBaselineServer('sdk-front', 'sdk-front.server.js', {
-      NODES: JSON.stringify(cluster.staticNodes.map(({ name, grpc }) => ({ name, grpc }))),
+    server = await startBaselineServer(`sdk-front-${transport}`, 'sdk-front.server.js', {
+      NODES: JSON.stringify(cluster.staticNodes.map(({ name, grpc, http }) => ({ name, grpc, http }))),
+      TRANSPORT: transport,
     });
     const pids = [server.process.pid, ...clusterPids(cluster)];
     const rows: HttpRow[] = [];
     for (const [base, target] of [
-      [HOT, { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` }],
-      [UNIFORM, { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys: context.settings.keys }],
+      [hot, { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` }],
+      [uniform, { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys: context.settings.keys }],
     ] as const) {
       const before = await loadsSoFar(cluster);
       const row = await measureRow(context, base, server.origin, target, pids);
@@ -46,8 +71,8 @@ export async function sdkRows(context: BenchContext, cluster: TestCluster): Prom
     }
     return rows;
   } catch (error) {
-    context.progress(`SDK front failed: ${failureDetail(error)}`);
-    return [HOT, UNIFORM].map((row) => unmeasuredRow(row, 'failed', failureNote(error)));
+    context.progress(`SDK front (${label}) failed: ${failureDetail(error)}`);
+    return [hot, uniform].map((row) => unmeasuredRow(row, 'failed', failureNote(error)));
   } finally {
     await server?.process.stop('SIGTERM', 5_000);
   }

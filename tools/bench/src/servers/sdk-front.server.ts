@@ -1,17 +1,20 @@
 // ringcache through the SDK: what a user's own service does with `@ringcache/client` — node:http answers
 // GET <KEY_PATH_PREFIX><key> (the gateway's path, so the load is the same as every other row) with
-// `client.get`, which calls the key's owner directly over gRPC. Compare with the Redis cache-aside
-// front, which is the same node:http server with ioredis in place of the SDK.
-// Run as its own process: `PORT=… NODES='[{"name":…,"grpc":"host:port"}]' node sdk-front.server.js`.
+// `client.get`, which calls the key's owner directly over TRANSPORT (`grpc`, the default, or `http`).
+// Compare with the Redis cache-aside front, which is the same node:http server with ioredis in place of
+// the SDK. Run as its own process:
+// `PORT=… TRANSPORT=http NODES='[{"name":…,"grpc":"host:port","http":"host:port"}]' node sdk-front.server.js`.
 import { createServer, type ServerResponse } from 'node:http';
 
-import { RingcacheClient, type RingcacheNode } from '@ringcache/client';
+import { RingcacheClient, type ClientTransport, type RingcacheNode } from '@ringcache/client';
 
 import { BENCH_GROUP, KEY_PATH_PREFIX } from '../data/keys';
 
 const port = Number(process.env['PORT']);
 const nodes = JSON.parse(process.env['NODES'] ?? '[]') as RingcacheNode[];
-const client = new RingcacheClient({ nodes });
+// The client refuses any other value when it is created, so a typo stops the front at start.
+const transport = (process.env['TRANSPORT'] || 'grpc') as ClientTransport;
+const client = new RingcacheClient({ nodes, transport });
 
 function send(res: ServerResponse, status: number, body: Buffer | string): void {
   res.writeHead(status, {
@@ -32,7 +35,7 @@ const server = createServer((req, res) => {
 });
 
 client.ready().then(
-  () => server.listen(port, '127.0.0.1', () => console.log(`SDK front on 127.0.0.1:${port}`)),
+  () => server.listen(port, '127.0.0.1', () => console.log(`SDK front (${transport}) on 127.0.0.1:${port}`)),
   (error: Error) => {
     console.error(`no cache node reachable: ${error.message}`);
     process.exit(1);
