@@ -62,6 +62,13 @@ describe('ttl-worker app', () => {
     const res = await fetch(`${url}/readyz`);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
+  /** The worker's role when it is ready (terminus's body: the `worker` indicator's details). */
+  const role = async (url: string) => {
+    const { status, body } = await readyz(url);
+    return status === 200
+      ? (body as { details: { worker: { role?: string } } }).details.worker.role
+      : undefined;
+  };
 
   describe('with etcd', () => {
     let etcd: EtcdCluster;
@@ -81,14 +88,13 @@ describe('ttl-worker app', () => {
         RINGCACHE_ETCD_LEASE_TTL_SECONDS: '2',
       };
       const first = await worker('ttl-worker-1', env);
-      await eventually(
-        'first leads',
-        async () => (await readyz(first.url)).body['status'] === 'leader',
-        10_000,
-      );
+      await eventually('first leads', async () => (await role(first.url)) === 'leader', 10_000);
       const second = await worker('ttl-worker-2', env);
       await eventually('second stands by', async () => (await readyz(second.url)).status === 200, 10_000);
-      expect((await readyz(second.url)).body).toMatchObject({ status: 'standby', role: 'standby' });
+      expect((await readyz(second.url)).body).toMatchObject({
+        status: 'ok',
+        details: { etcd: { status: 'up' }, worker: { status: 'up', role: 'standby' } },
+      });
 
       const metrics = await scrapeMetrics(`${first.url}/metrics`);
       expect(sumMetric(metrics, 'ringcache_ttl_worker_leader')).toBe(1);
@@ -105,11 +111,7 @@ describe('ttl-worker app', () => {
       const stopping = Date.now();
       expect(await first.process.stop('SIGTERM', 10_000)).toEqual({ code: 0, signal: null });
       expect(first.process.printed(/resigned; a standby takes over/)).toBe(true);
-      await eventually(
-        'second leads',
-        async () => (await readyz(second.url)).body['status'] === 'leader',
-        3_000,
-      );
+      await eventually('second leads', async () => (await role(second.url)) === 'leader', 3_000);
       // Well under the 2 s campaign lease: the standby did not wait for it to expire.
       expect(Date.now() - stopping).toBeLessThan(1_800);
     }, 60_000);
@@ -117,9 +119,10 @@ describe('ttl-worker app', () => {
 
   it('without etcd, says it has nothing to do, stays healthy and is never ready', async () => {
     const { url, process: worker_ } = await worker('ttl-worker-idle');
+    const idle = { status: 'down', message: 'idle: no etcd endpoints configured', nodes: 0 };
     expect(await readyz(url)).toEqual({
       status: 503,
-      body: { status: 'idle: no etcd endpoints configured', nodes: 0 },
+      body: { status: 'error', info: {}, error: { worker: idle }, details: { worker: idle } },
     });
     expect(worker_.printed(/no etcd endpoints configured .* this ttl-worker has nothing to do/)).toBe(true);
     expect(await worker_.stop('SIGTERM', 10_000)).toEqual({ code: 0, signal: null });

@@ -10,5 +10,8 @@ export * from './lib/group-registry';
 export * from './lib/peer-service';
 export * from './lib/expiry-scheduler';
 export * from './lib/cluster-router';
+export * from './lib/cluster-stats';
 export * from './lib/invalidation-hub';
 export * from './lib/near-cache';
+export * from './lib/hot-key-tracker';
+export * from './lib/request-id';

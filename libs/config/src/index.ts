@@ -12,6 +12,7 @@ export type {
   GroupSource,
   ListenConfig,
   LogConfig,
+  LogFormat,
   LogLevel,
   MysqlConfig,
   NodeConfig,

@@ -1,6 +1,7 @@
 export { createDataSource, DEFAULT_SQLITE_PATH } from './lib/create-data-source';
 export type { DataSourceLogger, DataSourceOptions, EntityDefinition } from './lib/create-data-source';
 export { describeDataSource } from './lib/data-source-label';
+export { DatabaseProbe } from './lib/database-probe';
 export { DEMO_STUDENTS, DEMO_TABLE, ensureDemoData } from './lib/demo-data';
 export type { DemoDataOptions } from './lib/demo-data';
 export { DatabaseQueryError, DatabaseUnavailableError } from './lib/errors';

@@ -6,6 +6,7 @@ export { EtcdKeys } from './lib/etcd-keys';
 export { encodeEndpoint, decodeEndpoint } from './lib/endpoint-value';
 export type { EndpointValue } from './lib/endpoint-value';
 export { createEtcdClient } from './lib/etcd-client';
+export { pingEtcd } from './lib/etcd-probe';
 export type { EtcdClientOptions } from './lib/etcd-client';
 export { EtcdMembership } from './lib/etcd-membership';
 export type { DiscoveryLogger, EtcdMembershipOptions, WatchState } from './lib/etcd-membership';

@@ -1,9 +1,11 @@
 export { HttpPeerClient } from './lib/http-peer-client';
 export type { HttpPeerClientOptions } from './lib/http-peer-client';
+export { NodeStatsClient } from './lib/node-stats-client';
+export type { NodeStatsClientOptions } from './lib/node-stats-client';
 export { PeerHttpModule } from './lib/peer-http.module';
 export type { PeerHttpModuleOptions } from './lib/peer-http.module';
 export { PeerHttpController } from './lib/peer-http.controller';
-export { registerPeerHttpRoutes } from './lib/peer-http-routes';
+export { isInvalidationStream, registerPeerHttpRoutes } from './lib/peer-http-routes';
 export type { PeerHttpRoutesOptions } from './lib/peer-http-routes';
 export { peerHttpFrameworkErrors } from './lib/framework-errors';
 export { httpErrorOf, httpStatusOf } from './lib/http-errors';

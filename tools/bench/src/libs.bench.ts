@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 
+import { found, Group, loaderFn, NearCache } from '@ringcache/cache-core';
 import { HashRing } from '@ringcache/consistent-hash';
 import { Lru } from '@ringcache/lru';
 import { Singleflight } from '@ringcache/singleflight';
@@ -148,9 +149,69 @@ async function singleflightRows(options: MeasureOptions): Promise<LibRow[]> {
   ];
 }
 
+/**
+ * The cost of counting requests for hot keys (HotKeyTracker) on the paths that feed it: a Group get that
+ * hits its cache, and a near-cache hit, each against the same with counting off. 10,000 distinct keys
+ * over 256 counters: nearly every request replaces a counter, the tracker's slowest case.
+ */
+async function hotKeyRows(options: MeasureOptions): Promise<LibRow[]> {
+  const keys = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);
+  const loader = loaderFn(async () => found('v'.repeat(100)));
+  const context = { hops: 0, ringVersion: '' };
+  const groups = [256, 0].map(
+    (hotKeyCapacity) => new Group({ name: 'g', maxBytes: 64 << 20, loader, hotKeyCapacity }),
+  );
+  for (const group of groups) for (const key of keys) await group.get(key, context);
+  const near = [256, 0].map((hotKeyCapacity) => {
+    const cache = new NearCache({ maxBytes: 64 << 20, hotKeyCapacity });
+    cache.setEnabled(true);
+    for (const key of keys)
+      cache.store('g', key, { found: true, value: Buffer.from('v'), expireAtMs: 0 }, cache.begin());
+    return cache;
+  });
+  let sink = 0;
+  const getAll = (group: Group) => async () => {
+    for (const key of keys) sink += (await group.get(key, context)).value.length;
+  };
+  const nearAll = (cache: NearCache) => () => {
+    for (const key of keys) sink += cache.get('g', key)?.value.length ?? 0;
+  };
+  // Alternated, so drift on a shared machine hits both alike.
+  const groupOn = [await measureAsync(getAll(groups[0]), keys.length, options)];
+  const groupOff = [await measureAsync(getAll(groups[1]), keys.length, options)];
+  groupOn.push(await measureAsync(getAll(groups[0]), keys.length, options));
+  groupOff.push(await measureAsync(getAll(groups[1]), keys.length, options));
+  const nearOn = [measure(nearAll(near[0]), keys.length, options)];
+  const nearOff = [measure(nearAll(near[1]), keys.length, options)];
+  nearOn.push(measure(nearAll(near[0]), keys.length, options));
+  nearOff.push(measure(nearAll(near[1]), keys.length, options));
+  if (sink < 0) console.log(sink);
+  const mean = (rates: { opsPerSec: number }[]) =>
+    rates.reduce((sum, r) => sum + r.opsPerSec, 0) / rates.length;
+  return [
+    {
+      case: 'Group get, hit, counting hot keys (10k keys, 256 counters)',
+      ours: mean(groupOn),
+      baseline: mean(groupOff),
+      baselineName: 'same, counting off',
+    },
+    {
+      case: 'NearCache get, hit, counting hot keys',
+      ours: mean(nearOn),
+      baseline: mean(nearOff),
+      baselineName: 'same, counting off',
+    },
+  ];
+}
+
 /** Runs every library benchmark. */
 export async function benchLibs(options: MeasureOptions = {}): Promise<LibRow[]> {
-  return [...lruRows(options), ...ringRows(options), ...(await singleflightRows(options))];
+  return [
+    ...lruRows(options),
+    ...ringRows(options),
+    ...(await singleflightRows(options)),
+    ...(await hotKeyRows(options)),
+  ];
 }
 
 /** The libraries table in Markdown. */

@@ -12,6 +12,7 @@ import { request } from '../support';
 /**
  * The database down: cached keys keep serving, misses answer 503 with a clear error, stale-on-error
  * serves expired values (flagged) where a group enables it, no node crashes, and loads resume after.
+ * The nodes' readiness says the database is down while it is, and recovers with it.
  */
 describe('database down', () => {
   let mysql: ScratchMysql;
@@ -82,5 +83,39 @@ describe('database down', () => {
     const fresh = await request('GET', url('stale', 'a'));
     expect(fresh.headers.get('x-ringcache-stale')).toBeNull();
     expect((await request('GET', url('lasting', 'c'))).body).toBe('C');
+  });
+
+  it("says so on the nodes' /readyz (503, database down) while the database is away, and is ready again after", async () => {
+    const readyz = async (base: string) => {
+      const res = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(5_000) });
+      return { status: res.status, body: (await res.json()) as Record<string, Record<string, unknown>> };
+    };
+    for (const node of cluster.nodes) expect((await readyz(node.url)).status).toBe(200);
+    await proxy.stop();
+    try {
+      for (const node of cluster.nodes) {
+        await eventually(`${node.name} not ready`, async () => {
+          const { status, body } = await readyz(node.url);
+          expect(status).toBe(503);
+          expect(body['status']).toBe('error');
+          expect(body['error']['database']).toMatchObject({ status: 'down', message: expect.any(String) });
+          // Only the database: the node is still on its ring, and says so.
+          expect(Object.keys(body['error'])).toEqual(['database']);
+          expect(body['details']['ring']).toMatchObject({ status: 'up', node: node.name, members: 3 });
+          expect(node.process.printed(/not ready \(database: /)).toBe(true);
+        });
+      }
+      // The gateway needs no database: it stays ready.
+      expect((await readyz(cluster.gateway?.url as string)).status).toBe(200);
+    } finally {
+      await proxy.restart();
+    }
+    for (const node of cluster.nodes) {
+      await eventually(
+        `${node.name} ready again`,
+        async () => (await readyz(node.url)).status === 200,
+        15_000,
+      );
+    }
   });
 });

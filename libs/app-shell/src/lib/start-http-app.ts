@@ -1,17 +1,27 @@
 import type { Server } from 'node:http';
 
-import { Logger, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import {
+  Logger as NestLogger,
+  Module,
+  type DynamicModule,
+  type INestApplication,
+  type Type,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { DestinationStream } from 'pino';
 
+import { createAppLogger, type LogFormat } from './app-logger';
 import { createFastifyAdapter } from './fastify-adapter';
 import { closeOnSignals } from './graceful-shutdown';
-import { nestLogLevels, type LogLevel } from './log-levels';
+import type { LogLevel } from './log-levels';
+import { LoggingModule, nestLoggerOver } from './logging.module';
+import { logRequests } from './request-logging';
 
 /** Options of {@link startHttpApp}. */
 export interface StartHttpAppOptions {
-  /** Name used in logs, e.g. `cache-node`. */
+  /** Name used in logs (`app` on every line), e.g. `cache-node`. */
   name: string;
   /** Port to listen on; 0 picks a free one. */
   port: number;
@@ -19,6 +29,18 @@ export interface StartHttpAppOptions {
   host?: string;
   /** Least severe log level printed. Default `info`. */
   logLevel?: LogLevel;
+  /** JSON lines, or a format for people; default `auto`: pretty when stdout is a terminal. */
+  logFormat?: LogFormat;
+  /** Where log lines go. Default stdout. */
+  logDestination?: DestinationStream;
+  /** The cache node's name, on every log line as `node`. Default: none. */
+  nodeName?: string;
+  /** Requests slower than this many ms are logged as warnings; 0: none. Default 1,000. */
+  slowRequestMs?: number;
+  /** Set `x-request-id` on every response (the gateway's public API does). Default false. */
+  echoRequestId?: boolean;
+  /** Requests whose answer is a long-lived stream, never logged as slow (a node's invalidation stream). */
+  isStream?: (url: string) => boolean;
   /** Close gracefully and exit on SIGTERM/SIGINT. Default true; tests that host apps in-process pass false. */
   handleSignals?: boolean;
   /** Fastify's handler of errors raised before routing (bad URLs), e.g. the peer protocol's JSON answer. */
@@ -34,24 +56,44 @@ export interface StartHttpAppOptions {
 /**
  * Creates a Nest app on Fastify (Express costs about 5× in the hot path), listens, logs the address,
  * and closes it gracefully on SIGTERM/SIGINT (closeOnSignals). Every ringcache app starts through here.
+ * Logs are pino's (see createAppLogger), Nest's own lines included from the first. Failed and slow
+ * requests are logged (logRequests).
  */
 export async function startHttpApp(
   module: Type<unknown> | DynamicModule,
   options: StartHttpAppOptions,
 ): Promise<NestFastifyApplication> {
+  const logger = createAppLogger({
+    app: options.name,
+    node: options.nodeName,
+    level: options.logLevel,
+    format: options.logFormat,
+    destination: options.logDestination,
+  });
+  // Given to Nest from the start, not swapped in after creation: the lines of a startup that fails (the
+  // database unreachable, say) are JSON like the others.
+  const nestLogger = nestLoggerOver(logger);
+  @Module({})
+  class HttpAppModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
-    module,
+    { module: HttpAppModule, imports: [LoggingModule.forRoot(logger, nestLogger), module] },
     createFastifyAdapter({ frameworkErrors: options.frameworkErrors, serverFactory: options.serverFactory }),
     // No default body parsing: each app decides (the gateway takes every body raw; the peer routes have
     // their own parsers), so Nest's JSON parser cannot turn a value into an object behind our back.
-    { logger: nestLogLevels(options.logLevel ?? 'info'), bodyParser: false },
+    { logger: nestLogger, bodyParser: false },
   );
   if (options.handleSignals ?? true) closeOnSignals(app as INestApplication, { name: options.name });
-  options.configure?.(app.getHttpAdapter().getInstance());
+  const fastify = app.getHttpAdapter().getInstance();
+  logRequests(fastify, logger, {
+    slowRequestMs: options.slowRequestMs ?? 1_000,
+    echoRequestId: options.echoRequestId ?? false,
+    isStream: options.isStream,
+  });
+  options.configure?.(fastify);
   await options.beforeListen?.(app);
   const host = options.host ?? '127.0.0.1';
   await app.listen(options.port, host);
-  new Logger(options.name).log(`${options.name} listening on http://${host}:${listeningPort(app)}`);
+  new NestLogger(options.name).log(`${options.name} listening on http://${host}:${listeningPort(app)}`);
   return app;
 }
 

@@ -10,6 +10,7 @@ import {
 import type { Member } from './membership';
 import { PeerSet } from './peer-set';
 import type {
+  CallOptions,
   DeleteRequest,
   FlushRequest,
   GetManyRequest,
@@ -88,6 +89,37 @@ describe('ClusterRouter', () => {
     const owner = nodes.get(peers.owner('scores/Tom') as string) as FakeNode;
     expect(owner.calls).toEqual([{ group: 'scores', key: 'Tom', hops: 0, ringVersion: peers.ringVersion }]);
     expect(router.stats().upstream.ok).toBe(1);
+  });
+
+  it('sends the request id with every call, fallbacks and writes included', async () => {
+    const { nodes, peers, router } = setup();
+    const sent: { op: string; options: CallOptions }[] = [];
+    for (const node of nodes.values()) {
+      for (const op of ['get', 'getMany', 'set', 'delete', 'flush'] as const) {
+        const call = node[op].bind(node) as (request: unknown) => Promise<unknown>;
+        // FakeNode's getMany calls its own get without options: only the router's calls are recorded.
+        (node as unknown as Record<string, unknown>)[op] = (request: unknown, options?: CallOptions) => {
+          if (options) sent.push({ op, options });
+          return call(request);
+        };
+      }
+    }
+    const ids = (op: string) => sent.filter((s) => s.op === op).map((s) => s.options.requestId);
+    const [owner] = peers.route('scores/Tom') as FakeNode[];
+    owner.down = true;
+    await router.get('scores', 'Tom', { requestId: 'r-1' });
+    owner.down = false;
+    await router.getMany('scores', ['Tom', 'Jerry'], { requestId: 'r-2' });
+    await router.set('scores', 'Tom', Buffer.from('1'), 0, { requestId: 'r-3' });
+    await router.delete('scores', 'Tom', { requestId: 'r-4' });
+    await router.flush('scores', { requestId: 'r-5' });
+    expect(ids('get')).toEqual(['r-1', 'r-1']); // the owner, then the next owner
+    expect(new Set(ids('getMany'))).toEqual(new Set(['r-2']));
+    expect(ids('set')).toEqual(['r-3']);
+    expect(ids('delete')).toEqual(['r-4']);
+    expect(ids('flush')).toEqual(['r-5', 'r-5', 'r-5']);
+    await router.get('scores', 'Tom');
+    expect(sent.at(-1)?.options).toEqual({ deadlineMs: 1_000, requestId: undefined });
   });
 
   it('passes not found through as an answer, not an error', async () => {

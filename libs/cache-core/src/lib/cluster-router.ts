@@ -1,7 +1,7 @@
 import { InvalidArgumentError, KeyTooLongError, RingcacheError, UnavailableError } from './errors';
 import { MAX_BATCH_KEYS } from './peer-service';
 import type { PeerSet } from './peer-set';
-import type { GetResponse, PeerClient } from './protocol';
+import type { CallOptions, GetResponse, PeerClient } from './protocol';
 
 /** Options of a {@link ClusterRouter}. */
 export interface ClusterRouterOptions {
@@ -13,6 +13,12 @@ export interface ClusterRouterOptions {
   maxKeyBytes: number;
   /** A new flush generation for a group (etcd, or the clock). */
   nextGeneration: (group: string) => Promise<number>;
+}
+
+/** Per-request options of a {@link ClusterRouter} call. */
+export interface RouteOptions {
+  /** The client request's id, sent with every call to a node (see request-id.ts). Default none. */
+  requestId?: string;
 }
 
 /** Counters of a cluster router. */
@@ -60,10 +66,11 @@ export class ClusterRouter {
   }
 
   /** The value of `key` in `group`, from its owner (or the next owner). */
-  async get(group: string, key: string): Promise<GetResponse> {
+  async get(group: string, key: string, options: RouteOptions = {}): Promise<GetResponse> {
     this.check(group, key);
+    const call = this.callOptions(options);
     return this.withFallback(group, key, (peer, hops) =>
-      peer.get({ group, key, ringVersion: this.peers.ringVersion, hops }, { deadlineMs: this.deadlineMs }),
+      peer.get({ group, key, ringVersion: this.peers.ringVersion, hops }, call),
     );
   }
 
@@ -71,7 +78,7 @@ export class ClusterRouter {
    * Many keys of one group, in request order: one GetMany per owner, all in parallel. An owner that is
    * unreachable has its keys fetched one by one from their next owners.
    */
-  async getMany(group: string, keys: string[]): Promise<GetResponse[]> {
+  async getMany(group: string, keys: string[], options: RouteOptions = {}): Promise<GetResponse[]> {
     if (keys.length === 0) throw new InvalidArgumentError('keys must be a non-empty list');
     if (keys.length > MAX_BATCH_KEYS)
       throw new InvalidArgumentError(`at most ${MAX_BATCH_KEYS} keys per request, got ${keys.length}`);
@@ -90,7 +97,7 @@ export class ClusterRouter {
         try {
           const response = await owner.getMany(
             { group, keys: batch, ringVersion: this.peers.ringVersion, hops: 0 },
-            { deadlineMs: this.deadlineMs },
+            this.callOptions(options),
           );
           this.counters.upstream.ok++;
           indexes.forEach((i, n) => (results[i] = response.results[n]));
@@ -100,7 +107,7 @@ export class ClusterRouter {
             throw error;
           }
           this.counters.upstream.unavailable++;
-          await Promise.all(indexes.map(async (i) => (results[i] = await this.get(group, keys[i]))));
+          await Promise.all(indexes.map(async (i) => (results[i] = await this.get(group, keys[i], options))));
         }
       }),
     );
@@ -108,24 +115,27 @@ export class ClusterRouter {
   }
 
   /** Stores a value at the key's owner, which invalidates every other copy. */
-  async set(group: string, key: string, value: Uint8Array, ttlMs: number): Promise<{ expireAtMs: number }> {
+  async set(
+    group: string,
+    key: string,
+    value: Uint8Array,
+    ttlMs: number,
+    options: RouteOptions = {},
+  ): Promise<{ expireAtMs: number }> {
     this.check(group, key);
     return this.atOwner(group, key, (peer) =>
       peer.set(
         { group, key, value, ttlMs, ringVersion: this.peers.ringVersion, hops: 0 },
-        { deadlineMs: this.deadlineMs },
+        this.callOptions(options),
       ),
     );
   }
 
   /** Invalidates a key cluster-wide (its owner drops it and tells every other node). */
-  async delete(group: string, key: string): Promise<{ deleted: boolean }> {
+  async delete(group: string, key: string, options: RouteOptions = {}): Promise<{ deleted: boolean }> {
     this.check(group, key);
     return this.atOwner(group, key, (peer) =>
-      peer.delete(
-        { group, key, ringVersion: this.peers.ringVersion, hops: 0 },
-        { deadlineMs: this.deadlineMs },
-      ),
+      peer.delete({ group, key, ringVersion: this.peers.ringVersion, hops: 0 }, this.callOptions(options)),
     );
   }
 
@@ -133,14 +143,13 @@ export class ClusterRouter {
    * Flushes a group cluster-wide: a new generation (in etcd, where every node watches it), then every
    * node is told directly, so that when this returns no reachable node serves an older entry.
    */
-  async flush(group: string): Promise<FlushResult> {
+  async flush(group: string, options: RouteOptions = {}): Promise<FlushResult> {
     if (group.length === 0) throw new InvalidArgumentError('group must not be empty');
     const nodes = this.peers.others();
     if (nodes.length === 0) throw new UnavailableError('no cache nodes are known');
     const generation = await this.nextGeneration(group);
-    const results = await Promise.allSettled(
-      nodes.map((peer) => peer.flush({ group, generation }, { deadlineMs: this.deadlineMs })),
-    );
+    const call = this.callOptions(options);
+    const results = await Promise.allSettled(nodes.map((peer) => peer.flush({ group, generation }, call)));
     // An unknown group is the same answer from every node: report it rather than a partial flush.
     const rejected = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     const fatal = rejected.find((error) => !isUnavailable(error));
@@ -156,6 +165,10 @@ export class ClusterRouter {
       fallbacks: this.counters.fallbacks,
       unavailable: this.counters.unavailable,
     };
+  }
+
+  private callOptions(options: RouteOptions): CallOptions {
+    return { deadlineMs: this.deadlineMs, requestId: options.requestId };
   }
 
   private check(group: string, key: string): void {

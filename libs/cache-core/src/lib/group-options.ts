@@ -27,6 +27,13 @@ export interface GroupOptions {
   hotShare?: number;
   /** Peer fetches of one key, among recent ones, after which a copy is kept in the hot cache. Default 2. */
   hotThreshold?: number;
+  /**
+   * Keys whose requests are counted to tell the group's hottest (see HotKeyTracker): the memory bound.
+   * 0 turns counting off. Default 256.
+   */
+  hotKeyCapacity?: number;
+  /** Time constant in ms of the decay of those counts: what "recent" means. Default 60,000. */
+  hotKeyWindowMs?: number;
   /** A load taking longer fails with LoadTimeoutError (and is not cached). Default 2,500. */
   loadTimeoutMs?: number;
   /** Deadline of each call to a peer. Default 3,000: above loadTimeoutMs, so a slow load is not doubled. */
@@ -89,6 +96,8 @@ export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions
     staleGraceMs: check.nonNegative('staleGraceMs', options.staleGraceMs ?? 0),
     hotShare: check.fraction('hotShare', options.hotShare ?? 1 / 8, 0, 0.5),
     hotThreshold: check.positiveInteger('hotThreshold', options.hotThreshold ?? 2),
+    hotKeyCapacity: check.integerIn('hotKeyCapacity', options.hotKeyCapacity ?? 256, 0, 65_536),
+    hotKeyWindowMs: check.positiveInteger('hotKeyWindowMs', options.hotKeyWindowMs ?? 60_000),
     loadTimeoutMs: check.positiveInteger('loadTimeoutMs', options.loadTimeoutMs ?? 2_500),
     peerDeadlineMs: check.positiveInteger('peerDeadlineMs', options.peerDeadlineMs ?? 3_000),
     maxKeyBytes: check.positiveInteger('maxKeyBytes', options.maxKeyBytes ?? 1_024),
@@ -113,6 +122,12 @@ class Checker {
 
   positiveInteger(option: string, value: number): number {
     if (!Number.isSafeInteger(value) || value < 1) this.fail(option, 'a positive integer', value);
+    return value;
+  }
+
+  integerIn(option: string, value: number, min: number, max: number): number {
+    if (!Number.isSafeInteger(value) || value < min || value > max)
+      this.fail(option, `an integer in [${min}, ${max}]`, value);
     return value;
   }
 

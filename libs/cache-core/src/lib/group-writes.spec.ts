@@ -107,6 +107,22 @@ describe('Group writes', () => {
     expect(c.group('B').stats().invalidations).toEqual({ sent: 4, failed: 0 });
   });
 
+  it('sends the request id with a forwarded write and with the invalidations it causes', async () => {
+    const c = cluster('B', { k: 'v' });
+    await c.group('A').set('k', Buffer.from('new'), 0, { ...ctx, requestId: 'w-1' });
+    await c.group('C').delete('k', { ...ctx, requestId: 'w-2' });
+    const ids = (n: 'A' | 'B' | 'C', op: string) =>
+      c
+        .peer(n)
+        .calls.filter((x) => x.op === op)
+        .map((x) => x.options?.requestId);
+    expect(ids('B', 'set')).toEqual(['w-1']);
+    expect(ids('B', 'delete')).toEqual(['w-2']);
+    // The owner's fan-out to the other nodes names the write it follows.
+    expect(ids('A', 'delete')).toEqual(['w-1', 'w-2']);
+    expect(ids('C', 'delete')).toEqual(['w-1', 'w-2']);
+  });
+
   it('deletes on this node only when asked localOnly, without fanning out', async () => {
     const c = cluster('B', { k: 'v' });
     await c.group('B').get('k');

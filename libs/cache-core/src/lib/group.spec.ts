@@ -209,6 +209,19 @@ describe('Group across peers', () => {
     expect(b.state.calls).toBe(1);
   });
 
+  it('passes the request id on with a forward, so the owner serves it under the same id', async () => {
+    const { peerB, groupA, serviceB } = twoNodes();
+    const seen: (string | undefined)[] = [];
+    const get = serviceB.get.bind(serviceB);
+    serviceB.get = (request) => {
+      seen.push(request.requestId);
+      return get(request);
+    };
+    await groupA.get('Tom', { hops: 0, ringVersion: '', requestId: 'client-7' });
+    expect(peerB.calls.map((c) => c.options?.requestId)).toEqual(['client-7']);
+    expect(seen).toEqual(['client-7']);
+  });
+
   it('coalesces concurrent forwards of one key into one peer call', async () => {
     const { b, peerB, groupA } = twoNodes();
     b.state.delayMs = 20;

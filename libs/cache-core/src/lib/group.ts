@@ -11,6 +11,7 @@ import {
   ValueTooLargeError,
 } from './errors';
 import { ExactExpiry } from './exact-expiry';
+import { HotKeyTracker, type HotKey } from './hot-key-tracker';
 import {
   MAX_TTL_MS,
   MIN_TTL_MS,
@@ -80,6 +81,8 @@ export class Group {
   private readonly forwards = new Singleflight<string, Fetched>();
   private readonly fence = new WriteFence();
   private readonly exact: ExactExpiry;
+  /** Recent client requests per key, to tell the hottest keys; absent when counting is off. */
+  private readonly requests?: HotKeyTracker;
   private generation = 0;
 
   private readonly counters = {
@@ -103,6 +106,14 @@ export class Group {
     this.hot = new Lru({ maxBytes: Math.max(1, hotBytes), sizeOf: entrySize, now });
     this.peerFetches = new Lru({ maxBytes: 4_096 * 64, sizeOf: (_n, key) => 64 + key.length });
     this.exact = new ExactExpiry((key) => this.removeExpired(key), now);
+    if (this.o.hotKeyCapacity > 0) {
+      this.requests = new HotKeyTracker({
+        capacity: this.o.hotKeyCapacity,
+        windowMs: this.o.hotKeyWindowMs,
+        now,
+        random: this.o.random,
+      });
+    }
   }
 
   /**
@@ -113,6 +124,8 @@ export class Group {
    */
   async get(key: string, context: RequestContext = { hops: 0, ringVersion: '' }): Promise<GroupGetResult> {
     this.checkKey(key);
+    // Client requests only: a forwarded request (a hop) was counted where it entered the cluster.
+    if (context.hops === 0) this.requests?.record(key);
     const cached = this.main.get(key);
     if (cached && this.fresh(cached)) return this.answer(cached, 'hit');
     const hot = cached ? undefined : this.hot.get(key);
@@ -172,14 +185,14 @@ export class Group {
           ringVersion: this.o.peers.ringVersion,
           hops: context.hops + 1,
         },
-        { deadlineMs: this.o.peerDeadlineMs },
+        { deadlineMs: this.o.peerDeadlineMs, requestId: context.requestId },
       );
     }
     this.counters.writes.sets++;
     this.dropLocal(key);
     const entry = this.store(key, copyBytes(value), ttlMs || this.o.ttlMs);
     this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
-    await this.invalidateOthers(key);
+    await this.invalidateOthers(key, context.requestId);
     return { expireAtMs: entry.expireAtMs };
   }
 
@@ -197,13 +210,13 @@ export class Group {
     if (owner) {
       return owner.delete(
         { group: this.name, key, ringVersion: this.o.peers.ringVersion, hops: context.hops + 1 },
-        { deadlineMs: this.o.peerDeadlineMs },
+        { deadlineMs: this.o.peerDeadlineMs, requestId: context.requestId },
       );
     }
     this.counters.writes.deletes++;
     const deleted = this.dropLocal(key);
     this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
-    await this.invalidateOthers(key);
+    await this.invalidateOthers(key, context.requestId);
     return { deleted };
   }
 
@@ -268,6 +281,14 @@ export class Group {
     return `${this.name}/${key}`;
   }
 
+  /**
+   * The keys clients requested most lately (here: requests that entered the cluster at this node), most
+   * requested first; at most `limit`. Empty when counting is off (`hotKeyCapacity` 0).
+   */
+  hotKeys(limit: number): HotKey[] {
+    return this.requests?.top(limit) ?? [];
+  }
+
   /** A snapshot of the counters. */
   stats(): GroupStats {
     return {
@@ -325,7 +346,9 @@ export class Group {
     const route = this.o.peers.route(this.ringKey(key));
     if (route.length === 0 || route[0] === 'self')
       return { entry: await this.loadLocally(key), outcome: 'load' };
-    return this.forwards.do(key, () => this.fetchFromOwners(key));
+    // Callers that join a flight already under way are served by the first caller's peer call, and so
+    // under its request id.
+    return this.forwards.do(key, () => this.fetchFromOwners(key, context.requestId));
   }
 
   /**
@@ -333,7 +356,7 @@ export class Group {
    * this node, or as a last resort when no peer answered. Only an unreachable peer causes a fallback: an
    * error the owner reports (its database is down, say) would fail the same way elsewhere.
    */
-  private async fetchFromOwners(key: string): Promise<Fetched> {
+  private async fetchFromOwners(key: string, requestId: string | undefined): Promise<Fetched> {
     const startedAt = this.fence.begin();
     try {
       const route = this.o.peers.route(this.ringKey(key));
@@ -344,7 +367,7 @@ export class Group {
         try {
           const response = await step.get(
             { group: this.name, key, ringVersion: this.o.peers.ringVersion, hops: 1 },
-            { deadlineMs: this.o.peerDeadlineMs },
+            { deadlineMs: this.o.peerDeadlineMs, requestId },
           );
           this.counters.peers.ok++;
           const entry: Entry = {
@@ -441,13 +464,13 @@ export class Group {
   }
 
   /** After a write at the owner: every other node drops its copy; unreachable ones are counted. */
-  private async invalidateOthers(key: string): Promise<void> {
+  private async invalidateOthers(key: string, requestId: string | undefined): Promise<void> {
     const others = this.o.peers.others();
     const results = await Promise.allSettled(
       others.map((peer) =>
         peer.delete(
           { group: this.name, key, localOnly: true, ringVersion: this.o.peers.ringVersion, hops: 1 },
-          { deadlineMs: this.o.peerDeadlineMs },
+          { deadlineMs: this.o.peerDeadlineMs, requestId },
         ),
       ),
     );

@@ -36,6 +36,33 @@ describe('NearCache', () => {
     expect(cache.get('g', 'k')?.found).toBe(true);
   });
 
+  it('counts its hits per group and key, which no node sees', () => {
+    const cache = near();
+    cache.store('g', 'hot', answer('v'), cache.begin());
+    cache.store('g', 'cold', answer('v'), cache.begin());
+    cache.store('h', 'k', answer('v'), cache.begin());
+    for (let i = 0; i < 5; i++) cache.get('g', 'hot');
+    cache.get('g', 'cold');
+    cache.get('g', 'missing');
+    cache.get('h', 'k');
+    expect(cache.hits('g')).toBe(6);
+    expect(cache.hits('h')).toBe(1);
+    expect(cache.hits('unknown')).toBe(0);
+    expect(cache.hotKeys('g', 10).map((h) => [h.key, h.count])).toEqual([
+      ['hot', 5],
+      ['cold', 1],
+    ]);
+    expect(cache.hotKeys('unknown', 10)).toEqual([]);
+  });
+
+  it('counts no hits with hotKeyCapacity 0', () => {
+    const cache = new NearCache({ maxBytes: 1 << 20, hotKeyCapacity: 0 });
+    cache.setEnabled(true);
+    cache.store('g', 'k', answer('v'), cache.begin());
+    expect(cache.get('g', 'k')).toBeDefined();
+    expect(cache.hits('g')).toBe(0);
+  });
+
   it('drops everything on a flush, and refuses fetches that started before it', () => {
     const cache = near();
     cache.store('g', 'a', answer('1'), cache.begin());

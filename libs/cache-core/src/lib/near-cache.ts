@@ -1,6 +1,8 @@
 import { Lru, type LruStats } from '@ringcache/lru';
 
+import type { LocalReads } from './cluster-stats';
 import { copyBytes, EMPTY, entrySize, type Entry } from './entry';
+import { HotKeyTracker, type HotKey, type HotKeyTrackerOptions } from './hot-key-tracker';
 import type { GetResponse, Invalidation } from './protocol';
 import { WriteFence } from './write-fence';
 
@@ -10,6 +12,10 @@ export interface NearCacheOptions {
   maxBytes: number;
   /** Longest time an entry without an expiry is kept, a bound on the cost of a missed invalidation. Default 60,000. */
   maxAgeMs?: number;
+  /** Keys per group whose hits are counted to tell the hottest (HotKeyTracker capacity); 0: none. Default 256. */
+  hotKeyCapacity?: number;
+  /** Time constant in ms of the decay of those counts. Default 60,000. */
+  hotKeyWindowMs?: number;
   /** Clock in ms since the epoch. Default Date.now. */
   now?: () => number;
 }
@@ -21,18 +27,34 @@ export interface NearCacheOptions {
  * serves nothing (`enabled` false), and it is cleared when streams come back, since events may have been
  * missed. A fetch that started before an invalidation of its key does not store its answer (WriteFence).
  * Entries expire with their value's own expiry.
+ *
+ * Hits are counted per group and key (LocalReads): a read answered here never reaches a node, so the
+ * nodes' own counts of hot keys would miss exactly the hottest ones.
  */
-export class NearCache {
+export class NearCache implements LocalReads {
   private readonly lru: Lru<string, Entry>;
   private readonly fence = new WriteFence();
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private enabled_ = false;
   private invalidations = 0;
+  /** Options of each group's tracker; absent when hits are not counted. */
+  private readonly tracking?: HotKeyTrackerOptions;
+  /**
+   * Hits per group. Groups come only from stored answers, which owners gave for groups they serve, so
+   * there are as many trackers as real groups.
+   */
+  private readonly requests = new Map<string, HotKeyTracker>();
 
   constructor(options: NearCacheOptions) {
     this.now = options.now ?? Date.now;
     this.maxAgeMs = options.maxAgeMs ?? 60_000;
+    const capacity = options.hotKeyCapacity ?? 256;
+    if (capacity !== 0) {
+      this.tracking = { capacity, windowMs: options.hotKeyWindowMs ?? 60_000, now: this.now };
+      // Throws now on a bad option, rather than on the first hit.
+      new HotKeyTracker(this.tracking);
+    }
     this.lru = new Lru({ maxBytes: options.maxBytes, sizeOf: entrySize, now: this.now });
   }
 
@@ -52,6 +74,7 @@ export class NearCache {
     if (!this.enabled_) return undefined;
     const entry = this.lru.get(`${group}/${key}`);
     if (!entry) return undefined;
+    if (this.tracking) this.trackerOf(group, this.tracking).record(key);
     return entry.value === undefined
       ? { found: false, value: EMPTY, expireAtMs: entry.expireAtMs }
       : { found: true, value: entry.value, expireAtMs: entry.expireAtMs };
@@ -98,8 +121,22 @@ export class NearCache {
     this.lru.clear();
   }
 
+  hits(group: string): number {
+    return this.requests.get(group)?.total ?? 0;
+  }
+
+  hotKeys(group: string, limit: number): HotKey[] {
+    return this.requests.get(group)?.top(limit) ?? [];
+  }
+
   /** Counters and size. */
   stats(): LruStats & { invalidations: number; enabled: boolean } {
     return { ...this.lru.stats(), invalidations: this.invalidations, enabled: this.enabled_ };
+  }
+
+  private trackerOf(group: string, options: HotKeyTrackerOptions): HotKeyTracker {
+    let tracker = this.requests.get(group);
+    if (!tracker) this.requests.set(group, (tracker = new HotKeyTracker(options)));
+    return tracker;
   }
 }

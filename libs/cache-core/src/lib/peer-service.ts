@@ -1,4 +1,5 @@
 import { InvalidArgumentError, UnimplementedError } from './errors';
+import { MAX_HOT_KEYS } from './protocol';
 import type { InvalidationHub } from './invalidation-hub';
 import type { GroupRegistry } from './group-registry';
 import type {
@@ -12,7 +13,10 @@ import type {
   GetManyResponse,
   GetRequest,
   GetResponse,
+  HotKeysRequest,
+  HotKeysResponse,
   Invalidation,
+  NodeStatsResponse,
   PeerHandler,
   RequestContext,
   SetRequest,
@@ -115,6 +119,21 @@ export class PeerService implements PeerHandler {
       else if (result === 'scheduled') scheduled++;
     }
     return { removed, scheduled };
+  }
+
+  async groupStats(): Promise<NodeStatsResponse> {
+    return { groups: this.groups.all().map((group) => ({ name: group.name, stats: group.stats() })) };
+  }
+
+  async hotKeys(request: HotKeysRequest): Promise<HotKeysResponse> {
+    const group = this.groups.require(checkGroup(request.group));
+    const { limit } = request;
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_HOT_KEYS) {
+      throw new InvalidArgumentError(
+        `limit must be an integer from 1 to ${MAX_HOT_KEYS}, got ${String(limit)}`,
+      );
+    }
+    return { keys: group.hotKeys(limit) };
   }
 
   /** A snapshot of the counters. */

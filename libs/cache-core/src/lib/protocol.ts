@@ -4,12 +4,20 @@
  * made a hop (`hops >= 1`), so nodes that disagree about the ring cannot bounce a request.
  */
 
+import type { GroupStats } from './group';
+import type { HotKey } from './hot-key-tracker';
+
 /** Fields every peer request carries. */
 export interface RequestContext {
   /** The sender's ring version (HashRing.version); '' when unknown. */
   ringVersion: string;
   /** Node-to-node forwards this request has made; the gateway and clients send 0. */
   hops: number;
+  /**
+   * The id of the client request this one serves, passed on to every peer call it causes (see
+   * request-id.ts). Absent when the sender had none. Not part of any rule: only logs use it.
+   */
+  requestId?: string;
 }
 
 export interface GetRequest extends RequestContext {
@@ -95,10 +103,40 @@ export interface ExpireResponse {
   scheduled: number;
 }
 
+/** One group's counters on one node. */
+export interface NodeGroupStats {
+  name: string;
+  stats: GroupStats;
+}
+
+/** What a node answers to a stats call: the counters of every group it serves, by name. */
+export interface NodeStatsResponse {
+  groups: NodeGroupStats[];
+}
+
+/** Most hot keys one call asks for. */
+export const MAX_HOT_KEYS = 100;
+
+export interface HotKeysRequest {
+  group: string;
+  /** How many keys, 1 to MAX_HOT_KEYS. */
+  limit: number;
+}
+
+export interface HotKeysResponse {
+  /** The keys clients requested most lately at this node, most requested first. */
+  keys: HotKey[];
+}
+
 /** Per-call options of a {@link PeerClient}. */
 export interface CallOptions {
   /** Give up after this many ms (the call fails with PeerUnavailableError). */
   deadlineMs: number;
+  /**
+   * The request id to send with the call (HTTP header / gRPC metadata `x-request-id`), so the peer's logs
+   * name the client request it serves. Default none.
+   */
+  requestId?: string;
 }
 
 /**
@@ -139,4 +177,8 @@ export interface PeerHandler {
   expire(request: ExpireRequest): Promise<ExpireResponse>;
   /** Calls `listener` with every invalidation this node announces until the returned function is called. */
   subscribe?(listener: (event: Invalidation) => void): () => void;
+  /** Every group's counters (observability, not the data path: served over HTTP only). */
+  groupStats?(): Promise<NodeStatsResponse>;
+  /** A group's hottest keys lately (observability, served over HTTP only). */
+  hotKeys?(request: HotKeysRequest): Promise<HotKeysResponse>;
 }

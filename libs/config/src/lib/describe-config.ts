@@ -27,7 +27,9 @@ export function describeConfig(config: RingcacheConfig): string {
         .map(([name, group]) => describeGroup(name, group))
         .join(', ') || 'none'
     }`,
-    `log: ${config.log.level}`,
+    `log: ${config.log.level}, ${config.log.format}, slow requests ${
+      config.log.slowRequestMs > 0 ? `from ${formatDuration(config.log.slowRequestMs)}` : 'not logged'
+    }`,
   ];
   return lines.join('\n');
 }

@@ -84,7 +84,7 @@ describe('loadConfig', () => {
           staleGraceMs: 0,
         },
       },
-      log: { level: 'info' },
+      log: { level: 'info', format: 'auto', slowRequestMs: 1000 },
       source: {},
     });
   });

@@ -101,7 +101,11 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       },
     },
     groups: resolveGroups(r),
-    log: { level: r.get('log.level') },
+    log: {
+      level: r.get('log.level'),
+      format: r.get('log.format'),
+      slowRequestMs: r.get('log.slowRequestMs'),
+    },
     source: file === undefined ? {} : { file },
   };
 }

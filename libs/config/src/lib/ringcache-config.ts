@@ -143,7 +143,13 @@ export interface GroupSource {
 /** Least severe log level printed. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** How log lines are written: JSON lines, a format for people, or `auto` (pretty on a terminal). */
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
 /** Logging. */
 export interface LogConfig {
   readonly level: LogLevel;
+  readonly format: LogFormat;
+  /** HTTP requests taking at least this many ms are logged as warnings; 0: none. */
+  readonly slowRequestMs: number;
 }

@@ -86,6 +86,8 @@ const VARIABLES: [
     },
   ],
   ['RINGCACHE_LOG_LEVEL', 'debug', (c) => c.log.level, 'debug'],
+  ['RINGCACHE_LOG_FORMAT', 'pretty', (c) => c.log.format, 'pretty'],
+  ['RINGCACHE_LOG_SLOW_REQUEST_MS', '250', (c) => c.log.slowRequestMs, 250],
 ];
 
 /** Variables that are only valid together with another one. */

@@ -134,6 +134,16 @@ export const SETTINGS = {
     default: 'info',
     read: oneOf('debug', 'info', 'warn', 'error'),
   }),
+  'log.format': setting({
+    env: 'RINGCACHE_LOG_FORMAT',
+    default: 'auto',
+    read: oneOf('auto', 'json', 'pretty'),
+  }),
+  'log.slowRequestMs': setting({
+    env: 'RINGCACHE_LOG_SLOW_REQUEST_MS',
+    default: 1000,
+    read: integer(0, MAX_TIMER_MS),
+  }),
 };
 
 /** The path of a setting in the file, e.g. `node.grpcPort`. */

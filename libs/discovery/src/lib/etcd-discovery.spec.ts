@@ -7,6 +7,7 @@ import { decodeEndpoint, encodeEndpoint } from './endpoint-value';
 import { createEtcdClient } from './etcd-client';
 import { EtcdKeys } from './etcd-keys';
 import { EtcdMembership } from './etcd-membership';
+import { pingEtcd } from './etcd-probe';
 import { DuplicateNodeNameError, EtcdRegistration } from './etcd-registration';
 
 const quiet = { log: () => undefined, warn: () => undefined };
@@ -196,6 +197,23 @@ describe('etcd discovery on a real etcd', () => {
     await eventually('node2 after the compaction', () => membership.members().length === 2, 15_000);
     expect(membership.resyncCount).toBeGreaterThan(0);
     expect(membership.state).toBe('watching');
+  });
+
+  it('answers pingEtcd while etcd answers, and fails it within its timeout when etcd hangs', async () => {
+    const keys = new EtcdKeys('ping');
+    await expect(pingEtcd({ client, keys })).resolves.toBeUndefined();
+    const proxy = await TcpProxy.start(`127.0.0.1:${etcd.members[0].clientPort}`);
+    const own = createEtcdClient({ endpoints: [`http://${proxy.address}`], dialTimeoutMs: 500 });
+    clients.push(own);
+    try {
+      await expect(pingEtcd({ client: own, keys })).resolves.toBeUndefined();
+      proxy.blackhole();
+      const started = Date.now();
+      await expect(pingEtcd({ client: own, keys }, 300)).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('decodes what it encodes, and rejects bad addresses', () => {

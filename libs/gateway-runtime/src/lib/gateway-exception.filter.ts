@@ -30,7 +30,7 @@ export class GatewayExceptionFilter implements ExceptionFilter {
     }
     const answer = httpErrorOf(error);
     if (answer.body.code === 'internal')
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      this.logger.error({ msg: 'internal error', reqId: reply.request.id, err: error });
     void reply.status(answer.status).send(answer.body);
   }
 }

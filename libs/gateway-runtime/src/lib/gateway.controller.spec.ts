@@ -7,6 +7,7 @@ import {
   ClusterRouter,
   PeerSet,
   UnknownGroupError,
+  type CallOptions,
   type DeleteRequest,
   type FlushRequest,
   type GetManyRequest,
@@ -26,15 +27,20 @@ class MapNode implements PeerClient {
   readonly name = 'node1';
   readonly rows = new Map<string, { value: Buffer; expireAtMs: number; stale?: boolean }>();
   sets: SetRequest[] = [];
-  async get(request: GetRequest): Promise<GetResponse> {
+  /** The request id each call was sent with (a GetMany's own gets are not calls). */
+  requestIds: (string | undefined)[] = [];
+  async get(request: GetRequest, options?: CallOptions): Promise<GetResponse> {
+    if (options) this.requestIds.push(options.requestId);
     if (request.group !== 'scores') throw new UnknownGroupError(request.group);
     const row = this.rows.get(request.key);
     return row ? { found: true, ...row } : { found: false, value: Buffer.alloc(0), expireAtMs: 7 };
   }
-  async getMany(request: GetManyRequest) {
+  async getMany(request: GetManyRequest, options?: CallOptions) {
+    this.requestIds.push(options?.requestId);
     return { results: await Promise.all(request.keys.map((key) => this.get({ ...request, key }))) };
   }
-  async set(request: SetRequest) {
+  async set(request: SetRequest, options?: CallOptions) {
+    this.requestIds.push(options?.requestId);
     this.sets.push(request);
     this.rows.set(request.key, {
       value: Buffer.from(request.value),
@@ -42,10 +48,12 @@ class MapNode implements PeerClient {
     });
     return { expireAtMs: request.ttlMs ? 1_000 + request.ttlMs : 0 };
   }
-  async delete(request: DeleteRequest) {
+  async delete(request: DeleteRequest, options?: CallOptions) {
+    this.requestIds.push(options?.requestId);
     return { deleted: this.rows.delete(request.key) };
   }
-  async flush(request: FlushRequest) {
+  async flush(request: FlushRequest, options?: CallOptions) {
+    this.requestIds.push(options?.requestId);
     return { generation: request.generation };
   }
   expire = () => Promise.reject(new Error('unused'));
@@ -106,6 +114,20 @@ describe('GatewayController over HTTP', () => {
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     expect(res.headers.get('x-ringcache-expire-at')).toBe('31000');
     expect(await res.text()).toBe('{"a": 1}');
+  });
+
+  it("sends every route's request id to the node: the client's x-request-id, or one made here", async () => {
+    node.requestIds = [];
+    const id = (n: number) => ({ 'x-request-id': `client-${n}` });
+    await fetch(`${base}/scores/keys/Tom`, { headers: id(1) });
+    await fetch(`${base}/scores/keys/Tom`, { method: 'PUT', body: 'v', headers: id(2) });
+    await fetch(`${base}/scores/keys/Tom`, { method: 'DELETE', headers: id(3) });
+    await fetch(`${base}/scores/keys:batchGet`, { method: 'POST', body: '{"keys":["a"]}', headers: id(4) });
+    await fetch(`${base}/scores`, { method: 'DELETE', headers: id(5) });
+    await fetch(`${base.replace('/v1/groups', '')}?key=Tom`, { headers: id(6) });
+    await fetch(`${base}/scores/keys/Tom`);
+    expect(node.requestIds.slice(0, 6)).toEqual([1, 2, 3, 4, 5, 6].map((n) => `client-${n}`));
+    expect(node.requestIds[6]).toMatch(/^[0-9a-f]{10}-\d+$/);
   });
 
   it('marks a stale answer with x-ringcache-stale and Warning', async () => {

@@ -1,4 +1,26 @@
-import { Controller, Delete, Get, HttpCode, Inject, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import {
@@ -9,10 +31,23 @@ import {
   type GetResponse,
   type PeerSet,
 } from '@ringcache/cache-core';
-import { parseDuration } from '@ringcache/config';
 import type { Discovery } from '@ringcache/discovery';
 
+import {
+  ApiErrors,
+  ApiGroupParam,
+  ApiKeyParam,
+  BATCH_BODY,
+  BATCH_REQUEST,
+  CLUSTER_BODY,
+  ERROR_BODY,
+  ERRORS,
+  EXPIRE_AT_HEADER_DOC,
+  FLUSH_BODY,
+  STALE_HEADERS_DOC,
+} from './api-docs';
 import type { GatewayNear } from './near';
+import { parseTtl, single } from './query-params';
 import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, GATEWAY_PEERS, type GatewayLimits } from './tokens';
 
 /** Header carrying a value's absolute expiry (ms since the epoch; 0 = never). */
@@ -29,6 +64,31 @@ interface BatchAnswer {
   stale?: boolean;
 }
 
+/** A read's answers: the value as bytes, or "not found" (a cached answer of the source, not an error). */
+const ApiValueResponses = (): MethodDecorator =>
+  applyDecorators(
+    ApiResponse({
+      status: 200,
+      description: 'The value as sent when it was stored or loaded',
+      headers: { ...EXPIRE_AT_HEADER_DOC, ...STALE_HEADERS_DOC },
+      content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+    }),
+    ApiResponse({
+      status: 404,
+      description: `\`not_found\`: the source of truth has no such key (a cached "not found"); or ${ERRORS.unknownGroup}`,
+      headers: EXPIRE_AT_HEADER_DOC,
+      schema: ERROR_BODY,
+    }),
+  );
+
+/** Errors of a read, besides "not found". */
+const READ_ERRORS = {
+  400: ERRORS.badInput,
+  414: ERRORS.keyTooLong,
+  503: ERRORS.unavailable,
+  504: ERRORS.loadTimeout,
+};
+
 /** The public HTTP API: reads, writes, invalidation, flush. */
 @Controller()
 export class GatewayController {
@@ -42,22 +102,72 @@ export class GatewayController {
 
   /** A key's value as bytes (200), or 404 JSON when the source has no such key. */
   @Get('api/v1/groups/:group/keys/:key')
+  @ApiTags('keys')
+  @ApiOperation({
+    summary: "A key's value",
+    description:
+      "Read through the cluster: the key's owner answers from memory or loads it once from the source of truth. " +
+      "A key held in this gateway's near cache is answered before the framework runs (a fast path in the HTTP " +
+      'server), with the same statuses, headers and bodies.',
+  })
+  @ApiGroupParam()
+  @ApiKeyParam()
+  @ApiValueResponses()
+  @ApiErrors(READ_ERRORS)
   async getKey(
     @Param('group') group: string,
     @Param('key') key: string,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    await this.send(reply, group, key, await this.read(group, key));
+    await this.send(reply, group, key, await this.read(group, key, reply.request.id));
   }
 
   /** A missing key (`…/keys/` or `…/keys`): a clear 400 rather than "no such route". */
   @Get('api/v1/groups/:group/keys')
+  @ApiTags('keys')
+  @ApiOperation({ summary: 'A read without a key: always 400, saying so' })
+  @ApiGroupParam()
+  @ApiErrors({ 400: '`invalid_argument`: key must not be empty' })
   emptyKey(): never {
     throw new InvalidArgumentError('key must not be empty');
   }
 
   /** Stores the request body as the key's value; `?ttl=30s` (1 s to 30 days), else the group's default. */
   @Put('api/v1/groups/:group/keys/:key')
+  @ApiTags('keys')
+  @ApiOperation({
+    summary: 'Store a value',
+    description:
+      "The body's bytes are the value, whatever the content type. The key's owner stores it, then every other " +
+      'node (and every near cache) drops its copy.',
+  })
+  @ApiGroupParam()
+  @ApiKeyParam()
+  @ApiQuery({
+    name: 'ttl',
+    required: false,
+    description:
+      "Time to live: a duration (`30s`, `5m`, `1h`, `2d`) or milliseconds, from 1 s to 30 days. Default: the group's TTL.",
+    schema: { type: 'string', example: '30s' },
+  })
+  @ApiConsumes('application/octet-stream')
+  @ApiBody({ description: 'The value, as raw bytes', schema: { type: 'string', format: 'binary' } })
+  @ApiOkResponse({
+    description: 'Stored',
+    schema: {
+      type: 'object',
+      properties: {
+        expireAtMs: { type: 'integer', description: 'Absolute expiry, ms since the epoch; 0 = never' },
+      },
+    },
+  })
+  @ApiErrors({
+    400: '`invalid_argument`: bad `ttl` (not a duration, outside 1 s to 30 days, given twice), bad percent-encoding',
+    404: ERRORS.unknownGroup,
+    413: ERRORS.valueTooLarge,
+    414: ERRORS.keyTooLong,
+    503: ERRORS.ownerUnavailable,
+  })
   async setKey(
     @Param('group') group: string,
     @Param('key') key: string,
@@ -68,14 +178,38 @@ export class GatewayController {
     const value = bodyBytes(request);
     if (value.byteLength > this.limits.maxValueBytes)
       throw new ValueTooLargeError(value.byteLength, this.limits.maxValueBytes);
-    return this.router.set(group, key, value, ttlMs);
+    return this.router.set(group, key, value, ttlMs, { requestId: request.id });
   }
 
   /** Invalidates a key on every node. */
   @Delete('api/v1/groups/:group/keys/:key')
-  async deleteKey(@Param('group') group: string, @Param('key') key: string): Promise<{ deleted: boolean }> {
+  @ApiTags('keys')
+  @ApiOperation({
+    summary: 'Invalidate a key cluster-wide',
+    description: 'The owner drops it and tells every other node; the next read loads it again.',
+  })
+  @ApiGroupParam()
+  @ApiKeyParam()
+  @ApiOkResponse({
+    description: 'Dropped (or was not held)',
+    schema: {
+      type: 'object',
+      properties: { deleted: { type: 'boolean', description: 'Whether the owner held the key' } },
+    },
+  })
+  @ApiErrors({
+    400: ERRORS.badInput,
+    404: ERRORS.unknownGroup,
+    414: ERRORS.keyTooLong,
+    503: ERRORS.ownerUnavailable,
+  })
+  async deleteKey(
+    @Param('group') group: string,
+    @Param('key') key: string,
+    @Req() request: FastifyRequest,
+  ): Promise<{ deleted: boolean }> {
     try {
-      return await this.router.delete(group, key);
+      return await this.router.delete(group, key, { requestId: request.id });
     } finally {
       this.near.cache?.invalidate({ kind: 'key', group, key });
     }
@@ -83,13 +217,30 @@ export class GatewayController {
 
   /** Many keys in one request (`{"keys": [...]}`, up to 1,000): one call per owner, in parallel. */
   @Post('api/v1/groups/:group/keys::batchGet')
+  @ApiTags('keys')
   @HttpCode(200)
+  @ApiOperation({
+    summary: 'Many keys in one request',
+    description: 'Up to 1,000 keys: one call per owner, in parallel. Values come back in base64.',
+  })
+  @ApiGroupParam()
+  @ApiConsumes('application/json')
+  @ApiBody({ description: 'The keys to read', schema: BATCH_REQUEST })
+  @ApiOkResponse({ description: 'One answer per key, in request order', schema: BATCH_BODY })
+  @ApiErrors({
+    400: '`invalid_argument`: the body is not `{"keys": [...]}` with 1 to 1,000 string keys, or a key is empty',
+    404: ERRORS.unknownGroup,
+    413: "`value_too_large`: the body is over the gateway's body limit",
+    414: ERRORS.keyTooLong,
+    503: ERRORS.unavailable,
+    504: ERRORS.loadTimeout,
+  })
   async batchGet(
     @Param('group') group: string,
     @Req() request: FastifyRequest,
   ): Promise<{ results: BatchAnswer[] }> {
     const keys = batchKeys(request);
-    const answers = await this.router.getMany(group, keys);
+    const answers = await this.router.getMany(group, keys, { requestId: request.id });
     return {
       results: answers.map((answer, i) => ({
         key: keys[i],
@@ -103,9 +254,18 @@ export class GatewayController {
 
   /** Flushes a group on every node: a new generation, applied everywhere before this answers. */
   @Delete('api/v1/groups/:group')
-  async flush(@Param('group') group: string): Promise<FlushResult> {
+  @ApiTags('groups')
+  @ApiOperation({
+    summary: 'Flush a group cluster-wide',
+    description:
+      'A new generation for the group (in etcd, where every node watches it), then every node is told directly.',
+  })
+  @ApiGroupParam()
+  @ApiOkResponse({ description: 'Flushed', schema: FLUSH_BODY })
+  @ApiErrors({ 400: ERRORS.badInput, 404: ERRORS.unknownGroup, 503: '`unavailable`: no cache node is known' })
+  async flush(@Param('group') group: string, @Req() request: FastifyRequest): Promise<FlushResult> {
     try {
-      return await this.router.flush(group);
+      return await this.router.flush(group, { requestId: request.id });
     } finally {
       this.near.cache?.invalidate({ kind: 'flush', group, generation: 0 });
     }
@@ -113,6 +273,25 @@ export class GatewayController {
 
   /** The original front path: `GET /api?group=<g>&key=<k>`, group `scores` by default. */
   @Get('api')
+  @ApiTags('keys')
+  @ApiOperation({
+    summary: "A key's value, by the original front path",
+    description: '`GET /api?group=<g>&key=<k>`',
+  })
+  @ApiQuery({
+    name: 'group',
+    required: false,
+    description: 'Cache group; default `scores`',
+    schema: { type: 'string' },
+  })
+  @ApiQuery({
+    name: 'key',
+    required: true,
+    description: 'The key',
+    schema: { type: 'string', example: 'Tom' },
+  })
+  @ApiValueResponses()
+  @ApiErrors({ ...READ_ERRORS, 400: '`invalid_argument`: `key` missing or empty, a parameter given twice' })
   async getLegacy(
     @Query('group') group: unknown,
     @Query('key') key: unknown,
@@ -120,11 +299,14 @@ export class GatewayController {
   ): Promise<void> {
     const g = group === undefined ? 'scores' : single('group', group);
     const k = single('key', key);
-    await this.send(reply, g, k, await this.read(g, k));
+    await this.send(reply, g, k, await this.read(g, k, reply.request.id));
   }
 
   /** The gateway's view of the cluster: members and ring version. */
   @Get('api/v1/cluster')
+  @ApiTags('cluster')
+  @ApiOperation({ summary: "The gateway's view of the cluster: members and ring version" })
+  @ApiOkResponse({ description: 'Members, ring version and discovery state', schema: CLUSTER_BODY })
   cluster(): object {
     return {
       ringVersion: this.peers.ringVersion,
@@ -134,16 +316,16 @@ export class GatewayController {
   }
 
   /** A read through the near cache: its copy, or the owner's answer (kept for next time). */
-  private async read(group: string, key: string): Promise<GetResponse> {
+  private async read(group: string, key: string, requestId: string): Promise<GetResponse> {
     const near = this.near.cache;
-    if (!near) return this.router.get(group, key);
+    if (!near) return this.router.get(group, key, { requestId });
     const held = near.get(group, key);
     if (held) {
       this.near.fastPath.hits++;
       return held;
     }
     const startedAt = near.begin();
-    const answer = await this.router.get(group, key);
+    const answer = await this.router.get(group, key, { requestId });
     near.store(group, key, answer, startedAt);
     return answer;
   }
@@ -160,32 +342,6 @@ export class GatewayController {
       .header('content-type', 'application/octet-stream')
       .send(Buffer.from(response.value.buffer, response.value.byteOffset, response.value.byteLength));
   }
-}
-
-/** A query parameter given exactly once, as a string. */
-function single(name: string, value: unknown): string {
-  if (typeof value !== 'string') {
-    throw new InvalidArgumentError(
-      value === undefined
-        ? `query parameter ${name} is required`
-        : `query parameter ${name} must be given once`,
-    );
-  }
-  return value;
-}
-
-/** `?ttl=`: a duration ("30s", "5m", "1h", "2d", or ms), between 1 s and 30 days. */
-function parseTtl(raw: unknown): number {
-  const text = single('ttl', raw);
-  let ms: number;
-  try {
-    ms = parseDuration(/^\d+$/.test(text) ? Number(text) : text);
-  } catch (error) {
-    throw new InvalidArgumentError(`ttl: ${(error as Error).message}`);
-  }
-  if (ms < 1_000 || ms > 30 * 24 * 3600 * 1000)
-    throw new InvalidArgumentError(`ttl must be between 1s and 30d, got ${text}`);
-  return ms;
 }
 
 /** The raw request body (every content type arrives as a Buffer: see gatewayBodyParsers). */

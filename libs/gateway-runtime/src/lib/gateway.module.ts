@@ -3,14 +3,16 @@ import { APP_FILTER } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 
 import { HealthModule, METRICS_REGISTRY, MetricsModule, RINGCACHE_VERSION } from '@ringcache/app-shell';
-import { ClusterRouter, PeerSet } from '@ringcache/cache-core';
+import { ClusterRouter, ClusterStats, PeerSet } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
+import { NodeStatsClient } from '@ringcache/peer-http';
 
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { registerGatewayMetrics } from './gateway-metrics';
-import { GatewayStatusController } from './gateway-status.controller';
+import { gatewayReadiness } from './gateway-readiness';
 import { GatewayController } from './gateway.controller';
+import { GroupsController } from './groups.controller';
 import { InvalidationSubscriptions } from './invalidation-subscriptions';
 import type { GatewayNear } from './near';
 import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, GATEWAY_PEERS } from './tokens';
@@ -22,6 +24,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
     @Inject(GATEWAY_DISCOVERY) private readonly discovery: Discovery,
     @Inject(GATEWAY_PEERS) private readonly peers: PeerSet,
     @Inject(GATEWAY_NEAR) private readonly near: GatewayNear,
+    @Inject(NodeStatsClient) private readonly statsClient: NodeStatsClient,
   ) {}
 
   static forRoot(config: RingcacheConfig, near: GatewayNear): DynamicModule {
@@ -79,8 +82,20 @@ class GatewayClusterModule implements OnApplicationShutdown {
             return router;
           },
         },
+        { provide: NodeStatsClient, useFactory: () => new NodeStatsClient() },
+        {
+          provide: ClusterStats,
+          inject: [GATEWAY_PEERS, NodeStatsClient],
+          useFactory: (peers: PeerSet, source: NodeStatsClient) =>
+            new ClusterStats({
+              members: () => peers.members(),
+              source,
+              deadlineMs: config.peers.deadlineMs,
+              local: near.cache,
+            }),
+        },
       ],
-      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, ClusterRouter],
+      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, ClusterRouter, ClusterStats],
     };
   }
 
@@ -88,10 +103,14 @@ class GatewayClusterModule implements OnApplicationShutdown {
     this.near.subscriptions?.stop();
     await this.discovery.close();
     await this.peers.close();
+    await this.statsClient.close();
   }
 }
 
-/** The gateway: the public HTTP API over the cluster, plus health, readiness and metrics. */
+/**
+ * The gateway: the public HTTP API over the cluster, plus health, readiness (a node known, etcd: see
+ * gatewayReadiness) and metrics.
+ */
 @Module({})
 export class GatewayModule {
   /** `near`: the gateway's near cache and fast-path counters, made before Nest (the HTTP server uses them). */
@@ -101,10 +120,10 @@ export class GatewayModule {
       imports: [
         RingcacheConfigModule.forRoot(config),
         MetricsModule,
-        HealthModule,
         GatewayClusterModule.forRoot(config, near),
+        HealthModule.forRoot({ inject: [GATEWAY_PEERS, GATEWAY_DISCOVERY], readiness: gatewayReadiness }),
       ],
-      controllers: [GatewayController, GatewayStatusController],
+      controllers: [GatewayController, GroupsController],
       providers: [{ provide: APP_FILTER, useClass: GatewayExceptionFilter }],
     };
   }

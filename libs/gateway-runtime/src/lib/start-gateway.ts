@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
 
 import { startHttpApp } from '@ringcache/app-shell';
 import { NearCache } from '@ringcache/cache-core';
@@ -7,12 +8,27 @@ import { describeConfig, type RingcacheConfig } from '@ringcache/config';
 import { peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
 import { gatewayBodyParsers } from './body-parsers';
+import { serveGatewayDocs } from './gateway-docs';
 import { GatewayModule } from './gateway.module';
 import type { GatewayNear } from './near';
 import { nearCacheServerFactory } from './near-cache-fast-path';
 
-/** Starts the gateway on gateway.host:gateway.port; SIGTERM/SIGINT close it gracefully. */
-export async function startGateway(config: RingcacheConfig): Promise<NestFastifyApplication> {
+/** Options of {@link startGateway} for hosting it in a test process. */
+export interface StartGatewayOptions {
+  /** Close gracefully and exit on SIGTERM/SIGINT. Default true. */
+  handleSignals?: boolean;
+  /** Changes the Fastify instance before any route is added (a route hook, say). Default: none. */
+  configure?: (fastify: FastifyInstance) => void;
+}
+
+/**
+ * Starts the gateway on gateway.host:gateway.port, with its OpenAPI document at /docs-json and the page
+ * at /docs; SIGTERM/SIGINT close it gracefully.
+ */
+export async function startGateway(
+  config: RingcacheConfig,
+  options: StartGatewayOptions = {},
+): Promise<NestFastifyApplication> {
   const near: GatewayNear = {
     cache:
       config.gateway.nearCacheBytes > 0
@@ -25,13 +41,21 @@ export async function startGateway(config: RingcacheConfig): Promise<NestFastify
     host: config.gateway.host,
     port: config.gateway.port,
     logLevel: config.log.level,
+    logFormat: config.log.format,
+    slowRequestMs: config.log.slowRequestMs,
+    // Clients find their request in every process's logs by the id they sent, or the one answered here.
+    echoRequestId: true,
     // Bad percent-encoding is rejected by Fastify's router before any route: answer it as JSON 400.
     frameworkErrors: peerHttpFrameworkErrors,
     // Near-cache hits are answered before Fastify: see near-cache-fast-path.ts.
     serverFactory: near.cache ? nearCacheServerFactory(near.cache, near.fastPath) : undefined,
     // Room for the largest value, and for a batch of 1,000 keys of 1 KiB written as JSON.
-    configure: (fastify) =>
-      gatewayBodyParsers(fastify, Math.max(config.gateway.maxValueBytes + 1, 8 * 1024 * 1024)),
+    configure: (fastify) => {
+      options.configure?.(fastify);
+      gatewayBodyParsers(fastify, Math.max(config.gateway.maxValueBytes + 1, 8 * 1024 * 1024));
+    },
+    beforeListen: async (app) => serveGatewayDocs(app),
+    handleSignals: options.handleSignals,
   });
   for (const line of describeConfig(config).split('\n')) new Logger('gateway').log(line);
   return app;

@@ -6,9 +6,10 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
 
-import { HealthModule, METRICS_REGISTRY, MetricsModule } from '@ringcache/app-shell';
+import { APP_LOGGER, HealthModule, METRICS_REGISTRY, MetricsModule } from '@ringcache/app-shell';
 import { PEER_HANDLER } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import { PeerGrpcHealth, PeerGrpcModule } from '@ringcache/peer-grpc';
@@ -16,8 +17,10 @@ import { PeerHttpModule } from '@ringcache/peer-http';
 
 import type { GroupDefinition } from './group-definition';
 import { expiryLatenessHistogram, registerNodeMetrics } from './node-metrics';
+import { nodeReadiness } from './node-readiness';
 import { NodeRuntime } from './node-runtime';
 import { NodeStatusController } from './node-status.controller';
+import { logPeerRequests } from './peer-request-log';
 
 /** Provides the NodeRuntime and the PeerHandler that the gRPC and HTTP peer servers call. */
 @Module({})
@@ -49,8 +52,12 @@ class NodeRuntimeModule implements BeforeApplicationShutdown, OnApplicationShutd
         },
         {
           provide: PEER_HANDLER,
-          inject: [NodeRuntime],
-          useFactory: (runtime: NodeRuntime) => runtime.peerService,
+          inject: [NodeRuntime, APP_LOGGER],
+          // At debug, every peer request gets a line; otherwise the service is used as it is, at no cost.
+          useFactory: (runtime: NodeRuntime, logger: PinoLogger) =>
+            logger.isLevelEnabled('debug')
+              ? logPeerRequests(runtime.peerService, logger)
+              : runtime.peerService,
         },
         { provide: PeerGrpcHealth, useFactory: () => new PeerGrpcHealth() },
       ],
@@ -72,7 +79,10 @@ class NodeRuntimeModule implements BeforeApplicationShutdown, OnApplicationShutd
   }
 }
 
-/** A cache node: groups, peer protocol over gRPC and HTTP, health, readiness, metrics, cluster view. */
+/**
+ * A cache node: groups, peer protocol over gRPC and HTTP, health, readiness (database, etcd, own ring:
+ * see nodeReadiness), metrics, cluster view.
+ */
 @Module({})
 export class CacheNodeModule {
   static forRoot(options: { config: RingcacheConfig; groups: GroupDefinition[] }): DynamicModule {
@@ -81,8 +91,8 @@ export class CacheNodeModule {
       imports: [
         RingcacheConfigModule.forRoot(options.config),
         MetricsModule,
-        HealthModule,
         NodeRuntimeModule.forRoot(options.config, options.groups),
+        HealthModule.forRoot({ inject: [NodeRuntime], readiness: nodeReadiness }),
         PeerGrpcModule,
         PeerHttpModule,
       ],

@@ -48,7 +48,8 @@ describe('NodeRuntime', () => {
       logger,
     });
     try {
-      expect(runtime.ready()).toBe(true);
+      expect(runtime.inRing()).toBe(true);
+      await expect(runtime.database.ping()).resolves.toBeUndefined();
       expect(runtime.peers.members().map((m) => m.name)).toEqual(['node1', 'node2']);
       expect(runtime.groups.all().map((g) => g.name)).toEqual(['echo', 'scores']);
       // hops 1: answer here, whoever owns the key, so the test needs no second node.

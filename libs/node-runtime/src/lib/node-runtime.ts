@@ -13,7 +13,7 @@ import {
   type Member,
 } from '@ringcache/cache-core';
 import { groupConfig, type RingcacheConfig } from '@ringcache/config';
-import { createDataSource, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
+import { createDataSource, DatabaseProbe, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
 import { EtcdDelayQueue, TimerWheel } from '@ringcache/delay-queue';
 import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
 
@@ -53,6 +53,9 @@ interface Expiry {
  * servers call. The Nest module only wires this into the app.
  */
 export class NodeRuntime {
+  /** Whether the database answers now, for readiness. */
+  readonly database: DatabaseProbe;
+
   private constructor(
     readonly config: RingcacheConfig,
     readonly dataSource: DataSource,
@@ -62,7 +65,9 @@ export class NodeRuntime {
     readonly peerService: PeerService,
     private readonly unsubscribe: () => void,
     private readonly expiry: Expiry,
-  ) {}
+  ) {
+    this.database = new DatabaseProbe(dataSource);
+  }
 
   /** Counters of active expiry (the delay queue's, or the timer wheel's). */
   expiryStats(): Record<string, number> {
@@ -188,9 +193,13 @@ export class NodeRuntime {
     }
   }
 
-  /** True when the node can serve: the database is connected, it has joined, and the ring has members. */
-  ready(): boolean {
-    return this.dataSource.isInitialized && this.discovery.registered() && this.peers.size > 0;
+  /**
+   * True when the node has joined (etcd: registered) and is on its own ring, so it serves the keys it owns
+   * rather than forwarding everything. The database is checked apart (`database`).
+   */
+  inRing(): boolean {
+    const self = this.config.node.name;
+    return this.discovery.registered() && this.peers.members().some((m) => m.name === self);
   }
 
   /** Stops watching the cluster and releases connections. */

@@ -1,24 +1,11 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Controller, Get, Inject } from '@nestjs/common';
 
 import { NodeRuntime } from './node-runtime';
 
-/** Readiness and this node's view of the cluster. */
+/** This node's view of the cluster (readiness is HealthModule's, see node-readiness.ts). */
 @Controller()
 export class NodeStatusController {
   constructor(@Inject(NodeRuntime) private readonly runtime: NodeRuntime) {}
-
-  /** 200 once the database is connected and the ring has members; 503 otherwise. */
-  @Get('readyz')
-  async readyz(@Res() reply: FastifyReply): Promise<void> {
-    const ready = this.runtime.ready();
-    await reply.status(ready ? 200 : 503).send({
-      status: ready ? 'ready' : 'not ready',
-      node: this.runtime.config.node.name,
-      ringVersion: this.runtime.peers.ringVersion,
-      members: this.runtime.peers.size,
-    });
-  }
 
   /** Members, ring version and this process's name, so anyone can check that every node agrees. */
   @Get('cluster')

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { listeningPort, startHttpApp } from '@ringcache/app-shell';
 import { describeConfig, type RingcacheConfig } from '@ringcache/config';
 import { grpcServerOptions, PeerGrpcHealth } from '@ringcache/peer-grpc';
-import { peerHttpFrameworkErrors } from '@ringcache/peer-http';
+import { isInvalidationStream, peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
 import { CacheNodeModule } from './cache-node.module';
 import type { GroupDefinition } from './group-definition';
@@ -25,6 +25,10 @@ export async function startCacheNode(
     host: config.node.host,
     port: config.node.httpPort,
     logLevel: config.log.level,
+    logFormat: config.log.format,
+    slowRequestMs: config.log.slowRequestMs,
+    nodeName: config.node.name,
+    isStream: isInvalidationStream,
     // Bad percent-encoding is rejected by Fastify's router before any route: answer it as our JSON 400.
     frameworkErrors: peerHttpFrameworkErrors,
     beforeListen: async (nest) => {

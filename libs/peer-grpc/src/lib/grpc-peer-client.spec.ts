@@ -86,10 +86,41 @@ describe('GrpcPeerClient against a Nest node', () => {
       expect(fresh).toStrictEqual({ found: true, value: Buffer.from('640'), expireAtMs: 2_000_000 });
     });
 
-    it('hands the handler the request model: group, key, ring version and hops', async () => {
+    it('hands the handler the request model: group, key, ring version, hops and request id', async () => {
       handler.received.length = 0;
       await client.get({ group: 'scores', key: 'Tom', ringVersion: 'abc123', hops: 1 }, call);
-      expect(handler.received).toEqual([{ group: 'scores', key: 'Tom', ringVersion: 'abc123', hops: 1 }]);
+      // No id sent: the server names the request itself.
+      expect(handler.received).toEqual([
+        { group: 'scores', key: 'Tom', ringVersion: 'abc123', hops: 1, requestId: expect.any(String) },
+      ]);
+    });
+  });
+
+  describe('request ids', () => {
+    const ids = () => handler.received.map((r) => (r as { requestId?: string }).requestId);
+
+    it("sends the call's request id as x-request-id metadata, and the handler gets it", async () => {
+      handler.received.length = 0;
+      const withId = (requestId: string) => ({ ...call, requestId });
+      await client.get({ group: 'scores', key: 'Tom', ...ctx }, withId('gw-1'));
+      await client.getMany({ group: 'scores', keys: ['a', 'b'], ...ctx }, withId('gw-2'));
+      await client.set(
+        { group: 'scores', key: 'k', value: Buffer.from('v'), ttlMs: 0, ...ctx },
+        withId('gw-3'),
+      );
+      await client.delete({ group: 'scores', key: 'k', ...ctx }, withId('gw-4'));
+      expect(ids()).toEqual(['gw-1', 'gw-2', 'gw-3', 'gw-4']);
+    });
+
+    it('names a call that came without an id, or with one that is not valid, with an id of its own', async () => {
+      handler.received.length = 0;
+      await client.get({ group: 'scores', key: 'Tom', ...ctx }, call);
+      await client.get({ group: 'scores', key: 'Tom', ...ctx }, { ...call, requestId: 'x'.repeat(200) });
+      await client.get({ group: 'scores', key: 'Tom', ...ctx }, call);
+      const [first, second, third] = ids();
+      expect([first, second, third]).toEqual([expect.any(String), expect.any(String), expect.any(String)]);
+      expect(new Set([first, second, third]).size).toBe(3);
+      expect(second).not.toBe('x'.repeat(200));
     });
   });
 
@@ -141,9 +172,10 @@ describe('GrpcPeerClient against a Nest node', () => {
       handler.received.length = 0;
       await client.delete({ group: 'scores', key: 'k', ringVersion: 'v9', hops: 1 }, call);
       await client.delete({ group: 'scores', key: 'k', ...ctx, localOnly: false }, call);
+      const requestId = expect.any(String);
       expect(handler.received).toEqual([
-        { group: 'scores', key: 'k', ringVersion: 'v9', hops: 1, localOnly: false },
-        { group: 'scores', key: 'k', ...ctx, localOnly: false },
+        { group: 'scores', key: 'k', ringVersion: 'v9', hops: 1, localOnly: false, requestId },
+        { group: 'scores', key: 'k', ...ctx, localOnly: false, requestId },
       ]);
     });
 
@@ -153,7 +185,9 @@ describe('GrpcPeerClient against a Nest node', () => {
       expect(await client.delete({ group: 'scores', key: 'local', ...ctx, localOnly: true }, call)).toEqual({
         deleted: true,
       });
-      expect(handler.received).toEqual([{ group: 'scores', key: 'local', ...ctx, localOnly: true }]);
+      expect(handler.received).toEqual([
+        { group: 'scores', key: 'local', ...ctx, localOnly: true, requestId: expect.any(String) },
+      ]);
       expect(handler.has('local')).toBe(false);
     });
   });

@@ -1,4 +1,4 @@
-import { credentials as grpcCredentials, loadPackageDefinition } from '@grpc/grpc-js';
+import { credentials as grpcCredentials, loadPackageDefinition, Metadata } from '@grpc/grpc-js';
 import type {
   CallOptions as GrpcCallOptions,
   ChannelCredentials,
@@ -6,7 +6,12 @@ import type {
   ServiceError,
 } from '@grpc/grpc-js';
 
-import { InvalidArgumentError, PeerUnavailableError } from '@ringcache/cache-core';
+import {
+  InvalidArgumentError,
+  PeerUnavailableError,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+} from '@ringcache/cache-core';
 import type {
   CallOptions,
   DeleteRequest,
@@ -137,7 +142,7 @@ export class GrpcPeerClient implements PeerClient {
       'Get',
       () => request,
       options,
-      (callOptions, done) => this.client.Get(request, callOptions, done),
+      (metadata, callOptions, done) => this.client.Get(request, metadata, callOptions, done),
     );
     return getResponseFromMessage(message);
   }
@@ -148,7 +153,7 @@ export class GrpcPeerClient implements PeerClient {
       // Joining the keys is not free, which is why targets are built on failure only.
       () => ({ group: request.group, key: Array.isArray(request.keys) ? request.keys.join(',') : '' }),
       options,
-      (callOptions, done) => this.client.GetMany(request, callOptions, done),
+      (metadata, callOptions, done) => this.client.GetMany(request, metadata, callOptions, done),
     );
     return getManyResponseFromMessage(message);
   }
@@ -158,7 +163,7 @@ export class GrpcPeerClient implements PeerClient {
       'Set',
       () => request,
       options,
-      (callOptions, done) => this.client.Set(request, callOptions, done),
+      (metadata, callOptions, done) => this.client.Set(request, metadata, callOptions, done),
     );
     return { expireAtMs: message.expireAtMs };
   }
@@ -168,7 +173,7 @@ export class GrpcPeerClient implements PeerClient {
       'Delete',
       () => request,
       options,
-      (callOptions, done) => this.client.Delete(request, callOptions, done),
+      (metadata, callOptions, done) => this.client.Delete(request, metadata, callOptions, done),
     );
     return { deleted: message.deleted };
   }
@@ -178,7 +183,7 @@ export class GrpcPeerClient implements PeerClient {
       'Flush',
       () => ({ group: request.group, key: '' }),
       options,
-      (callOptions, done) => this.client.Flush(request, callOptions, done),
+      (metadata, callOptions, done) => this.client.Flush(request, metadata, callOptions, done),
     );
     return flushResponseFromMessage(message);
   }
@@ -189,7 +194,7 @@ export class GrpcPeerClient implements PeerClient {
       // The keys may span groups: an error names none of them.
       () => ({ group: '', key: '' }),
       options,
-      (callOptions, done) => this.client.Expire(request, callOptions, done),
+      (metadata, callOptions, done) => this.client.Expire(request, metadata, callOptions, done),
     );
     return expireResponseFromMessage(message);
   }
@@ -205,7 +210,7 @@ export class GrpcPeerClient implements PeerClient {
     operation: Operation,
     target: Target,
     options: CallOptions,
-    start: (callOptions: GrpcCallOptions, done: Callback<T>) => void,
+    start: (metadata: Metadata, callOptions: GrpcCallOptions, done: Callback<T>) => void,
   ): Promise<T> {
     if (this.closed) {
       return Promise.reject(new PeerUnavailableError(this.name, operation, 'the client is closed'));
@@ -218,8 +223,12 @@ export class GrpcPeerClient implements PeerClient {
         ),
       );
     }
+    const metadata = new Metadata();
+    // Checked here, so an id that metadata cannot carry fails no call: it is only left out.
+    const requestId = requestIdOf(options.requestId);
+    if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
     return new Promise<T>((resolve, reject) => {
-      start({ deadline: Date.now() + deadlineMs }, (error, response) => {
+      start(metadata, { deadline: Date.now() + deadlineMs }, (error, response) => {
         if (!error) {
           // grpc-js always passes a message on success; the cast only drops the optional of its type.
           resolve(response as T);

@@ -153,6 +153,7 @@ describe('the peer gRPC server (hybrid Nest app on Fastify)', () => {
         key: '',
         ringVersion: '',
         hops: 0,
+        requestId: expect.any(String),
       });
     });
   });

@@ -26,18 +26,21 @@ import type * as pb from '@ringcache/proto';
  * no `stale` property at all.
  */
 
-/** Server side: a decoded GetRequest as the handler's model. */
-export function getRequestFromMessage(m: pb.GetRequest__Output): GetRequest {
-  return { group: m.group, key: m.key, ringVersion: m.ringVersion, hops: m.hops };
+/**
+ * Server side: a decoded GetRequest as the handler's model. The request id travels in metadata, not in
+ * the message: the caller reads it there (so do the other request conversions).
+ */
+export function getRequestFromMessage(m: pb.GetRequest__Output, requestId?: string): GetRequest {
+  return { group: m.group, key: m.key, ringVersion: m.ringVersion, hops: m.hops, requestId };
 }
 
 /** Server side: a decoded GetManyRequest as the handler's model. */
-export function getManyRequestFromMessage(m: pb.GetManyRequest__Output): GetManyRequest {
-  return { group: m.group, keys: m.keys, ringVersion: m.ringVersion, hops: m.hops };
+export function getManyRequestFromMessage(m: pb.GetManyRequest__Output, requestId?: string): GetManyRequest {
+  return { group: m.group, keys: m.keys, ringVersion: m.ringVersion, hops: m.hops, requestId };
 }
 
 /** Server side: a decoded SetRequest as the handler's model. */
-export function setRequestFromMessage(m: pb.SetRequest__Output): SetRequest {
+export function setRequestFromMessage(m: pb.SetRequest__Output, requestId?: string): SetRequest {
   return {
     group: m.group,
     key: m.key,
@@ -45,12 +48,20 @@ export function setRequestFromMessage(m: pb.SetRequest__Output): SetRequest {
     hops: m.hops,
     value: m.value,
     ttlMs: m.ttlMs,
+    requestId,
   };
 }
 
 /** Server side: a decoded DeleteRequest as the handler's model. */
-export function deleteRequestFromMessage(m: pb.DeleteRequest__Output): DeleteRequest {
-  return { group: m.group, key: m.key, ringVersion: m.ringVersion, hops: m.hops, localOnly: m.localOnly };
+export function deleteRequestFromMessage(m: pb.DeleteRequest__Output, requestId?: string): DeleteRequest {
+  return {
+    group: m.group,
+    key: m.key,
+    ringVersion: m.ringVersion,
+    hops: m.hops,
+    localOnly: m.localOnly,
+    requestId,
+  };
 }
 
 /** Server side: a decoded FlushRequest as the handler's model. */

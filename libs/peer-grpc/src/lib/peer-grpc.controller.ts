@@ -1,3 +1,4 @@
+import type { Metadata } from '@grpc/grpc-js';
 import { Controller, Inject, UseFilters } from '@nestjs/common';
 import { GrpcMethod } from '@nestjs/microservices';
 
@@ -20,12 +21,14 @@ import {
   setResponseToMessage,
 } from './messages';
 import { PeerGrpcErrorFilter } from './peer-grpc-error.filter';
+import { requestIdFrom } from './request-id-metadata';
 import type * as pb from '@ringcache/proto';
 
 /**
  * The gRPC codec of the peer protocol: decodes each `ringcache.v1.Cache` call, hands it to the app's
  * PeerHandler (cache-core's PeerService, which owns validation, limits and hop rules), and encodes the
- * answer. Errors become gRPC statuses in PeerGrpcErrorFilter.
+ * answer. Errors become gRPC statuses in PeerGrpcErrorFilter. The request id comes from the call's
+ * `x-request-id` metadata (see requestIdFrom).
  */
 @Controller()
 @UseFilters(new PeerGrpcErrorFilter())
@@ -33,26 +36,32 @@ export class PeerGrpcController {
   constructor(@Inject(PEER_HANDLER) private readonly handler: PeerHandler) {}
 
   @GrpcMethod('Cache', 'Get')
-  async get(message: pb.GetRequest__Output): Promise<pb.GetResponse> {
-    const request = getRequestFromMessage(assertDecoded(message, 'GetRequest'));
+  async get(message: pb.GetRequest__Output, metadata: Metadata): Promise<pb.GetResponse> {
+    const request = getRequestFromMessage(assertDecoded(message, 'GetRequest'), requestIdFrom(metadata));
     return getResponseToMessage(await this.handler.get(request));
   }
 
   @GrpcMethod('Cache', 'GetMany')
-  async getMany(message: pb.GetManyRequest__Output): Promise<pb.GetManyResponse> {
-    const request = getManyRequestFromMessage(assertDecoded(message, 'GetManyRequest'));
+  async getMany(message: pb.GetManyRequest__Output, metadata: Metadata): Promise<pb.GetManyResponse> {
+    const request = getManyRequestFromMessage(
+      assertDecoded(message, 'GetManyRequest'),
+      requestIdFrom(metadata),
+    );
     return getManyResponseToMessage(await this.handler.getMany(request));
   }
 
   @GrpcMethod('Cache', 'Set')
-  async set(message: pb.SetRequest__Output): Promise<pb.SetResponse> {
-    const request = setRequestFromMessage(assertDecoded(message, 'SetRequest'));
+  async set(message: pb.SetRequest__Output, metadata: Metadata): Promise<pb.SetResponse> {
+    const request = setRequestFromMessage(assertDecoded(message, 'SetRequest'), requestIdFrom(metadata));
     return setResponseToMessage(await this.handler.set(request));
   }
 
   @GrpcMethod('Cache', 'Delete')
-  async delete(message: pb.DeleteRequest__Output): Promise<pb.DeleteResponse> {
-    const request = deleteRequestFromMessage(assertDecoded(message, 'DeleteRequest'));
+  async delete(message: pb.DeleteRequest__Output, metadata: Metadata): Promise<pb.DeleteResponse> {
+    const request = deleteRequestFromMessage(
+      assertDecoded(message, 'DeleteRequest'),
+      requestIdFrom(metadata),
+    );
     return deleteResponseToMessage(await this.handler.delete(request));
   }
 

@@ -44,6 +44,30 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
       expect(handler.contexts.at(-1)).toEqual(ctx);
     });
 
+    it('sends the request id as x-request-id, and the peer hands it to the handler', async () => {
+      const withId = (requestId: string) => ({ ...call, requestId });
+      handler.requestIds.length = 0;
+      await client.get({ group: 'scores', key: 'Tom', ...ctx }, withId('gw-1'));
+      await client.getMany({ group: 'scores', keys: ['a', 'b'], ...ctx }, withId('gw-2'));
+      await client.set(
+        { group: 'scores', key: 'k', value: Buffer.from('v'), ttlMs: 0, ...ctx },
+        withId('gw-3'),
+      );
+      await client.delete({ group: 'scores', key: 'k', ...ctx }, withId('gw-4'));
+      expect(handler.requestIds).toEqual(['gw-1', 'gw-2', 'gw-2', 'gw-3', 'gw-4']);
+    });
+
+    it('leaves out an id a header cannot carry, and the peer names the request itself', async () => {
+      handler.requestIds.length = 0;
+      await client.get({ group: 'scores', key: 'Tom', ...ctx }, { ...call, requestId: 'not valid\n' });
+      await client.get({ group: 'scores', key: 'Tom', ...ctx }, call);
+      const [first, second] = handler.requestIds;
+      expect(first).toEqual(expect.any(String));
+      expect(first).not.toContain('not valid');
+      expect(second).toEqual(expect.any(String));
+      expect(second).not.toBe(first);
+    });
+
     it('resolves a missing key as found:false with the expiry of the cached "not found"', async () => {
       const response = await client.get({ group: 'scores', key: 'nobody', ...ctx }, call);
       expect(response).toEqual({ found: false, value: Buffer.alloc(0), expireAtMs: NOT_FOUND_EXPIRE_AT });
@@ -149,13 +173,22 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
       await expect(
         client.delete({ group: 'scores', key: 'here/only', ...ctx, localOnly: true }, call),
       ).resolves.toEqual({ deleted: true });
-      expect(handler.received.at(-1)).toEqual({ group: 'scores', key: 'here/only', ...ctx, localOnly: true });
+      // The peer names every request (its own id when the caller sent none).
+      const requestId = expect.any(String);
+      expect(handler.received.at(-1)).toEqual({
+        group: 'scores',
+        key: 'here/only',
+        ...ctx,
+        localOnly: true,
+        requestId,
+      });
       await client.delete({ group: 'scores', key: 'here/only', ...ctx }, call);
       expect(handler.received.at(-1)).toEqual({
         group: 'scores',
         key: 'here/only',
         ...ctx,
         localOnly: false,
+        requestId,
       });
       await client.delete({ group: 'scores', key: 'here/only', ...ctx, localOnly: false }, call);
       expect(handler.received.at(-1)).toEqual({
@@ -163,6 +196,7 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
         key: 'here/only',
         ...ctx,
         localOnly: false,
+        requestId,
       });
     });
 

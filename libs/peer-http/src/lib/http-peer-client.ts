@@ -3,6 +3,8 @@ import { Agent, type OutgoingHttpHeaders } from 'node:http';
 import {
   InvalidArgumentError,
   PeerUnavailableError,
+  REQUEST_ID_HEADER,
+  requestIdOf,
   RingcacheError,
   type CallOptions,
   type DeleteRequest,
@@ -58,7 +60,7 @@ const EMPTY = Buffer.alloc(0);
 interface OutgoingMessage {
   method: string;
   path: string;
-  /** Ring version and hops, sent as headers; Flush and Expire have none. */
+  /** Ring version and hops, sent as headers; Flush and Expire have none. The request id is in `options`. */
   context?: RequestContext;
   options: CallOptions;
   body?: Buffer;
@@ -207,6 +209,9 @@ export class HttpPeerClient implements PeerClient {
     const headers: OutgoingHttpHeaders = {};
     if (context) headers[HOPS_HEADER] = String(context.hops);
     if (context?.ringVersion) headers[RING_VERSION_HEADER] = context.ringVersion;
+    // Checked here, so an id the header cannot carry fails no call: it is only left out.
+    const requestId = requestIdOf(message.options.requestId);
+    if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     if (body) {
       headers['content-type'] = message.contentType;
       // A known length, so Node does not switch to chunked encoding.
@@ -280,7 +285,8 @@ function isBatchAnswer(body: unknown): boolean {
   );
 }
 
-function parseAddress(address: unknown): { host: string; port: number } {
+/** Host and port of a peer address `host:port` (an IPv6 host in brackets); InvalidArgumentError otherwise. */
+export function parseAddress(address: unknown): { host: string; port: number } {
   const match =
     typeof address === 'string' ? /^(?:\[([^\]]+)\]|([^:[\]]+)):([0-9]{1,5})$/.exec(address) : null;
   const port = match ? Number(match[3]) : 0;

@@ -2,9 +2,15 @@ import type { ServerResponse } from 'node:http';
 
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-import { InvalidArgumentError, UnimplementedError, type PeerHandler } from '@ringcache/cache-core';
+import {
+  InvalidArgumentError,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+  UnimplementedError,
+  type PeerHandler,
+} from '@ringcache/cache-core';
 
-import { httpErrorOf } from './http-errors';
+import { httpErrorOf, type HttpErrorAnswer } from './http-errors';
 import { decodeKeyPath, decodeMethodPath } from './peer-path';
 import {
   decodeBatchKeys,
@@ -14,6 +20,7 @@ import {
   decodeLocalOnly,
   decodeTtlMs,
 } from './request-decoder';
+import { statsAnswer } from './stats-routes';
 import {
   BATCH_GET,
   EXPIRE,
@@ -41,6 +48,11 @@ export interface PeerHttpRoutesOptions {
   maxBodyBytes?: number;
   /** Told about every error answered as 500 `internal` (the caller sees no detail). Default: none. */
   onInternalError?: (error: unknown, request: FastifyRequest) => void;
+  /**
+   * Told about every other error answered with a 5xx status (a failed load, say), with the request's id
+   * (its `x-request-id`, or the one Fastify gave it). Default: none.
+   */
+  onServerError?: (answer: HttpErrorAnswer, request: FastifyRequest, requestId: string) => void;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -65,6 +77,7 @@ export function registerPeerHttpRoutes(
     );
   }
   const onInternalError = options.onInternalError;
+  const onServerError = options.onServerError;
 
   const streams = new Set<ServerResponse>();
 
@@ -99,10 +112,12 @@ export function registerPeerHttpRoutes(
   };
 
   const get = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | void> => {
-    if (request.url === `${PATH_PREFIX}:${INVALIDATIONS}`) return stream(request, reply);
+    if (isInvalidationStream(request.url)) return stream(request, reply);
+    const stats = statsAnswer(handler, request.url, request.query);
+    if (stats) return reply.code(200).send(await stats);
     const { group, key } = decodeKeyPath(request.url);
-    const { ringVersion, hops } = decodeContext(request.headers);
-    const response = await handler.get({ group, key, ringVersion, hops });
+    const { ringVersion, hops, requestId } = decodeContext(request.headers);
+    const response = await handler.get({ group, key, ringVersion, hops, requestId: requestId ?? request.id });
     reply.header(EXPIRE_AT_HEADER, String(response.expireAtMs));
     if (response.stale) reply.header(STALE_HEADER, '1').header('warning', STALE_WARNING);
     if (!response.found) {
@@ -113,8 +128,14 @@ export function registerPeerHttpRoutes(
 
   const batchGet = async (group: string, request: FastifyRequest, reply: FastifyReply) => {
     const keys = decodeBatchKeys(request.body);
-    const { ringVersion, hops } = decodeContext(request.headers);
-    const { results } = await handler.getMany({ group, keys, ringVersion, hops });
+    const { ringVersion, hops, requestId } = decodeContext(request.headers);
+    const { results } = await handler.getMany({
+      group,
+      keys,
+      ringVersion,
+      hops,
+      requestId: requestId ?? request.id,
+    });
     const encoded = results.map((result) => {
       const entry: WireBatchResult = {
         found: result.found,
@@ -156,26 +177,43 @@ export function registerPeerHttpRoutes(
 
   const put = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const { group, key } = decodeKeyPath(request.url);
-    const { ringVersion, hops } = decodeContext(request.headers);
+    const { ringVersion, hops, requestId } = decodeContext(request.headers);
     const ttlMs = decodeTtlMs(request.query);
     // No body (Content-Length: 0 without a content type) is an empty value.
     const value = Buffer.isBuffer(request.body) ? request.body : EMPTY;
-    const { expireAtMs } = await handler.set({ group, key, value, ttlMs, ringVersion, hops });
+    const { expireAtMs } = await handler.set({
+      group,
+      key,
+      value,
+      ttlMs,
+      ringVersion,
+      hops,
+      requestId: requestId ?? request.id,
+    });
     return reply.code(200).send({ expireAtMs });
   };
 
   const del = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
     const { group, key } = decodeKeyPath(request.url);
-    const { ringVersion, hops } = decodeContext(request.headers);
+    const { ringVersion, hops, requestId } = decodeContext(request.headers);
     const localOnly = decodeLocalOnly(request.query);
-    const { deleted } = await handler.delete({ group, key, ringVersion, hops, localOnly });
+    const { deleted } = await handler.delete({
+      group,
+      key,
+      ringVersion,
+      hops,
+      localOnly,
+      requestId: requestId ?? request.id,
+    });
     return reply.code(200).send({ deleted });
   };
 
   const errorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
-    const { status, body } = httpErrorOf(error);
-    if (body.code === 'internal') onInternalError?.(error, request);
-    void reply.code(status).send(body);
+    const answer = httpErrorOf(error);
+    if (answer.body.code === 'internal') onInternalError?.(error, request);
+    else if (answer.status >= 500)
+      onServerError?.(answer, request, requestIdOf(request.headers[REQUEST_ID_HEADER]) ?? request.id);
+    void reply.code(answer.status).send(answer.body);
   };
 
   void fastify.register(async (scope) => {
@@ -198,6 +236,14 @@ export function registerPeerHttpRoutes(
     scope.route({ ...common, method: 'PUT', handler: put });
     scope.route({ ...common, method: 'DELETE', handler: del });
   });
+}
+
+/**
+ * True for the URL of the invalidation stream, an answer that lasts as long as its subscriber: request logs
+ * must not count it as a slow request.
+ */
+export function isInvalidationStream(url: string): boolean {
+  return url === `${PATH_PREFIX}:${INVALIDATIONS}`;
 }
 
 /** A Buffer view of the same bytes (no copy): Fastify sends Buffers as they are. */

@@ -46,6 +46,19 @@ describe('PeerHttpController over HTTP', () => {
     expect(handler.contexts.at(-1)).toEqual({ ringVersion: '', hops: 0 });
   });
 
+  it("hands the handler the request's x-request-id, or its own id when that is missing or invalid", async () => {
+    handler.requestIds.length = 0;
+    await fetch(url('/_ringcache/scores/Tom'), { headers: { 'x-request-id': 'client-42' } });
+    await fetch(url('/_ringcache/scores/Tom'), { headers: { 'x-request-id': 'x'.repeat(129) } });
+    await fetch(url('/_ringcache/scores/Tom'));
+    const [given, tooLong, none] = handler.requestIds;
+    expect(given).toBe('client-42');
+    expect(tooLong).toEqual(expect.any(String));
+    expect(tooLong).not.toBe('x'.repeat(129));
+    expect(none).toEqual(expect.any(String));
+    expect(new Set([given, tooLong, none]).size).toBe(3);
+  });
+
   it('answers an unknown group 404 unknown_group, an error and not a "not found"', async () => {
     const res = await fetch(url('/_ringcache/nope/Tom'));
     expect(res.status).toBe(404);
@@ -129,6 +142,7 @@ describe('PeerHttpController over HTTP', () => {
       ringVersion: '',
       hops: 1,
       localOnly,
+      requestId: expect.any(String),
     });
   });
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnModuleInit } from '@nestjs
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 
-import { PEER_HANDLER } from '@ringcache/cache-core';
+import { PEER_HANDLER, REQUEST_ID_HEADER, requestIdOf } from '@ringcache/cache-core';
 import type { PeerHandler } from '@ringcache/cache-core';
 
 import { registerPeerHttpRoutes, type PeerHttpRoutesOptions } from './peer-http-routes';
@@ -46,10 +46,17 @@ export class PeerHttpController implements OnModuleInit {
     registerPeerHttpRoutes(adapter.getInstance<FastifyInstance>(), this.handler, {
       maxBodyBytes: this.options?.maxBodyBytes,
       onInternalError: (error, request) =>
-        this.logger.error(
-          `${request.method} ${request.url} failed`,
-          error instanceof Error ? error.stack : String(error),
-        ),
+        this.logger.error({
+          msg: `${request.method} ${request.url} failed`,
+          reqId: requestIdOf(request.headers[REQUEST_ID_HEADER]) ?? request.id,
+          err: error,
+        }),
+      onServerError: ({ status, body }, request, reqId) =>
+        this.logger.warn({
+          msg: `${request.method} ${request.url}: ${status} ${body.message}`,
+          reqId,
+          status,
+        }),
     });
   }
 }

@@ -18,6 +18,12 @@ describe('decodeContext', () => {
     });
   });
 
+  it('reads the request id, dropping one that is not a valid id rather than refusing the request', () => {
+    expect(decodeContext({ 'x-request-id': 'gw-1' }).requestId).toBe('gw-1');
+    expect(decodeContext({ 'x-request-id': 'two words' }).requestId).toBeUndefined();
+    expect(decodeContext({}).requestId).toBeUndefined();
+  });
+
   it.each(['abc', '-1', '1.5', '', ' 1', '1e3', '0x10', '1, 1'])('rejects hops %j', (hops) => {
     expect(() => decodeContext({ 'x-ringcache-hops': hops })).toThrow(InvalidArgumentError);
   });

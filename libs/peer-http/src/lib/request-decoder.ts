@@ -1,7 +1,13 @@
 import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 
-import { InvalidArgumentError, type ExpiredKey, type RequestContext } from '@ringcache/cache-core';
+import {
+  InvalidArgumentError,
+  REQUEST_ID_HEADER,
+  requestIdOf,
+  type ExpiredKey,
+  type RequestContext,
+} from '@ringcache/cache-core';
 
 import { HOPS_HEADER, LOCAL_ONLY_PARAM, MAX_EXPIRE_KEYS, RING_VERSION_HEADER } from './wire';
 
@@ -10,13 +16,17 @@ import { HOPS_HEADER, LOCAL_ONLY_PARAM, MAX_EXPIRE_KEYS, RING_VERSION_HEADER } f
  * list of strings); ranges and limits are the protocol core's (PeerService), the same for both codecs.
  */
 
-/** Ring version and hops from the request headers; absent headers mean '' and 0. */
+/**
+ * Ring version, hops and request id from the request headers; absent headers mean '', 0 and no id. A
+ * request id that is not one (see requestIdOf) is dropped rather than refused: it only serves logs.
+ */
 export function decodeContext(headers: IncomingHttpHeaders): RequestContext {
   const ringVersion = headers[RING_VERSION_HEADER];
   const hops = headers[HOPS_HEADER];
   return {
     ringVersion: typeof ringVersion === 'string' ? ringVersion : '',
     hops: hops === undefined ? 0 : decodeInteger(hops, HOPS_HEADER),
+    requestId: requestIdOf(headers[REQUEST_ID_HEADER]),
   };
 }
 

@@ -23,6 +23,14 @@ export const NDJSON_TYPE = 'application/x-ndjson';
 /** A line sent on the stream this often when nothing else is, so a dead stream is noticed. */
 export const STREAM_HEARTBEAT_MS = 5_000;
 
+/** `GET /_ringcache/:stats`: every group's counters on the node (observability, HTTP only). */
+export const STATS = 'stats';
+/** `GET /_ringcache/<group>:hot?limit=<n>`: the group's hottest keys lately on the node (observability, HTTP only). */
+export const HOT = 'hot';
+/** Query parameter of `:hot`: how many keys, 1 to MAX_HOT_KEYS; absent means DEFAULT_HOT_LIMIT. */
+export const LIMIT_PARAM = 'limit';
+export const DEFAULT_HOT_LIMIT = 10;
+
 /** Query parameter of DELETE: `1` drops the key on the receiving node only; `0` or absent: normal delete. */
 export const LOCAL_ONLY_PARAM = 'localOnly';
 

@@ -53,6 +53,8 @@ interface Entry {
  */
 export class FakePeerHandler implements PeerHandler {
   readonly contexts: RequestContext[] = [];
+  /** The request id of every Get (one per key of a GetMany), Set and Delete, in order. */
+  readonly requestIds: (string | undefined)[] = [];
   /** Delete, Flush and Expire requests, in order, as the handler saw them. */
   readonly received: (DeleteRequest | FlushRequest | ExpireRequest)[] = [];
   readonly groups = new Map<string, Map<string, Entry>>();
@@ -75,6 +77,7 @@ export class FakePeerHandler implements PeerHandler {
 
   async get(request: GetRequest): Promise<GetResponse> {
     this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
+    this.requestIds.push(request.requestId);
     const entries = this.group(request.group);
     const { key } = request;
     const bytes = Buffer.byteLength(key);
@@ -103,6 +106,7 @@ export class FakePeerHandler implements PeerHandler {
 
   async set(request: SetRequest): Promise<SetResponse> {
     this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
+    this.requestIds.push(request.requestId);
     const expireAtMs = request.ttlMs > 0 ? Date.now() + request.ttlMs : 0;
     const entry = { value: Buffer.from(request.value), expireAtMs, stale: false };
     this.group(request.group).set(request.key, entry);
@@ -111,6 +115,7 @@ export class FakePeerHandler implements PeerHandler {
 
   async delete(request: DeleteRequest): Promise<DeleteResponse> {
     this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
+    this.requestIds.push(request.requestId);
     this.received.push(request);
     return { deleted: this.group(request.group).delete(request.key) };
   }

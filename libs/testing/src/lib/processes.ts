@@ -38,15 +38,26 @@ export class ManagedProcess {
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const keep = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n')) {
-        if (line.trim() === '') continue;
-        this.lines.push(line);
-        if (this.lines.length > KEPT_LINES) this.lines.shift();
-      }
+    // A chunk may end inside a line (a long JSON log line, say): its start waits for the rest.
+    const keeper = () => {
+      let partial = '';
+      return {
+        data: (chunk: Buffer) => {
+          const lines = (partial + chunk.toString()).split('\n');
+          partial = lines.pop() ?? '';
+          for (const line of lines) this.keep(line);
+        },
+        end: () => {
+          this.keep(partial);
+          partial = '';
+        },
+      };
     };
-    this.child.stdout?.on('data', keep);
-    this.child.stderr?.on('data', keep);
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      const { data, end } = keeper();
+      stream?.on('data', data);
+      stream?.on('end', end);
+    }
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
         this.exit = { code, signal };
@@ -61,6 +72,12 @@ export class ManagedProcess {
       });
     });
     running.add(this);
+  }
+
+  private keep(line: string): void {
+    if (line.trim() === '') return;
+    this.lines.push(line);
+    if (this.lines.length > KEPT_LINES) this.lines.shift();
   }
 
   /** The process id. */

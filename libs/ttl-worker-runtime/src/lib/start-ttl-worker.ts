@@ -16,6 +16,8 @@ export async function startTtlWorker(config: RingcacheConfig): Promise<NestFasti
     host: config.ttlWorker.host,
     port: config.ttlWorker.port,
     logLevel: config.log.level,
+    logFormat: config.log.format,
+    slowRequestMs: config.log.slowRequestMs,
   });
   for (const line of describeConfig(config).split('\n')) new Logger('ttl-worker').log(line);
   return app;

@@ -14,10 +14,12 @@ import {
   type DiscoveryLogger,
 } from '@ringcache/discovery';
 
-/** What /readyz reports. */
+/** Where the worker stands, as /readyz reports it (etcd's reachability is checked apart: etcdReachable). */
 export interface TtlWorkerStatus {
+  /** Leading with a live watch of the delay queue, or standing by. */
   ready: boolean;
-  status: string;
+  /** Why it is not ready (idle without etcd, not settled yet); absent when ready. */
+  message?: string;
   role?: TtlWorkerStats['role'];
   leader?: string;
   /** Cache nodes known (the top-level service name's members). */
@@ -126,14 +128,21 @@ export class TtlWorkerHost {
     this.client?.close();
   }
 
-  /** Readiness: etcd answers and the worker knows its role (leading with a live watch, or standing by). */
-  async status(): Promise<TtlWorkerStatus> {
-    if (!this.worker) return { ready: false, status: 'idle: no etcd endpoints configured', nodes: 0 };
+  /**
+   * Where the worker stands: ready when it knows its role (leading with a live watch, or standing by);
+   * never without etcd (idle, nothing to do). Readiness also needs etcd to answer: etcdReachable.
+   */
+  status(): TtlWorkerStatus {
+    if (!this.worker) return { ready: false, message: 'idle: no etcd endpoints configured', nodes: 0 };
     const { role, leader } = this.worker.stats();
     const base = { role, leader, nodes: this.nodes };
-    if (!(await this.worker.etcdReachable())) return { ...base, ready: false, status: 'etcd unreachable' };
-    if (!this.worker.settled()) return { ...base, ready: false, status: `${role}: not settled yet` };
-    return { ...base, ready: true, status: role };
+    if (!this.worker.settled()) return { ...base, ready: false, message: `${role}: not settled yet` };
+    return { ...base, ready: true };
+  }
+
+  /** True when etcd answers a read within `timeoutMs`; false when idle (no etcd). */
+  async etcdReachable(timeoutMs?: number): Promise<boolean> {
+    return this.worker ? this.worker.etcdReachable(timeoutMs) : false;
   }
 
   /** Starts the node watch, retrying with backoff while etcd cannot be read. */

@@ -63,13 +63,19 @@ describe('TtlWorkerModule', () => {
     const res = await fetch(url);
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
+  /** The worker's role in a /readyz answer, when it is ready. */
+  const role = (readyz: { status: number; body: Record<string, unknown> }) =>
+    readyz.status === 200
+      ? (readyz.body as { details: { worker: { role?: string } } }).details.worker.role
+      : undefined;
 
   it('without etcd, stays healthy and never ready, saying why', async () => {
     const url = await start(config({}));
     expect((await get(`${url}/healthz`)).status).toBe(200);
+    const idle = { status: 'down', message: 'idle: no etcd endpoints configured', nodes: 0 };
     expect(await get(`${url}/readyz`)).toEqual({
       status: 503,
-      body: { status: 'idle: no etcd endpoints configured', nodes: 0 },
+      body: { status: 'error', info: {}, error: { worker: idle }, details: { worker: idle } },
     });
     const metrics = await scrapeMetrics(`${url}/metrics`);
     expect(sumMetric(metrics, 'ringcache_ttl_worker_leader')).toBe(0);
@@ -79,7 +85,10 @@ describe('TtlWorkerModule', () => {
     const cluster = 'rt-metrics';
     const url = await start(config(withEtcd(cluster)));
     await eventually('ready', async () => (await get(`${url}/readyz`)).status === 200, 10_000);
-    expect((await get(`${url}/readyz`)).body).toMatchObject({ status: 'leader', role: 'leader' });
+    expect((await get(`${url}/readyz`)).body).toMatchObject({
+      status: 'ok',
+      details: { etcd: { status: 'up' }, worker: { status: 'up', role: 'leader' } },
+    });
 
     // A registered node nobody listens on: its Expire calls fail, and are counted.
     const keys = new EtcdKeys(cluster);
@@ -110,25 +119,17 @@ describe('TtlWorkerModule', () => {
   it('on close, resigns so that a standby leads at once', async () => {
     const c = config(withEtcd('rt-handover'));
     const first = await start(c);
-    await eventually(
-      'first leads',
-      async () => (await get(`${first}/readyz`)).body['role'] === 'leader',
-      10_000,
-    );
+    await eventually('first leads', async () => role(await get(`${first}/readyz`)) === 'leader', 10_000);
     const second = await start(c);
     await eventually(
       'second stands by',
-      async () => (await get(`${second}/readyz`)).body['status'] === 'standby',
+      async () => role(await get(`${second}/readyz`)) === 'standby',
       10_000,
     );
 
     const closing = Date.now();
     await (apps.shift() as NestFastifyApplication).close();
-    await eventually(
-      'second leads',
-      async () => (await get(`${second}/readyz`)).body['status'] === 'leader',
-      3_000,
-    );
+    await eventually('second leads', async () => role(await get(`${second}/readyz`)) === 'leader', 3_000);
     expect(Date.now() - closing).toBeLessThan(1_500);
   }, 30_000);
 });

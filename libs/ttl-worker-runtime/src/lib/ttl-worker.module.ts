@@ -14,7 +14,7 @@ import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import { TTL_WORKER_HOST } from './tokens';
 import { TtlWorkerHost } from './ttl-worker-host';
 import { createLatenessHistogram, registerTtlWorkerMetrics } from './ttl-worker-metrics';
-import { TtlWorkerStatusController } from './ttl-worker-status.controller';
+import { ttlWorkerReadiness } from './ttl-worker-readiness';
 
 /** Starts the worker once the app is up; on shutdown, resigns before anything else closes. */
 @Module({})
@@ -64,10 +64,9 @@ export class TtlWorkerModule {
       imports: [
         RingcacheConfigModule.forRoot(config),
         MetricsModule,
-        HealthModule,
         TtlWorkerLifecycleModule.forRoot(config),
+        HealthModule.forRoot({ inject: [TTL_WORKER_HOST], readiness: ttlWorkerReadiness }),
       ],
-      controllers: [TtlWorkerStatusController],
     };
   }
 }

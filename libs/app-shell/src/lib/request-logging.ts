@@ -1,0 +1,61 @@
+import type { IncomingMessage } from 'node:http';
+
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+
+import { newRequestId, REQUEST_ID_HEADER, requestIdOf } from '@ringcache/cache-core';
+
+/** Options of {@link logRequests}. */
+export interface RequestLoggingOptions {
+  /** Requests taking at least this many ms are logged as warnings; 0: none. */
+  slowRequestMs: number;
+  /** Set `x-request-id` on every response. */
+  echoRequestId: boolean;
+  /** Requests whose answer is a stream lasting as long as its client (never logged as slow). Default none. */
+  isStream?: (url: string) => boolean;
+}
+
+/**
+ * Fastify's `genReqId`: the request's own `x-request-id` when it is a valid one (requestIdOf), else a new
+ * id of this process's (a prefix and a counter, not a UUID: it is made for every request).
+ */
+export function requestIdFor(request: IncomingMessage): string {
+  return requestIdOf(request.headers[REQUEST_ID_HEADER]) ?? newRequestId();
+}
+
+/**
+ * Logs the requests worth a line, never every request at `info`: answers of 500 and above and requests
+ * slower than `slowRequestMs` as warnings, every request only at `debug` (the level is read once, here).
+ * Each line carries the request's `reqId`, method, url, status and time in ms. With `echoRequestId`,
+ * every response also carries its request id in `x-request-id`.
+ */
+export function logRequests(fastify: FastifyInstance, logger: Logger, options: RequestLoggingOptions): void {
+  const { slowRequestMs } = options;
+  const isStream = options.isStream ?? (() => false);
+  const everyRequest = logger.isLevelEnabled('debug');
+  if (options.echoRequestId) {
+    fastify.addHook('onRequest', (request, reply, done) => {
+      void reply.header(REQUEST_ID_HEADER, request.id);
+      done();
+    });
+  }
+  fastify.addHook('onResponse', (request, reply, done) => {
+    const status = reply.statusCode;
+    const ms = reply.elapsedTime;
+    const failed = status >= 500;
+    const slow = slowRequestMs > 0 && ms >= slowRequestMs && !isStream(request.url);
+    if (failed || slow || everyRequest) {
+      const fields = {
+        reqId: request.id,
+        method: request.method,
+        url: request.url,
+        status,
+        ms: Math.round(ms * 10) / 10,
+      };
+      if (failed) logger.warn(fields, 'request failed');
+      else if (slow) logger.warn(fields, 'slow request');
+      else logger.debug(fields, 'request');
+    }
+    done();
+  });
+}

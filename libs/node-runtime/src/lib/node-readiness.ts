@@ -1,0 +1,43 @@
+import type { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
+
+import { probeIndicator } from '@ringcache/app-shell';
+import { pingEtcd } from '@ringcache/discovery';
+
+import type { NodeRuntime } from './node-runtime';
+
+/**
+ * A cache node is ready when its database answers (`SELECT 1`), etcd answers (when it uses etcd), and it
+ * has joined and is on its own ring. The `ring` details are what /readyz answered before terminus: node,
+ * ring version, members.
+ */
+export function nodeReadiness(
+  indicators: HealthIndicatorService,
+  runtime: NodeRuntime,
+): HealthIndicatorFunction[] {
+  const etcd = runtime.discovery.etcd;
+  return [
+    probeIndicator(indicators, 'database', async () => {
+      await runtime.database.ping();
+      return { up: true, source: runtime.database.label };
+    }),
+    ...(etcd
+      ? [
+          probeIndicator(indicators, 'etcd', async () => {
+            await pingEtcd(etcd);
+            return { up: true, watch: runtime.discovery.watchState() };
+          }),
+        ]
+      : []),
+    probeIndicator(indicators, 'ring', () => {
+      const inRing = runtime.inRing();
+      const why = runtime.discovery.registered() ? 'not on its own ring' : 'not joined yet';
+      return {
+        up: inRing,
+        ...(inRing ? {} : { message: why }),
+        node: runtime.config.node.name,
+        ringVersion: runtime.peers.ringVersion,
+        members: runtime.peers.size,
+      };
+    }),
+  ];
+}

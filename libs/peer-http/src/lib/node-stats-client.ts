@@ -1,0 +1,115 @@
+import { Agent } from 'node:http';
+
+import {
+  InvalidArgumentError,
+  PeerUnavailableError,
+  RingcacheError,
+  type CallOptions,
+  type HotKeysRequest,
+  type HotKeysResponse,
+  type Member,
+  type NodeStatsResponse,
+  type NodeStatsSource,
+} from '@ringcache/cache-core';
+
+import { exchange, type Answer } from './http-exchange';
+import { parseAddress } from './http-peer-client';
+import { encodeMethodPath } from './peer-path';
+import { remoteError, type RemoteCall } from './remote-error';
+import { HOT, LIMIT_PARAM, PATH_PREFIX, STATS } from './wire';
+
+/** Options of a {@link NodeStatsClient}. */
+export interface NodeStatsClientOptions {
+  /** Most connections open to one node at once. Default 4: these are occasional reads. */
+  maxSockets?: number;
+}
+
+/**
+ * Reads nodes' statistics (`:stats`, `<group>:hot`) from their HTTP endpoint, whatever transport the
+ * peer protocol uses: every member has one. One keep-alive agent serves every node (it pools connections
+ * per address), so nothing needs creating or closing as members come and go.
+ */
+export class NodeStatsClient implements NodeStatsSource {
+  private readonly agent: Agent;
+  private closed = false;
+
+  constructor(options: NodeStatsClientOptions = {}) {
+    const maxSockets = options.maxSockets ?? 4;
+    if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
+      throw new InvalidArgumentError(
+        `NodeStatsClient option maxSockets must be a positive integer, got ${maxSockets}`,
+      );
+    }
+    this.agent = new Agent({ keepAlive: true, maxSockets });
+  }
+
+  async groupStats(member: Member, options: CallOptions): Promise<NodeStatsResponse> {
+    const call: RemoteCall = { peer: member.name, operation: 'Stats', group: '' };
+    const answer = await this.send(member, call, `${PATH_PREFIX}:${STATS}`, options);
+    return this.json<NodeStatsResponse>(answer, call, (body) => {
+      const groups = (body as Partial<NodeStatsResponse>).groups;
+      return (
+        Array.isArray(groups) &&
+        groups.every((g) => typeof g?.name === 'string' && typeof g.stats === 'object' && g.stats !== null)
+      );
+    });
+  }
+
+  async hotKeys(member: Member, request: HotKeysRequest, options: CallOptions): Promise<HotKeysResponse> {
+    const call: RemoteCall = { peer: member.name, operation: 'HotKeys', group: request.group };
+    const path = `${encodeMethodPath(request.group, HOT)}?${LIMIT_PARAM}=${request.limit}`;
+    const answer = await this.send(member, call, path, options);
+    const { keys } = this.json<HotKeysResponse>(answer, call, (body) => {
+      const list = (body as Partial<HotKeysResponse>).keys;
+      return (
+        Array.isArray(list) &&
+        list.every(
+          (k) =>
+            typeof k?.key === 'string' &&
+            Number.isFinite(k.count) &&
+            Number.isFinite(k.rate) &&
+            Number.isFinite(k.error),
+        )
+      );
+    });
+    // Field by field, so nothing else a node sends is passed on.
+    return { keys: keys.map(({ key, count, rate, error }) => ({ key, count, rate, error })) };
+  }
+
+  /** Closes every connection; calls after this reject PeerUnavailableError. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.agent.destroy();
+  }
+
+  private async send(member: Member, call: RemoteCall, path: string, options: CallOptions): Promise<Answer> {
+    if (this.closed) throw new PeerUnavailableError(member.name, call.operation, 'client is closed');
+    const { host, port } = parseAddress(member.httpAddress);
+    return exchange({
+      peer: member.name,
+      operation: call.operation,
+      agent: this.agent,
+      host,
+      port,
+      method: 'GET',
+      path,
+      headers: {},
+      deadlineMs: options.deadlineMs,
+    });
+  }
+
+  /** The JSON body of a 200 answer, checked by `valid`; other answers are the errors they carry. */
+  private json<T>(answer: Answer, call: RemoteCall, valid: (body: unknown) => boolean): T {
+    if (answer.status !== 200) throw remoteError(answer.status, answer.body, call);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(answer.body.toString('utf8'));
+    } catch {
+      parsed = undefined;
+    }
+    if (typeof parsed !== 'object' || parsed === null || !valid(parsed)) {
+      throw new RingcacheError('internal', `${call.operation} on peer ${call.peer}: malformed answer`);
+    }
+    return parsed as T;
+  }
+}
