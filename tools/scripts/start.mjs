@@ -78,7 +78,14 @@ const children = [];
 function start(name, app, env) {
   const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'main.js')], {
     cwd: root,
-    env: { ...process.env, RINGCACHE_CONFIG: configFile, ...membershipEnv, ...env },
+    // Lines for people, as on a terminal (the children's output is piped through here): unless asked otherwise.
+    env: {
+      RINGCACHE_LOG_FORMAT: 'pretty',
+      ...process.env,
+      RINGCACHE_CONFIG: configFile,
+      ...membershipEnv,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     // A process group of its own: Ctrl-C reaches only this script, which then stops each child once, in
     // order, instead of every child getting the terminal's SIGINT and then this script's SIGTERM too.

@@ -91,6 +91,17 @@ describe('etcd down for 10 s', () => {
     await sleep(10_000);
     const during = await views(cluster);
     expect([...during.values()].every((v) => v.ringVersion === before && v.members.length === 3)).toBe(true);
+    // Still ready: etcd is reported unreachable, but every process serves on its last ring, so none leaves
+    // rotation (all gateways doing so would turn the etcd outage into a full one).
+    for (const url of [cluster.gateway?.url, ...cluster.nodes.map((n) => n.url)]) {
+      const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(5_000) });
+      const body = (await response.json()) as { details: { etcd: { status: string; reachable: boolean } } };
+      expect({ url, status: response.status, etcd: body.details.etcd }).toMatchObject({
+        url,
+        status: 200,
+        etcd: { status: 'up', reachable: false },
+      });
+    }
     await etcd.restart(member);
     const tookMs = await eventually('converged after etcd returned', () => converged(cluster, NAMES), 20_000);
     const stats = await reads.stop();

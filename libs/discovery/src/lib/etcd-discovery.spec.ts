@@ -7,7 +7,7 @@ import { decodeEndpoint, encodeEndpoint } from './endpoint-value';
 import { createEtcdClient } from './etcd-client';
 import { EtcdKeys } from './etcd-keys';
 import { EtcdMembership } from './etcd-membership';
-import { pingEtcd } from './etcd-probe';
+import { etcdReadiness, pingEtcd } from './etcd-probe';
 import { DuplicateNodeNameError, EtcdRegistration } from './etcd-registration';
 
 const quiet = { log: () => undefined, warn: () => undefined };
@@ -211,6 +211,30 @@ describe('etcd discovery on a real etcd', () => {
       const started = Date.now();
       await expect(pingEtcd({ client: own, keys }, 300)).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('reports etcd unreachable as ready while there is a ring to serve on, and not ready without one', async () => {
+    const keys = new EtcdKeys('ready');
+    const watch = () => 'watching';
+    expect(await etcdReadiness({ client, keys }, watch, () => false)).toEqual({
+      up: true,
+      reachable: true,
+      watch: 'watching',
+    });
+    const proxy = await TcpProxy.start(`127.0.0.1:${etcd.members[0].clientPort}`);
+    const own = createEtcdClient({ endpoints: [`http://${proxy.address}`], dialTimeoutMs: 500 });
+    clients.push(own);
+    try {
+      proxy.blackhole();
+      const serving = await etcdReadiness({ client: own, keys }, watch, () => true, 300);
+      expect(serving).toMatchObject({ up: true, reachable: false });
+      expect(serving.message).toMatch(/^etcd unreachable \(.+\): serving on the last ring$/);
+      const ringless = await etcdReadiness({ client: own, keys }, watch, () => false, 300);
+      expect(ringless).toMatchObject({ up: false, reachable: false });
+      expect(ringless.message).toMatch(/^etcd unreachable \(.+\)$/);
     } finally {
       await proxy.stop();
     }

@@ -2,11 +2,13 @@ import type { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/te
 
 import { probeIndicator } from '@ringcache/app-shell';
 import type { PeerSet } from '@ringcache/cache-core';
-import { pingEtcd, type Discovery } from '@ringcache/discovery';
+import { etcdReadiness, type Discovery } from '@ringcache/discovery';
 
 /**
- * The gateway is ready when it knows at least one cache node (it can route) and etcd answers (when it uses
- * etcd). The `ring` details are what /readyz answered before terminus: ring version and members.
+ * The gateway is ready when it knows at least one cache node (it can route). etcd (when used) is checked
+ * and reported, but an unreachable etcd makes it unready only while it has no ring: with one it keeps
+ * routing on it, and every gateway leaving rotation at once would turn an etcd outage into a full one.
+ * The `ring` details are ring version and members.
  */
 export function gatewayReadiness(
   indicators: HealthIndicatorService,
@@ -17,10 +19,13 @@ export function gatewayReadiness(
   return [
     ...(etcd
       ? [
-          probeIndicator(indicators, 'etcd', async () => {
-            await pingEtcd(etcd);
-            return { up: true, watch: discovery.watchState() };
-          }),
+          probeIndicator(indicators, 'etcd', () =>
+            etcdReadiness(
+              etcd,
+              () => discovery.watchState(),
+              () => peers.size > 0,
+            ),
+          ),
         ]
       : []),
     probeIndicator(indicators, 'ring', () => ({

@@ -1,13 +1,14 @@
 import type { HealthIndicatorFunction, HealthIndicatorService } from '@nestjs/terminus';
 
 import { probeIndicator } from '@ringcache/app-shell';
-import { pingEtcd } from '@ringcache/discovery';
+import { etcdReadiness } from '@ringcache/discovery';
 
 import type { NodeRuntime } from './node-runtime';
 
 /**
- * A cache node is ready when its database answers (`SELECT 1`), etcd answers (when it uses etcd), and it
- * has joined and is on its own ring. The `ring` details are what /readyz answered before terminus: node,
+ * A cache node is ready when its database answers (`SELECT 1`) and it has joined and is on its own ring.
+ * etcd (when used) is checked and reported, but while it is unreachable a node on its own ring stays
+ * ready: it keeps serving on the last ring (DESIGN §3). The `ring` details are what /readyz answered before terminus: node,
  * ring version, members.
  */
 export function nodeReadiness(
@@ -22,10 +23,13 @@ export function nodeReadiness(
     }),
     ...(etcd
       ? [
-          probeIndicator(indicators, 'etcd', async () => {
-            await pingEtcd(etcd);
-            return { up: true, watch: runtime.discovery.watchState() };
-          }),
+          probeIndicator(indicators, 'etcd', () =>
+            etcdReadiness(
+              etcd,
+              () => runtime.discovery.watchState(),
+              () => runtime.inRing(),
+            ),
+          ),
         ]
       : []),
     probeIndicator(indicators, 'ring', () => {

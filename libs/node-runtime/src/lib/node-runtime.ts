@@ -194,12 +194,14 @@ export class NodeRuntime {
   }
 
   /**
-   * True when the node has joined (etcd: registered) and is on its own ring, so it serves the keys it owns
-   * rather than forwarding everything. The database is checked apart (`database`).
+   * True when the node is on its own ring, so it serves the keys it owns rather than forwarding everything.
+   * With etcd the ring is what the watch saw, so being on it means the node joined; while etcd is away the
+   * node keeps its last ring (and stays on it) even once its lease has lapsed, and keeps serving. The
+   * database is checked apart (`database`).
    */
   inRing(): boolean {
     const self = this.config.node.name;
-    return this.discovery.registered() && this.peers.members().some((m) => m.name === self);
+    return this.peers.members().some((m) => m.name === self);
   }
 
   /** Stops watching the cluster and releases connections. */
