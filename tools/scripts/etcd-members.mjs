@@ -52,7 +52,9 @@ export async function startEtcd(members, { quiet = true } = {}) {
         '--log-level',
         'warn',
       ],
-      { stdio: quiet ? 'ignore' : 'inherit' },
+      // A process group of its own, so a terminal's Ctrl-C reaches only the script: it stops etcd last,
+      // after the cache nodes have revoked their leases in it.
+      { stdio: quiet ? 'ignore' : 'inherit', detached: true },
     ),
   );
   const endpoints = members.map((m) => `http://127.0.0.1:${m.client}`);

@@ -15,6 +15,9 @@ export interface RequestLoggingOptions {
   isStream?: (url: string) => boolean;
 }
 
+/** Health routes: polled all the time, and their 503 is an answer. */
+const HEALTH_PROBES = new Set(['/healthz', '/readyz']);
+
 /**
  * Fastify's `genReqId`: the request's own `x-request-id` when it is a valid one (requestIdOf), else a new
  * id of this process's (a prefix and a counter, not a UUID: it is made for every request).
@@ -24,8 +27,8 @@ export function requestIdFor(request: IncomingMessage): string {
 }
 
 /**
- * Logs the requests worth a line, never every request at `info`: answers of 500 and above and requests
- * slower than `slowRequestMs` as warnings, every request only at `debug` (the level is read once, here).
+ * Logs the requests worth a line, never every request at `info`: answers of 500 and above (but a
+ * health probe's) and requests slower than `slowRequestMs` as warnings, every request only at `debug` (the level is read once, here).
  * Each line carries the request's `reqId`, method, url, status and time in ms. With `echoRequestId`,
  * every response also carries its request id in `x-request-id`.
  */
@@ -42,7 +45,8 @@ export function logRequests(fastify: FastifyInstance, logger: Logger, options: R
   fastify.addHook('onResponse', (request, reply, done) => {
     const status = reply.statusCode;
     const ms = reply.elapsedTime;
-    const failed = status >= 500;
+    // A 503 from /readyz is its answer, not a failure: readiness changes are logged where they happen.
+    const failed = status >= 500 && !HEALTH_PROBES.has(request.url);
     const slow = slowRequestMs > 0 && ms >= slowRequestMs && !isStream(request.url);
     if (failed || slow || everyRequest) {
       const fields = {
