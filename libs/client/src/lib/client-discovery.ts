@@ -39,14 +39,7 @@ export function clientDiscovery(options: ClientDiscoveryOptions, logger: Discove
     };
   }
   const { etcd } = options;
-  const client = createEtcdClient({
-    endpoints: etcd.endpoints,
-    dialTimeoutMs: etcd.dialTimeoutMs,
-    callTimeoutMs: etcd.callTimeoutMs,
-    username: etcd.username,
-    password: etcd.password,
-    tls: etcd.tls,
-  });
+  const client = createEtcdClient(etcd);
   const keys = new EtcdKeys(etcd.cluster);
   const membership = new EtcdMembership({ client, prefix: keys.caches, logger });
   // Only bump() is used: a client needs no generation events, so the watch is never started.

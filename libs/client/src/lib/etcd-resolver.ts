@@ -65,14 +65,7 @@ export function registerRingcacheResolver(options: RingcacheResolverOptions): Ri
 
   const connection = {
     acquire(watch: EtcdWatch): Etcd3 {
-      client ??= createEtcdClient({
-        endpoints: etcd.endpoints,
-        dialTimeoutMs: etcd.dialTimeoutMs,
-        callTimeoutMs: etcd.callTimeoutMs,
-        username: etcd.username,
-        password: etcd.password,
-        tls: etcd.tls,
-      });
+      client ??= createEtcdClient(etcd);
       active.add(watch);
       return client;
     },

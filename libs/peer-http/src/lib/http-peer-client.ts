@@ -88,13 +88,7 @@ export class HttpPeerClient implements PeerClient {
     }
     this.name = options.name;
     ({ host: this.host, port: this.port } = parseAddress(options.address));
-    const maxSockets = options.maxSockets ?? 64;
-    if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
-      throw new InvalidArgumentError(
-        `HttpPeerClient option maxSockets must be a positive integer, got ${maxSockets}`,
-      );
-    }
-    this.agent = new Agent({ keepAlive: true, maxSockets });
+    this.agent = keepAliveAgent('HttpPeerClient', options.maxSockets ?? 64);
   }
 
   async get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
@@ -286,6 +280,16 @@ function isBatchAnswer(body: unknown): boolean {
 }
 
 /** Host and port of a peer address `host:port` (an IPv6 host in brackets); InvalidArgumentError otherwise. */
+/** A keep-alive agent of `maxSockets` sockets per address; `owner` names the option in the error. */
+export function keepAliveAgent(owner: string, maxSockets: number): Agent {
+  if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
+    throw new InvalidArgumentError(
+      `${owner} option maxSockets must be a positive integer, got ${maxSockets}`,
+    );
+  }
+  return new Agent({ keepAlive: true, maxSockets });
+}
+
 export function parseAddress(address: unknown): { host: string; port: number } {
   const match =
     typeof address === 'string' ? /^(?:\[([^\]]+)\]|([^:[\]]+)):([0-9]{1,5})$/.exec(address) : null;

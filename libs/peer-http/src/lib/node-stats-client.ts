@@ -1,7 +1,6 @@
-import { Agent } from 'node:http';
+import type { Agent } from 'node:http';
 
 import {
-  InvalidArgumentError,
   PeerUnavailableError,
   RingcacheError,
   type CallOptions,
@@ -13,7 +12,7 @@ import {
 } from '@ringcache/cache-core';
 
 import { exchange, type Answer } from './http-exchange';
-import { parseAddress } from './http-peer-client';
+import { keepAliveAgent, parseAddress } from './http-peer-client';
 import { encodeMethodPath } from './peer-path';
 import { remoteError, type RemoteCall } from './remote-error';
 import { HOT, LIMIT_PARAM, PATH_PREFIX, STATS } from './wire';
@@ -34,13 +33,7 @@ export class NodeStatsClient implements NodeStatsSource {
   private closed = false;
 
   constructor(options: NodeStatsClientOptions = {}) {
-    const maxSockets = options.maxSockets ?? 4;
-    if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
-      throw new InvalidArgumentError(
-        `NodeStatsClient option maxSockets must be a positive integer, got ${maxSockets}`,
-      );
-    }
-    this.agent = new Agent({ keepAlive: true, maxSockets });
+    this.agent = keepAliveAgent('NodeStatsClient', options.maxSockets ?? 4);
   }
 
   async groupStats(member: Member, options: CallOptions): Promise<NodeStatsResponse> {
