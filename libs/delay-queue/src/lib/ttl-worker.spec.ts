@@ -242,9 +242,9 @@ describe('TtlWorker on a real etcd', () => {
 
     // Back on the network, the old leader finds its campaign gone and stands by.
     await proxy.restart();
-    await eventually('w1 stands by', () => doomed.role === 'standby', 15_000);
+    await eventually('w1 stands by', () => doomed.role === 'standby', 20_000);
     expect(survivor.role).toBe('leader');
-  }, 60_000);
+  }, 70_000);
 
   it('resumes from the stored revision: a new worker delivers what expired while none ran', async () => {
     const cluster = 'w-resume';

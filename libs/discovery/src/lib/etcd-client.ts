@@ -29,6 +29,9 @@ export function createEtcdClient(options: EtcdClientOptions): Etcd3 {
   const settings: IOptions = {
     hosts: options.endpoints,
     dialTimeout: options.dialTimeoutMs,
+    // grpc-js waits up to 120 s between reconnection attempts by default: after an etcd outage of a few
+    // seconds a process would come back to etcd up to minutes late. Retry quickly instead.
+    grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 2_000 },
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
     faultHandling: {
       host: () =>
