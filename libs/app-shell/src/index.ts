@@ -6,7 +6,6 @@ export type { ProbeResult } from './lib/readiness';
 export { listeningPort, startHttpApp } from './lib/start-http-app';
 export type { StartHttpAppOptions } from './lib/start-http-app';
 export { MetricsModule, MetricsController, METRICS_REGISTRY } from './lib/metrics.module';
-export { nestLogLevels } from './lib/log-levels';
 export type { LogLevel } from './lib/log-levels';
 export { createAppLogger } from './lib/app-logger';
 export type { AppLoggerOptions, LogFormat } from './lib/app-logger';
