@@ -118,9 +118,9 @@ export class HttpPeerClient implements PeerClient {
       body: Buffer.from(JSON.stringify({ keys: request.keys })),
       contentType: JSON_TYPE,
     });
-    const { results } = this.json<{ results: WireBatchResult[] }>(answer, call, isBatchAnswer);
+    const { results } = jsonAnswer<{ results: WireBatchResult[] }>(answer, call, isBatchAnswer);
     if (results.length !== request.keys.length) {
-      throw this.malformed(call, `${results.length} results for ${request.keys.length} keys`);
+      throw malformedAnswer(call, `${results.length} results for ${request.keys.length} keys`);
     }
     return {
       results: results.map(({ found, value, expireAtMs, stale }) => {
@@ -146,7 +146,7 @@ export class HttpPeerClient implements PeerClient {
       body: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
       contentType: OCTET_STREAM,
     });
-    return this.json<SetResponse>(answer, call, (x) => typeof (x as SetResponse).expireAtMs === 'number');
+    return jsonAnswer<SetResponse>(answer, call, (x) => typeof (x as SetResponse).expireAtMs === 'number');
   }
 
   async delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
@@ -154,7 +154,11 @@ export class HttpPeerClient implements PeerClient {
     const path =
       encodeKeyPath(request.group, request.key) + (request.localOnly ? `?${LOCAL_ONLY_PARAM}=1` : '');
     const answer = await this.send(call, { method: 'DELETE', path, context: request, options });
-    return this.json<DeleteResponse>(answer, call, (x) => typeof (x as DeleteResponse).deleted === 'boolean');
+    return jsonAnswer<DeleteResponse>(
+      answer,
+      call,
+      (x) => typeof (x as DeleteResponse).deleted === 'boolean',
+    );
   }
 
   async flush(request: FlushRequest, options: CallOptions): Promise<FlushResponse> {
@@ -166,7 +170,7 @@ export class HttpPeerClient implements PeerClient {
       body: Buffer.from(JSON.stringify({ generation: request.generation })),
       contentType: JSON_TYPE,
     });
-    const { generation } = this.json<FlushResponse>(answer, call, (x) =>
+    const { generation } = jsonAnswer<FlushResponse>(answer, call, (x) =>
       Number.isSafeInteger((x as FlushResponse).generation),
     );
     return { generation };
@@ -184,7 +188,7 @@ export class HttpPeerClient implements PeerClient {
       body: Buffer.from(JSON.stringify({ keys })),
       contentType: JSON_TYPE,
     });
-    const { removed, scheduled } = this.json<ExpireResponse>(answer, call, (x) => {
+    const { removed, scheduled } = jsonAnswer<ExpireResponse>(answer, call, (x) => {
       const body = x as ExpireResponse;
       return Number.isSafeInteger(body.removed) && Number.isSafeInteger(body.scheduled);
     });
@@ -225,25 +229,11 @@ export class HttpPeerClient implements PeerClient {
     });
   }
 
-  /** The JSON body of a 200 answer, checked by `valid`; other answers are errors. */
-  private json<T>(answer: Answer, call: RemoteCall, valid: (body: unknown) => boolean): T {
-    if (answer.status !== 200) throw remoteError(answer.status, answer.body, call);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.body.toString('utf8'));
-    } catch {
-      throw this.malformed(call, 'body is not JSON');
-    }
-    if (typeof parsed !== 'object' || parsed === null || !valid(parsed))
-      throw this.malformed(call, 'unexpected body');
-    return parsed as T;
-  }
-
   private expireAt(answer: Answer, call: RemoteCall): number {
     const header = answer.headers[EXPIRE_AT_HEADER];
     const expireAtMs = typeof header === 'string' && /^[0-9]{1,15}$/.test(header) ? Number(header) : NaN;
     // Guessing 0 ("never expires") would keep a copy forever: refuse the answer instead.
-    if (Number.isNaN(expireAtMs)) throw this.malformed(call, `no valid ${EXPIRE_AT_HEADER} header`);
+    if (Number.isNaN(expireAtMs)) throw malformedAnswer(call, `no valid ${EXPIRE_AT_HEADER} header`);
     return expireAtMs;
   }
 
@@ -252,14 +242,7 @@ export class HttpPeerClient implements PeerClient {
     const header = answer.headers[STALE_HEADER];
     if (header === undefined) return false;
     if (header === '1') return true;
-    throw this.malformed(call, `${STALE_HEADER} is ${JSON.stringify(header)}, not 1`);
-  }
-
-  private malformed(call: RemoteCall, detail: string): RingcacheError {
-    return new RingcacheError(
-      'internal',
-      `${call.operation} on peer ${this.name}: malformed answer: ${detail}`,
-    );
+    throw malformedAnswer(call, `${STALE_HEADER} is ${JSON.stringify(header)}, not 1`);
   }
 }
 
@@ -300,4 +283,29 @@ export function parseAddress(address: unknown): { host: string; port: number } {
     );
   }
   return { host: match[1] ?? match[2], port };
+}
+
+/**
+ * The JSON body of a 200 answer, checked by `valid`; other statuses are the errors they carry, and a body
+ * that is not JSON or not what `valid` expects is a malformed answer.
+ */
+export function jsonAnswer<T>(answer: Answer, call: RemoteCall, valid: (body: unknown) => boolean): T {
+  if (answer.status !== 200) throw remoteError(answer.status, answer.body, call);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.body.toString('utf8'));
+  } catch {
+    throw malformedAnswer(call, 'body is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || !valid(parsed))
+    throw malformedAnswer(call, 'unexpected body');
+  return parsed as T;
+}
+
+/** An answer a peer should not have given: an internal error naming the call. */
+export function malformedAnswer(call: RemoteCall, detail: string): RingcacheError {
+  return new RingcacheError(
+    'internal',
+    `${call.operation} on peer ${call.peer}: malformed answer: ${detail}`,
+  );
 }

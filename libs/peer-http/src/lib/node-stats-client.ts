@@ -2,7 +2,6 @@ import type { Agent } from 'node:http';
 
 import {
   PeerUnavailableError,
-  RingcacheError,
   type CallOptions,
   type HotKeysRequest,
   type HotKeysResponse,
@@ -12,9 +11,9 @@ import {
 } from '@ringcache/cache-core';
 
 import { exchange, type Answer } from './http-exchange';
-import { keepAliveAgent, parseAddress } from './http-peer-client';
+import { jsonAnswer, keepAliveAgent, parseAddress } from './http-peer-client';
 import { encodeMethodPath } from './peer-path';
-import { remoteError, type RemoteCall } from './remote-error';
+import type { RemoteCall } from './remote-error';
 import { HOT, LIMIT_PARAM, PATH_PREFIX, STATS } from './wire';
 
 /** Options of a {@link NodeStatsClient}. */
@@ -39,7 +38,7 @@ export class NodeStatsClient implements NodeStatsSource {
   async groupStats(member: Member, options: CallOptions): Promise<NodeStatsResponse> {
     const call: RemoteCall = { peer: member.name, operation: 'Stats', group: '' };
     const answer = await this.send(member, call, `${PATH_PREFIX}:${STATS}`, options);
-    return this.json<NodeStatsResponse>(answer, call, (body) => {
+    return jsonAnswer<NodeStatsResponse>(answer, call, (body) => {
       const groups = (body as Partial<NodeStatsResponse>).groups;
       return (
         Array.isArray(groups) &&
@@ -52,7 +51,7 @@ export class NodeStatsClient implements NodeStatsSource {
     const call: RemoteCall = { peer: member.name, operation: 'HotKeys', group: request.group };
     const path = `${encodeMethodPath(request.group, HOT)}?${LIMIT_PARAM}=${request.limit}`;
     const answer = await this.send(member, call, path, options);
-    const { keys } = this.json<HotKeysResponse>(answer, call, (body) => {
+    const { keys } = jsonAnswer<HotKeysResponse>(answer, call, (body) => {
       const list = (body as Partial<HotKeysResponse>).keys;
       return (
         Array.isArray(list) &&
@@ -89,20 +88,5 @@ export class NodeStatsClient implements NodeStatsSource {
       headers: {},
       deadlineMs: options.deadlineMs,
     });
-  }
-
-  /** The JSON body of a 200 answer, checked by `valid`; other answers are the errors they carry. */
-  private json<T>(answer: Answer, call: RemoteCall, valid: (body: unknown) => boolean): T {
-    if (answer.status !== 200) throw remoteError(answer.status, answer.body, call);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.body.toString('utf8'));
-    } catch {
-      parsed = undefined;
-    }
-    if (typeof parsed !== 'object' || parsed === null || !valid(parsed)) {
-      throw new RingcacheError('internal', `${call.operation} on peer ${call.peer}: malformed answer`);
-    }
-    return parsed as T;
   }
 }
