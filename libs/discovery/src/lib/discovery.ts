@@ -3,12 +3,11 @@ import type { Etcd3 } from 'etcd3';
 import type { Member, Membership } from '@ringcache/cache-core';
 import type { RingcacheConfig } from '@ringcache/config';
 
-import { createEtcdClient } from './etcd-client';
 import { EtcdKeys } from './etcd-keys';
 import { EtcdMembership, type DiscoveryLogger, type WatchState } from './etcd-membership';
 import { EtcdRegistration } from './etcd-registration';
 import { GroupGenerations, type GenerationListener } from './group-generations';
-import { staticMembers } from './from-config';
+import { etcdClientFromConfig, staticMembers } from './from-config';
 import { StaticMembership } from './static-membership';
 
 /** Which prefix a process watches: nodes watch each other's names, gateways the top-level name. */
@@ -70,13 +69,7 @@ export function discoveryFromConfig(
       close: () => membership.stop(),
     };
   }
-  const client = createEtcdClient({
-    endpoints: config.etcd.endpoints,
-    dialTimeoutMs: config.etcd.dialTimeoutMs,
-    username: config.etcd.username,
-    password: config.etcd.password,
-    tls: config.etcd.tls,
-  });
+  const client = etcdClientFromConfig(config);
   const keys = new EtcdKeys(config.cluster);
   const membership = new EtcdMembership({
     client,

@@ -1,7 +1,10 @@
 import type { Member, PeerClient } from '@ringcache/cache-core';
-import type { PeerTransport, StaticNode } from '@ringcache/config';
+import type { PeerTransport, RingcacheConfig, StaticNode } from '@ringcache/config';
 import { GrpcPeerClient, type GrpcPeerClientOptions } from '@ringcache/peer-grpc';
 import { HttpPeerClient, type HttpPeerClientOptions } from '@ringcache/peer-http';
+import type { Etcd3 } from 'etcd3';
+
+import { createEtcdClient } from './etcd-client';
 
 /** Members of a static list from configuration. */
 export function staticMembers(nodes: readonly StaticNode[]): Member[] {
@@ -24,4 +27,10 @@ export function peerConnector(
   return transport === 'grpc'
     ? (member) => new GrpcPeerClient({ ...options.grpc, name: member.name, address: member.grpcAddress })
     : (member) => new HttpPeerClient({ ...options.http, name: member.name, address: member.httpAddress });
+}
+
+/** The etcd client of an app, from the configuration's `etcd` settings. */
+export function etcdClientFromConfig(config: RingcacheConfig): Etcd3 {
+  const { endpoints, dialTimeoutMs, username, password, tls } = config.etcd;
+  return createEtcdClient({ endpoints, dialTimeoutMs, username, password, tls });
 }

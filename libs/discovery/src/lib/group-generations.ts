@@ -34,7 +34,7 @@ export class GroupGenerations {
     for (let attempt = 0; attempt < 10; attempt++) {
       const current = await this.client.get(key).exec();
       const kv = current.kvs[0];
-      const generation = (kv ? decode(kv)?.generation ?? 0 : 0) + 1;
+      const generation = (kv ? (decode(kv)?.generation ?? 0) : 0) + 1;
       const value = JSON.stringify({ generation, flushedAtMs: Date.now() } satisfies GroupRecord);
       // Compare-and-set on the key's modification revision: two flushes at once get two generations.
       const result = await this.client
@@ -87,7 +87,9 @@ export class GroupGenerations {
 function decode(kv: IKeyValue): GroupRecord | undefined {
   try {
     const value = JSON.parse(kv.value.toString()) as Partial<GroupRecord>;
-    return Number.isSafeInteger(value.generation) && (value.generation as number) > 0 ? (value as GroupRecord) : undefined;
+    return Number.isSafeInteger(value.generation) && (value.generation as number) > 0
+      ? (value as GroupRecord)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@ import { PeerSet } from '@ringcache/cache-core';
 import type { RingcacheConfig } from '@ringcache/config';
 import { TtlWorker, type TtlWorkerStats } from '@ringcache/delay-queue';
 import {
-  createEtcdClient,
+  etcdClientFromConfig,
   EtcdKeys,
   EtcdMembership,
   peerConnector,
@@ -60,13 +60,7 @@ export class TtlWorkerHost {
     const { config, logger } = options;
     this.logger = logger;
     if (config.etcd.endpoints.length === 0) return;
-    const client = createEtcdClient({
-      endpoints: config.etcd.endpoints,
-      dialTimeoutMs: config.etcd.dialTimeoutMs,
-      username: config.etcd.username,
-      password: config.etcd.password,
-      tls: config.etcd.tls,
-    });
+    const client = etcdClientFromConfig(config);
     const keys = new EtcdKeys(config.cluster);
     const peers = new PeerSet({
       connect: peerConnector(config.peers.transport),
