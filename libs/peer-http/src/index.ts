@@ -12,3 +12,5 @@ export { httpErrorOf, httpStatusOf } from './lib/http-errors';
 export type { HttpErrorAnswer } from './lib/http-errors';
 export { InvalidationStream } from './lib/invalidation-stream';
 export type { InvalidationStreamOptions, StreamState } from './lib/invalidation-stream';
+export { PeerHttpFastPath } from './lib/peer-http-fast-path';
+export type { PeerHttpFastPathOptions } from './lib/peer-http-fast-path';

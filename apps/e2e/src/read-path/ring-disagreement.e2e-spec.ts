@@ -52,11 +52,13 @@ describe('ring disagreement', () => {
         .filter((s) => s.name === 'ringcache_ring_version_mismatches_total')
         .reduce((n, s) => n + s.value, 0),
     ).toBeGreaterThan(0);
-    const forwarded = all
-      .filter((s) => s.name === 'ringcache_peer_calls_total')
-      .reduce((n, s) => n + s.value, 0);
+    const total = (name: string) => all.filter((s) => s.name === name).reduce((n, s) => n + s.value, 0);
+    const forwarded = total('ringcache_peer_calls_total');
     expect(forwarded).toBeGreaterThan(0);
-    expect(received('1')).toBe(forwarded);
+    // Forwards to one node in one turn travel together (one GetMany): every forwarded key went out in a
+    // batch, and every batch arrived as one request that had made exactly one hop.
+    expect(total('ringcache_peer_batch_keys_sum')).toBe(forwarded);
+    expect(received('1')).toBe(total('ringcache_peer_batch_keys_count'));
     expect(
       all
         .filter((s) => s.name === 'ringcache_gets_total' && s.labels['outcome'] === 'error')

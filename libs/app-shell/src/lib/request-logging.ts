@@ -1,9 +1,9 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 
-import { newRequestId, REQUEST_ID_HEADER, requestIdOf } from '@ringcache/cache-core';
+import { newRequestId, REQUEST_ID_HEADER, requestIdOf, type RequestLog } from '@ringcache/cache-core';
 
 /** Options of {@link logRequests}. */
 export interface RequestLoggingOptions {
@@ -27,15 +27,41 @@ export function requestIdFor(request: IncomingMessage): string {
 }
 
 /**
- * Logs the requests worth a line, never every request at `info`: answers of 500 and above (but a
- * health probe's) and requests slower than `slowRequestMs` as warnings, every request only at `debug` (the level is read once, here).
- * Each line carries the request's `reqId`, method, url, status and time in ms. With `echoRequestId`,
- * every response also carries its request id in `x-request-id`.
+ * Answers some requests in node:http before Fastify (a hot path the framework would slow down), telling
+ * `log` about each one it answers; returns false, having touched nothing, to leave a request to Fastify.
  */
-export function logRequests(fastify: FastifyInstance, logger: Logger, options: RequestLoggingOptions): void {
+export type FastPath = (request: IncomingMessage, response: ServerResponse, log: RequestLog) => boolean;
+
+/**
+ * The requests worth a line, never every request at `info`: answers of 500 and above (but a health
+ * probe's) and requests slower than `slowRequestMs` as warnings, every request only at `debug` (the level
+ * is read once, here). Fastify's requests (logRequests) and the fast paths' are logged alike.
+ */
+export function requestLog(
+  logger: Logger,
+  options: Pick<RequestLoggingOptions, 'slowRequestMs' | 'isStream'>,
+): RequestLog {
   const { slowRequestMs } = options;
   const isStream = options.isStream ?? (() => false);
   const everyRequest = logger.isLevelEnabled('debug');
+  return (line) => {
+    // A 503 from /readyz is its answer, not a failure: readiness changes are logged where they happen.
+    const failed = line.status >= 500 && !HEALTH_PROBES.has(line.url);
+    const slow = slowRequestMs > 0 && line.ms >= slowRequestMs && !isStream(line.url);
+    if (!failed && !slow && !everyRequest) return;
+    const fields = { ...line, ms: Math.round(line.ms * 10) / 10 };
+    if (failed) logger.warn(fields, 'request failed');
+    else if (slow) logger.warn(fields, 'slow request');
+    else logger.debug(fields, 'request');
+  };
+}
+
+/**
+ * Logs Fastify's requests through requestLog, each line with the request's `reqId`, method, url, status
+ * and time in ms. With `echoRequestId`, every response also carries its request id in `x-request-id`.
+ */
+export function logRequests(fastify: FastifyInstance, logger: Logger, options: RequestLoggingOptions): void {
+  const log = requestLog(logger, options);
   if (options.echoRequestId) {
     fastify.addHook('onRequest', (request, reply, done) => {
       void reply.header(REQUEST_ID_HEADER, request.id);
@@ -43,23 +69,13 @@ export function logRequests(fastify: FastifyInstance, logger: Logger, options: R
     });
   }
   fastify.addHook('onResponse', (request, reply, done) => {
-    const status = reply.statusCode;
-    const ms = reply.elapsedTime;
-    // A 503 from /readyz is its answer, not a failure: readiness changes are logged where they happen.
-    const failed = status >= 500 && !HEALTH_PROBES.has(request.url);
-    const slow = slowRequestMs > 0 && ms >= slowRequestMs && !isStream(request.url);
-    if (failed || slow || everyRequest) {
-      const fields = {
-        reqId: request.id,
-        method: request.method,
-        url: request.url,
-        status,
-        ms: Math.round(ms * 10) / 10,
-      };
-      if (failed) logger.warn(fields, 'request failed');
-      else if (slow) logger.warn(fields, 'slow request');
-      else logger.debug(fields, 'request');
-    }
+    log({
+      reqId: request.id,
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: reply.elapsedTime,
+    });
     done();
   });
 }

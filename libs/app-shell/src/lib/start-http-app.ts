@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 import {
   Logger as NestLogger,
@@ -17,7 +17,9 @@ import { createFastifyAdapter } from './fastify-adapter';
 import { closeOnSignals } from './graceful-shutdown';
 import type { LogLevel } from './log-levels';
 import { LoggingModule, nestLoggerOver } from './logging.module';
-import { logRequests } from './request-logging';
+import type { RequestLog } from '@ringcache/cache-core';
+
+import { logRequests, requestLog, type FastPath } from './request-logging';
 
 /** Options of {@link startHttpApp}. */
 export interface StartHttpAppOptions {
@@ -45,8 +47,8 @@ export interface StartHttpAppOptions {
   handleSignals?: boolean;
   /** Fastify's handler of errors raised before routing (bad URLs), e.g. the peer protocol's JSON answer. */
   frameworkErrors?: FastifyServerOptions['frameworkErrors'];
-  /** Makes the HTTP server Fastify runs on (to answer some requests before Fastify, say). */
-  serverFactory?: FastifyServerOptions['serverFactory'];
+  /** Answers some requests in node:http before Fastify sees them (see FastPath). Default none. */
+  fastPath?: FastPath;
   /** Changes the Fastify instance before the app starts (body parsers, hooks). */
   configure?: (fastify: FastifyInstance) => void;
   /** Runs after the app is created and before it listens (to connect a gRPC microservice, say). */
@@ -73,28 +75,37 @@ export async function startHttpApp(
   // Given to Nest from the start, not swapped in after creation: the lines of a startup that fails (the
   // database unreachable, say) are JSON like the others.
   const nestLogger = nestLoggerOver(logger);
+  const logOptions = { slowRequestMs: options.slowRequestMs ?? 1_000, isStream: options.isStream };
+  const fastPath = options.fastPath;
   @Module({})
   class HttpAppModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: HttpAppModule, imports: [LoggingModule.forRoot(logger, nestLogger), module] },
-    createFastifyAdapter({ frameworkErrors: options.frameworkErrors, serverFactory: options.serverFactory }),
+    createFastifyAdapter({
+      frameworkErrors: options.frameworkErrors,
+      serverFactory: fastPath && fastPathServer(fastPath, requestLog(logger, logOptions)),
+    }),
     // No default body parsing: each app decides (the gateway takes every body raw; the peer routes have
     // their own parsers), so Nest's JSON parser cannot turn a value into an object behind our back.
     { logger: nestLogger, bodyParser: false },
   );
   if (options.handleSignals ?? true) closeOnSignals(app as INestApplication, { name: options.name });
   const fastify = app.getHttpAdapter().getInstance();
-  logRequests(fastify, logger, {
-    slowRequestMs: options.slowRequestMs ?? 1_000,
-    echoRequestId: options.echoRequestId ?? false,
-    isStream: options.isStream,
-  });
+  logRequests(fastify, logger, { ...logOptions, echoRequestId: options.echoRequestId ?? false });
   options.configure?.(fastify);
   await options.beforeListen?.(app);
   const host = options.host ?? '127.0.0.1';
   await app.listen(options.port, host);
   new NestLogger(options.name).log(`${options.name} listening on http://${host}:${listeningPort(app)}`);
   return app;
+}
+
+/** A Fastify `serverFactory` whose server lets `fastPath` answer first. */
+function fastPathServer(fastPath: FastPath, log: RequestLog) {
+  return (handler: (request: IncomingMessage, response: ServerResponse) => void): Server =>
+    createServer((request, response) => {
+      if (!fastPath(request, response, log)) handler(request, response);
+    });
 }
 
 /** The port an app's HTTP server listens on (the one picked, when it was asked for port 0). */

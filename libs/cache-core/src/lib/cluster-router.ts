@@ -1,7 +1,8 @@
 import { InvalidArgumentError, KeyTooLongError, RingcacheError, UnavailableError } from './errors';
 import { MAX_BATCH_KEYS } from './peer-service';
+import { rebuildError } from './remote-errors';
 import type { PeerSet } from './peer-set';
-import type { CallOptions, GetResponse, PeerClient } from './protocol';
+import type { CallOptions, GetManyResponse, GetResponse, PeerClient } from './protocol';
 
 /** Options of a {@link ClusterRouter}. */
 export interface ClusterRouterOptions {
@@ -94,13 +95,13 @@ export class ClusterRouter {
     await Promise.all(
       [...byOwner].map(async ([owner, indexes]) => {
         const batch = indexes.map((i) => keys[i]);
+        let response: GetManyResponse;
         try {
-          const response = await owner.getMany(
+          response = await owner.getMany(
             { group, keys: batch, ringVersion: this.peers.ringVersion, hops: 0 },
             this.callOptions(options),
           );
           this.counters.upstream.ok++;
-          indexes.forEach((i, n) => (results[i] = response.results[n]));
         } catch (error) {
           if (!isUnavailable(error)) {
             this.counters.upstream.error++;
@@ -108,7 +109,27 @@ export class ClusterRouter {
           }
           this.counters.upstream.unavailable++;
           await Promise.all(indexes.map(async (i) => (results[i] = await this.get(group, keys[i], options))));
+          return;
         }
+        await Promise.all(
+          indexes.map(async (i, n) => {
+            const result = response.results[n];
+            if (!result.error) {
+              results[i] = result;
+              return;
+            }
+            const { code, message } = result.error;
+            // The owner could not reach the key's owner on its own ring: ask the next owner, as for a get.
+            if (code !== 'peer_unavailable')
+              throw rebuildError(code, message, {
+                peer: owner.name,
+                operation: 'GetMany',
+                group,
+                key: keys[i],
+              });
+            results[i] = await this.get(group, keys[i], options);
+          }),
+        );
       }),
     );
     return results;

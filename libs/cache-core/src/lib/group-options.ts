@@ -50,6 +50,8 @@ export interface GroupOptions {
   hotExpiry?: ExpiryScheduler;
   /** Told how late (ms) each entry removed by active expiry was, for the lateness histogram. */
   onActiveExpiry?: (lateMs: number) => void;
+  /** Told the number of keys of each call to the loader (1 for `load`, more for `loadMany`), for metrics. */
+  onLoadBatch?: (keys: number) => void;
   /** Told when this node, as a key's owner, changed or dropped it, or applied a flush: for near caches. */
   onInvalidate?: (event: Invalidation) => void;
   /** Clock in ms since the epoch. Default Date.now. */
@@ -66,8 +68,10 @@ export const MIN_TTL_MS = 1_000;
 const GROUP_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** GroupOptions with every default applied and every value checked. */
-export type ResolvedGroupOptions = Required<Omit<GroupOptions, 'onActiveExpiry' | 'onInvalidate'>> &
-  Pick<GroupOptions, 'onActiveExpiry' | 'onInvalidate'>;
+export type ResolvedGroupOptions = Required<
+  Omit<GroupOptions, 'onActiveExpiry' | 'onInvalidate' | 'onLoadBatch'>
+> &
+  Pick<GroupOptions, 'onActiveExpiry' | 'onInvalidate' | 'onLoadBatch'>;
 
 /** Applies the defaults in one place; an invalid value throws, naming the group, the option and the value. */
 export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions {
@@ -107,6 +111,7 @@ export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions
     hotExpiry: options.hotExpiry ?? lazyExpiry,
     onActiveExpiry: options.onActiveExpiry,
     onInvalidate: options.onInvalidate,
+    onLoadBatch: options.onLoadBatch,
     now: options.now ?? Date.now,
     random: options.random ?? Math.random,
   };

@@ -3,6 +3,7 @@ import { Singleflight } from '@ringcache/singleflight';
 
 import { copyBytes, EMPTY, entrySize, type Entry } from './entry';
 import {
+  asRingcacheError,
   InvalidArgumentError,
   KeyTooLongError,
   LoadError,
@@ -19,6 +20,7 @@ import {
   type GroupOptions,
   type ResolvedGroupOptions,
 } from './group-options';
+import { LoadBatcher } from './load-batcher';
 import type { LoadResult } from './loader';
 import type { GetResponse, RequestContext } from './protocol';
 import { WriteFence } from './write-fence';
@@ -29,6 +31,12 @@ export type GetOutcome = 'hit' | 'hot' | 'peer' | 'load' | 'stale' | 'not_found'
 /** A get's answer, with how it was obtained. */
 export interface GroupGetResult extends GetResponse {
   outcome: GetOutcome;
+}
+
+/** Options of Group.get. */
+export interface GetOptions {
+  /** Answer a copy of the cached bytes (true), or the cache's own (false: write them out, never change them). Default true. */
+  copy?: boolean;
 }
 
 /** What an Expire call did with one key. */
@@ -81,6 +89,8 @@ export class Group {
   private readonly forwards = new Singleflight<string, Fetched>();
   private readonly fence = new WriteFence();
   private readonly exact: ExactExpiry;
+  /** Gathers the loads of one event-loop turn into one loadMany. */
+  private readonly loadBatches: LoadBatcher;
   /** Recent client requests per key, to tell the hottest keys; absent when counting is off. */
   private readonly requests?: HotKeyTracker;
   private generation = 0;
@@ -106,6 +116,12 @@ export class Group {
     this.hot = new Lru({ maxBytes: Math.max(1, hotBytes), sizeOf: entrySize, now });
     this.peerFetches = new Lru({ maxBytes: 4_096 * 64, sizeOf: (_n, key) => 64 + key.length });
     this.exact = new ExactExpiry((key) => this.removeExpired(key), now);
+    this.loadBatches = new LoadBatcher({
+      loader: this.o.loader,
+      group: this.name,
+      timeoutMs: this.o.loadTimeoutMs,
+      onBatch: this.o.onLoadBatch,
+    });
     if (this.o.hotKeyCapacity > 0) {
       this.requests = new HotKeyTracker({
         capacity: this.o.hotKeyCapacity,
@@ -118,27 +134,33 @@ export class Group {
 
   /**
    * The value of `key`. A request that already made a hop (`context.hops >= 1`) is answered here — from
-   * cache or by loading — and never forwarded again. The returned bytes are a copy: callers cannot change
-   * what the cache holds. With stale-on-error, an expired value is served (flagged stale) when reloading
-   * it fails.
+   * cache or by loading — and never forwarded again. The returned bytes are a copy, so callers cannot change
+   * what the cache holds — unless `options.copy` is false: then they are the cache's own, for a codec that
+   * only writes them to the wire (cached values are never changed in place, only replaced). With
+   * stale-on-error, an expired value is served (flagged stale) when reloading it fails.
    */
-  async get(key: string, context: RequestContext = { hops: 0, ringVersion: '' }): Promise<GroupGetResult> {
+  async get(
+    key: string,
+    context: RequestContext = { hops: 0, ringVersion: '' },
+    options: GetOptions = {},
+  ): Promise<GroupGetResult> {
     this.checkKey(key);
+    const copy = options.copy ?? true;
     // Client requests only: a forwarded request (a hop) was counted where it entered the cluster.
     if (context.hops === 0) this.requests?.record(key);
     const cached = this.main.get(key);
-    if (cached && this.fresh(cached)) return this.answer(cached, 'hit');
+    if (cached && this.fresh(cached)) return this.answer(cached, 'hit', copy);
     const hot = cached ? undefined : this.hot.get(key);
-    if (hot) return this.answer(hot, 'hot');
+    if (hot) return this.answer(hot, 'hot', copy);
     try {
       const fetched = await this.fetch(key, context);
-      return this.answer(fetched.entry, fetched.outcome);
+      return this.answer(fetched.entry, fetched.outcome, copy);
     } catch (error) {
       if (cached?.value !== undefined && isLoadFailure(error)) {
         this.counters.gets.stale++;
         return {
           found: true,
-          value: Buffer.from(cached.value),
+          value: copy ? Buffer.from(cached.value) : cached.value,
           expireAtMs: cached.expireAtMs,
           stale: true,
           outcome: 'stale',
@@ -149,9 +171,16 @@ export class Group {
     }
   }
 
-  /** Many keys, answered in order; one failing key fails the call. */
-  async getMany(keys: string[], context: RequestContext): Promise<GroupGetResult[]> {
-    return Promise.all(keys.map((key) => this.get(key, context)));
+  /**
+   * Many keys, answered in order. A key that fails (its load, say) carries its error and the others are
+   * still answered; their misses are loaded together (LoadBatcher).
+   */
+  async getMany(
+    keys: string[],
+    context: RequestContext,
+    options: GetOptions = {},
+  ): Promise<GroupGetResult[]> {
+    return Promise.all(keys.map((key) => this.get(key, context, options).catch(failedKey)));
   }
 
   /**
@@ -317,7 +346,7 @@ export class Group {
     return entry.expireAtMs === 0 || entry.expireAtMs > this.o.now();
   }
 
-  private answer(entry: Entry, outcome: GetOutcome): GroupGetResult {
+  private answer(entry: Entry, outcome: GetOutcome, copy: boolean): GroupGetResult {
     if (entry.value === undefined) {
       this.counters.gets.not_found++;
       return { found: false, value: EMPTY, expireAtMs: entry.expireAtMs, outcome: 'not_found' };
@@ -325,7 +354,7 @@ export class Group {
     this.counters.gets[outcome]++;
     const answer: GroupGetResult = {
       found: true,
-      value: Buffer.from(entry.value),
+      value: copy ? Buffer.from(entry.value) : entry.value,
       expireAtMs: entry.expireAtMs,
       outcome,
     };
@@ -414,7 +443,7 @@ export class Group {
         if (stored && this.fresh(stored)) return stored;
         let result: LoadResult;
         try {
-          result = await this.loadWithTimeout(key);
+          result = await this.loadBatches.load(key);
           checkLoadResult(result);
         } catch (error) {
           this.counters.loads.error++;
@@ -447,7 +476,9 @@ export class Group {
     const entry: Entry = { value, expireAtMs };
     // Held past its expiry for the stale-on-error grace; served as fresh only before it. The absolute time
     // is given so the cache's expiry and the one scheduled for active expiry agree to the millisecond.
-    const stored = this.main.set(key, entry, { expiresAt: expireAtMs === 0 ? 0 : expireAtMs + this.o.staleGraceMs });
+    const stored = this.main.set(key, entry, {
+      expiresAt: expireAtMs === 0 ? 0 : expireAtMs + this.o.staleGraceMs,
+    });
     if (stored && expireAtMs !== 0) this.o.expiry.schedule(this.name, key, expireAtMs + this.o.staleGraceMs);
     return entry;
   }
@@ -503,24 +534,24 @@ export class Group {
     this.o.onActiveExpiry?.(Math.max(0, this.o.now() - expiredAt));
     return true;
   }
-
-  private loadWithTimeout(key: string): Promise<LoadResult> {
-    return new Promise<LoadResult>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new LoadTimeoutError(this.name, key, this.o.loadTimeoutMs)),
-        this.o.loadTimeoutMs,
-      );
-      Promise.resolve()
-        .then(() => this.o.loader.load(key))
-        .then(resolve, reject)
-        .finally(() => clearTimeout(timer));
-    });
-  }
 }
 
 /** Failures of the source of truth, after which an expired value may be served stale. */
 function isLoadFailure(error: unknown): boolean {
   return error instanceof RingcacheError && (error.code === 'load_failed' || error.code === 'load_timeout');
+}
+
+/** A key of a GetMany that failed: its error travels in the answer, the other keys are unaffected. */
+function failedKey(error: unknown): GroupGetResult {
+  const { code, message } = asRingcacheError(error);
+  // An internal error is a bug here: its details are for this node's logs, not for the caller.
+  return {
+    found: false,
+    value: EMPTY,
+    expireAtMs: 0,
+    outcome: 'error',
+    error: { code, message: code === 'internal' ? 'internal error' : message },
+  };
 }
 
 function checkLoadResult(result: LoadResult): void {

@@ -11,6 +11,12 @@ export type LoadResult =
 /** Loads a key from the source of truth (a database). Throwing means "could not tell", never cached. */
 export interface Loader {
   load(key: string): Promise<LoadResult>;
+  /**
+   * Optional: many keys in one go (a table group's single `WHERE key IN (…)` query), answered in the order
+   * of `keys`, one result per key. The group calls it for the misses it gathers in one turn of the event
+   * loop (two keys or more); a throw fails every key of the call.
+   */
+  loadMany?(keys: string[]): Promise<LoadResult[]>;
 }
 
 /** Adapts a function to the Loader interface. */

@@ -23,6 +23,9 @@ import type {
   SetResponse,
 } from './protocol';
 
+/** Answers of the cache's own bytes, written to the wire as they are. */
+const SHARED = { copy: false } as const;
+
 /** Most keys in one GetMany. */
 export const MAX_BATCH_KEYS = 1_000;
 /** Most keys in one Expire call from the ttl-worker. */
@@ -63,7 +66,8 @@ export class PeerService implements PeerHandler {
   async get(request: GetRequest): Promise<GetResponse> {
     this.checkContext(request);
     const group = this.groups.require(checkGroup(request.group));
-    return wire(await group.get(request.key, request));
+    // The codecs only encode the bytes: no copy of each value (see Group.get).
+    return wire(await group.get(request.key, request, SHARED));
   }
 
   async getMany(request: GetManyRequest): Promise<GetManyResponse> {
@@ -76,7 +80,7 @@ export class PeerService implements PeerHandler {
         `at most ${MAX_BATCH_KEYS} keys per request, got ${request.keys.length}`,
       );
     }
-    return { results: (await group.getMany(request.keys, request)).map(wire) };
+    return { results: (await group.getMany(request.keys, request, SHARED)).map(wire) };
   }
 
   async set(request: SetRequest): Promise<SetResponse> {
@@ -155,7 +159,8 @@ export class PeerService implements PeerHandler {
 }
 
 /** The response model of a get, without the group's bookkeeping (outcome). */
-function wire({ found, value, expireAtMs, stale }: GetResponse): GetResponse {
+function wire({ found, value, expireAtMs, stale, error }: GetResponse): GetResponse {
+  if (error) return { found, value, expireAtMs, error };
   return stale ? { found, value, expireAtMs, stale } : { found, value, expireAtMs };
 }
 

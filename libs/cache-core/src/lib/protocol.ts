@@ -4,6 +4,7 @@
  * made a hop (`hops >= 1`), so nodes that disagree about the ring cannot bounce a request.
  */
 
+import type { ErrorCode } from './errors';
 import type { GroupStats } from './group';
 import type { HotKey } from './hot-key-tracker';
 
@@ -34,6 +35,17 @@ export interface GetResponse {
   expireAtMs: number;
   /** True when the value expired and is served only because reloading it failed (stale-on-error). */
   stale?: boolean;
+  /**
+   * In a GetMany answer only: this key failed (its load, say) while the others were answered. `found` is
+   * then false and `value` empty; the caller rebuilds the error (rebuildError) for this key alone.
+   */
+  error?: KeyError;
+}
+
+/** What failed for one key of a GetMany: an error's code and message, as the codecs carry them. */
+export interface KeyError {
+  code: ErrorCode;
+  message: string;
 }
 
 export interface GetManyRequest extends RequestContext {
@@ -42,7 +54,7 @@ export interface GetManyRequest extends RequestContext {
 }
 
 export interface GetManyResponse {
-  /** One answer per requested key, in request order. */
+  /** One answer per requested key, in request order; a key that failed carries `error`. */
   results: GetResponse[];
 }
 

@@ -46,3 +46,19 @@ function randomPrefix(): string {
   for (let i = 0; i < 10; i++) prefix += Math.floor(Math.random() * 16).toString(16);
   return prefix;
 }
+
+/** What a request's log line says. */
+export interface RequestLine {
+  reqId: string;
+  method: string;
+  url: string;
+  status: number;
+  /** Time to answer, in ms. */
+  ms: number;
+}
+
+/**
+ * Told about every answered request, by Fastify's hooks and by the fast paths that answer before Fastify;
+ * the app's implementation (app-shell's requestLog) decides which are worth a line.
+ */
+export type RequestLog = (line: RequestLine) => void;

@@ -25,7 +25,7 @@ describe('describeConfig', () => {
     expect(describeConfig(loadConfig({ env, cwd })).split('\n')).toEqual([
       'cluster: ringcache (no file)',
       'node: node1 on 127.0.0.1, grpc 8001, http 8101, advertised as 127.0.0.1',
-      'peers: grpc, deadline 3s, 160 vnodes, 8 probes',
+      'peers: grpc, deadline 3s, 160 vnodes, 8 probes, batches of 1000 keys per tick',
       'nodes: node1 h:8001/h:8101',
       'gateway: 127.0.0.1:9999, keys up to 1KiB, values up to 1MiB',
       'ttlWorker: 127.0.0.1:8200',

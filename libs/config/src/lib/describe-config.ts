@@ -12,7 +12,7 @@ export function describeConfig(config: RingcacheConfig): string {
   const lines = [
     `cluster: ${config.cluster} (${config.source.file ? `file ${config.source.file}` : 'no file'})`,
     `node: ${node.name} on ${node.host}, grpc ${node.grpcPort}, http ${node.httpPort}, advertised as ${node.advertiseHost}`,
-    `peers: ${peers.transport}, deadline ${formatDuration(peers.deadlineMs)}, ${peers.vnodes} vnodes, ${peers.probes} probes`,
+    `peers: ${peers.transport}, deadline ${formatDuration(peers.deadlineMs)}, ${peers.vnodes} vnodes, ${peers.probes} probes, batches of ${peers.batchMaxKeys} keys ${peers.batchWindowMs ? `within ${peers.batchWindowMs} ms` : 'per tick'}`,
     `nodes: ${config.nodes.map((n) => `${n.name} ${n.grpc}/${n.http}`).join(', ') || 'none'}${usingEtcd ? ' (unused: etcd)' : ''}`,
     `gateway: ${gateway.host}:${gateway.port}, keys up to ${formatBytes(gateway.maxKeyBytes)}, values up to ${formatBytes(gateway.maxValueBytes)}`,
     `ttlWorker: ${ttlWorker.host}:${ttlWorker.port}`,

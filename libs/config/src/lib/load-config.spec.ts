@@ -53,7 +53,14 @@ describe('loadConfig', () => {
         grpcPort: 8001,
         httpPort: 8101,
       },
-      peers: { transport: 'grpc', deadlineMs: 3000, vnodes: 160, probes: 8 },
+      peers: {
+        transport: 'grpc',
+        deadlineMs: 3000,
+        vnodes: 160,
+        probes: 8,
+        batchWindowMs: 0,
+        batchMaxKeys: 1000,
+      },
       nodes: [],
       gateway: {
         host: '127.0.0.1',
@@ -118,7 +125,14 @@ describe('loadConfig', () => {
       const config = loadConfig({ env: {}, cwd, file });
       expect(config.cluster).toBe('from-file');
       expect(config.node).toMatchObject({ grpcPort: 7001, httpPort: 7101, host: '127.0.0.1' });
-      expect(config.peers).toEqual({ transport: 'grpc', deadlineMs: 3000, vnodes: 40, probes: 8 });
+      expect(config.peers).toEqual({
+        transport: 'grpc',
+        deadlineMs: 3000,
+        vnodes: 40,
+        probes: 8,
+        batchWindowMs: 0,
+        batchMaxKeys: 1000,
+      });
       expect(config.source.file).toBe(file);
     });
 

@@ -71,6 +71,8 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       deadlineMs: r.get('peers.deadlineMs'),
       vnodes: r.get('peers.vnodes'),
       probes: r.get('peers.probes'),
+      batchWindowMs: r.get('peers.batchWindowMs'),
+      batchMaxKeys: r.get('peers.batchMaxKeys'),
     },
     nodes: r.get('nodes'),
     gateway: {

@@ -59,6 +59,10 @@ export interface PeersConfig {
   readonly vnodes: number;
   /** Positions each key probes on the ring; more even shares. Must be the same on every process. */
   readonly probes: number;
+  /** How long the first get to a node waits for others to share its GetMany, in ms; 0: the same tick. */
+  readonly batchWindowMs: number;
+  /** Most keys in one batched GetMany, 1 to 1,000. */
+  readonly batchMaxKeys: number;
 }
 
 /** One member of a static cluster. */

@@ -26,6 +26,8 @@ const VARIABLES: [
   ['RINGCACHE_PEERS_DEADLINE_MS', '4000', (c) => c.peers.deadlineMs, 4000],
   ['RINGCACHE_PEERS_VNODES', '50', (c) => c.peers.vnodes, 50],
   ['RINGCACHE_PEERS_PROBES', '3', (c) => c.peers.probes, 3],
+  ['RINGCACHE_PEERS_BATCH_WINDOW_MS', '2', (c) => c.peers.batchWindowMs, 2],
+  ['RINGCACHE_PEERS_BATCH_MAX_KEYS', '64', (c) => c.peers.batchMaxKeys, 64],
   [
     'RINGCACHE_NODES',
     '[{"name":"n1","grpc":"10.0.0.1:8001","http":"10.0.0.1:8101"}]',

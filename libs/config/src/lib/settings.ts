@@ -77,6 +77,16 @@ export const SETTINGS = {
   'peers.deadlineMs': setting({ env: 'RINGCACHE_PEERS_DEADLINE_MS', default: 3000, read: timeoutMs }),
   'peers.vnodes': setting({ env: 'RINGCACHE_PEERS_VNODES', default: 160, read: integer(1, 10_000) }),
   'peers.probes': setting({ env: 'RINGCACHE_PEERS_PROBES', default: 8, read: integer(1, 64) }),
+  'peers.batchWindowMs': setting({
+    env: 'RINGCACHE_PEERS_BATCH_WINDOW_MS',
+    default: 0,
+    read: integer(0, 1_000),
+  }),
+  'peers.batchMaxKeys': setting({
+    env: 'RINGCACHE_PEERS_BATCH_MAX_KEYS',
+    default: 1000,
+    read: integer(1, 1_000),
+  }),
   nodes: setting({ env: 'RINGCACHE_NODES', default: [], read: staticNodes, fromEnv: fromJson }),
   'gateway.host': setting({ env: 'RINGCACHE_GATEWAY_HOST', default: '127.0.0.1', read: host }),
   'gateway.port': setting({ env: 'RINGCACHE_GATEWAY_PORT', default: 9999, read: port }),

@@ -178,6 +178,35 @@ describe.each(BACKENDS)('rowLoader on %s', (kind) => {
     expect((error as DatabaseQueryError).recoverable).toBe(false);
   });
 
+  it('loads many keys with one IN query, in the order asked, exact keys only', async () => {
+    const loader = rowLoader({ dataSource, table: 'item', keyColumn: 'code', valueColumn: 'label' });
+    const keys = ['missing', 'a1', 'A1', 'empty', 'null', 'a1', "a1' OR '1'='1"];
+    const results = await (loader.loadMany as NonNullable<typeof loader.loadMany>)(keys);
+    expect(results.map((r) => (r.found ? text(r.value) : null))).toEqual([
+      null,
+      'Apple',
+      null,
+      '',
+      null,
+      'Apple',
+      null,
+    ]);
+  });
+
+  it('keeps the number of distinct IN queries small: lists padded to a power of two', () => {
+    const loader = rowLoader({ dataSource, table: 'item', keyColumn: 'code', valueColumn: 'label' });
+    const sizes = new Set(Array.from({ length: 1_000 }, (_, n) => loader.sqlOf(n + 1)));
+    expect(sizes.size).toBe(11);
+    expect(loader.sqlOf(3)).toMatch(/IN \(\?, \?, \?, \?\)$/);
+  });
+
+  it('offers no loadMany without exactMatch, since rows could answer other spellings', () => {
+    expect(
+      rowLoader({ dataSource, table: 'item', keyColumn: 'code', valueColumn: 'label', exactMatch: false })
+        .loadMany,
+    ).toBeUndefined();
+  });
+
   it('keeps working when the table is dropped and created again', async () => {
     const loader = rowLoader({ dataSource, table: 'later', keyColumn: 'k', valueColumn: 'v' });
     await backend.query('CREATE TABLE later (k VARCHAR(8) PRIMARY KEY, v VARCHAR(8))');

@@ -3,10 +3,10 @@ import type { DataSource } from 'typeorm';
 import { found, InvalidArgumentError, type Loader, type LoadResult, notFound } from '@ringcache/cache-core';
 
 import { describeDataSource } from './data-source-label';
-import { mysqlRowReader } from './mysql-row-reader';
-import type { Row, RowReader } from './row-reader';
+import { mysqlRowsReader } from './mysql-row-reader';
+import type { Row, RowsReader } from './row-reader';
 import { sqlIdentifier } from './sql-identifier';
-import { sqliteRowReader } from './sqlite-row-reader';
+import { sqliteRowsReader } from './sqlite-row-reader';
 
 /** Turns a row into the cached bytes; undefined means "not found" (a soft-deleted row, say). */
 export type RowEncoder = (row: Row) => Uint8Array | string | undefined;
@@ -35,10 +35,12 @@ export interface RowLoaderOptions {
   timeoutMs?: number;
 }
 
-/** A Loader reading one row by key, with the SQL it runs and a startup check. */
+/** A Loader reading rows by key, with the SQL it runs and a startup check. */
 export interface RowLoader extends Loader {
-  /** The parameterised query, for logs and tests. */
+  /** The parameterised query of one key, for logs and tests. */
   readonly sql: string;
+  /** The parameterised query of `n` keys (`WHERE key IN (?, …)`), as loadMany runs it for n keys. */
+  sqlOf(n: number): string;
   /** Runs the query once; rejects if the table or a column is missing, so that fails at startup. */
   verify(): Promise<void>;
 }
@@ -46,10 +48,11 @@ export interface RowLoader extends Loader {
 const DEFAULT_TIMEOUT_MS = 2_000;
 
 /**
- * Builds a cache-core Loader that looks a row up by `keyColumn` with a prepared, parameterised query —
- * the key is only ever a bound parameter; table and column names are validated identifiers — and returns
- * `found(bytes)` or `notFound`. A database error rejects (DatabaseUnavailableError or DatabaseQueryError),
- * never resolves notFound, so the cache never remembers a failure as an absence.
+ * Builds a cache-core Loader that looks rows up by `keyColumn` with prepared, parameterised queries —
+ * keys are only ever bound parameters; table and column names are validated identifiers — and returns
+ * `found(bytes)` or `notFound`, for one key (`load`) or many in one query (`loadMany`). A database error
+ * rejects (DatabaseUnavailableError or DatabaseQueryError), never resolves notFound, so the cache never
+ * remembers a failure as an absence.
  */
 export function rowLoader(options: RowLoaderOptions): RowLoader {
   const { dataSource } = options;
@@ -59,22 +62,53 @@ export function rowLoader(options: RowLoaderOptions): RowLoader {
   const exactMatch = options.exactMatch ?? true;
   const quote = (name: string) => dataSource.driver.escape(name);
   const selected = [keyColumn, ...columns.filter((column) => column !== keyColumn)];
-  const sql = `SELECT ${selected.map(quote).join(', ')} FROM ${quote(table)} WHERE ${quote(keyColumn)} = ? LIMIT 1`;
-  const read = rowReader(dataSource, sql, options.timeoutMs, `reading ${table} by ${keyColumn}`);
+  const select = `SELECT ${selected.map(quote).join(', ')} FROM ${quote(table)} WHERE ${quote(keyColumn)}`;
+  const sql = `${select} = ? LIMIT 1`;
+  const inLists = new Map<number, string>();
+  const sqlOf = (n: number) => {
+    const size = inListSize(n);
+    let text = inLists.get(size);
+    if (text === undefined)
+      inLists.set(size, (text = `${select} IN (${new Array(size).fill('?').join(', ')})`));
+    return text;
+  };
+  const read = rowsReader(dataSource, options.timeoutMs, `reading ${table} by ${keyColumn}`);
 
-  const load = async (key: string): Promise<LoadResult> => {
-    const row = await read(key);
-    if (row === undefined || (exactMatch && String(row[keyColumn]) !== key)) return notFound;
+  const resultOf = (row: Row | undefined): LoadResult => {
+    if (row === undefined) return notFound;
     const value = encode(row);
     return value === undefined ? notFound : found(value);
   };
+  const load = async (key: string): Promise<LoadResult> => {
+    const [row] = await read(sql, [key]);
+    return resultOf(row === undefined || (exactMatch && String(row[keyColumn]) !== key) ? undefined : row);
+  };
+  /**
+   * One query for many keys. The IN list is padded (with the last key again) to a power of two, so a
+   * database prepares at most 11 statements for every batch size up to 1,000. Rows are matched to keys
+   * exactly; without exactMatch a row may answer a differently spelled key, so there is no loadMany.
+   */
+  const loadMany = async (keys: string[]): Promise<LoadResult[]> => {
+    const parameters = [...keys];
+    while (parameters.length < inListSize(keys.length)) parameters.push(keys[keys.length - 1]);
+    const rows = await read(sqlOf(keys.length), parameters);
+    const byKey = new Map(rows.map((row) => [String(row[keyColumn]), row]));
+    return keys.map((key) => resultOf(byKey.get(key)));
+  };
   return {
     sql,
+    sqlOf,
     load,
+    ...(exactMatch ? { loadMany } : {}),
     verify: async () => {
-      await read('');
+      await read(sql, ['']);
     },
   };
+}
+
+/** The IN-list length used for `n` keys: the next power of two. */
+function inListSize(n: number): number {
+  return 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 }
 
 /**
@@ -112,12 +146,7 @@ function valueReading(options: RowLoaderOptions): { columns: string[]; encode: R
   };
 }
 
-function rowReader(
-  dataSource: DataSource,
-  sql: string,
-  timeoutMs: number | undefined,
-  operation: string,
-): RowReader {
+function rowsReader(dataSource: DataSource, timeoutMs: number | undefined, operation: string): RowsReader {
   const context = { database: describeDataSource(dataSource), operation };
   switch (dataSource.options.type) {
     case 'mysql':
@@ -128,10 +157,10 @@ function rowReader(
           `timeoutMs must be a positive integer; got ${JSON.stringify(deadline)}`,
         );
       }
-      return mysqlRowReader(dataSource, sql, deadline, context);
+      return mysqlRowsReader(dataSource, deadline, context);
     }
     case 'better-sqlite3':
-      return sqliteRowReader(dataSource, sql, context);
+      return sqliteRowsReader(dataSource, context);
     default:
       throw new InvalidArgumentError(
         `rowLoader supports mysql, mariadb and better-sqlite3 data sources; got ${dataSource.options.type}`,

@@ -2,22 +2,30 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { DataSource } from 'typeorm';
 
 import { DatabaseQueryError, DatabaseUnavailableError, messageOf } from './errors';
-import type { Row, RowReader, RowReaderContext } from './row-reader';
+import type { Row, RowReader, RowReaderContext, RowsReader } from './row-reader';
 import { sqliteConnection } from './sqlite-connection';
 
 /** SQLite result codes that mean "try again later" rather than "this query is wrong". */
 const TRANSIENT = /^SQLITE_(BUSY|LOCKED|IOERR|CANTOPEN|FULL|NOMEM)/;
 
 /**
- * A RowReader over better-sqlite3. The statement is prepared once (on first use, since the table may be
+ * A RowReader over better-sqlite3: the first row of `sql` (see sqliteRowsReader).
+ */
+export function sqliteRowReader(dataSource: DataSource, sql: string, context: RowReaderContext): RowReader {
+  const rows = sqliteRowsReader(dataSource, context);
+  return async (parameter) => (await rows(sql, [parameter]))[0];
+}
+
+/**
+ * A RowsReader over better-sqlite3. Each SQL text is prepared once (on first use, since the table may be
  * created after the loader) and again only if the DataSource was re-initialized with a new connection.
  * better-sqlite3 is synchronous: a unique-index lookup takes microseconds, and in WAL mode readers do not
  * wait for writers in other processes.
  */
-export function sqliteRowReader(dataSource: DataSource, sql: string, context: RowReaderContext): RowReader {
+export function sqliteRowsReader(dataSource: DataSource, context: RowReaderContext): RowsReader {
   let preparedOn: BetterSqlite3.Database | undefined;
-  let statement: BetterSqlite3.Statement | undefined;
-  return async (parameter) => {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return async (sql, parameters) => {
     const db = sqliteConnection(dataSource);
     if (!db?.open) {
       throw new DatabaseUnavailableError(
@@ -26,11 +34,16 @@ export function sqliteRowReader(dataSource: DataSource, sql: string, context: Ro
       );
     }
     try {
-      if (statement === undefined || preparedOn !== db) {
-        statement = db.prepare(sql);
+      if (preparedOn !== db) {
+        statements.clear();
         preparedOn = db;
       }
-      return statement.get(parameter) as Row | undefined;
+      let statement = statements.get(sql);
+      if (statement === undefined) {
+        statement = db.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement.all(...parameters) as Row[];
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && TRANSIENT.test(code)) {

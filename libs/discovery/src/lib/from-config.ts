@@ -1,4 +1,9 @@
-import type { Member, PeerClient } from '@ringcache/cache-core';
+import {
+  BatchingPeerClient,
+  type GetBatchingOptions,
+  type Member,
+  type PeerClient,
+} from '@ringcache/cache-core';
 import type { PeerTransport, RingcacheConfig, StaticNode } from '@ringcache/config';
 import { GrpcPeerClient, type GrpcPeerClientOptions } from '@ringcache/peer-grpc';
 import { HttpPeerClient, type HttpPeerClientOptions } from '@ringcache/peer-http';
@@ -17,17 +22,34 @@ export interface PeerConnectorOptions {
   grpc?: Omit<GrpcPeerClientOptions, 'name' | 'address'>;
   /** HttpPeerClient options (maxSockets). Default: HttpPeerClient's. */
   http?: Omit<HttpPeerClientOptions, 'name' | 'address'>;
+  /**
+   * How gets to one node are batched into GetMany calls (BatchingPeerClient), or `false` for one call per
+   * get. Default: batched, per turn of the event loop.
+   */
+  batching?: GetBatchingOptions | false;
 }
 
-/** Creates the client for a remote member over the configured transport. */
+/**
+ * Creates the client for a remote member over the configured transport: the one place every process (node,
+ * gateway, ttl-worker, SDK) makes its peer clients, so batching applies to all of them.
+ */
 export function peerConnector(
   transport: PeerTransport,
   options: PeerConnectorOptions = {},
 ): (member: Member) => PeerClient {
-  return transport === 'grpc'
-    ? (member) => new GrpcPeerClient({ ...options.grpc, name: member.name, address: member.grpcAddress })
-    : (member) => new HttpPeerClient({ ...options.http, name: member.name, address: member.httpAddress });
+  const connect: (member: Member) => PeerClient =
+    transport === 'grpc'
+      ? (member) => new GrpcPeerClient({ ...options.grpc, name: member.name, address: member.grpcAddress })
+      : (member) => new HttpPeerClient({ ...options.http, name: member.name, address: member.httpAddress });
+  const batching = options.batching ?? {};
+  if (batching === false) return connect;
+  // Built once here, so a bad batching option fails now rather than when the first node appears.
+  new BatchingPeerClient(NO_PEER, batching);
+  return (member) => new BatchingPeerClient(connect(member), batching);
 }
+
+/** A client that is never called: only lets the batching options be checked up front. */
+const NO_PEER = { name: 'options-check' } as PeerClient;
 
 /** The etcd client of an app, from the configuration's `etcd` settings. */
 export function etcdClientFromConfig(config: RingcacheConfig): Etcd3 {

@@ -64,7 +64,7 @@ export function registerGatewayMetrics(
     registers,
     collect() {
       this.reset();
-      this.inc(near.fastPath.hits);
+      this.inc(near.fastPath.stats.hits);
     },
   });
   new Counter({

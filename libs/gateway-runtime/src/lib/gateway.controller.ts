@@ -321,7 +321,7 @@ export class GatewayController {
     if (!near) return this.router.get(group, key, { requestId });
     const held = near.get(group, key);
     if (held) {
-      this.near.fastPath.hits++;
+      this.near.fastPath.stats.hits++;
       return held;
     }
     const startedAt = near.begin();

@@ -2,7 +2,13 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown 
 import { APP_FILTER } from '@nestjs/core';
 import type { Registry } from 'prom-client';
 
-import { HealthModule, METRICS_REGISTRY, MetricsModule, RINGCACHE_VERSION } from '@ringcache/app-shell';
+import {
+  batchSizeHistogram,
+  HealthModule,
+  METRICS_REGISTRY,
+  MetricsModule,
+  RINGCACHE_VERSION,
+} from '@ringcache/app-shell';
 import { ClusterRouter, ClusterStats, PeerSet } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
@@ -37,9 +43,20 @@ class GatewayClusterModule implements OnApplicationShutdown {
         { provide: GATEWAY_NEAR, useValue: { ...near, subscriptions } },
         {
           provide: GATEWAY_PEERS,
-          useFactory: () =>
+          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry) =>
             new PeerSet({
-              connect: peerConnector(config.peers.transport),
+              connect: peerConnector(config.peers.transport, {
+                batching: {
+                  windowMs: config.peers.batchWindowMs,
+                  maxKeys: config.peers.batchMaxKeys,
+                  onBatch: batchSizeHistogram(
+                    registry,
+                    'ringcache_peer_batch_keys',
+                    'Keys per batched call to a cache node (a GetMany, or a Get when alone in its turn).',
+                  ),
+                },
+              }),
               ring: { vnodes: config.peers.vnodes, probes: config.peers.probes },
             }),
         },
@@ -79,6 +96,8 @@ class GatewayClusterModule implements OnApplicationShutdown {
               nextGeneration: (group) => discovery.nextGeneration(group),
             });
             registerGatewayMetrics(registry, router, peers, { ...near, subscriptions });
+            // From now on reads are answered in node:http, before Fastify (see read-fast-path.ts).
+            near.fastPath.router = router;
             return router;
           },
         },

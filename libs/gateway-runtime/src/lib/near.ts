@@ -1,13 +1,13 @@
 import type { NearCache } from '@ringcache/cache-core';
 
 import type { InvalidationSubscriptions } from './invalidation-subscriptions';
-import type { FastPathStats } from './near-cache-fast-path';
+import type { ReadFastPath } from './read-fast-path';
 
-/** The gateway's near cache (absent when `gateway.nearCacheBytes` is 0) and what feeds and measures it. */
+/** The gateway's near cache (absent when `gateway.nearCacheBytes` is 0) and what feeds and serves it. */
 export interface GatewayNear {
   cache?: NearCache;
-  /** Hits answered by the fast path, before Fastify. */
-  fastPath: FastPathStats;
+  /** Reads answered in node:http before Fastify: near-cache hits, and reads sent to owners. */
+  fastPath: ReadFastPath;
   /** The invalidation streams feeding the cache. */
   subscriptions?: InvalidationSubscriptions;
 }

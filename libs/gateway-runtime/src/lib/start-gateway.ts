@@ -11,7 +11,7 @@ import { gatewayBodyParsers } from './body-parsers';
 import { serveGatewayDocs } from './gateway-docs';
 import { GatewayModule } from './gateway.module';
 import type { GatewayNear } from './near';
-import { nearCacheServerFactory } from './near-cache-fast-path';
+import { ReadFastPath } from './read-fast-path';
 
 /** Options of {@link startGateway} for hosting it in a test process. */
 export interface StartGatewayOptions {
@@ -29,13 +29,13 @@ export async function startGateway(
   config: RingcacheConfig,
   options: StartGatewayOptions = {},
 ): Promise<NestFastifyApplication> {
-  const near: GatewayNear = {
-    cache:
-      config.gateway.nearCacheBytes > 0
-        ? new NearCache({ maxBytes: config.gateway.nearCacheBytes })
-        : undefined,
-    fastPath: { hits: 0 },
-  };
+  const cache =
+    config.gateway.nearCacheBytes > 0
+      ? new NearCache({ maxBytes: config.gateway.nearCacheBytes })
+      : undefined;
+  const logger = new Logger('gateway');
+  const fastPath = new ReadFastPath({ near: cache });
+  const near: GatewayNear = { cache, fastPath };
   const app = await startHttpApp(GatewayModule.forRoot(config, near), {
     name: 'gateway',
     host: config.gateway.host,
@@ -47,8 +47,8 @@ export async function startGateway(
     echoRequestId: true,
     // Bad percent-encoding is rejected by Fastify's router before any route: answer it as JSON 400.
     frameworkErrors: peerHttpFrameworkErrors,
-    // Near-cache hits are answered before Fastify: see near-cache-fast-path.ts.
-    serverFactory: near.cache ? nearCacheServerFactory(near.cache, near.fastPath) : undefined,
+    // Reads are answered before Fastify: see read-fast-path.ts.
+    fastPath: (request, response, log) => fastPath.serve(request, response, log),
     // Room for the largest value, and for a batch of 1,000 keys of 1 KiB written as JSON.
     configure: (fastify) => {
       options.configure?.(fastify);
@@ -57,6 +57,6 @@ export async function startGateway(
     beforeListen: async (app) => serveGatewayDocs(app),
     handleSignals: options.handleSignals,
   });
-  for (const line of describeConfig(config).split('\n')) new Logger('gateway').log(line);
+  for (const line of describeConfig(config).split('\n')) logger.log(line);
   return app;
 }

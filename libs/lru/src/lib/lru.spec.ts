@@ -125,7 +125,9 @@ describe('Lru', () => {
     expect(lru.expiresAt('a')).toBe(clock.now() + 250);
     lru.set('b', 'y', { expiresAt: 0, ttlMs: 5 });
     expect(lru.expiresAt('b')).toBe(Infinity);
-    expect(() => lru.set('c', 'z', { expiresAt: -1 })).toThrow('Lru set expiresAt must be a finite number of ms >= 0, got -1');
+    expect(() => lru.set('c', 'z', { expiresAt: -1 })).toThrow(
+      'Lru set expiresAt must be a finite number of ms >= 0, got -1',
+    );
   });
 
   it('reports absolute expiry times', () => {

@@ -9,7 +9,13 @@ import {
 import type { Logger as PinoLogger } from 'pino';
 import type { Registry } from 'prom-client';
 
-import { APP_LOGGER, HealthModule, METRICS_REGISTRY, MetricsModule } from '@ringcache/app-shell';
+import {
+  APP_LOGGER,
+  batchSizeHistogram,
+  HealthModule,
+  METRICS_REGISTRY,
+  MetricsModule,
+} from '@ringcache/app-shell';
 import { PEER_HANDLER } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import { PeerGrpcHealth, PeerGrpcModule } from '@ringcache/peer-grpc';
@@ -45,6 +51,16 @@ class NodeRuntimeModule implements BeforeApplicationShutdown, OnApplicationShutd
               groups,
               logger: new Logger('cache-node'),
               onActiveExpiry: (group, lateMs) => lateness.observe({ group }, lateMs / 1000),
+              onPeerBatch: batchSizeHistogram(
+                registry,
+                'ringcache_peer_batch_keys',
+                'Keys per batched call to another node (a GetMany, or a Get when alone in its turn).',
+              ),
+              onLoadBatch: batchSizeHistogram(
+                registry,
+                'ringcache_load_batch_keys',
+                "Keys per call to a group's loader (loadMany for a batch, load for one).",
+              ),
             });
             registerNodeMetrics(registry, runtime);
             return runtime;

@@ -34,6 +34,10 @@ export interface NodeRuntimeOptions {
   discovery?: Discovery;
   /** Told how late (ms) active expiry removed each entry of a group, for the lateness histogram. */
   onActiveExpiry?: (group: string, lateMs: number) => void;
+  /** Told the keys of each batched call to another node (GetMany), for the batch-size histogram. */
+  onPeerBatch?: (keys: number) => void;
+  /** Told the keys of each call to a group's loader, for the load batch-size histogram. */
+  onLoadBatch?: (keys: number) => void;
 }
 
 /** Active expiry as the node runs it: the etcd delay queue (with the ttl-worker), or a local timer wheel. */
@@ -100,7 +104,13 @@ export class NodeRuntime {
       expiry = activeExpiry(discovery, config.node.name, groups, logger);
       const peers = new PeerSet({
         self: config.node.name,
-        connect: peerConnector(config.peers.transport),
+        connect: peerConnector(config.peers.transport, {
+          batching: {
+            windowMs: config.peers.batchWindowMs,
+            maxKeys: config.peers.batchMaxKeys,
+            onBatch: options.onPeerBatch,
+          },
+        }),
         ring: { vnodes: config.peers.vnodes, probes: config.peers.probes },
       });
       // What owners announce to subscribers (gateways' near caches) after writes and flushes.
@@ -124,6 +134,7 @@ export class NodeRuntime {
             maxKeyBytes: config.gateway.maxKeyBytes,
             maxValueBytes: config.gateway.maxValueBytes,
             onInvalidate: invalidations.publish,
+            onLoadBatch: options.onLoadBatch,
             expiry: expiry.main,
             hotExpiry: expiry.hot,
             onActiveExpiry:

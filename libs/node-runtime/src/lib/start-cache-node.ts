@@ -2,9 +2,10 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { listeningPort, startHttpApp } from '@ringcache/app-shell';
+import { PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
 import { describeConfig, type RingcacheConfig } from '@ringcache/config';
 import { grpcServerOptions, PeerGrpcHealth } from '@ringcache/peer-grpc';
-import { isInvalidationStream, peerHttpFrameworkErrors } from '@ringcache/peer-http';
+import { isInvalidationStream, PeerHttpFastPath, peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
 import { CacheNodeModule } from './cache-node.module';
 import type { GroupDefinition } from './group-definition';
@@ -20,6 +21,14 @@ export async function startCacheNode(
   groups: GroupDefinition[],
 ): Promise<NestFastifyApplication> {
   let grpcPort = config.node.grpcPort;
+  // The read path of the HTTP peer protocol, answered before Fastify (see PeerHttpFastPath).
+  const logger = new Logger('PeerHttp');
+  const peerFastPath = new PeerHttpFastPath({
+    onInternalError: (error, request, reqId) =>
+      logger.error({ msg: `${request.method} ${request.url} failed`, reqId, err: error }),
+    onServerError: ({ status, body }, request, reqId) =>
+      logger.warn({ msg: `${request.method} ${request.url}: ${status} ${body.message}`, reqId, status }),
+  });
   const app = await startHttpApp(CacheNodeModule.forRoot({ config, groups }), {
     name: 'cache-node',
     host: config.node.host,
@@ -31,11 +40,19 @@ export async function startCacheNode(
     isStream: isInvalidationStream,
     // Bad percent-encoding is rejected by Fastify's router before any route: answer it as our JSON 400.
     frameworkErrors: peerHttpFrameworkErrors,
+    fastPath: (request, response, log) => peerFastPath.serve(request, response, log),
     beforeListen: async (nest) => {
+      const handler = nest.get<PeerHandler>(PEER_HANDLER);
+      peerFastPath.handler = handler;
       const health = nest.get(PeerGrpcHealth);
       const onListening = (port: number) => (grpcPort = port);
       nest.connectMicroservice(
-        grpcServerOptions({ url: `${config.node.host}:${config.node.grpcPort}`, health, onListening }),
+        grpcServerOptions({
+          url: `${config.node.host}:${config.node.grpcPort}`,
+          handler,
+          health,
+          onListening,
+        }),
         {
           inheritAppConfig: true,
         },
@@ -49,8 +66,10 @@ export async function startCacheNode(
   await app
     .get(NodeRuntime)
     .join({ name: config.node.name, grpcAddress: `${host}:${grpcPort}`, httpAddress: `${host}:${httpPort}` });
-  const logger = new Logger('cache-node');
-  logger.log(`node ${config.node.name} serving gRPC on ${config.node.host}:${grpcPort}, joined as ${host}`);
-  for (const line of describeConfig(config).split('\n')) logger.log(line);
+  const nodeLogger = new Logger('cache-node');
+  nodeLogger.log(
+    `node ${config.node.name} serving gRPC on ${config.node.host}:${grpcPort}, joined as ${host}`,
+  );
+  for (const line of describeConfig(config).split('\n')) nodeLogger.log(line);
   return app;
 }

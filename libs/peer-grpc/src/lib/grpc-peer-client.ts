@@ -125,6 +125,10 @@ export class GrpcPeerClient implements PeerClient {
       'grpc.max_receive_message_length': maxMessageBytes,
       // Node-to-node traffic never goes through an HTTP proxy, whatever http_proxy says.
       'grpc.enable_http_proxy': 0,
+      // Per-call bookkeeping nobody here reads (channelz), and a retry layer around every call that the
+      // caller's own fallback makes redundant: both cost CPU on every call.
+      'grpc.enable_channelz': 0,
+      'grpc.enable_retries': 0,
       ...options.channelOptions,
     };
     this.name = name;

@@ -1,18 +1,25 @@
 import type { Server } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
+import { Logger } from '@nestjs/common';
 import { Transport } from '@nestjs/microservices';
 import type { GrpcOptions } from '@nestjs/microservices';
 
+import type { PeerHandler } from '@ringcache/cache-core';
 import { LOADER_OPTIONS, PROTO_PACKAGE, PROTO_PATH } from '@ringcache/proto';
 
 import { boundPort } from './bound-port';
 import { boundShutdown } from './bounded-shutdown';
+import { cacheServiceHandlers, serveCacheService, type CacheServiceLogger } from './cache-service';
 import { tolerateMalformedRequests } from './malformed-request';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-size';
 import { PeerGrpcHealth } from './peer-grpc-health';
 
 /** Options of {@link grpcServerOptions}. */
 export interface GrpcServerOptions {
+  /** What serves the `ringcache.v1.Cache` calls: the app's PeerHandler (cache-core's PeerService). Required. */
+  handler: PeerHandler;
+  /** Where unexpected errors and failures on this node's side are reported. Default: Nest's Logger('PeerGrpc'). */
+  logger?: CacheServiceLogger;
   /**
    * Where to listen, `host:port`, e.g. `0.0.0.0:8001`. Required. Port 0 binds a free port; `onListening`
    * tells which.
@@ -35,12 +42,14 @@ export interface GrpcServerOptions {
 }
 
 /**
- * Microservice options that serve the peer protocol (`ringcache.v1.Cache`, answered by PeerGrpcController)
- * and the standard `grpc.health.v1.Health` service on one grpc-js server:
+ * Microservice options that serve the peer protocol (`ringcache.v1.Cache`, answered by the PeerHandler
+ * through cacheServiceHandlers) and the standard `grpc.health.v1.Health` service on one grpc-js server,
+ * created and run by Nest's gRPC transport:
  *
  * ```ts
  * const app = await NestFactory.create(CacheNodeModule, new FastifyAdapter());
- * app.connectMicroservice(grpcServerOptions({ url: '0.0.0.0:8001', health: app.get(PeerGrpcHealth) }));
+ * const handler = app.get(PEER_HANDLER);
+ * app.connectMicroservice(grpcServerOptions({ url: '0.0.0.0:8001', handler, health: app.get(PeerGrpcHealth) }));
  * await app.startAllMicroservices();
  * await app.listen(8101);
  * ```
@@ -61,6 +70,10 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
       `grpcServerOptions option shutdownGraceMs must be an integer >= 0, got ${shutdownGraceMs}`,
     );
   }
+  if (typeof options.handler?.get !== 'function') {
+    throw new TypeError('grpcServerOptions option handler must be a PeerHandler');
+  }
+  const cache = cacheServiceHandlers(options.handler, options.logger ?? new Logger('PeerGrpc'));
   const health = options.health ?? new PeerGrpcHealth();
   return {
     transport: Transport.GRPC,
@@ -75,6 +88,7 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
       // Nest calls this after binding and before registering the controller's handlers.
       onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
         tolerateMalformedRequests(definition);
+        serveCacheService(server, cache);
         boundShutdown(server, shutdownGraceMs);
         health.addToServer(server);
         if (onListening) {

@@ -245,7 +245,7 @@ describe('closing a node', () => {
 
 describe('grpcServerOptions', () => {
   it('describes a gRPC microservice for ringcache.v1 with large messages allowed', () => {
-    const { options } = grpcServerOptions({ url: '0.0.0.0:8001' });
+    const { options } = grpcServerOptions({ url: '0.0.0.0:8001', handler: new FakePeerHandler() });
     expect(options).toMatchObject({
       url: '0.0.0.0:8001',
       package: 'ringcache.v1',
@@ -269,6 +269,12 @@ describe('grpcServerOptions', () => {
       'grpcServerOptions option shutdownGraceMs must be an integer >= 0, got -1',
     ],
   ])('rejects %j', (options, message) => {
-    expect(() => grpcServerOptions(options)).toThrow(message);
+    expect(() => grpcServerOptions({ ...options, handler: new FakePeerHandler() })).toThrow(message);
+  });
+
+  it('rejects a missing handler', () => {
+    expect(() => grpcServerOptions({ url: 'a:1' } as never)).toThrow(
+      'grpcServerOptions option handler must be a PeerHandler',
+    );
   });
 });

@@ -3,6 +3,7 @@ import type { ServiceError } from '@grpc/grpc-js';
 
 import {
   InvalidArgumentError,
+  isErrorCode,
   KeyTooLongError,
   LoadError,
   LoadTimeoutError,
@@ -16,7 +17,7 @@ import {
 import type { ErrorCode } from '@ringcache/cache-core';
 
 import { fromServiceError } from './client-errors';
-import { GRPC_STATUS_BY_CODE, isErrorCode, RINGCACHE_CODE_METADATA } from './grpc-status';
+import { GRPC_STATUS_BY_CODE, RINGCACHE_CODE_METADATA } from './grpc-status';
 import { INTERNAL_ERROR_DETAILS, toGrpcStatus } from './server-errors';
 
 const context = { peer: 'node-b', operation: 'Get', group: 'scores', key: 'Tom' };

@@ -24,8 +24,3 @@ export const GRPC_STATUS_BY_CODE: Readonly<Record<ErrorCode, status>> = Object.f
   unimplemented: status.UNIMPLEMENTED,
   internal: status.INTERNAL,
 });
-
-/** True when `code` (from the wire, so any string) is a ringcache error code this build knows. */
-export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === 'string' && Object.prototype.hasOwnProperty.call(GRPC_STATUS_BY_CODE, code);
-}

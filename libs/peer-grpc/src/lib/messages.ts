@@ -1,3 +1,4 @@
+import { isErrorCode } from '@ringcache/cache-core';
 import type {
   DeleteRequest,
   DeleteResponse,
@@ -76,7 +77,17 @@ export function expireRequestFromMessage(m: pb.ExpireRequest__Output): ExpireReq
 
 /** Server side: a Get answer as its message (the encoder takes any Uint8Array for bytes). */
 export function getResponseToMessage(r: GetResponse): pb.GetResponse {
-  return { value: r.value, found: r.found, expireAtMs: r.expireAtMs, stale: r.stale === true };
+  const message: pb.GetResponse = {
+    value: r.value,
+    found: r.found,
+    expireAtMs: r.expireAtMs,
+    stale: r.stale === true,
+  };
+  if (r.error) {
+    message.errorCode = r.error.code;
+    message.errorMessage = r.error.message;
+  }
+  return message;
 }
 
 /** Server side: a GetMany answer as its message. */
@@ -104,10 +115,19 @@ export function expireResponseToMessage(r: ExpireResponse): pb.ExpireResponse {
   return { removed: r.removed, scheduled: r.scheduled };
 }
 
-/** Client side: a decoded GetResponse as the model. */
+/**
+ * Client side: a decoded GetResponse as the model. A per-key error with a code this build does not know
+ * is kept as `internal`, with the peer's code in the message.
+ */
 export function getResponseFromMessage(m: pb.GetResponse__Output): GetResponse {
   const response: GetResponse = { found: m.found, value: m.value, expireAtMs: m.expireAtMs };
   if (m.stale) response.stale = true;
+  if (m.errorCode) {
+    response.found = false;
+    response.error = isErrorCode(m.errorCode)
+      ? { code: m.errorCode, message: m.errorMessage }
+      : { code: 'internal', message: `${m.errorCode}: ${m.errorMessage}` };
+  }
   return response;
 }
 

@@ -3,7 +3,6 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 
-import { PEER_HANDLER } from '@ringcache/cache-core';
 import type { PeerHandler } from '@ringcache/cache-core';
 
 import { grpcServerOptions } from '../lib/grpc-server-options';
@@ -30,17 +29,20 @@ export async function startTestNode(
   handler: PeerHandler,
   options: Pick<GrpcServerOptions, 'shutdownGraceMs'> = {},
 ): Promise<TestNode> {
-  @Module({ providers: [{ provide: PEER_HANDLER, useValue: handler }], exports: [PEER_HANDLER] })
-  class HandlerModule {}
-
-  @Module({ imports: [PeerGrpcModule.register({ imports: [HandlerModule] })] })
+  @Module({ imports: [PeerGrpcModule] })
   class TestNodeModule {}
 
   const app = await NestFactory.create(TestNodeModule, new FastifyAdapter(), { logger: false });
   const health = app.get(PeerGrpcHealth);
   let grpcPort = 0;
   app.connectMicroservice(
-    grpcServerOptions({ ...options, url: '127.0.0.1:0', health, onListening: (port) => (grpcPort = port) }),
+    grpcServerOptions({
+      ...options,
+      url: '127.0.0.1:0',
+      handler,
+      health,
+      onListening: (port) => (grpcPort = port),
+    }),
   );
   await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');

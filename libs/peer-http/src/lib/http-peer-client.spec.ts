@@ -113,6 +113,29 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
       ]);
     });
 
+    it('gets many keys, a failing one carrying its error while the others are answered', async () => {
+      handler.put('scores', 'ok1', 'one');
+      const { results } = await client.getMany(
+        { group: 'scores', keys: ['ok1', FAKE_KEYS.loadFails, FAKE_KEYS.bug], ...ctx },
+        call,
+      );
+      expect(results).toEqual([
+        { found: true, value: Buffer.from('one'), expireAtMs: 0 },
+        {
+          found: false,
+          value: Buffer.alloc(0),
+          expireAtMs: 0,
+          error: { code: 'load_failed', message: expect.stringContaining('database is down') },
+        },
+        {
+          found: false,
+          value: Buffer.alloc(0),
+          expireAtMs: 0,
+          error: { code: 'internal', message: 'internal error' },
+        },
+      ]);
+    });
+
     it('sets and deletes', async () => {
       const value = new Uint8Array([0, 1, 0, 2]);
       const { expireAtMs } = await client.set(

@@ -2,6 +2,7 @@ import { Agent, type OutgoingHttpHeaders } from 'node:http';
 
 import {
   InvalidArgumentError,
+  isErrorCode,
   PeerUnavailableError,
   REQUEST_ID_HEADER,
   requestIdOf,
@@ -23,6 +24,7 @@ import {
   type SetResponse,
 } from '@ringcache/cache-core';
 
+import { BATCH_TYPE, decodeBatchResults } from './batch-codec';
 import { exchange, type Answer } from './http-exchange';
 import { encodeKeyPath, encodeMethodPath } from './peer-path';
 import { parseErrorBody, remoteError, type RemoteCall } from './remote-error';
@@ -65,6 +67,8 @@ interface OutgoingMessage {
   options: CallOptions;
   body?: Buffer;
   contentType?: string;
+  /** The answer's content type the client prefers (batchGet: the binary form). Default none. */
+  accept?: string;
 }
 
 /**
@@ -117,19 +121,31 @@ export class HttpPeerClient implements PeerClient {
       options,
       body: Buffer.from(JSON.stringify({ keys: request.keys })),
       contentType: JSON_TYPE,
+      accept: BATCH_TYPE,
     });
-    const { results } = jsonAnswer<{ results: WireBatchResult[] }>(answer, call, isBatchAnswer);
-    if (results.length !== request.keys.length) {
-      throw malformedAnswer(call, `${results.length} results for ${request.keys.length} keys`);
+    const count = request.keys.length;
+    if (answer.status === 200 && answer.headers['content-type'] === BATCH_TYPE) {
+      try {
+        return { results: decodeBatchResults(answer.body, count) };
+      } catch (error) {
+        throw malformedAnswer(call, (error as Error).message);
+      }
     }
+    const { results } = jsonAnswer<{ results: WireBatchResult[] }>(answer, call, isBatchAnswer);
+    if (results.length !== count) throw malformedAnswer(call, `${results.length} results for ${count} keys`);
     return {
-      results: results.map(({ found, value, expireAtMs, stale }) => {
+      results: results.map(({ found, value, expireAtMs, stale, error }) => {
         const result: GetResponse = {
-          found,
-          value: found ? Buffer.from(value, 'base64') : EMPTY,
+          found: found && !error,
+          value: found && !error ? Buffer.from(value, 'base64') : EMPTY,
           expireAtMs,
         };
         if (stale) result.stale = true;
+        if (error) {
+          result.error = isErrorCode(error.code)
+            ? { code: error.code, message: error.message }
+            : { code: 'internal', message: `${error.code}: ${error.message}` };
+        }
         return result;
       }),
     };
@@ -210,6 +226,7 @@ export class HttpPeerClient implements PeerClient {
     // Checked here, so an id the header cannot carry fails no call: it is only left out.
     const requestId = requestIdOf(message.options.requestId);
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+    if (message.accept) headers['accept'] = message.accept;
     if (body) {
       headers['content-type'] = message.contentType;
       // A known length, so Node does not switch to chunked encoding.
@@ -257,7 +274,12 @@ function isBatchAnswer(body: unknown): boolean {
         typeof r.found === 'boolean' &&
         typeof r.value === 'string' &&
         typeof r.expireAtMs === 'number' &&
-        (r.stale === undefined || typeof r.stale === 'boolean'),
+        (r.stale === undefined || typeof r.stale === 'boolean') &&
+        (r.error === undefined ||
+          (typeof r.error === 'object' &&
+            r.error !== null &&
+            typeof r.error.code === 'string' &&
+            typeof r.error.message === 'string')),
     )
   );
 }

@@ -11,6 +11,7 @@ import {
 } from '@ringcache/cache-core';
 
 import { httpErrorOf, type HttpErrorAnswer } from './http-errors';
+import { batchAnswer, getAnswer, type PeerAnswer } from './peer-http-answers';
 import { decodeKeyPath, decodeMethodPath } from './peer-path';
 import {
   decodeBatchKeys,
@@ -24,18 +25,13 @@ import { statsAnswer } from './stats-routes';
 import {
   BATCH_GET,
   EXPIRE,
-  EXPIRE_AT_HEADER,
   FLUSH,
   INVALIDATIONS,
   JSON_TYPE,
   NDJSON_TYPE,
-  NOT_FOUND_CODE,
   OCTET_STREAM,
   PATH_PREFIX,
-  STALE_HEADER,
-  STALE_WARNING,
   STREAM_HEARTBEAT_MS,
-  type WireBatchResult,
 } from './wire';
 
 /** Options of {@link registerPeerHttpRoutes}. */
@@ -118,12 +114,7 @@ export function registerPeerHttpRoutes(
     const { group, key } = decodeKeyPath(request.url);
     const { ringVersion, hops, requestId } = decodeContext(request.headers);
     const response = await handler.get({ group, key, ringVersion, hops, requestId: requestId ?? request.id });
-    reply.header(EXPIRE_AT_HEADER, String(response.expireAtMs));
-    if (response.stale) reply.header(STALE_HEADER, '1').header('warning', STALE_WARNING);
-    if (!response.found) {
-      return reply.code(404).send({ code: NOT_FOUND_CODE, message: `${group}/${key} not found` });
-    }
-    return reply.code(200).header('content-type', OCTET_STREAM).send(asBuffer(response.value));
+    return send(reply, getAnswer(group, key, response));
   };
 
   const batchGet = async (group: string, request: FastifyRequest, reply: FastifyReply) => {
@@ -136,16 +127,7 @@ export function registerPeerHttpRoutes(
       hops,
       requestId: requestId ?? request.id,
     });
-    const encoded = results.map((result) => {
-      const entry: WireBatchResult = {
-        found: result.found,
-        value: result.found ? asBuffer(result.value).toString('base64') : '',
-        expireAtMs: result.expireAtMs,
-      };
-      if (result.stale) entry.stale = true;
-      return entry;
-    });
-    return reply.code(200).send({ results: encoded });
+    return send(reply, batchAnswer(results, request.headers.accept));
   };
 
   const flush = async (group: string, request: FastifyRequest, reply: FastifyReply) => {
@@ -246,7 +228,7 @@ export function isInvalidationStream(url: string): boolean {
   return url === `${PATH_PREFIX}:${INVALIDATIONS}`;
 }
 
-/** A Buffer view of the same bytes (no copy): Fastify sends Buffers as they are. */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+/** Writes a prepared answer (the same the fast path writes). */
+function send(reply: FastifyReply, answer: PeerAnswer): FastifyReply {
+  return reply.code(answer.status).headers(answer.headers).send(answer.body);
 }

@@ -7,18 +7,25 @@ import { PEER_HANDLER, UnimplementedError } from '@ringcache/cache-core';
 
 import { FAKE_KEYS, FakePeerHandler, NOT_FOUND_EXPIRE_AT } from '../testing/fake-peer-handler';
 import { listen, startPeerApp, type PeerApp } from '../testing/start-peer-app';
+import { BATCH_TYPE, decodeBatchResults } from './batch-codec';
 import { PeerHttpController } from './peer-http.controller';
 import { PeerHttpModule } from './peer-http.module';
 import { registerPeerHttpRoutes } from './peer-http-routes';
 
-/** The server side, spoken to over real HTTP with fetch: the wire format as any client sees it. */
-describe('PeerHttpController over HTTP', () => {
+/**
+ * The server side, spoken to over real HTTP with fetch: the wire format as any client sees it. Run with the
+ * read path answered before Fastify (as nodes run) and without it: the answers must be the same.
+ */
+describe.each([
+  ['with the fast path', true],
+  ['on the Fastify routes alone', false],
+])('PeerHttpController over HTTP, %s', (_how, fastPath) => {
   let handler: FakePeerHandler;
   let peer: PeerApp;
 
   beforeAll(async () => {
     handler = new FakePeerHandler(['scores']);
-    peer = await startPeerApp(handler, { maxBodyBytes: 64 * 1024 });
+    peer = await startPeerApp(handler, { maxBodyBytes: 64 * 1024, fastPath });
   });
   afterAll(() => peer.close());
 
@@ -78,6 +85,39 @@ describe('PeerHttpController over HTTP', () => {
         { found: true, value: '', expireAtMs: 0 },
         { found: false, value: '', expireAtMs: NOT_FOUND_EXPIRE_AT },
         { found: true, value: Buffer.from('A').toString('base64'), expireAtMs: 5 },
+      ],
+    });
+  });
+
+  it('answers batchGet in binary when asked, a failing key carrying its error', async () => {
+    handler.put('scores', 'bin', Buffer.from([0, 255]), 9);
+    const res = await postJson(
+      '/_ringcache/scores:batchGet',
+      JSON.stringify({ keys: ['bin', FAKE_KEYS.loadFails, 'missing'] }),
+      { accept: BATCH_TYPE },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe(BATCH_TYPE);
+    const results = decodeBatchResults(Buffer.from(await res.arrayBuffer()), 3);
+    expect(results).toEqual([
+      { found: true, value: Buffer.from([0, 255]), expireAtMs: 9 },
+      {
+        found: false,
+        value: Buffer.alloc(0),
+        expireAtMs: 0,
+        error: { code: 'load_failed', message: expect.stringContaining('database is down') },
+      },
+      { found: false, value: Buffer.alloc(0), expireAtMs: NOT_FOUND_EXPIRE_AT },
+    ]);
+  });
+
+  it('answers a failing key of a JSON batchGet with its error beside the other answers', async () => {
+    handler.put('scores', 'j', 'J');
+    const res = await postJson('/_ringcache/scores:batchGet', JSON.stringify({ keys: [FAKE_KEYS.bug, 'j'] }));
+    expect(await res.json()).toStrictEqual({
+      results: [
+        { found: false, value: '', expireAtMs: 0, error: { code: 'internal', message: 'internal error' } },
+        { found: true, value: Buffer.from('J').toString('base64'), expireAtMs: 0 },
       ],
     });
   });

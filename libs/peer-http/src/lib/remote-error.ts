@@ -1,29 +1,16 @@
 import {
   InvalidArgumentError,
-  KeyTooLongError,
-  LoadError,
-  LoadTimeoutError,
+  isErrorCode,
   PeerUnavailableError,
+  rebuildError,
   RingcacheError,
-  UnavailableError,
   UnimplementedError,
-  UnknownGroupError,
-  ValueTooLargeError,
+  type RemoteCall,
 } from '@ringcache/cache-core';
 
 import type { WireErrorBody } from './wire';
 
-/** Which call got an error answer, for rebuilding it. */
-export interface RemoteCall {
-  /** The peer's node name. */
-  peer: string;
-  /** 'Get', 'GetMany', 'Set', 'Delete', 'Flush' or 'Expire'. */
-  operation: string;
-  /** The group; '' for Expire, whose keys may span groups. */
-  group: string;
-  /** The key, when the call had one. */
-  key?: string;
-}
+export type { RemoteCall };
 
 /**
  * Rebuilds the error a peer answered as the cache-core class of its `code`, with the peer's message, so
@@ -34,30 +21,7 @@ export interface RemoteCall {
 export function remoteError(status: number, body: Buffer, call: RemoteCall): RingcacheError {
   const wire = parseErrorBody(body);
   const message = wire.message ?? `HTTP ${status}: ${snippet(body)}`;
-  const { peer, operation, group } = call;
-  const key = call.key ?? '';
-  switch (wire.code) {
-    case 'invalid_argument':
-      return new InvalidArgumentError(message);
-    case 'key_too_long':
-      return withMessage(new KeyTooLongError(0, 0), message);
-    case 'value_too_large':
-      return withMessage(new ValueTooLargeError(0, 0), message);
-    case 'unknown_group':
-      return withMessage(new UnknownGroupError(group), message);
-    case 'peer_unavailable':
-      return new PeerUnavailableError(peer, operation, message);
-    case 'load_failed':
-      return withMessage(new LoadError(group, key, { cause: undefined }), message);
-    case 'load_timeout':
-      return withMessage(new LoadTimeoutError(group, key, 0), message);
-    case 'unavailable':
-      return new UnavailableError(message);
-    case 'unimplemented':
-      return withMessage(new UnimplementedError(operation), message);
-    case 'internal':
-      return new RingcacheError('internal', message);
-  }
+  if (isErrorCode(wire.code)) return rebuildError(wire.code, message, call);
   return byStatus(status, message, call);
 }
 
@@ -87,15 +51,6 @@ function byStatus(status: number, message: string, call: RemoteCall): RingcacheE
     return new PeerUnavailableError(call.peer, call.operation, message);
   }
   return new RingcacheError('internal', `${call.operation} on peer ${call.peer}: ${message}`);
-}
-
-/**
- * The classes build their messages from parts (sizes, limits) that the wire does not carry; the peer's
- * message is the true one. V8 formats `stack` lazily, so it shows the new message too.
- */
-function withMessage<E extends Error>(error: E, message: string): E {
-  error.message = message;
-  return error;
 }
 
 function snippet(body: Buffer): string {

@@ -61,12 +61,14 @@ export interface WireErrorBody {
 }
 
 /**
- * Body of a batchGet answer: one entry per requested key, in request order, values in base64. `stale` is
- * present only when true, like the stale header of GET.
+ * Body of a JSON batchGet answer: one entry per requested key, in request order, values in base64. `stale`
+ * is present only when true, like the stale header of GET; `error` only for a key that failed (found is
+ * then false). Clients that accept BATCH_TYPE get the binary form instead (batch-codec.ts).
  */
 export interface WireBatchResult {
   found: boolean;
   value: string;
   expireAtMs: number;
   stale?: true;
+  error?: WireErrorBody;
 }

@@ -1,4 +1,5 @@
 import {
+  asRingcacheError,
   InvalidArgumentError,
   KeyTooLongError,
   LoadError,
@@ -100,7 +101,16 @@ export class FakePeerHandler implements PeerHandler {
   async getMany(request: GetManyRequest): Promise<GetManyResponse> {
     this.group(request.group);
     if (request.keys.length === 0) throw new InvalidArgumentError('keys must be a non-empty list');
-    const results = await Promise.all(request.keys.map((key) => this.get({ ...request, key })));
+    // As Group.getMany: a key that fails carries its error (an internal one without its details).
+    const results = await Promise.all(
+      request.keys.map((key) =>
+        this.get({ ...request, key }).catch((error: unknown): GetResponse => {
+          const { code, message } = asRingcacheError(error);
+          const shown = code === 'internal' ? 'internal error' : message;
+          return { found: false, value: Buffer.alloc(0), expireAtMs: 0, error: { code, message: shown } };
+        }),
+      ),
+    );
     return { results };
   }
 

@@ -1,3 +1,5 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
 import { Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -5,6 +7,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
 
 import { peerHttpFrameworkErrors } from '../lib/framework-errors';
+import { PeerHttpFastPath } from '../lib/peer-http-fast-path';
 import { PeerHttpModule } from '../lib/peer-http.module';
 
 /** A Nest app on Fastify serving the peer protocol on a free loopback port. */
@@ -27,6 +30,8 @@ export interface StartPeerAppOptions {
   maxBodyBytes?: number;
   /** Port to listen on. Default: a free one. */
   port?: number;
+  /** Answer the read path in node:http before Fastify (PeerHttpFastPath), as cache nodes do. Default true. */
+  fastPath?: boolean;
 }
 
 @Module({})
@@ -49,10 +54,20 @@ export async function startPeerApp(
     module: PeerTestAppModule,
     imports: [PeerHttpModule.forRoot({ imports: [handlerModule], maxBodyBytes: options.maxBodyBytes })],
   };
-  const adapter = new FastifyAdapter(
-    options.frameworkErrors === false ? {} : { frameworkErrors: peerHttpFrameworkErrors },
-  );
+  const fastPath = options.fastPath === false ? undefined : new PeerHttpFastPath(options);
+  const adapter = new FastifyAdapter({
+    ...(options.frameworkErrors === false ? {} : { frameworkErrors: peerHttpFrameworkErrors }),
+    ...(fastPath
+      ? {
+          serverFactory: (handle: (request: IncomingMessage, response: ServerResponse) => void) =>
+            createServer((request, response) => {
+              if (!fastPath.serve(request, response)) handle(request, response);
+            }),
+        }
+      : {}),
+  });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: false });
+  if (fastPath) fastPath.handler = handler;
   return listen(app, options.port);
 }
 

@@ -63,12 +63,35 @@ describe('ringcache.proto', () => {
   it('keeps an empty found value distinct from not found', () => {
     const empty = responseRoundTrip('Get', { found: true, value: Buffer.alloc(0), expireAtMs: 0 });
     const missing = responseRoundTrip('Get', { found: false });
-    expect(empty).toEqual({ found: true, value: Buffer.alloc(0), expireAtMs: 0, stale: false });
-    expect(missing).toEqual({ found: false, value: Buffer.alloc(0), expireAtMs: 0, stale: false });
+    const none = { stale: false, errorCode: '', errorMessage: '' };
+    expect(empty).toEqual({ found: true, value: Buffer.alloc(0), expireAtMs: 0, ...none });
+    expect(missing).toEqual({ found: false, value: Buffer.alloc(0), expireAtMs: 0, ...none });
   });
 
   it('keeps GetMany results in order', () => {
-    const results = [1, 2, 3].map((n) => ({ found: n !== 2, value: Buffer.from([n]), expireAtMs: n, stale: n === 3 }));
+    const results = [1, 2, 3].map((n) => ({
+      found: n !== 2,
+      value: Buffer.from([n]),
+      expireAtMs: n,
+      stale: n === 3,
+      errorCode: '',
+      errorMessage: '',
+    }));
+    expect(responseRoundTrip('GetMany', { results })).toEqual({ results });
+  });
+
+  it('carries a per-key error of a GetMany beside the answered keys', () => {
+    const results = [
+      { found: true, value: Buffer.from('a'), expireAtMs: 1, stale: false, errorCode: '', errorMessage: '' },
+      {
+        found: false,
+        value: Buffer.alloc(0),
+        expireAtMs: 0,
+        stale: false,
+        errorCode: 'load_failed',
+        errorMessage: 'loading scores/b failed: database is down',
+      },
+    ];
     expect(responseRoundTrip('GetMany', { results })).toEqual({ results });
   });
 

@@ -244,7 +244,7 @@ export interface CacheClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   /**
-   * Many keys of one group, answered in request order.
+   * Many keys of one group, answered in request order; a key that fails carries its own error.
    */
   GetMany(
     argument: _ringcache_v1_GetManyRequest,
@@ -267,7 +267,7 @@ export interface CacheClient extends grpc.Client {
     callback: grpc.requestCallback<_ringcache_v1_GetManyResponse__Output>,
   ): grpc.ClientUnaryCall;
   /**
-   * Many keys of one group, answered in request order.
+   * Many keys of one group, answered in request order; a key that fails carries its own error.
    */
   getMany(
     argument: _ringcache_v1_GetManyRequest,
@@ -363,7 +363,7 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
   Get: grpc.handleUnaryCall<_ringcache_v1_GetRequest__Output, _ringcache_v1_GetResponse>;
 
   /**
-   * Many keys of one group, answered in request order.
+   * Many keys of one group, answered in request order; a key that fails carries its own error.
    */
   GetMany: grpc.handleUnaryCall<_ringcache_v1_GetManyRequest__Output, _ringcache_v1_GetManyResponse>;
 

@@ -22,6 +22,15 @@ export interface GetResponse {
    * True when the value expired and is served only because loading it again failed (stale-on-error).
    */
   stale?: boolean;
+  /**
+   * In a GetManyResponse only: set when this key failed (its load, say) while the others were answered;
+   * a ringcache error code (load_failed, ...). found is then false. Empty for an answer.
+   */
+  errorCode?: string;
+  /**
+   * The error's message, with error_code.
+   */
+  errorMessage?: string;
 }
 
 /**
@@ -44,4 +53,13 @@ export interface GetResponse__Output {
    * True when the value expired and is served only because loading it again failed (stale-on-error).
    */
   stale: boolean;
+  /**
+   * In a GetManyResponse only: set when this key failed (its load, say) while the others were answered;
+   * a ringcache error code (load_failed, ...). found is then false. Empty for an answer.
+   */
+  errorCode: string;
+  /**
+   * The error's message, with error_code.
+   */
+  errorMessage: string;
 }

@@ -1,0 +1,205 @@
+import { InvalidArgumentError, RingcacheError } from './errors';
+import { MAX_BATCH_KEYS } from './peer-service';
+import type {
+  CallOptions,
+  DeleteRequest,
+  DeleteResponse,
+  ExpireRequest,
+  ExpireResponse,
+  FlushRequest,
+  FlushResponse,
+  GetManyRequest,
+  GetManyResponse,
+  GetRequest,
+  GetResponse,
+  PeerClient,
+  SetRequest,
+  SetResponse,
+} from './protocol';
+import { rebuildError } from './remote-errors';
+
+/** Options of {@link BatchingPeerClient}. */
+export interface GetBatchingOptions {
+  /**
+   * How long the first get of a batch waits for others, in ms. 0 sends at the end of the current turn of
+   * the event loop (setImmediate): every get started while the process handled the I/O of this turn goes
+   * in one call, and a lone get waits for nothing else. Default 0.
+   */
+  windowMs?: number;
+  /** Most keys in one GetMany; a batch that reaches it is sent at once. 1 to 1,000; default 1,000. */
+  maxKeys?: number;
+  /** Told the number of distinct keys of each call sent (1 for a lone Get), for a histogram. Default none. */
+  onBatch?: (keys: number) => void;
+}
+
+interface Waiter {
+  resolve: (response: GetResponse) => void;
+  reject: (error: unknown) => void;
+  /** When this caller's own deadline passes, by performance.now(). */
+  deadlineAt: number;
+  requestId?: string;
+}
+
+/** Gets of one group with one hop count, waiting to go out together. */
+interface Batch {
+  group: string;
+  hops: number;
+  ringVersion: string;
+  /** Waiters by key: two callers of one key share its answer. */
+  keys: Map<string, Waiter[]>;
+}
+
+/**
+ * Auto-batching, as ioredis's auto-pipelining: every Get bound for this peer in the same turn of the event
+ * loop (or window) goes out as one GetMany, and the answers — and per-key errors — are split back to their
+ * callers. A batch of one key goes out as a plain Get. Every other call passes straight through.
+ *
+ * A batch is sent with the shortest deadline left among its callers, and with the request id its callers
+ * share, or the first one's (the peer's log line then names one of the requests the call serves).
+ */
+export class BatchingPeerClient implements PeerClient {
+  private readonly windowMs: number;
+  private readonly maxKeys: number;
+  private readonly onBatch?: (keys: number) => void;
+  /** Batches being gathered, by hops and group; emptied by `flush`, guarded by `timer`. */
+  private pending = new Map<string, Batch>();
+  private timer?: NodeJS.Immediate | NodeJS.Timeout;
+
+  constructor(
+    private readonly inner: PeerClient,
+    options: GetBatchingOptions = {},
+  ) {
+    this.windowMs = options.windowMs ?? 0;
+    this.maxKeys = options.maxKeys ?? MAX_BATCH_KEYS;
+    if (!Number.isSafeInteger(this.windowMs) || this.windowMs < 0 || this.windowMs > 1_000) {
+      throw new InvalidArgumentError(
+        `batching option windowMs must be an integer from 0 to 1000, got ${this.windowMs}`,
+      );
+    }
+    if (!Number.isSafeInteger(this.maxKeys) || this.maxKeys < 1 || this.maxKeys > MAX_BATCH_KEYS) {
+      throw new InvalidArgumentError(
+        `batching option maxKeys must be an integer from 1 to ${MAX_BATCH_KEYS}, got ${this.maxKeys}`,
+      );
+    }
+    this.onBatch = options.onBatch;
+  }
+
+  get name(): string {
+    return this.inner.name;
+  }
+
+  get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
+    const deadlineMs = options?.deadlineMs;
+    // A call the peer client would refuse anyway: let it say why, alone.
+    if (typeof deadlineMs !== 'number' || !(deadlineMs > 0) || !Number.isFinite(deadlineMs))
+      return this.inner.get(request, options);
+    return new Promise<GetResponse>((resolve, reject) => {
+      const id = `${request.hops}/${request.group}`;
+      let batch = this.pending.get(id);
+      if (!batch) {
+        batch = {
+          group: request.group,
+          hops: request.hops,
+          ringVersion: request.ringVersion,
+          keys: new Map(),
+        };
+        this.pending.set(id, batch);
+      }
+      const waiter: Waiter = {
+        resolve,
+        reject,
+        deadlineAt: performance.now() + deadlineMs,
+        requestId: options.requestId,
+      };
+      const waiters = batch.keys.get(request.key);
+      if (waiters) waiters.push(waiter);
+      else batch.keys.set(request.key, [waiter]);
+      if (batch.keys.size >= this.maxKeys) {
+        this.pending.delete(id);
+        this.send(batch);
+      } else if (this.timer === undefined) {
+        this.timer =
+          this.windowMs === 0
+            ? setImmediate(() => this.sendPending())
+            : setTimeout(() => this.sendPending(), this.windowMs);
+      }
+    });
+  }
+
+  getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse> {
+    return this.inner.getMany(request, options);
+  }
+
+  set(request: SetRequest, options: CallOptions): Promise<SetResponse> {
+    return this.inner.set(request, options);
+  }
+
+  delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
+    return this.inner.delete(request, options);
+  }
+
+  flush(request: FlushRequest, options: CallOptions): Promise<FlushResponse> {
+    return this.inner.flush(request, options);
+  }
+
+  expire(request: ExpireRequest, options: CallOptions): Promise<ExpireResponse> {
+    return this.inner.expire(request, options);
+  }
+
+  /** Sends what is gathered (to a closed client, so those calls fail as unavailable) and closes. */
+  async close(): Promise<void> {
+    await this.inner.close();
+    // Each clear function takes only its own kind: the other would corrupt its queue.
+    if (this.windowMs === 0) clearImmediate(this.timer as NodeJS.Immediate | undefined);
+    else clearTimeout(this.timer as NodeJS.Timeout | undefined);
+    this.sendPending();
+  }
+
+  private sendPending(): void {
+    this.timer = undefined;
+    const batches = this.pending;
+    this.pending = new Map();
+    for (const batch of batches.values()) this.send(batch);
+  }
+
+  private send(batch: Batch): void {
+    const keys = [...batch.keys.keys()];
+    const all = [...batch.keys.values()].flat();
+    const now = performance.now();
+    const deadlineMs = Math.max(1, Math.ceil(Math.min(...all.map((w) => w.deadlineAt)) - now));
+    const requestId = all[0].requestId;
+    const call: CallOptions = { deadlineMs, requestId };
+    const { group, hops, ringVersion } = batch;
+    this.onBatch?.(keys.length);
+    if (keys.length === 1) {
+      this.inner.get({ group, key: keys[0], ringVersion, hops }, call).then(
+        (response) => all.forEach((w) => w.resolve(response)),
+        (error: unknown) => all.forEach((w) => w.reject(error)),
+      );
+      return;
+    }
+    this.inner.getMany({ group, keys, ringVersion, hops }, call).then(
+      ({ results }) => {
+        if (results.length !== keys.length) {
+          const error = new RingcacheError(
+            'internal',
+            `GetMany on peer ${this.name}: malformed answer: ${results.length} results for ${keys.length} keys`,
+          );
+          for (const w of all) w.reject(error);
+          return;
+        }
+        keys.forEach((key, i) => {
+          const waiters = batch.keys.get(key) as Waiter[];
+          const result = results[i];
+          if (!result.error) for (const w of waiters) w.resolve(result);
+          else {
+            const { code, message } = result.error;
+            const error = rebuildError(code, message, { peer: this.name, operation: 'Get', group, key });
+            for (const w of waiters) w.reject(error);
+          }
+        });
+      },
+      (error: unknown) => all.forEach((w) => w.reject(error)),
+    );
+  }
+}

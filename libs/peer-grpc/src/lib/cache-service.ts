@@ -1,0 +1,114 @@
+import type {
+  sendUnaryData,
+  Server,
+  ServerUnaryCall,
+  ServiceDefinition,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
+
+import { RingcacheError, type ErrorCode, type PeerHandler } from '@ringcache/cache-core';
+import { CACHE_SERVICE_NAME } from '@ringcache/proto';
+
+import { assertDecoded } from './malformed-request';
+import {
+  deleteRequestFromMessage,
+  deleteResponseToMessage,
+  expireRequestFromMessage,
+  expireResponseToMessage,
+  flushRequestFromMessage,
+  flushResponseToMessage,
+  getManyRequestFromMessage,
+  getManyResponseToMessage,
+  getRequestFromMessage,
+  getResponseToMessage,
+  setRequestFromMessage,
+  setResponseToMessage,
+} from './messages';
+import { requestIdFrom } from './request-id-metadata';
+import { toGrpcStatus } from './server-errors';
+
+/** Where the service reports failures worth a line. */
+export interface CacheServiceLogger {
+  error(fields: object): void;
+  warn(fields: object): void;
+}
+
+/** Codes that mean this node could not serve the call (not the caller's mistake): logged, with the request id. */
+const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set([
+  'load_failed',
+  'load_timeout',
+  'unavailable',
+  'peer_unavailable',
+]);
+
+type Unary = (call: ServerUnaryCall<object, object>, callback: sendUnaryData<object>) => void;
+
+/**
+ * The `ringcache.v1.Cache` service as grpc-js handlers that call the PeerHandler directly. Nest's
+ * microservice pipeline (an execution context, an observable and a subscription per call) cost more than
+ * the cache lookup on this, the hottest path, so the service is not served through Nest's handlers: the
+ * server Nest creates gets these instead (see grpcServerOptions). Each handler decodes (a malformed message
+ * is INVALID_ARGUMENT), calls the handler, and encodes the answer or the error's status (toGrpcStatus);
+ * unexpected errors are logged with their stack, failures on this node's side as warnings.
+ */
+export function cacheServiceHandlers(
+  handler: PeerHandler,
+  logger: CacheServiceLogger,
+): UntypedServiceImplementation {
+  const unary =
+    <M extends object, R>(name: string, run: (message: M, requestId: string) => Promise<R>): Unary =>
+    (call, callback) => {
+      const requestId = requestIdFrom(call.metadata);
+      let answer: Promise<R>;
+      try {
+        answer = run(assertDecoded(call.request as M, `${name}Request`), requestId);
+      } catch (error) {
+        answer = Promise.reject(error);
+      }
+      answer.then(
+        (response) => callback(null, response as object),
+        (error: unknown) => {
+          if (!(error instanceof RingcacheError)) {
+            logger.error({ msg: 'unexpected error serving a peer call', reqId: requestId, err: error });
+          } else if (SERVER_SIDE.has(error.code)) {
+            logger.warn({ msg: error.message, reqId: requestId, code: error.code });
+          }
+          callback(toGrpcStatus(error));
+        },
+      );
+    };
+  return {
+    Get: unary('Get', async (m, id) =>
+      getResponseToMessage(await handler.get(getRequestFromMessage(m as never, id))),
+    ),
+    GetMany: unary('GetMany', async (m, id) =>
+      getManyResponseToMessage(await handler.getMany(getManyRequestFromMessage(m as never, id))),
+    ),
+    Set: unary('Set', async (m, id) =>
+      setResponseToMessage(await handler.set(setRequestFromMessage(m as never, id))),
+    ),
+    Delete: unary('Delete', async (m, id) =>
+      deleteResponseToMessage(await handler.delete(deleteRequestFromMessage(m as never, id))),
+    ),
+    Flush: unary('Flush', async (m) =>
+      flushResponseToMessage(await handler.flush(flushRequestFromMessage(m as never))),
+    ),
+    Expire: unary('Expire', async (m) =>
+      expireResponseToMessage(await handler.expire(expireRequestFromMessage(m as never))),
+    ),
+  };
+}
+
+/**
+ * Makes `server` serve `implementation` for the Cache service whatever handlers it is given for it (Nest
+ * registers its own, empty, set): every other service is added as asked.
+ */
+export function serveCacheService(server: Server, implementation: UntypedServiceImplementation): void {
+  const addService = server.addService.bind(server);
+  server.addService = (service: ServiceDefinition, handlers: UntypedServiceImplementation) =>
+    addService(service, isCacheService(service) ? { ...handlers, ...implementation } : handlers);
+}
+
+function isCacheService(service: ServiceDefinition): boolean {
+  return Object.values(service).some((method) => method.path.startsWith(`/${CACHE_SERVICE_NAME}/`));
+}
