@@ -14,3 +14,5 @@ export { InvalidationStream } from './lib/invalidation-stream';
 export type { InvalidationStreamOptions, StreamState } from './lib/invalidation-stream';
 export { PeerHttpFastPath } from './lib/peer-http-fast-path';
 export type { PeerHttpFastPathOptions } from './lib/peer-http-fast-path';
+export { InvalidationSubscriptions } from './lib/invalidation-subscriptions';
+export type { SubscriptionLogger } from './lib/invalidation-subscriptions';

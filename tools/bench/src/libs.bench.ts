@@ -166,7 +166,7 @@ async function hotKeyRows(options: MeasureOptions): Promise<LibRow[]> {
     const cache = new NearCache({ maxBytes: 64 << 20, hotKeyCapacity });
     cache.setEnabled(true);
     for (const key of keys)
-      cache.store('g', key, { found: true, value: Buffer.from('v'), expireAtMs: 0 }, cache.begin());
+      cache.store('g', key, { found: true, value: Buffer.from('v'), expireAtMs: 0 }, cache.begin('g', key));
     return cache;
   });
   let sink = 0;

@@ -19,7 +19,7 @@ describe('NearCache', () => {
 
   it('serves what it stored, until invalidated', () => {
     const cache = near();
-    cache.store('g', 'k', answer('v'), cache.begin());
+    cache.store('g', 'k', answer('v'), cache.begin('g', 'k'));
     expect(Buffer.from(cache.get('g', 'k')?.value ?? []).toString()).toBe('v');
     cache.invalidate({ kind: 'key', group: 'g', key: 'k' });
     expect(cache.get('g', 'k')).toBeUndefined();
@@ -28,19 +28,47 @@ describe('NearCache', () => {
 
   it('does not store an answer fetched before an invalidation of its key', () => {
     const cache = near();
-    const startedAt = cache.begin();
+    const startedAt = cache.begin('g', 'k');
     cache.invalidate({ kind: 'key', group: 'g', key: 'k' });
     cache.store('g', 'k', answer('old'), startedAt);
     expect(cache.get('g', 'k')).toBeUndefined();
-    cache.store('g', 'k', answer('new'), cache.begin());
+    cache.store('g', 'k', answer('new'), cache.begin('g', 'k'));
     expect(cache.get('g', 'k')?.found).toBe(true);
+  });
+
+  it('keeps out every fetch of a key that started before its invalidation, however many ran at once', async () => {
+    const cache = near();
+    const gates: ((value: GetResponse) => void)[] = [];
+    const fetch = () => new Promise<GetResponse>((resolve) => gates.push(resolve));
+    const first = cache.fill('g', 'k', fetch);
+    const second = cache.fill('g', 'k', fetch);
+    cache.invalidate({ kind: 'key', group: 'g', key: 'k' });
+    gates[0](answer('old'));
+    await first;
+    gates[1](answer('old'));
+    await second;
+    expect(cache.get('g', 'k')).toBeUndefined();
+    await cache.fill('g', 'k', async () => answer('new'));
+    expect(cache.get('g', 'k')?.value.toString()).toBe('new');
+  });
+
+  it('forgets invalidations of keys nobody is fetching, and those of failed fetches', async () => {
+    const cache = near();
+    for (let i = 0; i < 1_000; i++) cache.invalidate({ kind: 'key', group: 'g', key: `k${i}` });
+    await expect(
+      cache.fill('g', 'x', () => {
+        cache.invalidate({ kind: 'key', group: 'g', key: 'x' });
+        return Promise.reject(new Error('owner down'));
+      }),
+    ).rejects.toThrow('owner down');
+    expect(cache.pendingWrites()).toBe(0);
   });
 
   it('counts its hits per group and key, which no node sees', () => {
     const cache = near();
-    cache.store('g', 'hot', answer('v'), cache.begin());
-    cache.store('g', 'cold', answer('v'), cache.begin());
-    cache.store('h', 'k', answer('v'), cache.begin());
+    cache.store('g', 'hot', answer('v'), cache.begin('g', 'hot'));
+    cache.store('g', 'cold', answer('v'), cache.begin('g', 'cold'));
+    cache.store('h', 'k', answer('v'), cache.begin('h', 'k'));
     for (let i = 0; i < 5; i++) cache.get('g', 'hot');
     cache.get('g', 'cold');
     cache.get('g', 'missing');
@@ -58,15 +86,15 @@ describe('NearCache', () => {
   it('counts no hits with hotKeyCapacity 0', () => {
     const cache = new NearCache({ maxBytes: 1 << 20, hotKeyCapacity: 0 });
     cache.setEnabled(true);
-    cache.store('g', 'k', answer('v'), cache.begin());
+    cache.store('g', 'k', answer('v'), cache.begin('g', 'k'));
     expect(cache.get('g', 'k')).toBeDefined();
     expect(cache.hits('g')).toBe(0);
   });
 
   it('drops everything on a flush, and refuses fetches that started before it', () => {
     const cache = near();
-    cache.store('g', 'a', answer('1'), cache.begin());
-    const startedAt = cache.begin();
+    cache.store('g', 'a', answer('1'), cache.begin('g', 'a'));
+    const startedAt = cache.begin('g', 'b');
     cache.invalidate({ kind: 'flush', group: 'g', generation: 2 });
     cache.store('g', 'b', answer('2'), startedAt);
     expect(cache.get('g', 'a')).toBeUndefined();
@@ -76,10 +104,15 @@ describe('NearCache', () => {
   it('keeps neither stale answers nor expired ones, and expires entries with their value', () => {
     let now = 1_000;
     const cache = near(() => now);
-    cache.store('g', 'stale', { ...answer('s'), stale: true }, cache.begin());
-    cache.store('g', 'gone', answer('x', 900), cache.begin());
-    cache.store('g', 'soon', answer('y', 1_500), cache.begin());
-    cache.store('g', 'none', { found: false, value: Buffer.alloc(0), expireAtMs: 1_200 }, cache.begin());
+    cache.store('g', 'stale', { ...answer('s'), stale: true }, cache.begin('g', 'b'));
+    cache.store('g', 'gone', answer('x', 900), cache.begin('g', 'gone'));
+    cache.store('g', 'soon', answer('y', 1_500), cache.begin('g', 'soon'));
+    cache.store(
+      'g',
+      'none',
+      { found: false, value: Buffer.alloc(0), expireAtMs: 1_200 },
+      cache.begin('g', 'none'),
+    );
     expect(cache.get('g', 'stale')).toBeUndefined();
     expect(cache.get('g', 'gone')).toBeUndefined();
     expect(cache.get('g', 'none')).toMatchObject({ found: false, expireAtMs: 1_200 });
@@ -90,17 +123,17 @@ describe('NearCache', () => {
   it('bounds entries without an expiry by maxAge', () => {
     let now = 0;
     const cache = near(() => now);
-    cache.store('g', 'k', answer('v'), cache.begin());
+    cache.store('g', 'k', answer('v'), cache.begin('g', 'k'));
     now = 10_000;
     expect(cache.get('g', 'k')).toBeUndefined();
   });
 
   it('serves and stores nothing while disabled, and starts empty when enabled again', () => {
     const cache = near();
-    cache.store('g', 'k', answer('v'), cache.begin());
+    cache.store('g', 'k', answer('v'), cache.begin('g', 'k'));
     cache.setEnabled(false);
     expect(cache.get('g', 'k')).toBeUndefined();
-    cache.store('g', 'j', answer('w'), cache.begin());
+    cache.store('g', 'j', answer('w'), cache.begin('g', 'j'));
     cache.setEnabled(true);
     expect(cache.get('g', 'k')).toBeUndefined();
     expect(cache.get('g', 'j')).toBeUndefined();

@@ -34,6 +34,8 @@ export interface NearCacheOptions {
 export class NearCache implements LocalReads {
   private readonly lru: Lru<string, Entry>;
   private readonly fence = new WriteFence();
+  /** Fetches under way per key (begin to store/abandon), so the fence remembers writes of those keys only. */
+  private readonly fetching = new Map<string, number>();
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private enabled_ = false;
@@ -80,8 +82,13 @@ export class NearCache implements LocalReads {
       : { found: true, value: entry.value, expireAtMs: entry.expireAtMs };
   }
 
-  /** The epoch a fetch starts in; pass it to `store`. */
-  begin(): number {
+  /**
+   * Starts a fetch of `group/key` from its owner: returns the epoch to pass to `store` (or `abandon` if the
+   * fetch fails). A write of the key announced before the fetch ends keeps its answer out.
+   */
+  begin(group: string, key: string): number {
+    const ringKey = `${group}/${key}`;
+    this.fetching.set(ringKey, (this.fetching.get(ringKey) ?? 0) + 1);
     return this.fence.begin();
   }
 
@@ -89,7 +96,7 @@ export class NearCache implements LocalReads {
   store(group: string, key: string, answer: GetResponse, startedAt: number): void {
     const ringKey = `${group}/${key}`;
     const current = this.fence.current(ringKey, startedAt);
-    this.fence.settled(ringKey, false);
+    this.end(ringKey);
     if (!this.enabled_ || answer.stale || !current) return;
     const now = this.now();
     const ttlMs = answer.expireAtMs === 0 ? this.maxAgeMs : Math.min(answer.expireAtMs - now, this.maxAgeMs);
@@ -99,6 +106,25 @@ export class NearCache implements LocalReads {
       { value: answer.found ? copyBytes(answer.value) : undefined, expireAtMs: answer.expireAtMs },
       { ttlMs },
     );
+  }
+
+  /** Ends a fetch that brought no answer. */
+  abandon(group: string, key: string): void {
+    this.end(`${group}/${key}`);
+  }
+
+  /** The answer `fetch` brings for `group/key`, kept for next time (see begin and store). */
+  async fill(group: string, key: string, fetch: () => Promise<GetResponse>): Promise<GetResponse> {
+    const startedAt = this.begin(group, key);
+    let answer: GetResponse;
+    try {
+      answer = await fetch();
+    } catch (error) {
+      this.abandon(group, key);
+      throw error;
+    }
+    this.store(group, key, answer, startedAt);
+    return answer;
   }
 
   /** Applies an owner's invalidation. */
@@ -111,8 +137,16 @@ export class NearCache implements LocalReads {
       return;
     }
     const ringKey = `${event.group}/${event.key}`;
-    this.fence.write(ringKey, true);
+    this.fence.write(ringKey, this.fetching.has(ringKey));
     this.lru.delete(ringKey);
+  }
+
+  /** One fetch of `ringKey` ended: the fence forgets the key's writes once no fetch of it is left. */
+  private end(ringKey: string): void {
+    const left = (this.fetching.get(ringKey) ?? 1) - 1;
+    if (left > 0) this.fetching.set(ringKey, left);
+    else this.fetching.delete(ringKey);
+    this.fence.settled(ringKey, left > 0);
   }
 
   /** Drops everything (a stream reconnected). */
@@ -127,6 +161,11 @@ export class NearCache implements LocalReads {
 
   hotKeys(group: string, limit: number): HotKey[] {
     return this.requests.get(group)?.top(limit) ?? [];
+  }
+
+  /** Writes the fence remembers now: keys written while fetched (for tests; stays bounded by fetches). */
+  pendingWrites(): number {
+    return this.fence.size;
   }
 
   /** Counters and size. */

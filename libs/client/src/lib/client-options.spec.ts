@@ -96,6 +96,52 @@ describe('resolveClientOptions', () => {
     );
   });
 
+  it('takes a near cache and batching settings, and keeps none by default', () => {
+    const withHttp = nodes.map((n) => ({ ...n, http: '127.0.0.1:8101' }));
+    expect(resolveClientOptions({ nodes }).nearCache).toBeUndefined();
+    expect(resolveClientOptions({ nodes }).batching).toEqual({});
+    expect(resolveClientOptions({ nodes: withHttp, nearCache: { maxBytes: 4096 } }).nearCache).toEqual({
+      maxBytes: 4096,
+      maxAgeMs: 60_000,
+    });
+    expect(resolveClientOptions({ nodes, batching: { windowMs: 2 } }).batching).toEqual({
+      windowMs: 2,
+      maxKeys: undefined,
+    });
+    expect(resolveClientOptions({ nodes, batching: false }).batching).toBe(false);
+  });
+
+  it.each([
+    [
+      { nearCache: { maxBytes: 4096 } },
+      'RingcacheClient option nodes[1].http (node node2) is required with nearCache',
+    ],
+    [{ nodes: [nodes[0]], nearCache: {} }, 'RingcacheClient option nearCache.maxBytes is required'],
+    [
+      { nodes: [nodes[0]], nearCache: { maxBytes: 100 } },
+      'RingcacheClient option nearCache.maxBytes must be an integer >= 1024, got 100',
+    ],
+    [
+      { nodes: [nodes[0]], nearCache: { maxBytes: 4096, ttl: 1 } },
+      'unknown RingcacheClient option nearCache.ttl',
+    ],
+    [
+      { nodes: [nodes[0]], nearCache: 5 },
+      'RingcacheClient option nearCache must be an object { maxBytes, maxAgeMs? }, got 5',
+    ],
+    [
+      { batching: { windowMs: 5_000 } },
+      'RingcacheClient option batching.windowMs must be an integer in [0, 1000], got 5000',
+    ],
+    [{ batching: { size: 1 } }, 'unknown RingcacheClient option batching.size'],
+    [
+      { batching: true },
+      'RingcacheClient option batching must be an object { windowMs?, maxKeys? } or false, got true',
+    ],
+  ])('refuses %j', (extra, message) => {
+    expect(problem({ nodes, ...extra })).toBe(message);
+  });
+
   it('needs exactly one of etcd and nodes', () => {
     expect(problem({})).toBe(
       'RingcacheClient needs exactly one of options.etcd (find the nodes in etcd) and options.nodes (a fixed list), got neither',

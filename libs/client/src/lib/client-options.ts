@@ -1,7 +1,11 @@
-import { InvalidArgumentError, type Member } from '@ringcache/cache-core';
+import type { Member } from '@ringcache/cache-core';
 import type { DiscoveryLogger } from '@ringcache/discovery';
 import type { GrpcPeerClientOptions } from '@ringcache/peer-grpc';
 import type { HttpPeerClientOptions } from '@ringcache/peer-http';
+import type { ResolvedNearCacheOptions } from './client-reads';
+import { resolveEtcdOptions } from './etcd-options';
+import { CLIENT_DEFAULTS, MAX_TIMER_MS } from './client-defaults';
+import { integer, invalid, isHostPort } from './option-checks';
 
 /** How to reach etcd, where the cache nodes register. */
 export interface RingcacheEtcdOptions {
@@ -80,6 +84,19 @@ export interface RingcacheClientOptions {
   grpc?: NodeChannelOptions;
   /** Connection options to each node over HTTP; used with transport `http` only. Default: 64 sockets per node. */
   http?: NodeHttpOptions;
+  /**
+   * A near cache in this process: reads of keys it holds cross no network. It is kept coherent as the
+   * gateway's is — every node's invalidation stream (over each node's HTTP address) drops changed keys,
+   * nothing is served while any stream is down, and a read that raced a write never keeps the old value.
+   * `maxBytes` is its memory budget; `maxAgeMs` bounds how long an entry without its own expiry is kept
+   * (default 60,000). Default: no near cache.
+   */
+  nearCache?: { maxBytes: number; maxAgeMs?: number };
+  /**
+   * How gets bound for one node are sent together as one GetMany: `windowMs` (0 to 1,000; default 0, the
+   * same turn of the event loop) and `maxKeys` (1 to 1,000; default 1,000), or `false` for a call per get.
+   */
+  batching?: { windowMs?: number; maxKeys?: number } | false;
   /** Where discovery reports what it does. Default: warnings to console.warn, nothing else. */
   logger?: DiscoveryLogger;
 }
@@ -114,29 +131,14 @@ export interface ResolvedClientOptions {
   grpc: NodeChannelOptions;
   /** The given `http` with transport `http`, else empty. */
   http: NodeHttpOptions;
+  /** The near cache, or undefined for none. */
+  nearCache?: ResolvedNearCacheOptions;
+  batching: { windowMs?: number; maxKeys?: number } | false;
   logger: DiscoveryLogger;
 }
 
-/** The defaults, the same as the cluster's own (config/ringcache.yaml). */
-export const CLIENT_DEFAULTS = Object.freeze({
-  cluster: 'ringcache',
-  transport: 'grpc' as ClientTransport,
-  deadlineMs: 3_000,
-  readyTimeoutMs: 10_000,
-  vnodes: 160,
-  probes: 8,
-  maxKeyBytes: 1_024,
-  maxValueBytes: 1_048_576,
-  dialTimeoutMs: 2_000,
-  callTimeoutMs: 3_000,
-});
-
-/** Longest timer Node.js honours; a longer setTimeout fires at once. */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
-const CLUSTER = /^[a-z0-9-]{1,63}$/;
+export { CLIENT_DEFAULTS, MAX_TIMER_MS } from './client-defaults';
 const NODE_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
-const HOST_PORT = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})$/;
-const ETCD_ENDPOINT = /^https?:\/\/(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_.-]+):(\d{1,5})\/?$/;
 const TRANSPORTS: readonly string[] = ['grpc', 'http'];
 const OPTION_KEYS = new Set([
   'etcd',
@@ -151,16 +153,9 @@ const OPTION_KEYS = new Set([
   'maxValueBytes',
   'grpc',
   'http',
+  'nearCache',
+  'batching',
   'logger',
-]);
-const ETCD_KEYS = new Set([
-  'endpoints',
-  'cluster',
-  'dialTimeoutMs',
-  'callTimeoutMs',
-  'username',
-  'password',
-  'tls',
 ]);
 
 const defaultLogger: DiscoveryLogger = {
@@ -204,7 +199,7 @@ export function resolveClientOptions(options: RingcacheClientOptions): ResolvedC
   return {
     discovery: hasEtcd
       ? { kind: 'etcd', etcd: resolveEtcdOptions(options.etcd, 'RingcacheClient option etcd', true) }
-      : { kind: 'static', nodes: resolveNodes(options.nodes, transport) },
+      : { kind: 'static', nodes: resolveNodes(options.nodes, transport, options.nearCache !== undefined) },
     transport,
     deadlineMs,
     timeoutMs: whole('timeoutMs', Math.min(3 * deadlineMs + 1_000, MAX_TIMER_MS), deadlineMs),
@@ -215,72 +210,66 @@ export function resolveClientOptions(options: RingcacheClientOptions): ResolvedC
     maxValueBytes: whole('maxValueBytes', CLIENT_DEFAULTS.maxValueBytes, 1, Number.MAX_SAFE_INTEGER),
     grpc: peerOptions('grpc', options.grpc),
     http: peerOptions('http', options.http),
+    nearCache: resolveNearCache(options.nearCache),
+    batching: resolveBatching(options.batching),
     logger: resolveLogger(options.logger),
   };
 }
 
-/**
- * Validated etcd options. `at` names the option in messages (`RingcacheClient option etcd`, say);
- * `withCluster` false for the name resolver, whose target names the cluster.
- */
-export function resolveEtcdOptions(etcd: unknown, at: string, withCluster: boolean): ResolvedEtcdOptions {
-  if (typeof etcd !== 'object' || etcd === null || Array.isArray(etcd))
-    throw invalid(`${at} must be an object`, etcd);
-  const given = etcd as Partial<RingcacheEtcdOptions>;
+/** The near cache's settings, or undefined when there is none. */
+function resolveNearCache(near: unknown): ResolvedNearCacheOptions | undefined {
+  if (near === undefined) return undefined;
+  if (typeof near !== 'object' || near === null || Array.isArray(near))
+    throw invalid('RingcacheClient option nearCache must be an object { maxBytes, maxAgeMs? }', near);
+  const given = near as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!ETCD_KEYS.has(key) || (key === 'cluster' && !withCluster)) throw invalid(`unknown ${at}.${key}`);
+    if (key !== 'maxBytes' && key !== 'maxAgeMs')
+      throw invalid(`unknown RingcacheClient option nearCache.${key}`);
   }
-  const { endpoints } = given;
-  if (!Array.isArray(endpoints) || endpoints.length === 0)
-    throw invalid(`${at}.endpoints must be a non-empty list of http(s)://host:port`, endpoints);
-  endpoints.forEach((endpoint, i) => {
-    const match = typeof endpoint === 'string' ? ETCD_ENDPOINT.exec(endpoint) : null;
-    if (!match || !isPort(match[1]))
-      throw invalid(`${at}.endpoints[${i}] must be http://host:port or https://host:port`, endpoint);
-  });
-  const cluster = given.cluster ?? CLIENT_DEFAULTS.cluster;
-  if (typeof cluster !== 'string' || !CLUSTER.test(cluster))
-    throw invalid(`${at}.cluster must be 1 to 63 of a-z 0-9 -`, cluster);
-  for (const field of ['username', 'password'] as const) {
-    if (given[field] !== undefined && typeof given[field] !== 'string')
-      throw invalid(`${at}.${field} must be a string`, given[field]);
-  }
-  const tls = given.tls;
-  if (tls !== undefined) {
-    if (typeof tls !== 'object' || tls === null) throw invalid(`${at}.tls must be an object`, tls);
-    for (const [field, path] of Object.entries(tls)) {
-      if (!['caFile', 'certFile', 'keyFile'].includes(field)) throw invalid(`unknown ${at}.tls.${field}`);
-      if (typeof path !== 'string') throw invalid(`${at}.tls.${field} must be a file path`, path);
-    }
+  if (given['maxBytes'] === undefined) throw invalid('RingcacheClient option nearCache.maxBytes is required');
+  return {
+    maxBytes: integer('RingcacheClient option nearCache.maxBytes', given['maxBytes'], 0, 1_024),
+    maxAgeMs: integer(
+      'RingcacheClient option nearCache.maxAgeMs',
+      given['maxAgeMs'],
+      60_000,
+      1,
+      MAX_TIMER_MS,
+    ),
+  };
+}
+
+/** Batching as the peer connector takes it; bad values are refused there, when the client is built. */
+function resolveBatching(batching: unknown): ResolvedClientOptions['batching'] {
+  if (batching === undefined) return {};
+  if (batching === false) return false;
+  if (typeof batching !== 'object' || batching === null || Array.isArray(batching))
+    throw invalid(
+      'RingcacheClient option batching must be an object { windowMs?, maxKeys? } or false',
+      batching,
+    );
+  const given = batching as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (key !== 'windowMs' && key !== 'maxKeys')
+      throw invalid(`unknown RingcacheClient option batching.${key}`);
   }
   return {
-    endpoints: endpoints.map((endpoint: string) => endpoint.replace(/\/$/, '')),
-    cluster,
-    dialTimeoutMs: integer(
-      `${at}.dialTimeoutMs`,
-      given.dialTimeoutMs,
-      CLIENT_DEFAULTS.dialTimeoutMs,
-      1,
-      MAX_TIMER_MS,
-    ),
-    callTimeoutMs: integer(
-      `${at}.callTimeoutMs`,
-      given.callTimeoutMs,
-      CLIENT_DEFAULTS.callTimeoutMs,
-      1,
-      MAX_TIMER_MS,
-    ),
-    username: given.username || undefined,
-    password: given.password,
-    tls,
+    windowMs:
+      given['windowMs'] === undefined
+        ? undefined
+        : integer('RingcacheClient option batching.windowMs', given['windowMs'], 0, 0, 1_000),
+    maxKeys:
+      given['maxKeys'] === undefined
+        ? undefined
+        : integer('RingcacheClient option batching.maxKeys', given['maxKeys'], 1_000, 1, 1_000),
   };
 }
 
 /**
  * The fixed node list as members: names unique and valid, addresses host:port, and an HTTP address on every
- * node when the client calls them over HTTP.
+ * node when the client calls them over HTTP or keeps a near cache.
  */
-function resolveNodes(nodes: unknown, transport: ClientTransport): Member[] {
+function resolveNodes(nodes: unknown, transport: ClientTransport, nearCache: boolean): Member[] {
   if (!Array.isArray(nodes) || nodes.length === 0)
     throw invalid('RingcacheClient option nodes must be a non-empty list of { name, grpc, http? }', nodes);
   const names = new Set<string>();
@@ -295,6 +284,9 @@ function resolveNodes(nodes: unknown, transport: ClientTransport): Member[] {
     if (!isHostPort(grpc)) throw invalid(`RingcacheClient option nodes[${i}].grpc must be host:port`, grpc);
     if (http === undefined && transport === 'http')
       throw invalid(`RingcacheClient option nodes[${i}].http (node ${name}) is required with transport http`);
+    // The near cache hears of writes over each node's HTTP invalidation stream.
+    if (http === undefined && nearCache)
+      throw invalid(`RingcacheClient option nodes[${i}].http (node ${name}) is required with nearCache`);
     if (http !== undefined && !isHostPort(http))
       throw invalid(`RingcacheClient option nodes[${i}].http must be host:port`, http);
     return { name, grpcAddress: grpc, httpAddress: http ?? '' };
@@ -307,46 +299,4 @@ function resolveLogger(logger: unknown): DiscoveryLogger {
   if (typeof given?.log !== 'function' || typeof given.warn !== 'function')
     throw invalid('RingcacheClient option logger must have log(message) and warn(message) methods', logger);
   return given as DiscoveryLogger;
-}
-
-/** An integer option in [min, max], or its default when absent; `option` names it in the message. */
-export function integer(
-  option: string,
-  value: unknown,
-  fallback: number,
-  min: number,
-  max = Number.MAX_SAFE_INTEGER,
-): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`;
-    throw invalid(`${option} must be an integer ${range}`, value);
-  }
-  return value;
-}
-
-function isHostPort(value: unknown): value is string {
-  const match = typeof value === 'string' ? HOST_PORT.exec(value) : null;
-  return match !== null && isPort(match[1]);
-}
-
-function isPort(digits: string): boolean {
-  const port = Number(digits);
-  return port >= 1 && port <= 65_535;
-}
-
-/** An InvalidArgumentError; with `value`, the message ends with what was given. */
-function invalid(message: string, ...value: unknown[]): InvalidArgumentError {
-  return new InvalidArgumentError(value.length === 0 ? message : `${message}, got ${show(value[0])}`);
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (typeof value === 'function') return 'a function';
-  try {
-    const text = JSON.stringify(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return String(value);
-  }
 }

@@ -4,7 +4,8 @@ import type { Etcd3 } from 'etcd3';
 import { InvalidArgumentError, type Member } from '@ringcache/cache-core';
 import { createEtcdClient, EtcdKeys, EtcdMembership, type DiscoveryLogger } from '@ringcache/discovery';
 
-import { resolveEtcdOptions, type RingcacheEtcdOptions } from './client-options';
+import type { RingcacheEtcdOptions } from './client-options';
+import { resolveEtcdOptions } from './etcd-options';
 
 /** The URI scheme of the resolver: targets are `ringcache-etcd:///<cluster>`. */
 export const RINGCACHE_ETCD_SCHEME = 'ringcache-etcd';

@@ -13,9 +13,9 @@ import {
 import { peerConnector } from '@ringcache/discovery';
 
 import { withTimeout } from './call-timeout';
+import { ClientReads, type NearCacheStats } from './client-reads';
 import { clientDiscovery, type ClientDiscovery } from './client-discovery';
 import {
-  integer,
   MAX_TIMER_MS,
   resolveClientOptions,
   type ClientTransport,
@@ -23,6 +23,7 @@ import {
   type RingcacheClientOptions,
 } from './client-options';
 import { ClientClosedError, NotFoundError } from './errors';
+import { integer } from './option-checks';
 import { asBuffer, checkName, ttlMs, valueBytes, type CacheValue } from './request-values';
 
 /** Per-call options of every method. */
@@ -76,6 +77,8 @@ export class RingcacheClient {
   private readonly peers: PeerSet;
   private readonly discovery: ClientDiscovery;
   private readonly router: ClusterRouter;
+  /** Reads, through the near cache when there is one. */
+  private readonly reads: ClientReads;
   /** Settles (never rejects) after the first attempt to read the member list; calls wait for it. */
   private readonly started: Promise<void>;
   private readonly waiters = new Set<(error?: Error) => void>();
@@ -86,8 +89,8 @@ export class RingcacheClient {
 
   constructor(options: RingcacheClientOptions) {
     this.options = resolveClientOptions(options);
-    const { transport, grpc, http } = this.options;
-    const connect = checkedConnector(transport, peerConnector(transport, { grpc, http }));
+    const { transport, grpc, http, batching } = this.options;
+    const connect = checkedConnector(transport, peerConnector(transport, { grpc, http, batching }));
     this.peers = new PeerSet({
       connect,
       ring: { vnodes: this.options.vnodes, probes: this.options.probes },
@@ -99,6 +102,7 @@ export class RingcacheClient {
       maxKeyBytes: this.options.maxKeyBytes,
       nextGeneration: (group) => this.discovery.nextGeneration(group),
     });
+    this.reads = new ClientReads(this.router, this.options.nearCache, this.options.logger);
     this.discovery.membership.onChange(() => this.apply());
     this.started = this.start(RETRY_FIRST_MS);
   }
@@ -137,6 +141,11 @@ export class RingcacheClient {
   /** Counters of calls to nodes: by result, fallbacks to the next owner, calls no node answered. */
   stats(): ClusterRouterStats {
     return this.router.stats();
+  }
+
+  /** The near cache's counters (hits, misses, size, whether it serves now); undefined without one. */
+  nearCacheStats(): NearCacheStats | undefined {
+    return this.reads.stats();
   }
 
   /**
@@ -182,7 +191,7 @@ export class RingcacheClient {
     return this.call('get', options, async () => {
       checkName('group', group);
       checkName('key', key);
-      return entryOf(await this.router.get(group, key));
+      return entryOf(await this.reads.get(group, key));
     });
   }
 
@@ -204,7 +213,7 @@ export class RingcacheClient {
       if (keys.length === 0) return [];
       const batches: string[][] = [];
       for (let i = 0; i < keys.length; i += MAX_BATCH_KEYS) batches.push(keys.slice(i, i + MAX_BATCH_KEYS));
-      const answers = await Promise.all(batches.map((batch) => this.router.getMany(group, batch)));
+      const answers = await Promise.all(batches.map((batch) => this.reads.getMany(group, batch)));
       return answers.flat().map(entryOf);
     });
   }
@@ -223,7 +232,11 @@ export class RingcacheClient {
       checkName('group', group);
       checkName('key', key);
       const bytes = valueBytes(value, this.options.maxValueBytes);
-      return this.router.set(group, key, bytes, ttlMs(options?.ttl));
+      try {
+        return await this.router.set(group, key, bytes, ttlMs(options?.ttl));
+      } finally {
+        this.reads.wrote(group, key);
+      }
     });
   }
 
@@ -235,7 +248,11 @@ export class RingcacheClient {
     return this.call('delete', options, async () => {
       checkName('group', group);
       checkName('key', key);
-      return (await this.router.delete(group, key)).deleted;
+      try {
+        return (await this.router.delete(group, key)).deleted;
+      } finally {
+        this.reads.wrote(group, key);
+      }
     });
   }
 
@@ -245,7 +262,13 @@ export class RingcacheClient {
    * `unreachable`; with etcd they apply the generation when they read it.
    */
   async flush(group: string, options?: RequestOptions): Promise<FlushResult> {
-    return this.call('flush', options, async () => this.router.flush(checkName('group', group)));
+    return this.call('flush', options, async () => {
+      try {
+        return await this.router.flush(checkName('group', group));
+      } finally {
+        this.reads.flushed(group);
+      }
+    });
   }
 
   /** Stops discovery, closes every channel and the etcd connection. Calls in flight fail; later calls reject. */
@@ -258,6 +281,7 @@ export class RingcacheClient {
     clearTimeout(this.retryTimer);
     for (const waiter of [...this.waiters]) waiter(new ClientClosedError('ready'));
     this.listeners.clear();
+    this.reads.stop();
     await this.discovery.close().catch(() => undefined);
     await this.peers.close();
   }
@@ -311,6 +335,7 @@ export class RingcacheClient {
   private apply(): void {
     if (this.closing) return;
     const changed = this.peers.update(this.discovery.membership.members());
+    this.reads.update(this.peers.members());
     if (this.peers.size > 0) for (const waiter of [...this.waiters]) waiter();
     if (!changed) return;
     const members = this.peers.members();

@@ -324,10 +324,7 @@ export class GatewayController {
       this.near.fastPath.stats.hits++;
       return held;
     }
-    const startedAt = near.begin();
-    const answer = await this.router.get(group, key, { requestId });
-    near.store(group, key, answer, startedAt);
-    return answer;
+    return near.fill(group, key, () => this.router.get(group, key, { requestId }));
   }
 
   private async send(reply: FastifyReply, group: string, key: string, response: GetResponse): Promise<void> {

@@ -12,14 +12,13 @@ import {
 import { ClusterRouter, ClusterStats, PeerSet } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
-import { NodeStatsClient } from '@ringcache/peer-http';
+import { InvalidationSubscriptions, NodeStatsClient } from '@ringcache/peer-http';
 
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { registerGatewayMetrics } from './gateway-metrics';
 import { gatewayReadiness } from './gateway-readiness';
 import { GatewayController } from './gateway.controller';
 import { GroupsController } from './groups.controller';
-import { InvalidationSubscriptions } from './invalidation-subscriptions';
 import type { GatewayNear } from './near';
 import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, GATEWAY_PEERS } from './tokens';
 

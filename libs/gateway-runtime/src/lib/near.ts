@@ -1,6 +1,6 @@
 import type { NearCache } from '@ringcache/cache-core';
 
-import type { InvalidationSubscriptions } from './invalidation-subscriptions';
+import type { InvalidationSubscriptions } from '@ringcache/peer-http';
 import type { ReadFastPath } from './read-fast-path';
 
 /** The gateway's near cache (absent when `gateway.nearCacheBytes` is 0) and what feeds and serves it. */

@@ -56,13 +56,23 @@ const noLog = () => undefined;
 describe('ReadFastPath with a near cache', () => {
   const near = new NearCache({ maxBytes: 1 << 20 });
   near.setEnabled(true);
-  near.store('scores', 'Tom', { found: true, value: Buffer.from('630'), expireAtMs: 0 }, near.begin());
-  near.store('scores', 'a b/c', { found: true, value: Buffer.from('x'), expireAtMs: 0 }, near.begin());
+  near.store(
+    'scores',
+    'Tom',
+    { found: true, value: Buffer.from('630'), expireAtMs: 0 },
+    near.begin('scores', 'Tom'),
+  );
+  near.store(
+    'scores',
+    'a b/c',
+    { found: true, value: Buffer.from('x'), expireAtMs: 0 },
+    near.begin('scores', 'a b/c'),
+  );
   near.store(
     'scores',
     'nobody',
     { found: false, value: Buffer.alloc(0), expireAtMs: Date.now() + 60_000 },
-    near.begin(),
+    near.begin('scores', 'nobody'),
   );
   const path = new ReadFastPath({ near });
 

@@ -69,12 +69,10 @@ export class ReadFastPath {
     this.stats.reads++;
     const requestId = requestIdFor(request);
     const started = performance.now();
-    const startedAt = near?.begin();
-    router
-      .get(group, key, { requestId })
+    const fetch = () => router.get(group, key, { requestId });
+    (near ? near.fill(group, key, fetch) : fetch())
       .then(
         (answer) => {
-          if (near) near.store(group, key, answer, startedAt as number);
           send(response, requestId, group, key, answer);
           log({
             reqId: requestId,

@@ -82,9 +82,15 @@ export class TestCluster {
   /** ttl-workers started by addTtlWorker. */
   readonly ttlWorkers: WorkerHandle[] = [];
 
-  /** Starts another gateway on the same cluster (each has its own near cache), and waits until it is ready. */
-  async addGateway(name = `gateway${this.extraGateways.length + 2}`): Promise<GatewayHandle> {
-    const gateway = await launchGateway(name, this.env, this.staticNodes, this.dir);
+  /**
+   * Starts another gateway on the same cluster (each has its own near cache), with `extraEnv` over the
+   * cluster's settings, and waits until it is ready.
+   */
+  async addGateway(
+    name = `gateway${this.extraGateways.length + 2}`,
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): Promise<GatewayHandle> {
+    const gateway = await launchGateway(name, { ...this.env, ...extraEnv }, this.staticNodes, this.dir);
     this.extraGateways.push(gateway);
     await waitForReady(gateway.url, gateway.process, this.readyTimeoutMs);
     return gateway;
@@ -139,6 +145,24 @@ export class TestCluster {
     };
     await waitForReady(node.url, node.process, this.readyTimeoutMs);
     this.nodes.push(node);
+    return node;
+  }
+
+  /**
+   * Starts a stopped (or killed) node again under its name, on the same ports, with the cluster's settings,
+   * and waits until it is ready: a crashed process coming back.
+   */
+  async restartNode(name: string): Promise<NodeHandle> {
+    const node = this.node(name);
+    if (node.process.alive) throw new Error(`${name} is still running`);
+    const self = this.staticNodes.find((n) => n.name === name) ?? {
+      name,
+      grpc: `127.0.0.1:${node.grpcPort}`,
+      http: `127.0.0.1:${node.httpPort}`,
+    };
+    const list = this.env['RINGCACHE_ETCD_ENDPOINTS'] ? [] : this.staticNodes;
+    node.process = startNode(self, list, this.env, this.dir);
+    await waitForReady(node.url, node.process, this.readyTimeoutMs);
     return node;
   }
 

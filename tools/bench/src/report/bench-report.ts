@@ -23,11 +23,13 @@ export interface BenchReport {
   http: HttpRow[];
   targets: TargetCheck[];
   stampede: StampedeRow[];
-  memory: MemoryRow;
+  /** Absent when the run left the scenario out (`--only`). */
+  memory?: MemoryRow;
   libs: LibRow[];
   rings: RingRebuildRow[];
   membership: ConvergenceRow[];
-  expiry: ExpiryRow;
+  /** Absent when the run left the scenario out (`--only`). */
+  expiry?: ExpiryRow;
 }
 
 /** True when any scenario failed (a skipped baseline is not a failure). */
@@ -35,8 +37,8 @@ export function anyFailed(report: BenchReport): boolean {
   return (
     report.http.some((r) => r.status === 'failed') ||
     report.stampede.some((r) => r.status === 'failed') ||
-    report.memory.status === 'failed' ||
+    report.memory?.status === 'failed' ||
     report.membership.some((r) => r.status === 'failed') ||
-    report.expiry.status === 'failed'
+    report.expiry?.status === 'failed'
   );
 }

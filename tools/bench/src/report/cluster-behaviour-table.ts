@@ -12,7 +12,12 @@ function cell(notes: string[]): string {
 export function ringRebuildTable(rows: RingRebuildRow[]): string {
   return markdownTable(
     ['members', 'virtual nodes each', 'rebuild (median)', 'runs'],
-    rows.map((r) => [formatCount(r.members), String(r.vnodes), `${r.medianMs.toFixed(1)} ms`, String(r.runs)]),
+    rows.map((r) => [
+      formatCount(r.members),
+      String(r.vnodes),
+      `${r.medianMs.toFixed(1)} ms`,
+      String(r.runs),
+    ]),
   );
 }
 
@@ -39,7 +44,17 @@ function seconds(value: number | undefined): string {
 /** Active expiry: lateness percentiles (bucket bounds) and the write rate that filled the cache. */
 export function expiryTable(row: ExpiryRow): string {
   return markdownTable(
-    ['keys', 'TTLs over', 'sets/s (64 at a time)', 'removed on time', 'lateness p50', 'lateness p99 (target ≤ 1.1 s)', '≤ 1.1 s late', 'result', 'notes'],
+    [
+      'keys',
+      'TTLs over',
+      'sets/s (64 at a time)',
+      'removed on time',
+      'lateness p50',
+      'lateness p99 (target ≤ 1.1 s)',
+      '≤ 1.1 s late',
+      'result',
+      'notes',
+    ],
     [
       [
         formatCount(row.keys),

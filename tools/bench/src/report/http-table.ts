@@ -1,6 +1,6 @@
 import { markdownTable } from '../measure';
 import type { HttpRow } from '../scenarios/http-row';
-import { checkTargets, ratio } from './targets';
+import { checkTargets, describeCheck, ratio, ratioTo } from './targets';
 
 const UNMEASURED = { skipped: 'skipped', failed: 'FAILED' } as const;
 
@@ -13,16 +13,11 @@ function formatRatio(value: number | undefined): string {
   return value === undefined ? '—' : `${value.toFixed(2)}×`;
 }
 
-/** The target cell of a row: e.g. `≥ 0.80× (a): ✗ 0.41×`, or empty when no target applies. */
+/** The warm-rate targets of a row: e.g. `≥ 0.80× (a): ✗ 0.41×`, or empty when none applies. */
 function targetCell(rows: HttpRow[], row: HttpRow): string {
   return checkTargets(rows)
-    .filter((check) => check.rowId === row.id)
-    .map((check) => {
-      const label = `≥ ${check.goal.toFixed(2)}× ${check.against === 'bare' ? '(a)' : '(b)'}`;
-      return check.ratio === undefined
-        ? `${label}: no baseline`
-        : `${label}: ${check.met ? '✓' : '✗'} ${formatRatio(check.ratio)}`;
-    })
+    .filter((check) => check.rowId === row.id && check.metric === 'rps')
+    .map(describeCheck)
     .join('; ');
 }
 
@@ -73,7 +68,9 @@ export function httpTable(rows: HttpRow[]): string {
           : row.kind === 'baseline-bare'
             ? '—'
             : formatRatio(ratio(rows, row, 'redis')),
-        targetCell(rows, row),
+        targetCell(rows, row)
+          .replace(/; [^;]* cold: [^;]*/g, '')
+          .replace(/^[^;]* cold: [^;]*(; )?/, ''),
         `${row.serverCpuPercent ?? '?'}% / ${Math.round(load.loadgenCpuPercent)}%`,
         notes,
       ];
@@ -81,17 +78,31 @@ export function httpTable(rows: HttpRow[]): string {
   );
 }
 
-/** One line on the cold path: how fast each front served every key once, cold, during its warm-up. */
-export function coldFillLine(rows: HttpRow[]): string {
-  const parts = rows
-    .filter((row) => row.coldFill)
-    .map((row) => {
+/**
+ * The cold first pass of each front: every key once, 32 at a time, each a database read — its rate, the
+ * ratio to the Redis front's, and the cold targets.
+ */
+export function coldFillTable(rows: HttpRow[]): string {
+  const filled = rows.filter((row) => row.coldFill);
+  if (filled.length === 0) return '';
+  const checks = checkTargets(rows).filter((check) => check.metric === 'coldFill');
+  return markdownTable(
+    ['front', 'keys/s', 'failed', '× (b) cold', 'target'],
+    filled.map((row) => {
       const fill = row.coldFill as NonNullable<HttpRow['coldFill']>;
-      const name = row.name.replace(/, 10,000 keys uniform$/, '');
       const failed = fill.errors + fill.non2xx;
-      return `${name}: ${formatCount(fill.rps)}/s${failed ? ` (**${failed} failed**)` : ''}`;
-    });
-  return parts.length
-    ? `Cold fill (every key once, 32 at a time, each a database read): ${parts.join('; ')}.`
-    : '';
+      return [
+        row.name.replace(/, 10,000 keys uniform$/, ''),
+        formatCount(fill.rps),
+        failed ? `**${failed}**` : '0',
+        row.kind === 'baseline-redis'
+          ? '1.00×'
+          : formatRatio(ratioTo(rows, row, 'redis-uniform', 'coldFill')),
+        checks
+          .filter((check) => check.rowId === row.id)
+          .map(describeCheck)
+          .join('; '),
+      ];
+    }),
+  );
 }

@@ -1,11 +1,16 @@
 import { libsTable } from '../libs.bench';
 import type { BenchReport } from './bench-report';
 import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
-import { coldFillLine, httpTable } from './http-table';
+import { coldFillTable, httpTable } from './http-table';
 import { memoryTable } from './memory-table';
 import { stampedeTable } from './stampede-table';
 
-/** The whole report as Markdown: the conditions of the run first, then one table per scenario. */
+/** A section: its heading and body, or nothing when the run has no rows for it. */
+function section(heading: string, body: string | undefined, ...after: string[]): string[] {
+  return body ? [heading, '', body, '', ...after.flatMap((line) => [line, ''])] : [];
+}
+
+/** The whole report as Markdown: the conditions of the run first, then one table per scenario run. */
 export function markdownReport(report: BenchReport): string {
   const { machine, settings } = report;
   return [
@@ -18,42 +23,39 @@ export function markdownReport(report: BenchReport): string {
       `${settings.durationSec} s measured per row, 1 KiB values; (a) = bare node:http, (b) = Redis front ` +
       'with the same key pattern; ratios are of req/s',
     '',
-    '## HTTP fronts',
-    '',
-    httpTable(report.http),
-    '',
-    'CPU srv / gen: CPU of the processes we started for the row (gateway + nodes, or the baseline server; ' +
-      'not redis-server), then of the load generator, in % of one core over the measured part.',
-    '',
-    coldFillLine(report.http),
-    '',
-    `## Cold stampede: ${settings.stampede.toLocaleString('en-US')} concurrent requests for one cold key`,
-    '',
-    stampedeTable(report.stampede),
-    '',
-    '## Memory: one node filled past its byte budget',
-    '',
-    memoryTable(report.memory),
-    '',
-    '## Membership: a node leaves (3 nodes + gateway on one etcd member)',
-    '',
-    membershipTable(report.membership),
-    '',
-    '## Ring rebuild on a membership change',
-    '',
-    ringRebuildTable(report.rings),
-    '',
-    '## Active expiry (3 nodes, 2 ttl-workers, one etcd member)',
-    '',
-    expiryTable(report.expiry),
-    '',
-    'Lateness is removal time − expiry time from the nodes\' `ringcache_expiry_lateness_seconds` histogram, ' +
-      'so percentiles are bucket bounds.',
-    '',
-    '## Libraries',
-    '',
-    libsTable(report.libs),
-    '',
+    ...section(
+      '## HTTP fronts',
+      report.http.length ? httpTable(report.http) : undefined,
+      'CPU srv / gen: CPU of the processes we started for the row (gateway + nodes, or the baseline server; ' +
+        'not redis-server), then of the load generator, in % of one core over the measured part.',
+    ),
+    ...section(
+      '## Cold first pass: every key once, 32 at a time, each a database read',
+      coldFillTable(report.http) || undefined,
+    ),
+    ...section(
+      `## Cold stampede: ${settings.stampede.toLocaleString('en-US')} concurrent requests for one cold key`,
+      report.stampede.length ? stampedeTable(report.stampede) : undefined,
+    ),
+    ...section(
+      '## Memory: one node filled past its byte budget',
+      report.memory && memoryTable(report.memory),
+    ),
+    ...section(
+      '## Membership: a node leaves (3 nodes + gateway on one etcd member)',
+      report.membership.length ? membershipTable(report.membership) : undefined,
+    ),
+    ...section(
+      '## Ring rebuild on a membership change',
+      report.rings.length ? ringRebuildTable(report.rings) : undefined,
+    ),
+    ...section(
+      '## Active expiry (3 nodes, 2 ttl-workers, one etcd member)',
+      report.expiry && expiryTable(report.expiry),
+      "Lateness is removal time − expiry time from the nodes' `ringcache_expiry_lateness_seconds` histogram, " +
+        'so percentiles are bucket bounds.',
+    ),
+    ...section('## Libraries', report.libs.length ? libsTable(report.libs) : undefined),
     `wall time ${report.wallSec} s`,
   ].join('\n');
 }

@@ -1,4 +1,4 @@
-import { startCluster, type TestCluster } from '@ringcache/testing';
+import { startCluster, type GatewayHandle, type TestCluster } from '@ringcache/testing';
 
 import type { BenchContext } from '../bench-context';
 import { BENCH_GROUP } from '../data/keys';
@@ -15,12 +15,25 @@ export interface BenchClusterOptions {
   maxBytes?: number;
   /** Read from this MySQL/MariaDB database instead of the run's SQLite file. */
   mysqlUrl?: string;
+  /** Environment of every process over the cluster's own (a transport setting, say). Default none. */
+  env?: NodeJS.ProcessEnv;
 }
 
+/** The near cache of each gateway a bench cluster runs, by what its rows measure. */
+export const GATEWAY_NEAR_BYTES = {
+  /** `cluster.gateway`: no near cache, so every read crosses the hop. */
+  off: 0,
+  /** A near cache a tenth of the 10,000-key working set: most reads still cross the hop. */
+  small: 2 ** 20,
+  /** The default near cache (32 MiB): the whole working set stays in the gateway. */
+  on: 32 * 2 ** 20,
+} as const;
+
 /**
- * Starts nodes and a gateway (the built apps, on free loopback ports, through the testing helpers) serving
- * one table-backed group — no code, only configuration — over the bench table, with a 10-minute TTL so
- * nothing expires during a run. They inherit this process's CPU affinity: the server cores.
+ * Starts nodes and a gateway without a near cache (the built apps, on free loopback ports, through the
+ * testing helpers) serving one table-backed group — no code, only configuration — over the bench table,
+ * with a 10-minute TTL so nothing expires during a run. They inherit this process's CPU affinity: the
+ * server cores.
  */
 export async function startBenchCluster(
   context: BenchContext,
@@ -35,6 +48,8 @@ export async function startBenchCluster(
     env: {
       NODE_ENV: 'production',
       ...(options.mysqlUrl ? {} : { RINGCACHE_SQLITE_PATH: context.sqlitePath }),
+      RINGCACHE_GATEWAY_NEAR_CACHE_BYTES: String(GATEWAY_NEAR_BYTES.off),
+      ...options.env,
     },
   });
   // Its processes are stopped by pid on an interrupt anyway; this also removes its temp folder. Left
@@ -43,12 +58,17 @@ export async function startBenchCluster(
   return cluster;
 }
 
-/** Pids of every process of a cluster: its nodes and its gateway. */
-export function clusterPids(cluster: TestCluster): number[] {
-  return [
-    ...cluster.nodes.map((n) => n.process.pid),
-    ...(cluster.gateway ? [cluster.gateway.process.pid] : []),
-  ];
+/** Starts a further gateway on a bench cluster with a near cache of `bytes`. */
+export function addNearGateway(cluster: TestCluster, name: string, bytes: number): Promise<GatewayHandle> {
+  return cluster.addGateway(name, { RINGCACHE_GATEWAY_NEAR_CACHE_BYTES: String(bytes) });
+}
+
+/** Pids of the cluster's nodes and of `gateway`: the processes a gateway row's CPU is counted over. */
+export function clusterPids(
+  cluster: TestCluster,
+  gateway: GatewayHandle | undefined = cluster.gateway,
+): number[] {
+  return [...cluster.nodes.map((n) => n.process.pid), ...(gateway ? [gateway.process.pid] : [])];
 }
 
 /** Loader calls of the bench group so far, summed over every node (`ringcache_loads_total`). */

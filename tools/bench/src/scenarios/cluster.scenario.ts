@@ -3,7 +3,7 @@ import type { TestCluster } from '@ringcache/testing';
 import type { BenchContext } from '../bench-context';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBenchCluster } from './bench-cluster';
-import { gatewayRows } from './gateway.scenario';
+import { gatewayRowId, gatewayRows } from './gateway.scenario';
 import { unmeasuredRow, type HttpRow } from './http-row';
 import { sdkRows } from './sdk.scenario';
 import { stampedeRow, type StampedeRow } from './stampede.scenario';
@@ -46,8 +46,8 @@ export async function clusterRows(
     const failed = (keys: 'hot' | 'uniform') =>
       unmeasuredRow(
         {
-          id: `gateway-${transport}-${keys}`,
-          name: `ringcache gateway, 3 nodes, ${label} peers, ${keys === 'hot' ? 'hot key' : '10,000 keys uniform'}`,
+          id: gatewayRowId(transport, 'off', keys),
+          name: `ringcache gateway, 3 nodes, ${label} peers, near cache off, ${keys === 'hot' ? 'hot key' : '10,000 keys uniform'}`,
           kind: 'ringcache',
           keys,
         },

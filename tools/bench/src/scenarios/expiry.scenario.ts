@@ -1,4 +1,11 @@
-import { EtcdCluster, sleep, startCluster, sumMetric, scrapeMetrics, type TestCluster } from '@ringcache/testing';
+import {
+  EtcdCluster,
+  sleep,
+  startCluster,
+  sumMetric,
+  scrapeMetrics,
+  type TestCluster,
+} from '@ringcache/testing';
 
 import type { BenchContext } from '../bench-context';
 import { onInterrupt } from '../env/cleanup';
@@ -35,7 +42,12 @@ function quantile(buckets: [number, number][], q: number): number {
  */
 export async function expiryRow(context: BenchContext): Promise<ExpiryRow> {
   const quick = context.settings.quick;
-  const row: ExpiryRow = { keys: quick ? 10_000 : 100_000, spreadSec: quick ? 10 : 60, status: 'measured', notes: [] };
+  const row: ExpiryRow = {
+    keys: quick ? 10_000 : 100_000,
+    spreadSec: quick ? 10 : 60,
+    status: 'measured',
+    notes: [],
+  };
   context.progress(`expiry: starting etcd, 3 nodes, a gateway and 2 ttl-workers`);
   const etcd = await EtcdCluster.start(1);
   onInterrupt(() => etcd.stop());
@@ -96,7 +108,9 @@ export async function expiryRow(context: BenchContext): Promise<ExpiryRow> {
     const left = await cluster.sum('ringcache_cache_items', { group: 'scores' });
     if (left > 0) row.notes.push(`${left} entries still held after the last expiry + 3 s`);
     const workers = await Promise.all(cluster.ttlWorkers.map((w) => scrapeMetrics(`${w.url}/metrics`)));
-    row.notes.push(`workers delivered ${workers.reduce((n, s) => n + sumMetric(s, 'ringcache_ttl_expired_keys_total'), 0)} expiries`);
+    row.notes.push(
+      `workers delivered ${workers.reduce((n, s) => n + sumMetric(s, 'ringcache_ttl_expired_keys_total'), 0)} expiries`,
+    );
   } catch (error) {
     row.status = 'failed';
     row.notes.push((error as Error).message);

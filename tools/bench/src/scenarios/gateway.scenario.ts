@@ -1,64 +1,117 @@
-import type { TestCluster } from '@ringcache/testing';
+import type { GatewayHandle, TestCluster } from '@ringcache/testing';
 
 import type { BenchContext } from '../bench-context';
 import { KEY_PATH_PREFIX, keyName } from '../data/keys';
+import type { LoadResult, Target } from '../load/load-spec';
 import { runLoad } from '../load/run-load';
-import { clusterPids, loadsSoFar } from './bench-cluster';
-import { measureRow, type HttpRow } from './http-row';
+import { addNearGateway, clusterPids, GATEWAY_NEAR_BYTES, loadsSoFar } from './bench-cluster';
+import { measureRow, type HttpRow, type KeyPattern } from './http-row';
 
 /** How the peers of a cluster talk, as printed. */
 const TRANSPORT_NAME = { grpc: 'gRPC', http: 'HTTP' } as const;
 
+/** One gateway row: which gateway (near cache), which keys. */
+interface GatewayRowSpec {
+  near: keyof typeof GATEWAY_NEAR_BYTES;
+  keys: Exclude<KeyPattern, 'constant'>;
+}
+
 /**
- * ringcache through the gateway of a running 3-node cluster, warm: every one of the 10,000 keys is
- * requested once first (so each is loaded by its owner and cached), then a hot key and 10,000 keys
- * uniform are measured. A row notes any load that happened while it was measured — it was not all warm.
+ * Near cache off first: those rows measure the hop itself. Then a near cache a tenth of the working set
+ * (most reads still cross the hop), then the default near cache holding everything (today's rows).
+ */
+const ROWS: GatewayRowSpec[] = [
+  { near: 'off', keys: 'hot' },
+  { near: 'off', keys: 'uniform' },
+  { near: 'small', keys: 'uniform' },
+  { near: 'on', keys: 'hot' },
+  { near: 'on', keys: 'uniform' },
+];
+
+const NEAR_NAME = {
+  off: 'near cache off',
+  small: 'near cache 1 MiB (working set 10× it)',
+  on: 'near cache 32 MiB',
+} as const;
+
+/**
+ * ringcache through the gateways of a running 3-node cluster: `cluster.gateway` has no near cache; two more
+ * are started with a small and a default one. Every one of the 10,000 keys is requested once first through
+ * the near-off gateway — cold, so each is loaded by its owner: the cold first pass (`coldFill` of the
+ * near-off uniform row) — then each row is measured warm. A row notes any database load that happened while
+ * it was measured: it was not all warm.
  */
 export async function gatewayRows(
   context: BenchContext,
   cluster: TestCluster,
   transport: 'grpc' | 'http',
 ): Promise<HttpRow[]> {
-  const gateway = cluster.gateway;
-  if (!gateway) throw new Error('the cluster has no gateway');
+  if (!cluster.gateway) throw new Error('the cluster has no gateway');
   const { keys } = context.settings;
   const label = TRANSPORT_NAME[transport];
-  context.progress(`gateway, ${label} peers: warming ${keys} keys`);
-  const warm = await runLoad(context, {
+  context.progress(`gateway, ${label} peers: cold first pass over ${keys} keys`);
+  const cold = await runLoad(context, {
     mode: 'sweep',
-    origin: gateway.url,
+    origin: cluster.gateway.url,
     prefix: KEY_PATH_PREFIX,
     from: 0,
     to: keys,
     concurrency: 32,
   });
-  const loadsAfterWarm = await loadsSoFar(cluster);
-  const warmNotes = [
-    ...(warm.ok === keys ? [] : [`warm-up: only ${warm.ok} of ${keys} keys answered 200`]),
-    ...(loadsAfterWarm === keys ? [] : [`warm-up: ${loadsAfterWarm} loads for ${keys} keys`]),
+  const loadsAfterCold = await loadsSoFar(cluster);
+  const coldNotes = [
+    ...(cold.ok === keys ? [] : [`cold pass: only ${cold.ok} of ${keys} keys answered 200`]),
+    ...(loadsAfterCold === keys ? [] : [`cold pass: ${loadsAfterCold} loads for ${keys} keys`]),
   ];
-  const pids = clusterPids(cluster);
+  const gateways: Record<GatewayRowSpec['near'], GatewayHandle> = {
+    off: cluster.gateway,
+    small: await addNearGateway(cluster, 'gateway-near-small', GATEWAY_NEAR_BYTES.small),
+    on: await addNearGateway(cluster, 'gateway-near', GATEWAY_NEAR_BYTES.on),
+  };
   const rows: HttpRow[] = [];
-  for (const [keysKind, target] of [
-    ['hot', { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` }],
-    ['uniform', { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys }],
-  ] as const) {
-    const before = await loadsSoFar(cluster);
-    const row = await measureRow(
-      context,
-      {
-        id: `gateway-${transport}-${keysKind}`,
-        name: `ringcache gateway, 3 nodes, ${label} peers, ${keysKind === 'hot' ? 'hot key' : '10,000 keys uniform'}`,
-        kind: 'ringcache',
-        keys: keysKind,
-      },
-      gateway.url,
-      target,
-      pids,
-    );
-    const loadsDuring = (await loadsSoFar(cluster)) - before;
-    if (loadsDuring > 0) row.notes.push(`${loadsDuring} database loads while measured: not all warm`);
-    rows.push(keysKind === 'uniform' ? { ...row, coldFill: warm, notes: [...warmNotes, ...row.notes] } : row);
+  for (const spec of ROWS) {
+    const row = await measureGatewayRow(context, cluster, gateways[spec.near], transport, spec);
+    rows.push(spec.near === 'off' && spec.keys === 'uniform' ? withColdPass(row, cold, coldNotes) : row);
   }
   return rows;
+}
+
+/** The id of a gateway row, e.g. `gateway-http-nearoff-uniform`. */
+export function gatewayRowId(transport: 'grpc' | 'http', near: GatewayRowSpec['near'], keys: string): string {
+  return `gateway-${transport}-near${near}-${keys}`;
+}
+
+async function measureGatewayRow(
+  context: BenchContext,
+  cluster: TestCluster,
+  gateway: GatewayHandle,
+  transport: 'grpc' | 'http',
+  spec: GatewayRowSpec,
+): Promise<HttpRow> {
+  const target: Target =
+    spec.keys === 'hot'
+      ? { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` }
+      : { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys: context.settings.keys };
+  const before = await loadsSoFar(cluster);
+  const row = await measureRow(
+    context,
+    {
+      id: gatewayRowId(transport, spec.near, spec.keys),
+      name:
+        `ringcache gateway, 3 nodes, ${TRANSPORT_NAME[transport]} peers, ${NEAR_NAME[spec.near]}, ` +
+        (spec.keys === 'hot' ? 'hot key' : '10,000 keys uniform'),
+      kind: 'ringcache',
+      keys: spec.keys,
+    },
+    gateway.url,
+    target,
+    clusterPids(cluster, gateway),
+  );
+  const loadsDuring = (await loadsSoFar(cluster)) - before;
+  if (loadsDuring > 0) row.notes.push(`${loadsDuring} database loads while measured: not all warm`);
+  return row;
+}
+
+function withColdPass(row: HttpRow, cold: LoadResult, notes: string[]): HttpRow {
+  return { ...row, coldFill: cold, notes: [...notes, ...row.notes] };
 }

@@ -16,14 +16,24 @@ export interface ConvergenceRow {
 }
 
 /** Polls every live process's ring until none lists `name`; the elapsed ms. */
-async function untilGone(cluster: TestCluster, name: string, since: number, timeoutMs: number): Promise<number> {
+async function untilGone(
+  cluster: TestCluster,
+  name: string,
+  since: number,
+  timeoutMs: number,
+): Promise<number> {
   const urls = [
     ...cluster.nodes.filter((n) => n.process.alive && n.name !== name).map((n) => `${n.url}/cluster`),
     ...(cluster.gateway ? [`${cluster.gateway.url}/api/v1/cluster`] : []),
   ];
   while (Date.now() - since < timeoutMs) {
     const views = await Promise.all(
-      urls.map(async (url) => (await (await fetch(url, { signal: AbortSignal.timeout(2_000) })).json()) as { members: { name: string }[] }),
+      urls.map(
+        async (url) =>
+          (await (await fetch(url, { signal: AbortSignal.timeout(2_000) })).json()) as {
+            members: { name: string }[];
+          },
+      ),
     );
     if (views.every((v) => !v.members.some((m) => m.name === name))) return Date.now() - since;
     await sleep(5);

@@ -15,31 +15,32 @@ const TRANSPORTS = [
 
 type RowBase = Pick<HttpRow, 'id' | 'name' | 'kind' | 'keys'>;
 
-/** The hot and uniform rows of the front whose SDK uses `transport`. */
-function rowsOf(transport: 'grpc' | 'http', label: string): [RowBase, RowBase] {
-  const name = `ringcache SDK front (node:http + libs/client, ${label}), 3 nodes`;
+/** Near cache of the fronts that have one: the whole working set fits. */
+const NEAR_BYTES = 32 * 2 ** 20;
+
+/** The hot and uniform rows of the front whose SDK uses `transport`, with or without a near cache. */
+function rowsOf(transport: 'grpc' | 'http', label: string, near: boolean): [RowBase, RowBase] {
+  const name = `ringcache SDK front (node:http + libs/client, ${label}, ${near ? 'near cache 32 MiB' : 'no near cache'}), 3 nodes`;
+  const id = `sdk-${transport}${near ? '-near' : ''}`;
   return [
-    { id: `sdk-${transport}-hot`, name: `${name}, hot key`, kind: 'ringcache', keys: 'hot' },
-    {
-      id: `sdk-${transport}-uniform`,
-      name: `${name}, 10,000 keys uniform`,
-      kind: 'ringcache',
-      keys: 'uniform',
-    },
+    { id: `${id}-hot`, name: `${name}, hot key`, kind: 'ringcache', keys: 'hot' },
+    { id: `${id}-uniform`, name: `${name}, 10,000 keys uniform`, kind: 'ringcache', keys: 'uniform' },
   ];
 }
 
 /**
  * ringcache through the SDK: a node:http front that answers with `RingcacheClient.get` — the Redis
  * cache-aside front with the SDK in place of ioredis — against a warm cluster (its keys already loaded
- * through the gateway). One hop from the front to each key's owner, over gRPC with one front and over HTTP
- * with another (the nodes serve both, whatever their own peer transport); no near cache. The front's
- * process counts as a server process, as the Redis front's does.
+ * through the gateway). Without a near cache every get is a hop (batched per owner) to the key's owner,
+ * over gRPC with one front and over HTTP with another (the nodes serve both); with the SDK's near cache,
+ * repeated reads stay in the front. The front's process counts as a server process, as the Redis front's.
  */
 export async function sdkRows(context: BenchContext, cluster: TestCluster): Promise<HttpRow[]> {
   const rows: HttpRow[] = [];
-  for (const { transport, label } of TRANSPORTS)
-    rows.push(...(await frontRows(context, cluster, transport, label)));
+  for (const { transport, label } of TRANSPORTS) {
+    for (const near of [false, true])
+      rows.push(...(await frontRows(context, cluster, transport, label, near)));
+  }
   return rows;
 }
 
@@ -49,14 +50,20 @@ async function frontRows(
   cluster: TestCluster,
   transport: 'grpc' | 'http',
   label: string,
+  near: boolean,
 ): Promise<HttpRow[]> {
-  const [hot, uniform] = rowsOf(transport, label);
+  const [hot, uniform] = rowsOf(transport, label, near);
   let server: BaselineServer | undefined;
   try {
-    server = await startBaselineServer(`sdk-front-${transport}`, 'sdk-front.server.js', {
-      NODES: JSON.stringify(cluster.staticNodes.map(({ name, grpc, http }) => ({ name, grpc, http }))),
-      TRANSPORT: transport,
-    });
+    server = await startBaselineServer(
+      `sdk-front-${transport}${near ? '-near' : ''}`,
+      'sdk-front.server.js',
+      {
+        NODES: JSON.stringify(cluster.staticNodes.map(({ name, grpc, http }) => ({ name, grpc, http }))),
+        TRANSPORT: transport,
+        NEAR_BYTES: near ? String(NEAR_BYTES) : '0',
+      },
+    );
     const pids = [server.process.pid, ...clusterPids(cluster)];
     const rows: HttpRow[] = [];
     for (const [base, target] of [

@@ -3,7 +3,8 @@
 // `client.get`, which calls the key's owner directly over TRANSPORT (`grpc`, the default, or `http`).
 // Compare with the Redis cache-aside front, which is the same node:http server with ioredis in place of
 // the SDK. Run as its own process:
-// `PORT=… TRANSPORT=http NODES='[{"name":…,"grpc":"host:port","http":"host:port"}]' node sdk-front.server.js`.
+// `PORT=… TRANSPORT=http NEAR_BYTES=0 NODES='[{"name":…,"grpc":"host:port","http":"host:port"}]' node sdk-front.server.js`
+// (NEAR_BYTES > 0: the SDK keeps a near cache of that many bytes).
 import { createServer, type ServerResponse } from 'node:http';
 
 import { RingcacheClient, type ClientTransport, type RingcacheNode } from '@ringcache/client';
@@ -14,7 +15,12 @@ const port = Number(process.env['PORT']);
 const nodes = JSON.parse(process.env['NODES'] ?? '[]') as RingcacheNode[];
 // The client refuses any other value when it is created, so a typo stops the front at start.
 const transport = (process.env['TRANSPORT'] || 'grpc') as ClientTransport;
-const client = new RingcacheClient({ nodes, transport });
+const nearBytes = Number(process.env['NEAR_BYTES'] ?? 0);
+const client = new RingcacheClient({
+  nodes,
+  transport,
+  ...(nearBytes > 0 ? { nearCache: { maxBytes: nearBytes } } : {}),
+});
 
 function send(res: ServerResponse, status: number, body: Buffer | string): void {
   res.writeHead(status, {
@@ -34,7 +40,16 @@ const server = createServer((req, res) => {
   );
 });
 
-client.ready().then(
+/** With a near cache, ready only once every node's invalidation stream is up and it serves. */
+async function ready(): Promise<void> {
+  await client.ready();
+  for (let i = 0; nearBytes > 0 && client.nearCacheStats()?.enabled !== true; i++) {
+    if (i >= 200) throw new Error('the near cache did not start serving within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+ready().then(
   () => server.listen(port, '127.0.0.1', () => console.log(`SDK front (${transport}) on 127.0.0.1:${port}`)),
   (error: Error) => {
     console.error(`no cache node reachable: ${error.message}`);

@@ -24,16 +24,31 @@ import { redisFrontRows } from '../scenarios/redis-front.scenario';
 import { ringRebuildRows } from '../scenarios/ring-rebuild.scenario';
 import { libsMeasureOptions } from './libs.suite';
 
+/** The scenarios of the suite, by the names `--only` takes. */
+export const SCENARIOS = [
+  'libs',
+  'bare',
+  'redis',
+  'grpc',
+  'http',
+  'mariadb',
+  'memory',
+  'rings',
+  'membership',
+  'expiry',
+] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
 /** Rows past the warm and memory keys: each stampede asks for one of these, never requested before. */
 const COLD_KEYS = 16;
 
 /**
  * `main.js all`: every scenario of the issue, in one run, against baselines measured in the same run.
  * Scenarios run one after another, each starting and stopping its own processes; a failing scenario
- * gives failed rows and the others still run. Prints the report (Markdown) to stdout, progress to
+ * gives failed rows and the others still run. `only` runs just the named scenarios (their tables alone). Prints the report (Markdown) to stdout, progress to
  * stderr, writes `<out>/<timestamp>.json`, and returns false when any scenario failed.
  */
-export async function runAllSuite(quick: boolean, out: string): Promise<boolean> {
+export async function runAllSuite(quick: boolean, out: string, only?: Set<string>): Promise<boolean> {
   const started = Date.now();
   const startedAt = new Date(started);
   stopChildrenOnSignals();
@@ -56,17 +71,18 @@ export async function runAllSuite(quick: boolean, out: string): Promise<boolean>
     context.progress(`writing ${coldBase + COLD_KEYS} rows of 1 KiB to ${context.sqlitePath}`);
     writeSqliteDataset(context.sqlitePath, coldBase + COLD_KEYS);
     context.progress('libraries table');
-    const libs = await benchLibs(libsMeasureOptions(quick));
-    const bare = await bareHttpRows(context);
-    const redis = await redisFrontRows(context);
-    const grpc = await clusterRows(context, 'grpc', coldBase);
-    const http = await clusterRows(context, 'http', coldBase + 1);
-    const mariadb = await mariadbStampedeRow(context, coldBase + 2);
-    const memory = await memoryRow(context);
-    const rings = ringRebuildRows(quick);
-    const membership = await membershipRows(context);
-    const expiry = await expiryRow(context);
-    const httpRows = [...bare, ...redis, ...grpc.http, ...http.http];
+    const wanted = (name: Scenario) => only === undefined || only.has(name);
+    const libs = wanted('libs') ? await benchLibs(libsMeasureOptions(quick)) : [];
+    const bare = wanted('bare') ? await bareHttpRows(context) : [];
+    const redis = wanted('redis') ? await redisFrontRows(context) : [];
+    const grpc = wanted('grpc') ? await clusterRows(context, 'grpc', coldBase) : undefined;
+    const http = wanted('http') ? await clusterRows(context, 'http', coldBase + 1) : undefined;
+    const mariadb = wanted('mariadb') ? await mariadbStampedeRow(context, coldBase + 2) : undefined;
+    const memory = wanted('memory') ? await memoryRow(context) : undefined;
+    const rings = wanted('rings') ? ringRebuildRows(quick) : [];
+    const membership = wanted('membership') ? await membershipRows(context) : [];
+    const expiry = wanted('expiry') ? await expiryRow(context) : undefined;
+    const httpRows = [...bare, ...redis, ...(grpc?.http ?? []), ...(http?.http ?? [])];
     const report: BenchReport = {
       suite: 'all',
       quick,
@@ -78,7 +94,7 @@ export async function runAllSuite(quick: boolean, out: string): Promise<boolean>
       settings,
       http: httpRows,
       targets: checkTargets(httpRows),
-      stampede: [grpc.stampede, http.stampede, mariadb],
+      stampede: [grpc?.stampede, http?.stampede, mariadb].filter((row) => row !== undefined),
       memory,
       libs,
       rings,

@@ -1,5 +1,6 @@
 import type { Member, NearCache } from '@ringcache/cache-core';
-import { InvalidationStream } from '@ringcache/peer-http';
+
+import { InvalidationStream } from './invalidation-stream';
 
 /** Where subscriptions report what they do. */
 export interface SubscriptionLogger {
@@ -8,7 +9,8 @@ export interface SubscriptionLogger {
 }
 
 /**
- * Keeps one invalidation stream open to every node on the gateway's ring and feeds the near cache.
+ * Keeps one invalidation stream open to every node of a ring and feeds a near cache (the gateway's, or
+ * an SDK client's).
  * The near cache serves only while every stream is connected: a node whose stream is down could be
  * changing keys unannounced. When all are connected again it starts from empty.
  */

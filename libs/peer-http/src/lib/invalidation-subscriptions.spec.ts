@@ -1,10 +1,7 @@
-import { Module } from '@nestjs/common';
-
-import { listeningPort, startHttpApp } from '@ringcache/app-shell';
-import { InvalidationHub, NearCache, PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
-import { PeerHttpModule } from '@ringcache/peer-http';
+import { InvalidationHub, NearCache, type PeerHandler } from '@ringcache/cache-core';
 import { eventually, freePort } from '@ringcache/testing';
 
+import { startPeerApp } from '../testing/start-peer-app';
 import { InvalidationSubscriptions } from './invalidation-subscriptions';
 
 const quiet = { log: () => undefined, warn: () => undefined };
@@ -14,12 +11,7 @@ async function streamingNode(hub: InvalidationHub, port = 0) {
   const handler = {
     subscribe: (l: Parameters<InvalidationHub['subscribe']>[0]) => hub.subscribe(l),
   } as unknown as PeerHandler;
-  @Module({ providers: [{ provide: PEER_HANDLER, useValue: handler }], exports: [PEER_HANDLER] })
-  class HandlerModule {}
-  @Module({ imports: [PeerHttpModule.forRoot({ imports: [HandlerModule] })] })
-  class NodeModule {}
-  const app = await startHttpApp(NodeModule, { name: 'node', port, handleSignals: false, logLevel: 'error' });
-  return { app, address: `127.0.0.1:${listeningPort(app)}` };
+  return startPeerApp(handler, { port });
 }
 
 describe('InvalidationSubscriptions', () => {
@@ -33,12 +25,12 @@ describe('InvalidationSubscriptions', () => {
         nodes.map((n, i) => ({ name: `n${i}`, grpcAddress: 'unused:1', httpAddress: n.address })),
       );
       await eventually('both connected', () => near.enabled);
-      near.store('g', 'k', { found: true, value: Buffer.from('v'), expireAtMs: 0 }, near.begin());
+      near.store('g', 'k', { found: true, value: Buffer.from('v'), expireAtMs: 0 }, near.begin('g', 'k'));
       hubs[1].publish({ kind: 'key', group: 'g', key: 'k' });
       await eventually('invalidated', () => near.get('g', 'k') === undefined);
 
       // One node goes away: the cache pauses; it comes back (same port): the cache resumes, empty.
-      near.store('g', 'j', { found: true, value: Buffer.from('w'), expireAtMs: 0 }, near.begin());
+      near.store('g', 'j', { found: true, value: Buffer.from('w'), expireAtMs: 0 }, near.begin('g', 'j'));
       const port = Number(nodes[0].address.split(':')[1]);
       await nodes[0].app.close();
       await eventually('paused', () => !near.enabled);

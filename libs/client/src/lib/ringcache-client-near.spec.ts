@@ -1,0 +1,75 @@
+import { eventually, startCluster, type TestCluster } from '@ringcache/testing';
+
+import { nodesOf } from '../test/support';
+import { RingcacheClient } from './ringcache-client';
+
+/**
+ * The SDK's near cache against three real cache nodes: it answers repeated reads itself, hears every
+ * node's invalidations, serves nothing while a stream is down, and a write through the client is seen by
+ * its next read at once.
+ */
+describe('RingcacheClient with a near cache, on a real cluster', () => {
+  let cluster: TestCluster;
+  let near: RingcacheClient;
+  let other: RingcacheClient;
+
+  beforeAll(async () => {
+    cluster = await startCluster({ nodes: 3, gateway: false });
+    near = new RingcacheClient({ nodes: nodesOf(cluster), nearCache: { maxBytes: 1 << 20 } });
+    other = new RingcacheClient({ nodes: nodesOf(cluster) });
+    await Promise.all([near.ready(), other.ready()]);
+    await eventually('every invalidation stream connected', () => near.nearCacheStats()?.enabled === true);
+  }, 60_000);
+
+  afterAll(async () => {
+    await near?.close();
+    await other?.close();
+    await cluster?.stop();
+  }, 30_000);
+
+  it('answers repeated reads, and not-found answers, from the near cache', async () => {
+    expect((await near.get('scores', 'Tom'))?.toString()).toBe('630');
+    expect(await near.get('scores', 'Nobody')).toBeUndefined();
+    const before = near.nearCacheStats()?.hits ?? 0;
+    const loadsBefore = await cluster.sum('ringcache_gets_total', { group: 'scores' });
+    for (let i = 0; i < 20; i++) {
+      expect((await near.get('scores', 'Tom'))?.toString()).toBe('630');
+      expect(await near.get('scores', 'Nobody')).toBeUndefined();
+    }
+    expect((near.nearCacheStats()?.hits ?? 0) - before).toBe(40);
+    // None of those reads reached a node.
+    expect(await cluster.sum('ringcache_gets_total', { group: 'scores' })).toBe(loadsBefore);
+    const values = await near.getMany('scores', ['Tom', 'Jack', 'Nobody']);
+    expect(values.map((v) => v?.toString())).toEqual(['630', '589', undefined]);
+  });
+
+  it('sees its own write at once, and another client’s write once the owner announces it', async () => {
+    await near.get('scores', 'Sam');
+    await near.set('scores', 'Sam', 'mine');
+    expect((await near.get('scores', 'Sam'))?.toString()).toBe('mine');
+    await other.set('scores', 'Sam', 'theirs');
+    await eventually(
+      'the other write is seen',
+      async () => (await near.get('scores', 'Sam'))?.toString() === 'theirs',
+    );
+    await other.delete('scores', 'Sam');
+    await eventually(
+      'the delete is seen',
+      async () => (await near.get('scores', 'Sam'))?.toString() === '567',
+    );
+  });
+
+  it('serves nothing while a node’s stream is down, and starts again from empty when it is back', async () => {
+    await near.get('scores', 'Jack');
+    const victim = cluster.nodes[2];
+    await victim.process.stop('SIGKILL');
+    await eventually('paused', () => near.nearCacheStats()?.enabled === false);
+    const hitsWhilePaused = near.nearCacheStats()?.hits ?? 0;
+    // Reads still answer, from the owners (or the next owner), not from the paused cache.
+    expect((await near.get('scores', 'Jack'))?.toString()).toBe('589');
+    expect(near.nearCacheStats()?.hits).toBe(hitsWhilePaused);
+    await cluster.restartNode(victim.name);
+    await eventually('resumed', () => near.nearCacheStats()?.enabled === true, 15_000);
+    expect(near.nearCacheStats()?.items).toBe(0);
+  }, 40_000);
+});
