@@ -15,6 +15,17 @@ export type { GetRequest, GetRequest__Output } from './generated/ringcache/v1/Ge
 export type { GetResponse, GetResponse__Output } from './generated/ringcache/v1/GetResponse';
 export type { SetRequest, SetRequest__Output } from './generated/ringcache/v1/SetRequest';
 export type { SetResponse, SetResponse__Output } from './generated/ringcache/v1/SetResponse';
+export type { SetEntry, SetEntry__Output } from './generated/ringcache/v1/SetEntry';
+export type { SetManyRequest, SetManyRequest__Output } from './generated/ringcache/v1/SetManyRequest';
+export type { SetManyResponse, SetManyResponse__Output } from './generated/ringcache/v1/SetManyResponse';
+export type {
+  DeleteManyRequest,
+  DeleteManyRequest__Output,
+} from './generated/ringcache/v1/DeleteManyRequest';
+export type {
+  DeleteManyResponse,
+  DeleteManyResponse__Output,
+} from './generated/ringcache/v1/DeleteManyResponse';
 export type { ExpiredKey, ExpiredKey__Output } from './generated/ringcache/v1/ExpiredKey';
 export type { ExpireRequest, ExpireRequest__Output } from './generated/ringcache/v1/ExpireRequest';
 export type { ExpireResponse, ExpireResponse__Output } from './generated/ringcache/v1/ExpireResponse';

@@ -83,6 +83,57 @@ const CASES: Record<string, Cases> = {
       { method: 'POST', path: '/api/v1/groups/nope/keys:batchGet', body: '{"keys":["Tom"]}', status: 404 },
     ],
   },
+  'POST /api/v1/groups/{group}/keys:batchSet': {
+    valid: [
+      {
+        method: 'POST',
+        path: '/api/v1/groups/scores/keys:batchSet',
+        body: '{"entries":[{"key":"openapi-a","value":"dg==","ttl":"30s"},{"key":"openapi-b","value":""}]}',
+        status: 200,
+      },
+    ],
+    errors: [
+      { method: 'POST', path: '/api/v1/groups/scores/keys:batchSet', body: '{"entries":[]}', status: 400 },
+      {
+        method: 'POST',
+        path: '/api/v1/groups/scores/keys:batchSet',
+        body: `{"entries":[{"key":"a","value":"${'x'.repeat(2 * VALUE_LIMIT)}"}]}`,
+        status: 413,
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/groups/scores/keys:batchSet',
+        body: `{"entries":[{"key":"${'k'.repeat(1_025)}","value":"dg=="}]}`,
+        status: 414,
+      },
+      {
+        method: 'POST',
+        path: '/api/v1/groups/nope/keys:batchSet',
+        body: '{"entries":[{"key":"a","value":"dg=="}]}',
+        status: 404,
+      },
+    ],
+  },
+  'POST /api/v1/groups/{group}/keys:batchDelete': {
+    valid: [
+      {
+        method: 'POST',
+        path: '/api/v1/groups/scores/keys:batchDelete',
+        body: '{"keys":["openapi-a","openapi-b"]}',
+        status: 200,
+      },
+    ],
+    errors: [
+      { method: 'POST', path: '/api/v1/groups/scores/keys:batchDelete', body: '{"keys":"a"}', status: 400 },
+      {
+        method: 'POST',
+        path: '/api/v1/groups/scores/keys:batchDelete',
+        body: `{"keys":["${'k'.repeat(1_025)}"]}`,
+        status: 414,
+      },
+      { method: 'POST', path: '/api/v1/groups/nope/keys:batchDelete', body: '{"keys":["a"]}', status: 404 },
+    ],
+  },
   'DELETE /api/v1/groups/{group}': {
     valid: [{ method: 'DELETE', path: '/api/v1/groups/scores', status: 200 }],
     errors: [{ method: 'DELETE', path: '/api/v1/groups/nope', status: 404 }],

@@ -1,6 +1,13 @@
 import { BatchingPeerClient } from './batching-peer-client';
 import { InvalidArgumentError, LoadError, PeerUnavailableError, UnknownGroupError } from './errors';
-import type { CallOptions, GetManyRequest, GetRequest, GetResponse, PeerClient } from './protocol';
+import type {
+  CallOptions,
+  DeleteManyRequest,
+  GetManyRequest,
+  GetRequest,
+  GetResponse,
+  PeerClient,
+} from './protocol';
 
 /** A peer that answers every key with its own name as the value, records every call, and can fail. */
 class RecordingPeer implements PeerClient {
@@ -32,8 +39,16 @@ class RecordingPeer implements PeerClient {
     return { found: true, value: Buffer.from(`v:${key}`), expireAtMs: 7 };
   }
 
+  drops: DeleteManyRequest[] = [];
+
   set = () => Promise.resolve({ expireAtMs: 1 });
+  setMany = () => Promise.resolve({ results: [{ expireAtMs: 1 }] });
   delete = () => Promise.resolve({ deleted: true });
+  async deleteMany(request: DeleteManyRequest) {
+    this.drops.push(request);
+    if (this.failWith) throw this.failWith;
+    return { results: request.keys.map((key) => ({ deleted: key !== 'absent' })) };
+  }
   flush = () => Promise.resolve({ generation: 1 });
   expire = () => Promise.resolve({ removed: 0, scheduled: 0 });
   async close() {
@@ -186,6 +201,36 @@ describe('BatchingPeerClient', () => {
     const pending = Promise.allSettled([get(client, 'a'), get(client, 'b')]);
     await client.close();
     const settled = await pending;
+    expect(settled.every((s) => s.status === 'rejected' && s.reason instanceof PeerUnavailableError)).toBe(
+      true,
+    );
+  });
+
+  it("sends an owner's fan-out drops of one turn and group as one call, each caller getting its keys' answers", async () => {
+    const peer = new RecordingPeer();
+    const client = new BatchingPeerClient(peer);
+    const drop = (keys: string[], group = 'g') =>
+      client.deleteMany({ group, keys, localOnly: true, ringVersion: 'r1', hops: 1 }, call);
+    const [a, b, c] = await Promise.all([drop(['x', 'absent']), drop(['y', 'x']), drop(['z'], 'other')]);
+    expect(a.results).toEqual([{ deleted: true }, { deleted: false }]);
+    expect(b.results).toEqual([{ deleted: true }, { deleted: true }]);
+    expect(c.results).toEqual([{ deleted: true }]);
+    expect(peer.drops.map((d) => [d.group, d.keys])).toEqual([
+      ['g', ['x', 'absent', 'y']],
+      ['other', ['z']],
+    ]);
+    // A delete that is not a fan-out goes out as it is, at once.
+    await client.deleteMany({ group: 'g', keys: ['k'], ringVersion: 'r1', hops: 0 }, call);
+    expect(peer.drops.at(-1)).toEqual({ group: 'g', keys: ['k'], ringVersion: 'r1', hops: 0 });
+  });
+
+  it('fails every fan-out caller of a batch whose call fails', async () => {
+    const peer = new RecordingPeer();
+    peer.failWith = new PeerUnavailableError('node-b', 'DeleteMany', 'connect ECONNREFUSED');
+    const client = new BatchingPeerClient(peer);
+    const drop = (keys: string[]) =>
+      client.deleteMany({ group: 'g', keys, localOnly: true, ringVersion: 'r1', hops: 1 }, call);
+    const settled = await Promise.allSettled([drop(['a']), drop(['b'])]);
     expect(settled.every((s) => s.status === 'rejected' && s.reason instanceof PeerUnavailableError)).toBe(
       true,
     );

@@ -2,6 +2,8 @@ import { InvalidArgumentError, RingcacheError } from './errors';
 import { MAX_BATCH_KEYS } from './peer-service';
 import type {
   CallOptions,
+  DeleteManyRequest,
+  DeleteManyResponse,
   DeleteRequest,
   DeleteResponse,
   ExpireRequest,
@@ -13,10 +15,13 @@ import type {
   GetRequest,
   GetResponse,
   PeerClient,
+  SetManyRequest,
+  SetManyResponse,
   SetRequest,
   SetResponse,
 } from './protocol';
 import { rebuildError } from './remote-errors';
+import { TurnBatches } from './turn-batches';
 
 /** Options of {@link BatchingPeerClient}. */
 export interface GetBatchingOptions {
@@ -41,7 +46,7 @@ interface Waiter {
 }
 
 /** Gets of one group with one hop count, waiting to go out together. */
-interface Batch {
+interface GetBatch {
   group: string;
   hops: number;
   ringVersion: string;
@@ -49,31 +54,42 @@ interface Batch {
   keys: Map<string, Waiter[]>;
 }
 
+/** An owner's fan-out drops of one group, waiting to go out together. */
+interface DropBatch {
+  request: DeleteManyRequest;
+  /** Every caller's keys; the batch's keys are their union. */
+  callers: {
+    keys: string[];
+    options: CallOptions;
+    resolve: (r: DeleteManyResponse) => void;
+    reject: (e: unknown) => void;
+  }[];
+}
+
 /**
  * Auto-batching, as ioredis's auto-pipelining: every Get bound for this peer in the same turn of the event
  * loop (or window) goes out as one GetMany, and the answers — and per-key errors — are split back to their
- * callers. A batch of one key goes out as a plain Get. Every other call passes straight through.
+ * callers; a batch of one key goes out as a plain Get. The owners' fan-out drops (`deleteMany` with
+ * `localOnly`) of one turn go out as one call per group. Every other call passes straight through.
  *
- * A batch is sent with the shortest deadline left among its callers, and with the request id its callers
- * share, or the first one's (the peer's log line then names one of the requests the call serves).
+ * A batch is sent with the shortest deadline left among its callers, and with the request id of its first
+ * caller (the peer's log line then names one of the requests the call serves).
  */
 export class BatchingPeerClient implements PeerClient {
-  private readonly windowMs: number;
   private readonly maxKeys: number;
   private readonly onBatch?: (keys: number) => void;
-  /** Batches being gathered, by hops and group; emptied by `flush`, guarded by `timer`. */
-  private pending = new Map<string, Batch>();
-  private timer?: NodeJS.Immediate | NodeJS.Timeout;
+  private readonly gets: TurnBatches<GetBatch>;
+  private readonly drops: TurnBatches<DropBatch>;
 
   constructor(
     private readonly inner: PeerClient,
     options: GetBatchingOptions = {},
   ) {
-    this.windowMs = options.windowMs ?? 0;
+    const windowMs = options.windowMs ?? 0;
     this.maxKeys = options.maxKeys ?? MAX_BATCH_KEYS;
-    if (!Number.isSafeInteger(this.windowMs) || this.windowMs < 0 || this.windowMs > 1_000) {
+    if (!Number.isSafeInteger(windowMs) || windowMs < 0 || windowMs > 1_000) {
       throw new InvalidArgumentError(
-        `batching option windowMs must be an integer from 0 to 1000, got ${this.windowMs}`,
+        `batching option windowMs must be an integer from 0 to 1000, got ${windowMs}`,
       );
     }
     if (!Number.isSafeInteger(this.maxKeys) || this.maxKeys < 1 || this.maxKeys > MAX_BATCH_KEYS) {
@@ -82,6 +98,8 @@ export class BatchingPeerClient implements PeerClient {
       );
     }
     this.onBatch = options.onBatch;
+    this.gets = new TurnBatches(windowMs, (batch) => this.sendGets(batch));
+    this.drops = new TurnBatches(windowMs, (batch) => this.sendDrops(batch));
   }
 
   get name(): string {
@@ -95,16 +113,12 @@ export class BatchingPeerClient implements PeerClient {
       return this.inner.get(request, options);
     return new Promise<GetResponse>((resolve, reject) => {
       const id = `${request.hops}/${request.group}`;
-      let batch = this.pending.get(id);
-      if (!batch) {
-        batch = {
-          group: request.group,
-          hops: request.hops,
-          ringVersion: request.ringVersion,
-          keys: new Map(),
-        };
-        this.pending.set(id, batch);
-      }
+      const batch = this.gets.batch(id, () => ({
+        group: request.group,
+        hops: request.hops,
+        ringVersion: request.ringVersion,
+        keys: new Map(),
+      }));
       const waiter: Waiter = {
         resolve,
         reject,
@@ -114,15 +128,7 @@ export class BatchingPeerClient implements PeerClient {
       const waiters = batch.keys.get(request.key);
       if (waiters) waiters.push(waiter);
       else batch.keys.set(request.key, [waiter]);
-      if (batch.keys.size >= this.maxKeys) {
-        this.pending.delete(id);
-        this.send(batch);
-      } else if (this.timer === undefined) {
-        this.timer =
-          this.windowMs === 0
-            ? setImmediate(() => this.sendPending())
-            : setTimeout(() => this.sendPending(), this.windowMs);
-      }
+      if (batch.keys.size >= this.maxKeys) this.gets.sendNow(id);
     });
   }
 
@@ -134,8 +140,27 @@ export class BatchingPeerClient implements PeerClient {
     return this.inner.set(request, options);
   }
 
+  setMany(request: SetManyRequest, options: CallOptions): Promise<SetManyResponse> {
+    return this.inner.setMany(request, options);
+  }
+
   delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
     return this.inner.delete(request, options);
+  }
+
+  /**
+   * An owner's fan-out (`localOnly`) is gathered with the others of the same turn and group into one call:
+   * a burst of writes costs each node one call per turn, not one per key.
+   */
+  deleteMany(request: DeleteManyRequest, options: CallOptions): Promise<DeleteManyResponse> {
+    if (!request.localOnly || !Array.isArray(request.keys)) return this.inner.deleteMany(request, options);
+    return new Promise<DeleteManyResponse>((resolve, reject) => {
+      const batch = this.drops.batch(`${request.hops}/${request.group}`, () => ({
+        request: { ...request, keys: [] },
+        callers: [],
+      }));
+      batch.callers.push({ keys: request.keys, options, resolve, reject });
+    });
   }
 
   flush(request: FlushRequest, options: CallOptions): Promise<FlushResponse> {
@@ -149,20 +174,26 @@ export class BatchingPeerClient implements PeerClient {
   /** Sends what is gathered (to a closed client, so those calls fail as unavailable) and closes. */
   async close(): Promise<void> {
     await this.inner.close();
-    // Each clear function takes only its own kind: the other would corrupt its queue.
-    if (this.windowMs === 0) clearImmediate(this.timer as NodeJS.Immediate | undefined);
-    else clearTimeout(this.timer as NodeJS.Timeout | undefined);
-    this.sendPending();
+    this.gets.flush();
+    this.drops.flush();
   }
 
-  private sendPending(): void {
-    this.timer = undefined;
-    const batches = this.pending;
-    this.pending = new Map();
-    for (const batch of batches.values()) this.send(batch);
+  /** One call for every caller's drops: the union of their keys; each caller gets the answers for its own. */
+  private sendDrops({ request, callers }: DropBatch): void {
+    const keys = [...new Set(callers.flatMap((c) => c.keys))];
+    const deadlineMs = Math.min(...callers.map((c) => c.options.deadlineMs));
+    const call: CallOptions = { deadlineMs, requestId: callers[0].options.requestId };
+    this.inner.deleteMany({ ...request, keys }, call).then(
+      ({ results }) => {
+        const byKey = new Map(keys.map((key, i) => [key, results[i]]));
+        for (const c of callers)
+          c.resolve({ results: c.keys.map((key) => byKey.get(key) ?? { deleted: false }) });
+      },
+      (error: unknown) => callers.forEach((c) => c.reject(error)),
+    );
   }
 
-  private send(batch: Batch): void {
+  private sendGets(batch: GetBatch): void {
     const keys = [...batch.keys.keys()];
     const all = [...batch.keys.values()].flat();
     const now = performance.now();

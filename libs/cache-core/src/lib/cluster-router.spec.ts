@@ -11,12 +11,14 @@ import type { Member } from './membership';
 import { PeerSet } from './peer-set';
 import type {
   CallOptions,
+  DeleteManyRequest,
   DeleteRequest,
   FlushRequest,
   GetManyRequest,
   GetRequest,
   GetResponse,
   PeerClient,
+  SetManyRequest,
   SetRequest,
 } from './protocol';
 
@@ -54,6 +56,18 @@ class FakeNode implements PeerClient {
     this.writes.push(request);
     if (this.down) throw new PeerUnavailableError(this.name, 'Delete', 'connect ECONNREFUSED');
     return { deleted: true };
+  }
+  manyWrites: (SetManyRequest | DeleteManyRequest)[] = [];
+  async setMany(request: SetManyRequest) {
+    this.manyWrites.push(request);
+    if (this.down) throw new PeerUnavailableError(this.name, 'SetMany', 'connect ECONNREFUSED');
+    if (request.group === 'nope') throw new UnknownGroupError('nope');
+    return { results: request.entries.map((e) => ({ expireAtMs: e.ttlMs })) };
+  }
+  async deleteMany(request: DeleteManyRequest) {
+    this.manyWrites.push(request);
+    if (this.down) throw new PeerUnavailableError(this.name, 'DeleteMany', 'connect ECONNREFUSED');
+    return { results: request.keys.map((key) => ({ deleted: key === 'Tom' })) };
   }
   async flush(request: FlushRequest) {
     this.writes.push(request);
@@ -196,6 +210,44 @@ describe('ClusterRouter', () => {
     await expect(router.delete('scores', 'Tom')).rejects.toBeInstanceOf(UnavailableError);
     const others = [...nodes.values()].filter((n) => n !== owner);
     expect(others.every((n) => n.writes.length === 0)).toBe(true);
+  });
+
+  it('writes a batch with one call per owner, answers in order, and fails only an unreachable owner’s entries', async () => {
+    const { nodes, peers, router } = setup();
+    const keys = Array.from({ length: 30 }, (_, i) => `k${i}`);
+    const entries = keys.map((key, i) => ({ key, value: Buffer.from('v'), ttlMs: 1_000 + i }));
+    const stored = await router.setMany('scores', entries);
+    expect(stored).toEqual(keys.map((_, i) => ({ expireAtMs: 1_000 + i })));
+    for (const node of nodes.values()) {
+      expect(node.manyWrites).toHaveLength(1);
+      const sent = (node.manyWrites[0] as SetManyRequest).entries.map((e) => e.key);
+      expect(sent.every((key) => peers.owner(`scores/${key}`) === node.name)).toBe(true);
+    }
+    const down = nodes.get('b') as FakeNode;
+    down.down = true;
+    const partial = await router.deleteMany('scores', ['Tom', ...keys]);
+    ['Tom', ...keys].forEach((key, i) => {
+      if (peers.owner(`scores/${key}`) === 'b') {
+        expect(partial[i]).toEqual({ error: expect.any(UnavailableError) });
+      } else expect(partial[i]).toEqual({ deleted: key === 'Tom' });
+    });
+    await expect(router.setMany('nope', entries)).rejects.toBeInstanceOf(UnknownGroupError);
+  });
+
+  it('refuses a bad batch of writes before sending anything', async () => {
+    const { nodes, router } = setup();
+    const entry = (key: string) => ({ key, value: Buffer.from('v'), ttlMs: 0 });
+    await expect(router.setMany('scores', [])).rejects.toThrow('a batch must have at least one entry');
+    await expect(router.deleteMany('scores', Array(1_001).fill('k'))).rejects.toThrow(
+      'at most 1000 entries per request, got 1001',
+    );
+    await expect(router.setMany('scores', [entry('ok'), entry('')])).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    await expect(router.setMany('scores', [entry('ok'), entry('k'.repeat(17))])).rejects.toBeInstanceOf(
+      KeyTooLongError,
+    );
+    expect([...nodes.values()].every((n) => n.manyWrites.length === 0)).toBe(true);
   });
 
   it('flushes a group on every node with a new generation, naming nodes it could not reach', async () => {

@@ -2,7 +2,15 @@ import { InvalidArgumentError, KeyTooLongError, RingcacheError, UnavailableError
 import { MAX_BATCH_KEYS } from './peer-service';
 import { rebuildError } from './remote-errors';
 import type { PeerSet } from './peer-set';
-import type { CallOptions, GetManyResponse, GetResponse, PeerClient } from './protocol';
+import type {
+  CallOptions,
+  DeleteResponse,
+  GetManyResponse,
+  GetResponse,
+  PeerClient,
+  SetEntry,
+  SetResponse,
+} from './protocol';
 
 /** Options of a {@link ClusterRouter}. */
 export interface ClusterRouterOptions {
@@ -15,6 +23,9 @@ export interface ClusterRouterOptions {
   /** A new flush generation for a group (etcd, or the clock). */
   nextGeneration: (group: string) => Promise<number>;
 }
+
+/** One item's outcome of a batched write: its answer, or the error of its owner. */
+export type WriteResult<R> = R | { error: RingcacheError };
 
 /** Per-request options of a {@link ClusterRouter} call. */
 export interface RouteOptions {
@@ -152,6 +163,57 @@ export class ClusterRouter {
     );
   }
 
+  /**
+   * Stores many entries of one group: one SetMany per owner, in parallel. Every key is checked before
+   * anything is sent. Owners that cannot be reached fail their own entries only (the others are stored):
+   * each result is the entry's expiry, or its error.
+   */
+  async setMany(
+    group: string,
+    entries: SetEntry[],
+    options: RouteOptions = {},
+  ): Promise<WriteResult<SetResponse>[]> {
+    this.checkBatch(
+      group,
+      entries.map((e) => e.key),
+    );
+    return this.perOwner(
+      group,
+      entries,
+      (e) => e.key,
+      'SetMany',
+      (owner, part) =>
+        owner
+          .setMany(
+            { group, entries: part, ringVersion: this.peers.ringVersion, hops: 0 },
+            this.callOptions(options),
+          )
+          .then((r) => r.results),
+    );
+  }
+
+  /** Invalidates many keys of one group cluster-wide: one DeleteMany per owner, as setMany. */
+  async deleteMany(
+    group: string,
+    keys: string[],
+    options: RouteOptions = {},
+  ): Promise<WriteResult<DeleteResponse>[]> {
+    this.checkBatch(group, keys);
+    return this.perOwner(
+      group,
+      keys,
+      (key) => key,
+      'DeleteMany',
+      (owner, part) =>
+        owner
+          .deleteMany(
+            { group, keys: part, ringVersion: this.peers.ringVersion, hops: 0 },
+            this.callOptions(options),
+          )
+          .then((r) => r.results),
+    );
+  }
+
   /** Invalidates a key cluster-wide (its owner drops it and tells every other node). */
   async delete(group: string, key: string, options: RouteOptions = {}): Promise<{ deleted: boolean }> {
     this.check(group, key);
@@ -190,6 +252,65 @@ export class ClusterRouter {
 
   private callOptions(options: RouteOptions): CallOptions {
     return { deadlineMs: this.deadlineMs, requestId: options.requestId };
+  }
+
+  /** A batch of writes: 1 to MAX_BATCH_KEYS keys, each valid. */
+  private checkBatch(group: string, keys: string[]): void {
+    if (keys.length === 0) throw new InvalidArgumentError('a batch must have at least one entry');
+    if (keys.length > MAX_BATCH_KEYS)
+      throw new InvalidArgumentError(`at most ${MAX_BATCH_KEYS} entries per request, got ${keys.length}`);
+    for (const key of keys) this.check(group, key);
+  }
+
+  /**
+   * A write of many items: one call per owner, in parallel, no fallback (as for single writes). An owner
+   * that is unreachable fails its own items with UnavailableError; any other error (a bad entry the owner
+   * refused, an unknown group) fails the whole call, since it would fail the same way everywhere.
+   */
+  private async perOwner<T, R>(
+    group: string,
+    items: T[],
+    keyOf: (item: T) => string,
+    operation: string,
+    send: (owner: PeerClient, part: T[]) => Promise<R[]>,
+  ): Promise<WriteResult<R>[]> {
+    const byOwner = new Map<PeerClient, number[]>();
+    for (let i = 0; i < items.length; i++) {
+      const [owner] = this.peers.route(`${group}/${keyOf(items[i])}`, 1);
+      if (owner === undefined || owner === 'self') {
+        this.counters.unavailable++;
+        throw new UnavailableError('no cache nodes are known');
+      }
+      const indexes = byOwner.get(owner);
+      if (indexes) indexes.push(i);
+      else byOwner.set(owner, [i]);
+    }
+    const results: WriteResult<R>[] = new Array(items.length);
+    await Promise.all(
+      [...byOwner].map(async ([owner, indexes]) => {
+        try {
+          const answers = await send(
+            owner,
+            indexes.map((i) => items[i]),
+          );
+          this.counters.upstream.ok++;
+          indexes.forEach((i, n) => (results[i] = answers[n]));
+        } catch (error) {
+          if (!isUnavailable(error)) {
+            this.counters.upstream.error++;
+            throw error;
+          }
+          this.counters.upstream.unavailable++;
+          this.counters.unavailable++;
+          const failed = new UnavailableError(
+            `${operation}: the owner of ${indexes.length} of the keys (${owner.name}) is unreachable: ${(error as Error).message}`,
+            { cause: error },
+          );
+          for (const i of indexes) results[i] = { error: failed };
+        }
+      }),
+    );
+    return results;
   }
 
   private check(group: string, key: string): void {

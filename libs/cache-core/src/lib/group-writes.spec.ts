@@ -94,9 +94,10 @@ describe('Group writes', () => {
 
     await c.group('C').delete('k', ctx);
     for (const n of ['A', 'C'] as const) {
+      // The owner's fan-out: one DeleteMany per node, local only.
       const deletes = c.peers
         .get(n)
-        ?.calls.filter((x) => x.op === 'delete')
+        ?.calls.filter((x) => x.op === 'deleteMany')
         .map((x) => x.request as { localOnly?: boolean });
       expect(deletes?.some((d) => d.localOnly === true)).toBe(true);
     }
@@ -119,8 +120,8 @@ describe('Group writes', () => {
     expect(ids('B', 'set')).toEqual(['w-1']);
     expect(ids('B', 'delete')).toEqual(['w-2']);
     // The owner's fan-out to the other nodes names the write it follows.
-    expect(ids('A', 'delete')).toEqual(['w-1', 'w-2']);
-    expect(ids('C', 'delete')).toEqual(['w-1', 'w-2']);
+    expect(ids('A', 'deleteMany')).toEqual(['w-1', 'w-2']);
+    expect(ids('C', 'deleteMany')).toEqual(['w-1', 'w-2']);
   });
 
   it('deletes on this node only when asked localOnly, without fanning out', async () => {
@@ -326,5 +327,40 @@ describe('stale-on-error', () => {
     const answer = await c.group('A').get('k');
     expect(answer).toMatchObject({ stale: true, outcome: 'stale' });
     expect(c.group('A').stats().hot.items).toBe(0);
+  });
+});
+
+describe('Group batch writes', () => {
+  const entry = (key: string, value = 'v', ttlMs = 0) => ({ key, value: Buffer.from(value), ttlMs });
+
+  it('forwards a batch to its owner in one call, and the owner fans out once per node', async () => {
+    const c = cluster('B', {});
+    const entries = ['a', 'b', 'c'].map((k) => entry(k, `new-${k}`, 5_000));
+    const results = await c.group('A').setMany(entries, ctx);
+    expect(results.map((r) => r.expireAtMs > 0)).toEqual([true, true, true]);
+    expect(c.peer('B').calls.filter((x) => x.op === 'setMany')).toHaveLength(1);
+    for (const n of ['A', 'C'] as const) {
+      const drops = c.peer(n).calls.filter((x) => x.op === 'deleteMany');
+      expect(drops.map((x) => (x.request as { keys: string[] }).keys)).toEqual([['a', 'b', 'c']]);
+    }
+    for (const k of ['a', 'b', 'c']) expect(text((await c.group('B').get(k, ctx)).value)).toBe(`new-${k}`);
+    expect(await c.group('C').deleteMany(['a', 'zz'], ctx)).toEqual([{ deleted: true }, { deleted: false }]);
+    expect(c.group('B').stats().writes).toEqual({ sets: 3, deletes: 2, flushes: 0 });
+  });
+
+  it('checks every entry before storing any, naming the bad one', async () => {
+    const c = cluster('A', {});
+    const g = c.group('A');
+    await expect(g.setMany([entry('ok'), entry('bad', 'x', 500)], ctx)).rejects.toThrow(
+      'entry 1: ttl must be between 1 s and 30 days, got 500 ms',
+    );
+    await expect(g.setMany([entry('ok'), entry('big', 'x'.repeat(2 << 20))], ctx)).rejects.toBeInstanceOf(
+      ValueTooLargeError,
+    );
+    await expect(g.setMany([entry('ok'), entry('')], ctx)).rejects.toThrow(
+      'entry 1: key must be a non-empty string',
+    );
+    expect(g.stats().writes.sets).toBe(0);
+    expect(c.peer('B').calls).toHaveLength(0);
   });
 });

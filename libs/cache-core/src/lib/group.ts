@@ -1,9 +1,8 @@
-import { Lru, type LruStats } from '@ringcache/lru';
+import { Lru } from '@ringcache/lru';
 import { Singleflight } from '@ringcache/singleflight';
 
 import { copyBytes, EMPTY, entrySize, type Entry } from './entry';
 import {
-  asRingcacheError,
   InvalidArgumentError,
   KeyTooLongError,
   LoadError,
@@ -22,45 +21,13 @@ import {
 } from './group-options';
 import { LoadBatcher } from './load-batcher';
 import type { LoadResult } from './loader';
-import type { GetResponse, RequestContext } from './protocol';
+import { checkLoadResult, failedKey, isLoadFailure } from './group-results';
+import type { ExpireResult, GetOptions, GetOutcome, GroupGetResult, GroupStats } from './group-types';
+import type { RequestContext, SetEntry } from './protocol';
 import { WriteFence } from './write-fence';
+import { byOwner, type ForwardCall } from './write-routing';
 
-/** How a get was answered, as counted in `ringcache_gets_total{outcome}`. */
-export type GetOutcome = 'hit' | 'hot' | 'peer' | 'load' | 'stale' | 'not_found' | 'error';
-
-/** A get's answer, with how it was obtained. */
-export interface GroupGetResult extends GetResponse {
-  outcome: GetOutcome;
-}
-
-/** Options of Group.get. */
-export interface GetOptions {
-  /** Answer a copy of the cached bytes (true), or the cache's own (false: write them out, never change them). Default true. */
-  copy?: boolean;
-}
-
-/** What an Expire call did with one key. */
-export type ExpireResult = 'removed' | 'scheduled' | 'kept';
-
-/** Counters of a group. */
-export interface GroupStats {
-  gets: Record<GetOutcome, number>;
-  loads: { ok: number; not_found: number; error: number };
-  /** Peer calls that failed as unavailable, fallbacks to the next owner, and local loads as a last resort. */
-  peers: { ok: number; unavailable: number; fallbacks: number; lastResort: number };
-  /** Writes served here as the owner (sets, deletes) and flushes applied. */
-  writes: { sets: number; deletes: number; flushes: number };
-  /** Invalidations sent to other nodes after a write, and those that did not reach their node. */
-  invalidations: { sent: number; failed: number };
-  /** Entries removed by active expiry (now, or by a timer at their exact expiry). */
-  activeExpirations: number;
-  /** Gets that joined a load or peer fetch already in flight on this node. */
-  coalesced: number;
-  /** The group's flush generation on this node. */
-  generation: number;
-  main: LruStats;
-  hot: LruStats;
-}
+export type { ExpireResult, GetOptions, GetOutcome, GroupGetResult, GroupStats } from './group-types';
 
 /** A fetched answer with how it was obtained. */
 type Fetched = { entry: Entry; outcome: GetOutcome };
@@ -194,35 +161,39 @@ export class Group {
     ttlMs: number,
     context: RequestContext,
   ): Promise<{ expireAtMs: number }> {
-    this.checkKey(key);
-    if (!(value instanceof Uint8Array)) throw new InvalidArgumentError('value must be bytes');
-    if (value.byteLength > this.o.maxValueBytes)
-      throw new ValueTooLargeError(value.byteLength, this.o.maxValueBytes);
-    if (!Number.isSafeInteger(ttlMs) || (ttlMs !== 0 && (ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS))) {
-      throw new InvalidArgumentError(
-        `ttl must be between ${MIN_TTL_MS / 1000} s and 30 days, got ${ttlMs} ms`,
-      );
-    }
-    const owner = this.remoteOwner(key, context);
-    if (owner) {
-      return owner.set(
-        {
-          group: this.name,
-          key,
-          value,
-          ttlMs,
-          ringVersion: this.o.peers.ringVersion,
-          hops: context.hops + 1,
-        },
-        { deadlineMs: this.o.peerDeadlineMs, requestId: context.requestId },
-      );
-    }
-    this.counters.writes.sets++;
-    this.dropLocal(key);
-    const entry = this.store(key, copyBytes(value), ttlMs || this.o.ttlMs);
-    this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
-    await this.invalidateOthers(key, context.requestId);
-    return { expireAtMs: entry.expireAtMs };
+    return (await this.setMany([{ key, value, ttlMs }], context))[0];
+  }
+
+  /**
+   * Stores many entries, each at its owner (here, or forwarded with one call per owner), then has every
+   * other node drop its copies — one call per node for the whole batch. Every entry is checked first: an
+   * invalid one fails the call and nothing is stored. Answers in order.
+   */
+  async setMany(entries: SetEntry[], context: RequestContext): Promise<{ expireAtMs: number }[]> {
+    entries.forEach((entry, i) => this.checkEntry(entry, entries.length > 1 ? i : undefined));
+    return byOwner(entries, (e) => this.remoteOwner(e.key, context), this.forwardCall(context), {
+      // A lone entry goes as a plain Set: the cheaper call on either transport.
+      remote: (owner, part, call) =>
+        part.length === 1
+          ? owner.set({ group: this.name, ...part[0], ...call.context }, call.options).then((r) => [r])
+          : owner
+              .setMany({ group: this.name, entries: part, ...call.context }, call.options)
+              .then((r) => r.results),
+      local: async (part) => {
+        const results = part.map(({ key, value, ttlMs }) => {
+          this.counters.writes.sets++;
+          this.dropLocal(key);
+          const entry = this.store(key, copyBytes(value), ttlMs || this.o.ttlMs);
+          this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
+          return { expireAtMs: entry.expireAtMs };
+        });
+        await this.invalidateOthers(
+          part.map((e) => e.key),
+          context.requestId,
+        );
+        return results;
+      },
+    });
   }
 
   /**
@@ -233,20 +204,34 @@ export class Group {
     key: string,
     context: RequestContext & { localOnly?: boolean },
   ): Promise<{ deleted: boolean }> {
-    this.checkKey(key);
-    if (context.localOnly) return { deleted: this.dropLocal(key) };
-    const owner = this.remoteOwner(key, context);
-    if (owner) {
-      return owner.delete(
-        { group: this.name, key, ringVersion: this.o.peers.ringVersion, hops: context.hops + 1 },
-        { deadlineMs: this.o.peerDeadlineMs, requestId: context.requestId },
-      );
-    }
-    this.counters.writes.deletes++;
-    const deleted = this.dropLocal(key);
-    this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
-    await this.invalidateOthers(key, context.requestId);
-    return { deleted };
+    return (await this.deleteMany([key], context))[0];
+  }
+
+  /** Drops many keys, as `delete` does each, with one call per owner and one fan-out per node. */
+  async deleteMany(
+    keys: string[],
+    context: RequestContext & { localOnly?: boolean },
+  ): Promise<{ deleted: boolean }[]> {
+    keys.forEach((key) => this.checkKey(key));
+    if (context.localOnly) return keys.map((key) => ({ deleted: this.dropLocal(key) }));
+    return byOwner(keys, (key) => this.remoteOwner(key, context), this.forwardCall(context), {
+      remote: (owner, part, call) =>
+        part.length === 1
+          ? owner.delete({ group: this.name, key: part[0], ...call.context }, call.options).then((r) => [r])
+          : owner
+              .deleteMany({ group: this.name, keys: part, ...call.context }, call.options)
+              .then((r) => r.results),
+      local: async (part) => {
+        const results = part.map((key) => {
+          this.counters.writes.deletes++;
+          const deleted = this.dropLocal(key);
+          this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
+          return { deleted };
+        });
+        await this.invalidateOthers(part, context.requestId);
+        return results;
+      },
+    });
   }
 
   /**
@@ -334,6 +319,25 @@ export class Group {
     };
   }
 
+  /** An entry a set may store; `index` names it in the message when it is one of a batch. */
+  private checkEntry({ key, value, ttlMs }: SetEntry, index?: number): void {
+    const at = index === undefined ? '' : `entry ${index}: `;
+    try {
+      this.checkKey(key);
+      if (!(value instanceof Uint8Array)) throw new InvalidArgumentError('value must be bytes');
+      if (value.byteLength > this.o.maxValueBytes)
+        throw new ValueTooLargeError(value.byteLength, this.o.maxValueBytes);
+      if (!Number.isSafeInteger(ttlMs) || (ttlMs !== 0 && (ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS))) {
+        throw new InvalidArgumentError(
+          `ttl must be between ${MIN_TTL_MS / 1000} s and 30 days, got ${ttlMs} ms`,
+        );
+      }
+    } catch (error) {
+      if (at && error instanceof RingcacheError) error.message = at + error.message;
+      throw error;
+    }
+  }
+
   private checkKey(key: string): void {
     if (typeof key !== 'string' || key.length === 0)
       throw new InvalidArgumentError('key must be a non-empty string');
@@ -360,6 +364,14 @@ export class Group {
     };
     if (outcome === 'stale') answer.stale = true;
     return answer;
+  }
+
+  /** How a write this node forwards to an owner is sent: one more hop, the group's peer deadline. */
+  private forwardCall(context: RequestContext): ForwardCall {
+    return {
+      context: { ringVersion: this.o.peers.ringVersion, hops: context.hops + 1 },
+      options: { deadlineMs: this.o.peerDeadlineMs, requestId: context.requestId },
+    };
   }
 
   /** The remote owner a request with no hop yet must go to, or undefined when this node answers it. */
@@ -494,19 +506,22 @@ export class Group {
     return inMain || inHot;
   }
 
-  /** After a write at the owner: every other node drops its copy; unreachable ones are counted. */
-  private async invalidateOthers(key: string, requestId: string | undefined): Promise<void> {
+  /**
+   * After writes at the owner: every other node drops its copies, in one call per node (which the peer
+   * client batches further with other writes of the same turn); unreachable ones are counted.
+   */
+  private async invalidateOthers(keys: string[], requestId: string | undefined): Promise<void> {
     const others = this.o.peers.others();
     const results = await Promise.allSettled(
       others.map((peer) =>
-        peer.delete(
-          { group: this.name, key, localOnly: true, ringVersion: this.o.peers.ringVersion, hops: 1 },
+        peer.deleteMany(
+          { group: this.name, keys, localOnly: true, ringVersion: this.o.peers.ringVersion, hops: 1 },
           { deadlineMs: this.o.peerDeadlineMs, requestId },
         ),
       ),
     );
-    this.counters.invalidations.sent += others.length;
-    this.counters.invalidations.failed += results.filter((r) => r.status === 'rejected').length;
+    this.counters.invalidations.sent += others.length * keys.length;
+    this.counters.invalidations.failed += results.filter((r) => r.status === 'rejected').length * keys.length;
   }
 
   /**
@@ -533,34 +548,5 @@ export class Group {
     this.counters.activeExpirations++;
     this.o.onActiveExpiry?.(Math.max(0, this.o.now() - expiredAt));
     return true;
-  }
-}
-
-/** Failures of the source of truth, after which an expired value may be served stale. */
-function isLoadFailure(error: unknown): boolean {
-  return error instanceof RingcacheError && (error.code === 'load_failed' || error.code === 'load_timeout');
-}
-
-/** A key of a GetMany that failed: its error travels in the answer, the other keys are unaffected. */
-function failedKey(error: unknown): GroupGetResult {
-  const { code, message } = asRingcacheError(error);
-  // An internal error is a bug here: its details are for this node's logs, not for the caller.
-  return {
-    found: false,
-    value: EMPTY,
-    expireAtMs: 0,
-    outcome: 'error',
-    error: { code, message: code === 'internal' ? 'internal error' : message },
-  };
-}
-
-function checkLoadResult(result: LoadResult): void {
-  if (!result || typeof result.found !== 'boolean') throw new TypeError('loader returned no {found} result');
-  if (result.found) {
-    if (!(result.value instanceof Uint8Array))
-      throw new TypeError('loader returned a value that is not bytes');
-    const ttl = result.ttlMs;
-    if (ttl !== undefined && (!Number.isFinite(ttl) || ttl < 0))
-      throw new TypeError(`loader returned ttlMs ${ttl}`);
   }
 }

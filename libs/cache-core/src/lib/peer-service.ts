@@ -3,6 +3,8 @@ import { MAX_HOT_KEYS } from './protocol';
 import type { InvalidationHub } from './invalidation-hub';
 import type { GroupRegistry } from './group-registry';
 import type {
+  DeleteManyRequest,
+  DeleteManyResponse,
   DeleteRequest,
   DeleteResponse,
   ExpireRequest,
@@ -19,6 +21,8 @@ import type {
   NodeStatsResponse,
   PeerHandler,
   RequestContext,
+  SetManyRequest,
+  SetManyResponse,
   SetRequest,
   SetResponse,
 } from './protocol';
@@ -73,20 +77,31 @@ export class PeerService implements PeerHandler {
   async getMany(request: GetManyRequest): Promise<GetManyResponse> {
     this.checkContext(request);
     const group = this.groups.require(checkGroup(request.group));
-    if (!Array.isArray(request.keys) || request.keys.length === 0)
-      throw new InvalidArgumentError('keys must be a non-empty list');
-    if (request.keys.length > MAX_BATCH_KEYS) {
-      throw new InvalidArgumentError(
-        `at most ${MAX_BATCH_KEYS} keys per request, got ${request.keys.length}`,
-      );
-    }
-    return { results: (await group.getMany(request.keys, request, SHARED)).map(wire) };
+    const keys = checkList(request.keys, 'keys');
+    return { results: (await group.getMany(keys, request, SHARED)).map(wire) };
   }
 
   async set(request: SetRequest): Promise<SetResponse> {
     this.checkContext(request);
     const group = this.groups.require(checkGroup(request.group));
     return group.set(request.key, request.value, request.ttlMs, request);
+  }
+
+  async setMany(request: SetManyRequest): Promise<SetManyResponse> {
+    this.checkContext(request);
+    const group = this.groups.require(checkGroup(request.group));
+    const entries = checkList(request.entries, 'entries');
+    for (const entry of entries) {
+      if (typeof entry !== 'object' || entry === null)
+        throw new InvalidArgumentError('every entry must be { key, value, ttlMs }');
+    }
+    return { results: await group.setMany(entries, request) };
+  }
+
+  async deleteMany(request: DeleteManyRequest): Promise<DeleteManyResponse> {
+    this.checkContext(request);
+    const group = this.groups.require(checkGroup(request.group));
+    return { results: await group.deleteMany(checkList(request.keys, 'keys'), request) };
   }
 
   async delete(request: DeleteRequest): Promise<DeleteResponse> {
@@ -162,6 +177,15 @@ export class PeerService implements PeerHandler {
 function wire({ found, value, expireAtMs, stale, error }: GetResponse): GetResponse {
   if (error) return { found, value, expireAtMs, error };
   return stale ? { found, value, expireAtMs, stale } : { found, value, expireAtMs };
+}
+
+/** A batch's list: non-empty, at most MAX_BATCH_KEYS long. */
+function checkList<T>(list: T[], what: string): T[] {
+  if (!Array.isArray(list) || list.length === 0)
+    throw new InvalidArgumentError(`${what} must be a non-empty list`);
+  if (list.length > MAX_BATCH_KEYS)
+    throw new InvalidArgumentError(`at most ${MAX_BATCH_KEYS} ${what} per request, got ${list.length}`);
+  return list;
 }
 
 function checkGroup(group: unknown): string {

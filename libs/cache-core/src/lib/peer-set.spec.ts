@@ -17,6 +17,8 @@ function tracking() {
       get: fail,
       getMany: fail,
       set: fail,
+      setMany: fail,
+      deleteMany: fail,
       delete: fail,
       flush: fail,
       expire: fail,

@@ -70,6 +70,40 @@ export interface SetResponse {
   expireAtMs: number;
 }
 
+/** One entry of a SetMany. */
+export interface SetEntry {
+  key: string;
+  value: Uint8Array;
+  /** Time to live in ms; 0 means the group's default. */
+  ttlMs: number;
+}
+
+/**
+ * Many entries of one group. Every entry is checked before any is stored: one invalid entry fails the
+ * whole call and stores nothing.
+ */
+export interface SetManyRequest extends RequestContext {
+  group: string;
+  entries: SetEntry[];
+}
+
+/** One answer per entry, in request order. */
+export interface SetManyResponse {
+  results: SetResponse[];
+}
+
+/** Drops many keys of one group (at their owners, or with `localOnly` here only: the owners' fan-out). */
+export interface DeleteManyRequest extends RequestContext {
+  group: string;
+  keys: string[];
+  localOnly?: boolean;
+}
+
+/** One answer per key, in request order. */
+export interface DeleteManyResponse {
+  results: DeleteResponse[];
+}
+
 export interface DeleteRequest extends RequestContext {
   group: string;
   key: string;
@@ -162,7 +196,9 @@ export interface PeerClient {
   get(request: GetRequest, options: CallOptions): Promise<GetResponse>;
   getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse>;
   set(request: SetRequest, options: CallOptions): Promise<SetResponse>;
+  setMany(request: SetManyRequest, options: CallOptions): Promise<SetManyResponse>;
   delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse>;
+  deleteMany(request: DeleteManyRequest, options: CallOptions): Promise<DeleteManyResponse>;
   flush(request: FlushRequest, options: CallOptions): Promise<FlushResponse>;
   expire(request: ExpireRequest, options: CallOptions): Promise<ExpireResponse>;
   /** Closes the channel; calls after close fail. */
@@ -184,7 +220,9 @@ export interface PeerHandler {
   get(request: GetRequest): Promise<GetResponse>;
   getMany(request: GetManyRequest): Promise<GetManyResponse>;
   set(request: SetRequest): Promise<SetResponse>;
+  setMany(request: SetManyRequest): Promise<SetManyResponse>;
   delete(request: DeleteRequest): Promise<DeleteResponse>;
+  deleteMany(request: DeleteManyRequest): Promise<DeleteManyResponse>;
   flush(request: FlushRequest): Promise<FlushResponse>;
   expire(request: ExpireRequest): Promise<ExpireResponse>;
   /** Calls `listener` with every invalidation this node announces until the returned function is called. */

@@ -2,6 +2,8 @@ import { PeerUnavailableError } from '../lib/errors';
 import type { PeerService } from '../lib/peer-service';
 import type {
   CallOptions,
+  DeleteManyRequest,
+  DeleteManyResponse,
   DeleteRequest,
   DeleteResponse,
   ExpireRequest,
@@ -13,6 +15,8 @@ import type {
   GetRequest,
   GetResponse,
   PeerClient,
+  SetManyRequest,
+  SetManyResponse,
   SetRequest,
   SetResponse,
 } from '../lib/protocol';
@@ -46,6 +50,16 @@ export class InProcessPeer implements PeerClient {
 
   set(request: SetRequest, options?: CallOptions): Promise<SetResponse> {
     return this.call('set', request, options, () => this.service().set(withId(request, options)));
+  }
+
+  setMany(request: SetManyRequest, options?: CallOptions): Promise<SetManyResponse> {
+    return this.call('setMany', request, options, () => this.service().setMany(withId(request, options)));
+  }
+
+  deleteMany(request: DeleteManyRequest, options?: CallOptions): Promise<DeleteManyResponse> {
+    return this.call('deleteMany', request, options, () =>
+      this.service().deleteMany(withId(request, options)),
+    );
   }
 
   delete(request: DeleteRequest, options?: CallOptions): Promise<DeleteResponse> {

@@ -1,4 +1,4 @@
-import { RingcacheError } from '@ringcache/cache-core';
+import { RingcacheError, UnavailableError } from '@ringcache/cache-core';
 
 /**
  * The errors a client call can reject with. The cluster's own are cache-core's classes, re-exported so
@@ -41,5 +41,20 @@ export class NotFoundError extends Error {
 export class ClientClosedError extends RingcacheError {
   constructor(operation: string) {
     super('unavailable', `${operation}: the ringcache client is closed`, false);
+  }
+}
+
+/**
+ * A `setMany` or `deleteMany` some of whose keys' owners could not be reached: those keys were not written,
+ * the others were (a batch is split per owner and is not atomic across them). `results` holds each entry's
+ * outcome, in request order: its answer, or its error.
+ */
+export class BatchWriteError<R> extends UnavailableError {
+  constructor(
+    message: string,
+    readonly results: (R | { error: RingcacheError })[],
+  ) {
+    super(message);
+    this.name = 'BatchWriteError';
   }
 }

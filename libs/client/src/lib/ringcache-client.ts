@@ -6,13 +6,12 @@ import {
   UnavailableError,
   type ClusterRouterStats,
   type FlushResult,
-  type GetResponse,
   type Member,
-  type PeerClient,
 } from '@ringcache/cache-core';
 import { peerConnector } from '@ringcache/discovery';
 
 import { withTimeout } from './call-timeout';
+import { batchWrite, checkedConnector, entryOf } from './client-calls';
 import { ClientReads, type NearCacheStats } from './client-reads';
 import { clientDiscovery, type ClientDiscovery } from './client-discovery';
 import {
@@ -24,7 +23,7 @@ import {
 } from './client-options';
 import { ClientClosedError, NotFoundError } from './errors';
 import { integer } from './option-checks';
-import { asBuffer, checkName, ttlMs, valueBytes, type CacheValue } from './request-values';
+import { checkName, ttlMs, valueBytes, type CacheValue } from './request-values';
 
 /** Per-call options of every method. */
 export interface RequestOptions {
@@ -241,6 +240,52 @@ export class RingcacheClient {
   }
 
   /**
+   * Stores many values of one group: one call per owner (and per 1,000 entries), in parallel. Every entry
+   * is checked first, so a bad one stores nothing. Resolves with each entry's expiry, in order; rejects with
+   * BatchWriteError (carrying each entry's outcome) when some owners could not be reached.
+   */
+  async setMany(
+    group: string,
+    entries: { key: string; value: CacheValue; ttl?: number | string }[],
+    options?: RequestOptions,
+  ): Promise<{ expireAtMs: number }[]> {
+    return this.call('setMany', options, async () => {
+      checkName('group', group);
+      if (!Array.isArray(entries))
+        throw new InvalidArgumentError('entries must be an array of { key, value, ttl? }');
+      const checked = entries.map((entry, i) => {
+        if (typeof entry !== 'object' || entry === null)
+          throw new InvalidArgumentError(`entries[${i}] must be { key, value, ttl? }`);
+        return {
+          key: checkName('key', entry.key),
+          value: valueBytes(entry.value, this.options.maxValueBytes),
+          ttlMs: ttlMs(entry.ttl),
+        };
+      });
+      try {
+        return await batchWrite('setMany', checked, (part) => this.router.setMany(group, part));
+      } finally {
+        for (const { key } of checked) this.reads.wrote(group, key);
+      }
+    });
+  }
+
+  /** Invalidates many keys of one group cluster-wide, as `delete` each; resolves whether each was held. */
+  async deleteMany(group: string, keys: string[], options?: RequestOptions): Promise<boolean[]> {
+    return this.call('deleteMany', options, async () => {
+      checkName('group', group);
+      if (!Array.isArray(keys)) throw new InvalidArgumentError('keys must be an array of strings');
+      keys.forEach((key) => checkName('key', key));
+      try {
+        const results = await batchWrite('deleteMany', keys, (part) => this.router.deleteMany(group, part));
+        return results.map((r) => r.deleted);
+      } finally {
+        for (const key of keys) this.reads.wrote(group, key);
+      }
+    });
+  }
+
+  /**
    * Invalidates a key cluster-wide: its owner drops it and tells every other node. Resolves true when the
    * owner held it; either way no node serves it afterwards (a later get loads it again).
    */
@@ -348,34 +393,4 @@ export class RingcacheClient {
       : 'none is registered';
     return `no cache node known after ${timeoutMs} ms (${this.discovery.source}: ${why})`;
   }
-}
-
-/** The client's view of a GetResponse. */
-function entryOf(response: GetResponse): CacheEntry {
-  return response.found
-    ? {
-        found: true,
-        value: asBuffer(response.value),
-        expireAtMs: response.expireAtMs,
-        stale: response.stale === true,
-      }
-    : { found: false, expireAtMs: response.expireAtMs };
-}
-
-/**
- * `connect`, with the transport's options (`grpc` or `http`) checked now: the peer client validates them
- * when it is built, which for etcd discovery is when the first node appears — too late for a bad value to
- * fail at construction. Building one opens no connection.
- */
-function checkedConnector(
-  transport: ClientTransport,
-  connect: (member: Member) => PeerClient,
-): (member: Member) => PeerClient {
-  const probe: Member = { name: 'options-check', grpcAddress: '127.0.0.1:1', httpAddress: '127.0.0.1:1' };
-  try {
-    void connect(probe).close();
-  } catch (error) {
-    throw new InvalidArgumentError(`RingcacheClient option ${transport}: ${(error as Error).message}`);
-  }
-  return connect;
 }

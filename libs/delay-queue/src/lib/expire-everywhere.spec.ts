@@ -10,6 +10,8 @@ function peer(name: string, behaviour: 'ok' | 'fail', seen: string[] = []): Peer
     getMany: unused,
     set: unused,
     delete: unused,
+    setMany: unused,
+    deleteMany: unused,
     flush: unused,
     async expire(request: ExpireRequest, options) {
       seen.push(`${name}:${request.keys.length}:${options.deadlineMs}`);

@@ -43,6 +43,8 @@ class FakeNode implements PeerClient {
   getMany = unused;
   set = unused;
   delete = unused;
+  setMany = unused;
+  deleteMany = unused;
   flush = unused;
   close = async () => undefined;
 }

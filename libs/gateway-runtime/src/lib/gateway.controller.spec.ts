@@ -8,12 +8,14 @@ import {
   PeerSet,
   UnknownGroupError,
   type CallOptions,
+  type DeleteManyRequest,
   type DeleteRequest,
   type FlushRequest,
   type GetManyRequest,
   type GetRequest,
   type GetResponse,
   type PeerClient,
+  type SetManyRequest,
   type SetRequest,
 } from '@ringcache/cache-core';
 
@@ -51,6 +53,16 @@ class MapNode implements PeerClient {
   async delete(request: DeleteRequest, options?: CallOptions) {
     this.requestIds.push(options?.requestId);
     return { deleted: this.rows.delete(request.key) };
+  }
+  async setMany(request: SetManyRequest, options?: CallOptions) {
+    const results = [];
+    for (const entry of request.entries) results.push(await this.set({ ...request, ...entry }, options));
+    return { results };
+  }
+  async deleteMany(request: DeleteManyRequest, options?: CallOptions) {
+    const results = [];
+    for (const key of request.keys) results.push(await this.delete({ ...request, key }, options));
+    return { results };
   }
   async flush(request: FlushRequest, options?: CallOptions) {
     this.requestIds.push(options?.requestId);

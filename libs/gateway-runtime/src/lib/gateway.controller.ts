@@ -47,6 +47,7 @@ import {
   STALE_HEADERS_DOC,
 } from './api-docs';
 import type { GatewayNear } from './near';
+import { batchKeys } from './batch-bodies';
 import { parseTtl, single } from './query-params';
 import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, GATEWAY_PEERS, type GatewayLimits } from './tokens';
 
@@ -239,7 +240,7 @@ export class GatewayController {
     @Param('group') group: string,
     @Req() request: FastifyRequest,
   ): Promise<{ results: BatchAnswer[] }> {
-    const keys = batchKeys(request);
+    const keys = batchKeys(request.body);
     const answers = await this.router.getMany(group, keys, { requestId: request.id });
     return {
       results: answers.map((answer, i) => ({
@@ -347,19 +348,4 @@ function bodyBytes(request: FastifyRequest): Buffer {
   if (body === undefined || body === null) return Buffer.alloc(0);
   if (!Buffer.isBuffer(body)) throw new InvalidArgumentError('the request body must be the raw value');
   return body;
-}
-
-/** `{"keys": [...]}` from a batch request. */
-function batchKeys(request: FastifyRequest): string[] {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(bodyBytes(request).toString('utf8'));
-  } catch {
-    throw new InvalidArgumentError('the body must be JSON: {"keys": ["...", ...]}');
-  }
-  const keys = (parsed as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string')) {
-    throw new InvalidArgumentError('the body must be {"keys": [...]} with string keys');
-  }
-  return keys;
 }

@@ -14,6 +14,7 @@ import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
 import { InvalidationSubscriptions, NodeStatsClient } from '@ringcache/peer-http';
 
+import { BatchWritesController } from './batch-writes.controller';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { registerGatewayMetrics } from './gateway-metrics';
 import { gatewayReadiness } from './gateway-readiness';
@@ -141,7 +142,7 @@ export class GatewayModule {
         GatewayClusterModule.forRoot(config, near),
         HealthModule.forRoot({ inject: [GATEWAY_PEERS, GATEWAY_DISCOVERY], readiness: gatewayReadiness }),
       ],
-      controllers: [GatewayController, GroupsController],
+      controllers: [GatewayController, BatchWritesController, GroupsController],
       providers: [{ provide: APP_FILTER, useClass: GatewayExceptionFilter }],
     };
   }

@@ -52,6 +52,20 @@ export function logPeerRequests(handler: PeerHandler, logger: Logger): PeerHandl
       (r) => handler.set(r),
       (r) => ({ group: r.group, key: r.key }),
     ),
+    setMany: logged(
+      'SetMany',
+      (r) => handler.setMany(r),
+      (r) => ({ group: r.group, entries: Array.isArray(r.entries) ? r.entries.length : 0 }),
+    ),
+    deleteMany: logged(
+      'DeleteMany',
+      (r) => handler.deleteMany(r),
+      (r) => ({
+        group: r.group,
+        keys: Array.isArray(r.keys) ? r.keys.length : 0,
+        ...(r.localOnly ? { localOnly: true } : {}),
+      }),
+    ),
     delete: logged(
       'Delete',
       (r) => handler.delete(r),

@@ -52,7 +52,9 @@ async function startBareServer(): Promise<{ address: string; close: () => void }
     Get: (_call, done) => done(null, { found: true, value: VALUE, expireAtMs: 0 }),
     GetMany: (_call, done) => done(null, { results: [] }),
     Set: (_call, done) => done(null, { expireAtMs: 0 }),
+    SetMany: (_call, done) => done(null, { results: [] }),
     Delete: (_call, done) => done(null, { deleted: false }),
+    DeleteMany: (_call, done) => done(null, { results: [] }),
     Flush: (_call, done) => done(null, { generation: 0 }),
     Expire: (_call, done) => done(null, { removed: 0, scheduled: 0 }),
   };

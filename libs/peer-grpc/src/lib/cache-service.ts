@@ -11,6 +11,8 @@ import { CACHE_SERVICE_NAME } from '@ringcache/proto';
 
 import { assertDecoded } from './malformed-request';
 import {
+  deleteManyRequestFromMessage,
+  deleteManyResponseToMessage,
   deleteRequestFromMessage,
   deleteResponseToMessage,
   expireRequestFromMessage,
@@ -21,6 +23,8 @@ import {
   getManyResponseToMessage,
   getRequestFromMessage,
   getResponseToMessage,
+  setManyRequestFromMessage,
+  setManyResponseToMessage,
   setRequestFromMessage,
   setResponseToMessage,
 } from './messages';
@@ -86,6 +90,12 @@ export function cacheServiceHandlers(
     ),
     Set: unary('Set', async (m, id) =>
       setResponseToMessage(await handler.set(setRequestFromMessage(m as never, id))),
+    ),
+    SetMany: unary('SetMany', async (m, id) =>
+      setManyResponseToMessage(await handler.setMany(setManyRequestFromMessage(m as never, id))),
+    ),
+    DeleteMany: unary('DeleteMany', async (m, id) =>
+      deleteManyResponseToMessage(await handler.deleteMany(deleteManyRequestFromMessage(m as never, id))),
     ),
     Delete: unary('Delete', async (m, id) =>
       deleteResponseToMessage(await handler.delete(deleteRequestFromMessage(m as never, id))),

@@ -192,6 +192,28 @@ describe('GrpcPeerClient against a Nest node', () => {
     });
   });
 
+  describe('SetMany and DeleteMany', () => {
+    it('stores many entries in order, and drops many keys saying which were held', async () => {
+      const entries = [
+        { key: 'm1', value: Buffer.from([0, 1]), ttlMs: 5_000 },
+        { key: 'm2', value: Buffer.alloc(0), ttlMs: 0 },
+      ];
+      expect(await client.setMany({ group: 'scores', entries, ...ctx }, call)).toEqual({
+        results: [{ expireAtMs: 1_005_000 }, { expireAtMs: 0 }],
+      });
+      expect([...(await client.get({ group: 'scores', key: 'm1', ...ctx }, call)).value]).toEqual([0, 1]);
+      handler.received.length = 0;
+      const dropped = await client.deleteMany(
+        { group: 'scores', keys: ['m1', 'none'], localOnly: true, ...ctx },
+        call,
+      );
+      expect(dropped).toEqual({ results: [{ deleted: true }, { deleted: false }] });
+      expect(handler.received).toEqual([
+        { group: 'scores', keys: ['m1', 'none'], ...ctx, localOnly: true, requestId: expect.any(String) },
+      ]);
+    });
+  });
+
   describe('Flush', () => {
     it('hands the handler group and generation, and answers the generation after the call', async () => {
       handler.received.length = 0;

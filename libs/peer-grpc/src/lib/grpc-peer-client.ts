@@ -14,6 +14,8 @@ import {
 } from '@ringcache/cache-core';
 import type {
   CallOptions,
+  DeleteManyRequest,
+  DeleteManyResponse,
   DeleteRequest,
   DeleteResponse,
   ExpireRequest,
@@ -25,6 +27,8 @@ import type {
   GetRequest,
   GetResponse,
   PeerClient,
+  SetManyRequest,
+  SetManyResponse,
   SetRequest,
   SetResponse,
 } from '@ringcache/cache-core';
@@ -78,7 +82,7 @@ function cacheClient(): pb.ProtoGrpcType['ringcache']['v1']['Cache'] {
   return cacheClientClass;
 }
 
-type Operation = 'Get' | 'GetMany' | 'Set' | 'Delete' | 'Flush' | 'Expire';
+type Operation = 'Get' | 'GetMany' | 'Set' | 'SetMany' | 'Delete' | 'DeleteMany' | 'Flush' | 'Expire';
 /** Group and key of a call, for its error: built only when the call fails. */
 type Target = () => Pick<CallContext, 'group' | 'key'>;
 type Callback<T> = (error: ServiceError | null, response?: T) => void;
@@ -170,6 +174,26 @@ export class GrpcPeerClient implements PeerClient {
       (metadata, callOptions, done) => this.client.Set(request, metadata, callOptions, done),
     );
     return { expireAtMs: message.expireAtMs };
+  }
+
+  async setMany(request: SetManyRequest, options: CallOptions): Promise<SetManyResponse> {
+    const message = await this.unary<pb.SetManyResponse__Output>(
+      'SetMany',
+      () => ({ group: request.group, key: '' }),
+      options,
+      (metadata, callOptions, done) => this.client.SetMany(request, metadata, callOptions, done),
+    );
+    return { results: message.results.map((r) => ({ expireAtMs: r.expireAtMs })) };
+  }
+
+  async deleteMany(request: DeleteManyRequest, options: CallOptions): Promise<DeleteManyResponse> {
+    const message = await this.unary<pb.DeleteManyResponse__Output>(
+      'DeleteMany',
+      () => ({ group: request.group, key: '' }),
+      options,
+      (metadata, callOptions, done) => this.client.DeleteMany(request, metadata, callOptions, done),
+    );
+    return { results: message.results.map((r) => ({ deleted: r.deleted })) };
   }
 
   async delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {

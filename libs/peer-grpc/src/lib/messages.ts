@@ -1,5 +1,7 @@
 import { isErrorCode } from '@ringcache/cache-core';
 import type {
+  DeleteManyRequest,
+  DeleteManyResponse,
   DeleteRequest,
   DeleteResponse,
   ExpireRequest,
@@ -10,6 +12,8 @@ import type {
   GetManyResponse,
   GetRequest,
   GetResponse,
+  SetManyRequest,
+  SetManyResponse,
   SetRequest,
   SetResponse,
 } from '@ringcache/cache-core';
@@ -49,6 +53,32 @@ export function setRequestFromMessage(m: pb.SetRequest__Output, requestId?: stri
     hops: m.hops,
     value: m.value,
     ttlMs: m.ttlMs,
+    requestId,
+  };
+}
+
+/** Server side: a decoded SetManyRequest as the handler's model, entries field by field. */
+export function setManyRequestFromMessage(m: pb.SetManyRequest__Output, requestId?: string): SetManyRequest {
+  return {
+    group: m.group,
+    entries: m.entries.map((e) => ({ key: e.key, value: e.value, ttlMs: e.ttlMs })),
+    ringVersion: m.ringVersion,
+    hops: m.hops,
+    requestId,
+  };
+}
+
+/** Server side: a decoded DeleteManyRequest as the handler's model. */
+export function deleteManyRequestFromMessage(
+  m: pb.DeleteManyRequest__Output,
+  requestId?: string,
+): DeleteManyRequest {
+  return {
+    group: m.group,
+    keys: m.keys,
+    ringVersion: m.ringVersion,
+    hops: m.hops,
+    localOnly: m.localOnly,
     requestId,
   };
 }
@@ -98,6 +128,16 @@ export function getManyResponseToMessage(r: GetManyResponse): pb.GetManyResponse
 /** Server side: a Set answer as its message. */
 export function setResponseToMessage(r: SetResponse): pb.SetResponse {
   return { expireAtMs: r.expireAtMs };
+}
+
+/** Server side: a SetMany answer as its message. */
+export function setManyResponseToMessage(r: SetManyResponse): pb.SetManyResponse {
+  return { results: r.results.map(setResponseToMessage) };
+}
+
+/** Server side: a DeleteMany answer as its message. */
+export function deleteManyResponseToMessage(r: DeleteManyResponse): pb.DeleteManyResponse {
+  return { results: r.results.map(deleteResponseToMessage) };
 }
 
 /** Server side: a Delete answer as its message. */

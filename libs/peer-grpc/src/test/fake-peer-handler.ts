@@ -7,6 +7,8 @@ import {
   UnknownGroupError,
 } from '@ringcache/cache-core';
 import type {
+  DeleteManyRequest,
+  DeleteManyResponse,
   DeleteRequest,
   DeleteResponse,
   ExpireRequest,
@@ -18,6 +20,8 @@ import type {
   GetRequest,
   GetResponse,
   PeerHandler,
+  SetManyRequest,
+  SetManyResponse,
   SetRequest,
   SetResponse,
 } from '@ringcache/cache-core';
@@ -79,6 +83,24 @@ export class FakePeerHandler implements PeerHandler {
     const expireAtMs = request.ttlMs > 0 ? this.now() + request.ttlMs : 0;
     this.entries.set(request.key, { value: Buffer.from(request.value), expireAtMs, stale: false });
     return { expireAtMs };
+  }
+
+  async setMany(request: SetManyRequest): Promise<SetManyResponse> {
+    this.received.push(request);
+    const results: SetResponse[] = [];
+    for (const entry of request.entries) {
+      this.check(request.group, entry.key, 'SetMany');
+      const expireAtMs = entry.ttlMs > 0 ? this.now() + entry.ttlMs : 0;
+      this.entries.set(entry.key, { value: Buffer.from(entry.value), expireAtMs, stale: false });
+      results.push({ expireAtMs });
+    }
+    return { results };
+  }
+
+  async deleteMany(request: DeleteManyRequest): Promise<DeleteManyResponse> {
+    this.received.push(request);
+    for (const key of request.keys) this.check(request.group, key, 'DeleteMany');
+    return { results: request.keys.map((key) => ({ deleted: this.entries.delete(key) })) };
   }
 
   async delete(request: DeleteRequest): Promise<DeleteResponse> {

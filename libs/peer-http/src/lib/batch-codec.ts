@@ -1,4 +1,6 @@
-import { isErrorCode, type GetResponse, type KeyError } from '@ringcache/cache-core';
+import { isUtf8 } from 'node:buffer';
+
+import { isErrorCode, type GetResponse, type KeyError, type SetEntry } from '@ringcache/cache-core';
 
 /**
  * The binary body of a batchGet answer (`application/x-ringcache-batch`, sent when the request accepts
@@ -91,4 +93,54 @@ function keyError(payload: Buffer, index: number): KeyError {
   const { code, message } = (parsed ?? {}) as { code?: unknown; message?: unknown };
   if (typeof message !== 'string') throw new Error(`record ${index} has an error without a message`);
   return isErrorCode(code) ? { code, message } : { code: 'internal', message: `${String(code)}: ${message}` };
+}
+
+/**
+ * The binary body of a batchSet request (`application/x-ringcache-batch`): one record per entry, in order:
+ *
+ * ```
+ * u32  key length   big-endian, of the key's UTF-8
+ * ...  key
+ * f64  ttlMs        big-endian; 0 = the group's default
+ * u32  value length big-endian
+ * ...  value
+ * ```
+ */
+export function encodeSetEntries(entries: SetEntry[]): Buffer {
+  const keys = entries.map((e) => Buffer.from(e.key, 'utf8'));
+  const size = entries.reduce((n, e, i) => n + 16 + keys[i].byteLength + e.value.byteLength, 0);
+  const body = Buffer.allocUnsafe(size);
+  let at = 0;
+  entries.forEach((entry, i) => {
+    at = body.writeUInt32BE(keys[i].byteLength, at);
+    body.set(keys[i], at);
+    at = body.writeDoubleBE(entry.ttlMs, at + keys[i].byteLength);
+    at = body.writeUInt32BE(entry.value.byteLength, at);
+    body.set(entry.value, at);
+    at += entry.value.byteLength;
+  });
+  return body;
+}
+
+/** The entries of a binary batchSet body; values are views into `body`. Throws naming what is wrong. */
+export function decodeSetEntries(body: Buffer): SetEntry[] {
+  const entries: SetEntry[] = [];
+  let at = 0;
+  while (at < body.byteLength) {
+    const index = entries.length;
+    if (at + 4 > body.byteLength) throw new Error(`entry ${index} is cut short`);
+    const keyLength = body.readUInt32BE(at);
+    at += 4;
+    if (at + keyLength + 12 > body.byteLength) throw new Error(`entry ${index} is cut short`);
+    const keyBytes = body.subarray(at, at + keyLength);
+    if (!isUtf8(keyBytes)) throw new Error(`entry ${index} has a key that is not UTF-8`);
+    at += keyLength;
+    const ttlMs = body.readDoubleBE(at);
+    const valueLength = body.readUInt32BE(at + 8);
+    at += 12;
+    if (at + valueLength > body.byteLength) throw new Error(`entry ${index} is cut short`);
+    entries.push({ key: keyBytes.toString('utf8'), ttlMs, value: body.subarray(at, at + valueLength) });
+    at += valueLength;
+  }
+  return entries;
 }

@@ -136,6 +136,25 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
       ]);
     });
 
+    it('stores many entries, binary values unchanged, and drops many keys saying which were held', async () => {
+      const entries = [
+        { key: 'many/1', value: Buffer.from([0, 255, 0]), ttlMs: 60_000 },
+        { key: 'ünï', value: Buffer.alloc(0), ttlMs: 0 },
+      ];
+      const { results } = await client.setMany({ group: 'scores', entries, ...ctx }, call);
+      expect(results[0].expireAtMs).toBeGreaterThan(Date.now());
+      expect(results[1]).toEqual({ expireAtMs: 0 });
+      expect((await client.get({ group: 'scores', key: 'many/1', ...ctx }, call)).value).toEqual(
+        Buffer.from([0, 255, 0]),
+      );
+      const dropped = await client.deleteMany(
+        { group: 'scores', keys: ['many/1', 'ünï', 'none'], localOnly: true, ...ctx },
+        call,
+      );
+      expect(dropped).toEqual({ results: [{ deleted: true }, { deleted: true }, { deleted: false }] });
+      expect(handler.received.at(-1)).toMatchObject({ keys: ['many/1', 'ünï', 'none'], localOnly: true });
+    });
+
     it('sets and deletes', async () => {
       const value = new Uint8Array([0, 1, 0, 2]);
       const { expireAtMs } = await client.set(

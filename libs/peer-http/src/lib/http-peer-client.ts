@@ -8,6 +8,8 @@ import {
   requestIdOf,
   RingcacheError,
   type CallOptions,
+  type DeleteManyRequest,
+  type DeleteManyResponse,
   type DeleteRequest,
   type DeleteResponse,
   type ExpireRequest,
@@ -20,16 +22,20 @@ import {
   type GetResponse,
   type PeerClient,
   type RequestContext,
+  type SetManyRequest,
+  type SetManyResponse,
   type SetRequest,
   type SetResponse,
 } from '@ringcache/cache-core';
 
-import { BATCH_TYPE, decodeBatchResults } from './batch-codec';
+import { BATCH_TYPE, decodeBatchResults, encodeSetEntries } from './batch-codec';
 import { exchange, type Answer } from './http-exchange';
 import { encodeKeyPath, encodeMethodPath } from './peer-path';
 import { parseErrorBody, remoteError, type RemoteCall } from './remote-error';
 import {
+  BATCH_DELETE,
   BATCH_GET,
+  BATCH_SET,
   EXPIRE,
   EXPIRE_AT_HEADER,
   FLUSH,
@@ -165,6 +171,39 @@ export class HttpPeerClient implements PeerClient {
     return jsonAnswer<SetResponse>(answer, call, (x) => typeof (x as SetResponse).expireAtMs === 'number');
   }
 
+  async setMany(request: SetManyRequest, options: CallOptions): Promise<SetManyResponse> {
+    const call: RemoteCall = { peer: this.name, operation: 'SetMany', group: request.group };
+    const answer = await this.send(call, {
+      method: 'POST',
+      path: encodeMethodPath(request.group, BATCH_SET),
+      context: request,
+      options,
+      body: encodeSetEntries(request.entries),
+      contentType: BATCH_TYPE,
+    });
+    const { results } = jsonAnswer<SetManyResponse>(answer, call, (x) =>
+      resultsOf(x, request.entries.length, (r) => typeof r.expireAtMs === 'number'),
+    );
+    return { results: results.map(({ expireAtMs }) => ({ expireAtMs })) };
+  }
+
+  async deleteMany(request: DeleteManyRequest, options: CallOptions): Promise<DeleteManyResponse> {
+    const call: RemoteCall = { peer: this.name, operation: 'DeleteMany', group: request.group };
+    const body = request.localOnly ? { keys: request.keys, localOnly: true } : { keys: request.keys };
+    const answer = await this.send(call, {
+      method: 'POST',
+      path: encodeMethodPath(request.group, BATCH_DELETE),
+      context: request,
+      options,
+      body: Buffer.from(JSON.stringify(body)),
+      contentType: JSON_TYPE,
+    });
+    const { results } = jsonAnswer<DeleteManyResponse>(answer, call, (x) =>
+      resultsOf(x, request.keys.length, (r) => typeof r.deleted === 'boolean'),
+    );
+    return { results: results.map(({ deleted }) => ({ deleted })) };
+  }
+
   async delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
     const call: RemoteCall = { peer: this.name, operation: 'Delete', group: request.group, key: request.key };
     const path =
@@ -261,6 +300,20 @@ export class HttpPeerClient implements PeerClient {
     if (header === '1') return true;
     throw malformedAnswer(call, `${STALE_HEADER} is ${JSON.stringify(header)}, not 1`);
   }
+}
+
+/** `{"results":[...]}` with `count` results, each passing `valid`. */
+function resultsOf(
+  body: unknown,
+  count: number,
+  valid: (result: Record<string, unknown>) => boolean,
+): boolean {
+  const results = (body as { results?: unknown }).results;
+  return (
+    Array.isArray(results) &&
+    results.length === count &&
+    results.every((r: unknown) => typeof r === 'object' && r !== null && valid(r as Record<string, unknown>))
+  );
 }
 
 function isBatchAnswer(body: unknown): boolean {

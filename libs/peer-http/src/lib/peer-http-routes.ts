@@ -16,14 +16,19 @@ import { decodeKeyPath, decodeMethodPath } from './peer-path';
 import {
   decodeBatchKeys,
   decodeContext,
+  decodeDeleteKeys,
   decodeExpiredKeys,
   decodeGeneration,
   decodeLocalOnly,
+  decodeSetEntriesBody,
   decodeTtlMs,
 } from './request-decoder';
 import { statsAnswer } from './stats-routes';
+import { BATCH_TYPE } from './batch-codec';
 import {
+  BATCH_DELETE,
   BATCH_GET,
+  BATCH_SET,
   EXPIRE,
   FLUSH,
   INVALIDATIONS,
@@ -130,6 +135,33 @@ export function registerPeerHttpRoutes(
     return send(reply, batchAnswer(results, request.headers.accept));
   };
 
+  const batchSet = async (group: string, request: FastifyRequest, reply: FastifyReply) => {
+    const entries = decodeSetEntriesBody(request.body, request.headers['content-type']);
+    const { ringVersion, hops, requestId } = decodeContext(request.headers);
+    const { results } = await handler.setMany({
+      group,
+      entries,
+      ringVersion,
+      hops,
+      requestId: requestId ?? request.id,
+    });
+    return reply.code(200).send({ results });
+  };
+
+  const batchDelete = async (group: string, request: FastifyRequest, reply: FastifyReply) => {
+    const { keys, localOnly } = decodeDeleteKeys(request.body);
+    const { ringVersion, hops, requestId } = decodeContext(request.headers);
+    const { results } = await handler.deleteMany({
+      group,
+      keys,
+      localOnly,
+      ringVersion,
+      hops,
+      requestId: requestId ?? request.id,
+    });
+    return reply.code(200).send({ results });
+  };
+
   const flush = async (group: string, request: FastifyRequest, reply: FastifyReply) => {
     const generation = decodeGeneration(request.body);
     const response = await handler.flush({ group, generation });
@@ -149,6 +181,10 @@ export function registerPeerHttpRoutes(
     switch (method) {
       case BATCH_GET:
         return batchGet(group, request, reply);
+      case BATCH_SET:
+        return batchSet(group, request, reply);
+      case BATCH_DELETE:
+        return batchDelete(group, request, reply);
       case FLUSH:
         return flush(group, request, reply);
       case EXPIRE:
@@ -206,7 +242,7 @@ export function registerPeerHttpRoutes(
     });
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser(
-      [OCTET_STREAM, JSON_TYPE],
+      [OCTET_STREAM, JSON_TYPE, BATCH_TYPE],
       { parseAs: 'buffer', bodyLimit },
       (_request, body, done) => done(null, body),
     );

@@ -273,6 +273,23 @@ describe.each([
       () => fetch(url('/_ringcache/scores/Tom?ttlMs=soon'), { method: 'PUT' }),
     ],
     ['a POST that is not a method call', () => postJson('/_ringcache/scores/Tom', '{}')],
+    [
+      'a batchSet body that is JSON, not binary',
+      () => postJson('/_ringcache/scores:batchSet', '{"entries":[]}'),
+    ],
+    [
+      'a batchSet body cut short',
+      () =>
+        fetch(url('/_ringcache/scores:batchSet'), {
+          method: 'POST',
+          headers: { 'content-type': BATCH_TYPE },
+          body: Buffer.from([0, 0, 0, 9, 0x61]),
+        }),
+    ],
+    [
+      'a batchDelete with localOnly that is not a boolean',
+      () => postJson('/_ringcache/scores:batchDelete', '{"keys":["a"],"localOnly":1}'),
+    ],
   ])('answers %s 400 invalid_argument, and keeps serving', (_what, send) => expectInvalidArgument(send));
 
   it.each<[string, () => Promise<Response>]>([

@@ -7,7 +7,10 @@ import {
   requestIdOf,
   type ExpiredKey,
   type RequestContext,
+  type SetEntry,
 } from '@ringcache/cache-core';
+
+import { BATCH_TYPE, decodeSetEntries } from './batch-codec';
 
 import { HOPS_HEADER, LOCAL_ONLY_PARAM, MAX_EXPIRE_KEYS, RING_VERSION_HEADER } from './wire';
 
@@ -46,11 +49,35 @@ export function decodeLocalOnly(query: unknown): boolean {
 
 /** The keys of a batchGet body `{"keys":[...]}`, read from its raw bytes. */
 export function decodeBatchKeys(body: unknown): string[] {
-  const keys = jsonField(body, 'keys', '{"keys":[...]}');
+  return keyList(jsonField(body, 'keys', '{"keys":[...]}'));
+}
+
+function keyList(keys: unknown): string[] {
   if (!Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) {
     throw new InvalidArgumentError('body must be {"keys":[...]} with every key a string');
   }
   return keys;
+}
+
+/** The entries of a batchSet body: binary, as encodeSetEntries writes them. Ranges are the handler's. */
+export function decodeSetEntriesBody(body: unknown, contentType: string | undefined): SetEntry[] {
+  if (contentType !== BATCH_TYPE || !Buffer.isBuffer(body))
+    throw new InvalidArgumentError(`a batchSet body must be ${BATCH_TYPE}`);
+  try {
+    return decodeSetEntries(body);
+  } catch (error) {
+    throw new InvalidArgumentError(`malformed batchSet body: ${(error as Error).message}`);
+  }
+}
+
+/** The keys of a batchDelete body `{"keys":[...],"localOnly"?:true}`. */
+export function decodeDeleteKeys(body: unknown): { keys: string[]; localOnly: boolean } {
+  const parsed = jsonObject(body, '{"keys":[...],"localOnly":true}');
+  const keys = keyList(parsed['keys']);
+  const localOnly = parsed['localOnly'];
+  if (localOnly !== undefined && typeof localOnly !== 'boolean')
+    throw new InvalidArgumentError(`localOnly must be true or false, got ${JSON.stringify(localOnly)}`);
+  return { keys, localOnly: localOnly === true };
 }
 
 /** The generation of a flush body `{"generation":n}`, a non-negative integer. */
@@ -89,6 +116,11 @@ export function decodeExpiredKeys(body: unknown): ExpiredKey[] {
 
 /** Field `name` of a JSON object body, read from its raw bytes; `shape` describes the body in errors. */
 function jsonField(body: unknown, name: string, shape: string): unknown {
+  return jsonObject(body, shape)[name];
+}
+
+/** The JSON object in a body (an empty one when it is JSON but not an object). */
+function jsonObject(body: unknown, shape: string): Record<string, unknown> {
   if (!Buffer.isBuffer(body)) throw new InvalidArgumentError(`body must be JSON ${shape}`);
   // Checked on the bytes: decoding would silently turn invalid UTF-8 into U+FFFD, a different key.
   if (!isUtf8(body)) throw new InvalidArgumentError('body is not valid UTF-8');
@@ -98,7 +130,7 @@ function jsonField(body: unknown, name: string, shape: string): unknown {
   } catch {
     throw new InvalidArgumentError('body is not valid JSON');
   }
-  return isObject(parsed) ? parsed[name] : undefined;
+  return isObject(parsed) ? parsed : {};
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -7,6 +7,16 @@
 export const PATH_PREFIX = '/_ringcache/';
 /** Custom method `POST /_ringcache/<group>:batchGet`: many keys of one group. */
 export const BATCH_GET = 'batchGet';
+/**
+ * Custom method `POST /_ringcache/<group>:batchSet`: many entries, the body binary (batch-codec.ts); answer
+ * `{"results":[{"expireAtMs"}]}`.
+ */
+export const BATCH_SET = 'batchSet';
+/**
+ * Custom method `POST /_ringcache/<group>:batchDelete`: `{"keys":[...],"localOnly"?:true}`; answer
+ * `{"results":[{"deleted"}]}`.
+ */
+export const BATCH_DELETE = 'batchDelete';
 /** Custom method `POST /_ringcache/<group>:flush`: drop the group's entries older than a generation. */
 export const FLUSH = 'flush';
 /**

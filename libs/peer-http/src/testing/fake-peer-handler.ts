@@ -5,6 +5,8 @@ import {
   LoadError,
   PeerUnavailableError,
   UnknownGroupError,
+  type DeleteManyRequest,
+  type DeleteManyResponse,
   type DeleteRequest,
   type DeleteResponse,
   type ExpireRequest,
@@ -17,6 +19,8 @@ import {
   type GetResponse,
   type PeerHandler,
   type RequestContext,
+  type SetManyRequest,
+  type SetManyResponse,
   type SetRequest,
   type SetResponse,
 } from '@ringcache/cache-core';
@@ -57,7 +61,8 @@ export class FakePeerHandler implements PeerHandler {
   /** The request id of every Get (one per key of a GetMany), Set and Delete, in order. */
   readonly requestIds: (string | undefined)[] = [];
   /** Delete, Flush and Expire requests, in order, as the handler saw them. */
-  readonly received: (DeleteRequest | FlushRequest | ExpireRequest)[] = [];
+  readonly received: (DeleteRequest | DeleteManyRequest | SetManyRequest | FlushRequest | ExpireRequest)[] =
+    [];
   readonly groups = new Map<string, Map<string, Entry>>();
   private readonly generations = new Map<string, number>();
   private hanging: (() => void)[] = [];
@@ -121,6 +126,26 @@ export class FakePeerHandler implements PeerHandler {
     const entry = { value: Buffer.from(request.value), expireAtMs, stale: false };
     this.group(request.group).set(request.key, entry);
     return { expireAtMs };
+  }
+
+  async setMany(request: SetManyRequest): Promise<SetManyResponse> {
+    this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
+    this.requestIds.push(request.requestId);
+    this.received.push(request);
+    const results = request.entries.map(({ key, value, ttlMs }) => {
+      const expireAtMs = ttlMs > 0 ? Date.now() + ttlMs : 0;
+      this.group(request.group).set(key, { value: Buffer.from(value), expireAtMs, stale: false });
+      return { expireAtMs };
+    });
+    return { results };
+  }
+
+  async deleteMany(request: DeleteManyRequest): Promise<DeleteManyResponse> {
+    this.contexts.push({ ringVersion: request.ringVersion, hops: request.hops });
+    this.requestIds.push(request.requestId);
+    this.received.push(request);
+    const entries = this.group(request.group);
+    return { results: request.keys.map((key) => ({ deleted: entries.delete(key) })) };
   }
 
   async delete(request: DeleteRequest): Promise<DeleteResponse> {

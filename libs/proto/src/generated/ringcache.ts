@@ -8,6 +8,14 @@ import type {
   CacheDefinition as _ringcache_v1_CacheDefinition,
 } from './ringcache/v1/Cache';
 import type {
+  DeleteManyRequest as _ringcache_v1_DeleteManyRequest,
+  DeleteManyRequest__Output as _ringcache_v1_DeleteManyRequest__Output,
+} from './ringcache/v1/DeleteManyRequest';
+import type {
+  DeleteManyResponse as _ringcache_v1_DeleteManyResponse,
+  DeleteManyResponse__Output as _ringcache_v1_DeleteManyResponse__Output,
+} from './ringcache/v1/DeleteManyResponse';
+import type {
   DeleteRequest as _ringcache_v1_DeleteRequest,
   DeleteRequest__Output as _ringcache_v1_DeleteRequest__Output,
 } from './ringcache/v1/DeleteRequest';
@@ -52,6 +60,18 @@ import type {
   GetResponse__Output as _ringcache_v1_GetResponse__Output,
 } from './ringcache/v1/GetResponse';
 import type {
+  SetEntry as _ringcache_v1_SetEntry,
+  SetEntry__Output as _ringcache_v1_SetEntry__Output,
+} from './ringcache/v1/SetEntry';
+import type {
+  SetManyRequest as _ringcache_v1_SetManyRequest,
+  SetManyRequest__Output as _ringcache_v1_SetManyRequest__Output,
+} from './ringcache/v1/SetManyRequest';
+import type {
+  SetManyResponse as _ringcache_v1_SetManyResponse,
+  SetManyResponse__Output as _ringcache_v1_SetManyResponse__Output,
+} from './ringcache/v1/SetManyResponse';
+import type {
   SetRequest as _ringcache_v1_SetRequest,
   SetRequest__Output as _ringcache_v1_SetRequest__Output,
 } from './ringcache/v1/SetRequest';
@@ -73,6 +93,14 @@ export interface ProtoGrpcType {
       Cache: SubtypeConstructor<typeof grpc.Client, _ringcache_v1_CacheClient> & {
         service: _ringcache_v1_CacheDefinition;
       };
+      DeleteManyRequest: MessageTypeDefinition<
+        _ringcache_v1_DeleteManyRequest,
+        _ringcache_v1_DeleteManyRequest__Output
+      >;
+      DeleteManyResponse: MessageTypeDefinition<
+        _ringcache_v1_DeleteManyResponse,
+        _ringcache_v1_DeleteManyResponse__Output
+      >;
       DeleteRequest: MessageTypeDefinition<_ringcache_v1_DeleteRequest, _ringcache_v1_DeleteRequest__Output>;
       DeleteResponse: MessageTypeDefinition<
         _ringcache_v1_DeleteResponse,
@@ -96,6 +124,15 @@ export interface ProtoGrpcType {
       >;
       GetRequest: MessageTypeDefinition<_ringcache_v1_GetRequest, _ringcache_v1_GetRequest__Output>;
       GetResponse: MessageTypeDefinition<_ringcache_v1_GetResponse, _ringcache_v1_GetResponse__Output>;
+      SetEntry: MessageTypeDefinition<_ringcache_v1_SetEntry, _ringcache_v1_SetEntry__Output>;
+      SetManyRequest: MessageTypeDefinition<
+        _ringcache_v1_SetManyRequest,
+        _ringcache_v1_SetManyRequest__Output
+      >;
+      SetManyResponse: MessageTypeDefinition<
+        _ringcache_v1_SetManyResponse,
+        _ringcache_v1_SetManyResponse__Output
+      >;
       SetRequest: MessageTypeDefinition<_ringcache_v1_SetRequest, _ringcache_v1_SetRequest__Output>;
       SetResponse: MessageTypeDefinition<_ringcache_v1_SetResponse, _ringcache_v1_SetResponse__Output>;
     };

@@ -3,6 +3,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type {
+  DeleteManyRequest as _ringcache_v1_DeleteManyRequest,
+  DeleteManyRequest__Output as _ringcache_v1_DeleteManyRequest__Output,
+} from '../../ringcache/v1/DeleteManyRequest';
+import type {
+  DeleteManyResponse as _ringcache_v1_DeleteManyResponse,
+  DeleteManyResponse__Output as _ringcache_v1_DeleteManyResponse__Output,
+} from '../../ringcache/v1/DeleteManyResponse';
+import type {
   DeleteRequest as _ringcache_v1_DeleteRequest,
   DeleteRequest__Output as _ringcache_v1_DeleteRequest__Output,
 } from '../../ringcache/v1/DeleteRequest';
@@ -42,6 +50,14 @@ import type {
   GetResponse as _ringcache_v1_GetResponse,
   GetResponse__Output as _ringcache_v1_GetResponse__Output,
 } from '../../ringcache/v1/GetResponse';
+import type {
+  SetManyRequest as _ringcache_v1_SetManyRequest,
+  SetManyRequest__Output as _ringcache_v1_SetManyRequest__Output,
+} from '../../ringcache/v1/SetManyRequest';
+import type {
+  SetManyResponse as _ringcache_v1_SetManyResponse,
+  SetManyResponse__Output as _ringcache_v1_SetManyResponse__Output,
+} from '../../ringcache/v1/SetManyResponse';
 import type {
   SetRequest as _ringcache_v1_SetRequest,
   SetRequest__Output as _ringcache_v1_SetRequest__Output,
@@ -103,6 +119,53 @@ export interface CacheClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   /**
+   * Drops many keys of one group, as Delete does each (local_only: the owners' fan-out, batched).
+   */
+  DeleteMany(
+    argument: _ringcache_v1_DeleteManyRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_DeleteManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  DeleteMany(
+    argument: _ringcache_v1_DeleteManyRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_DeleteManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  DeleteMany(
+    argument: _ringcache_v1_DeleteManyRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_DeleteManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  DeleteMany(
+    argument: _ringcache_v1_DeleteManyRequest,
+    callback: grpc.requestCallback<_ringcache_v1_DeleteManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * Drops many keys of one group, as Delete does each (local_only: the owners' fan-out, batched).
+   */
+  deleteMany(
+    argument: _ringcache_v1_DeleteManyRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_DeleteManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  deleteMany(
+    argument: _ringcache_v1_DeleteManyRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_DeleteManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  deleteMany(
+    argument: _ringcache_v1_DeleteManyRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_DeleteManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  deleteMany(
+    argument: _ringcache_v1_DeleteManyRequest,
+    callback: grpc.requestCallback<_ringcache_v1_DeleteManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
    * Drops entries whose time to live has passed, as told by the ttl-worker; many keys per call.
    */
   Expire(
@@ -335,6 +398,53 @@ export interface CacheClient extends grpc.Client {
   set(
     argument: _ringcache_v1_SetRequest,
     callback: grpc.requestCallback<_ringcache_v1_SetResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
+   * Stores many entries of one group (checked first: one invalid entry stores nothing), answered in order.
+   */
+  SetMany(
+    argument: _ringcache_v1_SetManyRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_SetManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  SetMany(
+    argument: _ringcache_v1_SetManyRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_SetManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  SetMany(
+    argument: _ringcache_v1_SetManyRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_SetManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  SetMany(
+    argument: _ringcache_v1_SetManyRequest,
+    callback: grpc.requestCallback<_ringcache_v1_SetManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * Stores many entries of one group (checked first: one invalid entry stores nothing), answered in order.
+   */
+  setMany(
+    argument: _ringcache_v1_SetManyRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_SetManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  setMany(
+    argument: _ringcache_v1_SetManyRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_SetManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  setMany(
+    argument: _ringcache_v1_SetManyRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_SetManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  setMany(
+    argument: _ringcache_v1_SetManyRequest,
+    callback: grpc.requestCallback<_ringcache_v1_SetManyResponse__Output>,
   ): grpc.ClientUnaryCall;
 }
 
@@ -346,6 +456,11 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
    * Drops a key at the owner, which then has every other node drop its copy (local_only: just here).
    */
   Delete: grpc.handleUnaryCall<_ringcache_v1_DeleteRequest__Output, _ringcache_v1_DeleteResponse>;
+
+  /**
+   * Drops many keys of one group, as Delete does each (local_only: the owners' fan-out, batched).
+   */
+  DeleteMany: grpc.handleUnaryCall<_ringcache_v1_DeleteManyRequest__Output, _ringcache_v1_DeleteManyResponse>;
 
   /**
    * Drops entries whose time to live has passed, as told by the ttl-worker; many keys per call.
@@ -371,6 +486,11 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
    * Stores a value at the key's owner, which then has every other node drop its copy.
    */
   Set: grpc.handleUnaryCall<_ringcache_v1_SetRequest__Output, _ringcache_v1_SetResponse>;
+
+  /**
+   * Stores many entries of one group (checked first: one invalid entry stores nothing), answered in order.
+   */
+  SetMany: grpc.handleUnaryCall<_ringcache_v1_SetManyRequest__Output, _ringcache_v1_SetManyResponse>;
 }
 
 export interface CacheDefinition extends grpc.ServiceDefinition {
@@ -379,6 +499,12 @@ export interface CacheDefinition extends grpc.ServiceDefinition {
     _ringcache_v1_DeleteResponse,
     _ringcache_v1_DeleteRequest__Output,
     _ringcache_v1_DeleteResponse__Output
+  >;
+  DeleteMany: MethodDefinition<
+    _ringcache_v1_DeleteManyRequest,
+    _ringcache_v1_DeleteManyResponse,
+    _ringcache_v1_DeleteManyRequest__Output,
+    _ringcache_v1_DeleteManyResponse__Output
   >;
   Expire: MethodDefinition<
     _ringcache_v1_ExpireRequest,
@@ -409,5 +535,11 @@ export interface CacheDefinition extends grpc.ServiceDefinition {
     _ringcache_v1_SetResponse,
     _ringcache_v1_SetRequest__Output,
     _ringcache_v1_SetResponse__Output
+  >;
+  SetMany: MethodDefinition<
+    _ringcache_v1_SetManyRequest,
+    _ringcache_v1_SetManyResponse,
+    _ringcache_v1_SetManyRequest__Output,
+    _ringcache_v1_SetManyResponse__Output
   >;
 }

@@ -1,0 +1,81 @@
+import {
+  InvalidArgumentError,
+  MAX_BATCH_KEYS,
+  RingcacheError,
+  ValueTooLargeError,
+  type SetEntry,
+} from '@ringcache/cache-core';
+
+import { parseTtl } from './query-params';
+
+/** Strict base64 (RFC 4648, padded): Node's decoder would silently skip anything else. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/** The JSON object of a batch request's raw body; `shape` names the expected form in the message. */
+export function jsonBody(body: unknown, shape: string): Record<string, unknown> {
+  if (!Buffer.isBuffer(body)) throw new InvalidArgumentError(`the body must be JSON: ${shape}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new InvalidArgumentError(`the body must be JSON: ${shape}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError(`the body must be ${shape}`);
+  return parsed as Record<string, unknown>;
+}
+
+/** `{"keys": [...]}` of a batchGet or batchDelete: 1 to 1,000 strings (the router checks each key). */
+export function batchKeys(body: unknown): string[] {
+  const keys = jsonBody(body, '{"keys": ["...", ...]}')['keys'];
+  if (!Array.isArray(keys) || !keys.every((k) => typeof k === 'string'))
+    throw new InvalidArgumentError('the body must be {"keys": [...]} with string keys');
+  return listSize(keys, 'keys');
+}
+
+/**
+ * `{"entries": [{"key", "value" (base64), "ttl"?}, ...]}` of a batchSet: 1 to 1,000 entries, each checked
+ * with the rules of a single PUT — a bad ttl or value is 400, a value over `maxValueBytes` 413 — and the
+ * first bad entry fails the whole batch, so nothing of it is stored. Keys are checked by the router.
+ */
+export function batchEntries(body: unknown, maxValueBytes: number): SetEntry[] {
+  const shape = '{"entries": [{"key", "value" (base64), "ttl"?}, ...]}';
+  const entries = jsonBody(body, shape)['entries'];
+  if (!Array.isArray(entries)) throw new InvalidArgumentError(`the body must be ${shape}`);
+  return listSize(entries, 'entries').map((raw: unknown, i) => {
+    const at = `entries[${i}]`;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw new InvalidArgumentError(`${at} must be {"key", "value", "ttl"?}`);
+    const { key, value, ttl, ...rest } = raw as Record<string, unknown>;
+    const extra = Object.keys(rest);
+    if (extra.length > 0) throw new InvalidArgumentError(`${at}: unknown field ${extra[0]}`);
+    if (typeof key !== 'string') throw new InvalidArgumentError(`${at}.key must be a string`);
+    if (typeof value !== 'string' || !BASE64.test(value))
+      throw new InvalidArgumentError(`${at}.value must be the value in base64`);
+    const bytes = Buffer.from(value, 'base64');
+    if (bytes.byteLength > maxValueBytes)
+      throw named(at, new ValueTooLargeError(bytes.byteLength, maxValueBytes));
+    let ttlMs = 0;
+    if (ttl !== undefined) {
+      try {
+        ttlMs = parseTtl(typeof ttl === 'number' ? String(ttl) : ttl);
+      } catch (error) {
+        throw named(at, error as RingcacheError);
+      }
+    }
+    return { key, value: bytes, ttlMs };
+  });
+}
+
+function listSize<T>(list: T[], what: string): T[] {
+  if (list.length === 0) throw new InvalidArgumentError(`${what} must not be empty`);
+  if (list.length > MAX_BATCH_KEYS)
+    throw new InvalidArgumentError(`at most ${MAX_BATCH_KEYS} ${what} per request, got ${list.length}`);
+  return list;
+}
+
+/** The error with the entry it is about in front of its message. */
+function named<E extends RingcacheError>(at: string, error: E): E {
+  error.message = `${at}: ${error.message}`;
+  return error;
+}
