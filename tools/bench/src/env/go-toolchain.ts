@@ -53,8 +53,16 @@ async function missing(): Promise<string[]> {
 async function aptGet(args: string[]): Promise<void> {
   // sudo drops most of the environment, so the variable goes through env(1) on both paths.
   const command = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...args];
-  const [file, ...rest] = process.getuid?.() === 0 ? command : ['sudo', '-n', ...command];
-  await run(file as string, rest, { timeout: APT_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 });
+  const options = { timeout: APT_TIMEOUT_MS, maxBuffer: 16 * 2 ** 20 };
+  if (process.getuid?.() === 0) {
+    await run(command[0], command.slice(1), options);
+    return;
+  }
+  try {
+    await run('sudo', ['-n', ...command], options);
+  } catch (error) {
+    throw new Error(`not root, and sudo -n failed: ${whyFailed(error)}`);
+  }
 }
 
 /** The line of a failed command's output that says why: its last stderr line, else its message. */
