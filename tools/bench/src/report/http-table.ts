@@ -21,6 +21,16 @@ function targetCell(rows: HttpRow[], row: HttpRow): string {
     .join('; ');
 }
 
+/**
+ * The × (b) cell: (b) itself is 1.00×; (a) answers no key, so it has no (b) of its pattern; every other
+ * row (ringcache, golang/groupcache) is compared with the Redis row of its own key pattern.
+ */
+function redisRatioCell(rows: HttpRow[], row: HttpRow): string {
+  if (row.kind === 'baseline-redis') return '1.00×';
+  if (row.kind === 'baseline-bare') return '—';
+  return formatRatio(ratio(rows, row, 'redis'));
+}
+
 /** The Markdown table of the HTTP rows: rate, latency, failures, ratios to (a) and (b), targets, notes. */
 export function httpTable(rows: HttpRow[]): string {
   return markdownTable(
@@ -63,11 +73,7 @@ export function httpTable(rows: HttpRow[]): string {
         load.errors ? `**${formatCount(load.errors)}**` : '0',
         load.non2xx ? `**${formatCount(load.non2xx)}**` : '0',
         row.kind === 'baseline-bare' ? '1.00×' : formatRatio(ratio(rows, row, 'bare')),
-        row.kind === 'baseline-redis'
-          ? '1.00×'
-          : row.kind === 'baseline-bare'
-            ? '—'
-            : formatRatio(ratio(rows, row, 'redis')),
+        redisRatioCell(rows, row),
         targetCell(rows, row)
           .replace(/; [^;]* cold: [^;]*/g, '')
           .replace(/^[^;]* cold: [^;]*(; )?/, ''),

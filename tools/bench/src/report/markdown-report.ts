@@ -21,13 +21,14 @@ export function markdownReport(report: BenchReport): string {
     `- pinning: ${report.pinning.note}`,
     `- load: autocannon, ${settings.connections} connections, ${settings.warmupSec} s warm-up + ` +
       `${settings.durationSec} s measured per row, 1 KiB values; (a) = bare node:http, (b) = Redis front ` +
-      'with the same key pattern; ratios are of req/s',
+      'with the same key pattern; (c) = golang/groupcache, 3 peers; ratios are of req/s',
     '',
     ...section(
       '## HTTP fronts',
       report.http.length ? httpTable(report.http) : undefined,
-      'CPU srv / gen: CPU of the processes we started for the row (gateway + nodes, or the baseline server; ' +
-        'not redis-server), then of the load generator, in % of one core over the measured part.',
+      'CPU srv / gen: CPU of the processes we started for the row (gateway + nodes, the baseline server, or ' +
+        'the groupcache peers; not redis-server), then of the load generator, in % of one core over the ' +
+        'measured part.',
     ),
     ...section(
       '## Cold first pass: every key once, 32 at a time, each a database read',

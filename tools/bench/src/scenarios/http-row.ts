@@ -13,7 +13,7 @@ export interface HttpRow {
   id: string;
   /** What the row is, as printed. */
   name: string;
-  kind: 'baseline-bare' | 'baseline-redis' | 'ringcache';
+  kind: 'baseline-bare' | 'baseline-redis' | 'baseline-groupcache' | 'ringcache';
   keys: KeyPattern;
   /** measured; skipped (a baseline's service is not there); failed. */
   status: 'measured' | 'skipped' | 'failed';

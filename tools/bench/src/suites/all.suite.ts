@@ -17,6 +17,7 @@ import { checkTargets } from '../report/targets';
 import { bareHttpRows } from '../scenarios/bare-http.scenario';
 import { clusterRows } from '../scenarios/cluster.scenario';
 import { expiryRow } from '../scenarios/expiry.scenario';
+import { groupcacheRows } from '../scenarios/groupcache.scenario';
 import { mariadbStampedeRow } from '../scenarios/mariadb-stampede.scenario';
 import { membershipRows } from '../scenarios/membership.scenario';
 import { memoryRow } from '../scenarios/memory.scenario';
@@ -29,6 +30,7 @@ export const SCENARIOS = [
   'libs',
   'bare',
   'redis',
+  'groupcache',
   'grpc',
   'http',
   'mariadb',
@@ -75,6 +77,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const libs = wanted('libs') ? await benchLibs(libsMeasureOptions(quick)) : [];
     const bare = wanted('bare') ? await bareHttpRows(context) : [];
     const redis = wanted('redis') ? await redisFrontRows(context) : [];
+    const groupcache = wanted('groupcache') ? await groupcacheRows(context) : [];
     const grpc = wanted('grpc') ? await clusterRows(context, 'grpc', coldBase) : undefined;
     const http = wanted('http') ? await clusterRows(context, 'http', coldBase + 1) : undefined;
     const mariadb = wanted('mariadb') ? await mariadbStampedeRow(context, coldBase + 2) : undefined;
@@ -82,7 +85,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const rings = wanted('rings') ? ringRebuildRows(quick) : [];
     const membership = wanted('membership') ? await membershipRows(context) : [];
     const expiry = wanted('expiry') ? await expiryRow(context) : undefined;
-    const httpRows = [...bare, ...redis, ...(grpc?.http ?? []), ...(http?.http ?? [])];
+    const httpRows = [...bare, ...redis, ...groupcache, ...(grpc?.http ?? []), ...(http?.http ?? [])];
     const report: BenchReport = {
       suite: 'all',
       quick,
