@@ -12,6 +12,7 @@ export { ENTRY_OVERHEAD_BYTES } from './lib/entry';
 export * from './lib/group-registry';
 export * from './lib/peer-service';
 export * from './lib/expiry-scheduler';
+export * from './lib/local-expiry';
 export * from './lib/cluster-router';
 export * from './lib/cluster-stats';
 export * from './lib/invalidation-hub';

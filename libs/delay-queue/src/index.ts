@@ -1,7 +1,5 @@
 export { EtcdDelayQueue } from './lib/etcd-delay-queue';
 export type { DelayQueueStats, EtcdDelayQueueOptions } from './lib/etcd-delay-queue';
-export { TimerWheel, systemClock } from './lib/timer-wheel';
-export type { TimerWheelOptions, TimerWheelStats, WheelClock } from './lib/timer-wheel';
 export { TtlWorker } from './lib/ttl-worker';
 export type { TtlWorkerOptions, TtlWorkerStats } from './lib/ttl-worker';
 export type { WorkerRole } from './lib/leader-election';

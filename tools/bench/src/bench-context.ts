@@ -13,10 +13,14 @@ export interface BenchSettings {
   keys: number;
   /** Concurrent requests of the cold stampede. 1,000. */
   stampede: number;
-  /** Byte budget of the memory row's node. */
-  memoryBudgetBytes: number;
-  /** Keys the memory row requests: more than fit in the budget. */
-  memoryKeys: number;
+  /** The memory rows: a node's byte budget and the size of the values it is filled with. */
+  memoryCases: MemoryCase[];
+}
+
+/** One memory row's budget and value size. */
+export interface MemoryCase {
+  budgetBytes: number;
+  valueBytes: number;
 }
 
 /** Settings of a full run (`quick` false) or of `--quick`. */
@@ -28,11 +32,12 @@ export function benchSettings(quick: boolean): BenchSettings {
     durationSec: quick ? 2 : 10,
     keys: 10_000,
     stampede: 1_000,
-    // 32 MiB rather than 64: the fill runs at the cold-path rate (~1–1.5k keys/s on 2 cores), and 96,000
-    // keys would take half of the run's 5-minute budget. The ratio to the budget is what is compared.
-    memoryBudgetBytes: (quick ? 8 : 32) * 2 ** 20,
-    // 1.5× what the budget holds at ~1 KiB an entry: the cache must evict.
-    memoryKeys: quick ? 12_000 : 48_000,
+    // Budgets operators run with, values small and large; the quick run keeps one small case.
+    memoryCases: quick
+      ? [{ budgetBytes: 64 * 2 ** 20, valueBytes: 1_024 }]
+      : [256, 1_024].flatMap((mib) =>
+          [1_024, 16_384].map((valueBytes) => ({ budgetBytes: mib * 2 ** 20, valueBytes })),
+        ),
   };
 }
 
@@ -42,7 +47,7 @@ export interface BenchContext {
   pins: PinPlan;
   /** A temp folder of this run: datasets, load specs and results; removed at the end. */
   workDir: string;
-  /** SQLite file with `max(keys, memoryKeys) + stampede rows` rows, filled before any scenario. */
+  /** SQLite file with `keys + stampede rows` rows, filled before any scenario. */
   sqlitePath: string;
   /** Prints a progress line (to stderr, so stdout keeps only the tables). */
   progress(message: string): void;

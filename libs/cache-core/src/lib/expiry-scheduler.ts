@@ -1,8 +1,8 @@
 /**
  * Active expiry: told when an owner stores an entry with a time to live, so the entry is removed on time
  * instead of sitting in memory until someone reads it. Implementations: the etcd delay queue (a key per
- * entry under one lease per expiry second, consumed by the ttl-worker) and a local timer wheel (without
- * etcd). Both end in `Group.expire` on the nodes.
+ * entry under one lease per expiry second, consumed by the ttl-worker), ending in `Group.expire` on the
+ * nodes. Without etcd nothing is scheduled: LocalExpiry sweeps the caches instead.
  */
 export interface ExpiryScheduler {
   /** Records that `group/key` expires at `expireAtMs` (ms since the epoch). Must not throw or block. */

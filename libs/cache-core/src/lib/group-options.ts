@@ -44,7 +44,7 @@ export interface GroupOptions {
   maxValueBytes?: number;
   /** Which node owns which key. Default: this node owns every key. */
   peers?: PeerPicker;
-  /** Active expiry of the main cache's entries (etcd delay queue or local timer wheel). Default: lazy. */
+  /** Active expiry of the main cache's entries (the etcd delay queue). Default: lazy (see LocalExpiry). */
   expiry?: ExpiryScheduler;
   /** Active expiry of hot copies. Default: lazy (with etcd, the ttl-worker tells every node anyway). */
   hotExpiry?: ExpiryScheduler;

@@ -281,6 +281,21 @@ export class Group {
     return result;
   }
 
+  /**
+   * Active expiry without a delay queue (LocalExpiry calls it once a second): every entry due within the
+   * next second — found by a scan of the caches' expiry times, so nothing is kept per entry — is dropped
+   * now if its time has passed, or by a timer at its exact expiry.
+   */
+  expireDue(now = this.o.now()): { removed: number; scheduled: number } {
+    const counts = { removed: 0, scheduled: 0 };
+    const keys = new Set([...this.main.dueBy(now + 1_000), ...this.hot.dueBy(now + 1_000)]);
+    for (const key of keys) {
+      const result = this.expire(key, now);
+      if (result !== 'kept') counts[result]++;
+    }
+    return counts;
+  }
+
   /** Removes every entry whose time has passed (a sweep, when expiries may have been missed); returns how many. */
   pruneExpired(): number {
     let removed = 0;

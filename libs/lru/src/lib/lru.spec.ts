@@ -197,6 +197,20 @@ describe('Lru', () => {
     expect(objects.size).toBe(0);
   });
 
+  it('lists the keys due by a time, expired ones included, and none that left or never expire', () => {
+    const clock = manualClock(1_000);
+    const lru = new Lru<string, string>({ maxBytes: 1 << 20, now: clock.now });
+    lru.set('soon', 'x', { ttlMs: 500 });
+    lru.set('later', 'x', { ttlMs: 5_000 });
+    lru.set('never', 'x');
+    lru.set('gone', 'x', { ttlMs: 100 });
+    lru.delete('gone');
+    lru.set('past', 'x', { expiresAt: 900 });
+    expect(lru.dueBy(1_600).sort()).toEqual(['past', 'soon']);
+    expect(lru.dueBy(10_000).sort()).toEqual(['later', 'past', 'soon']);
+    expect(lru.dueBy(0)).toEqual([]);
+  });
+
   it('grows past its initial capacity and reuses freed slots', () => {
     const lru = new Lru<string, string>({ maxBytes: 10_000, sizeOf: () => 1 });
     for (let i = 0; i < 5_000; i++) lru.set(`k${i}`, `v${i}`);

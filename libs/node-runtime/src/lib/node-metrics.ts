@@ -158,7 +158,7 @@ export function registerNodeMetrics(registry: Registry, runtime: NodeRuntime): v
   });
   new Counter({
     name: 'ringcache_active_expirations_total',
-    help: 'Entries removed by active expiry (delay queue or timer wheel) rather than on read.',
+    help: 'Entries removed by active expiry (delay queue, or the local sweep without etcd) rather than on read.',
     labelNames: ['group'],
     registers,
     collect() {
@@ -168,7 +168,7 @@ export function registerNodeMetrics(registry: Registry, runtime: NodeRuntime): v
   });
   new Gauge({
     name: 'ringcache_expiry_queue',
-    help: 'Active expiry on this node, by counter: scheduled, written (etcd delay queue) or expired (timer wheel), failed, dropped, pending.',
+    help: 'Active expiry on this node, by counter: scheduled, written, failed, dropped, pending (etcd delay queue), or sweeps, removed, scheduled (the local sweep without etcd).',
     labelNames: ['counter'],
     registers,
     collect() {

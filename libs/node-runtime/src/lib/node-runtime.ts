@@ -6,15 +6,15 @@ import {
   GroupRegistry,
   InvalidationHub,
   lazyExpiry,
+  LocalExpiry,
   PeerService,
   PeerSet,
-  type ExpiredKey,
   type ExpiryScheduler,
   type Member,
 } from '@ringcache/cache-core';
 import { groupConfig, type RingcacheConfig } from '@ringcache/config';
 import { createDataSource, DatabaseProbe, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
-import { EtcdDelayQueue, TimerWheel } from '@ringcache/delay-queue';
+import { EtcdDelayQueue } from '@ringcache/delay-queue';
 import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
 
 import type { GroupDefinition } from './group-definition';
@@ -40,13 +40,13 @@ export interface NodeRuntimeOptions {
   onLoadBatch?: (keys: number) => void;
 }
 
-/** Active expiry as the node runs it: the etcd delay queue (with the ttl-worker), or a local timer wheel. */
+/** Active expiry as the node runs it: the etcd delay queue (with the ttl-worker), or a local sweep. */
 interface Expiry {
   /** Schedules entries this node stores as an owner. */
   main: ExpiryScheduler;
   /** Schedules hot copies: with etcd the ttl-worker tells every node anyway, so nothing is needed. */
   hot: ExpiryScheduler;
-  /** Counters for metrics: scheduled, written (etcd) or expired (wheel), failed, dropped, pending. */
+  /** Counters for metrics: the delay queue's, or the sweep's. */
   stats(): Record<string, number>;
   stop(): Promise<void>;
 }
@@ -73,7 +73,7 @@ export class NodeRuntime {
     this.database = new DatabaseProbe(dataSource);
   }
 
-  /** Counters of active expiry (the delay queue's, or the timer wheel's). */
+  /** Counters of active expiry (the delay queue's, or the local sweep's). */
   expiryStats(): Record<string, number> {
     return this.expiry.stats();
   }
@@ -259,7 +259,7 @@ function isVerifiable(loader: object): loader is { verify(): Promise<void> } {
 
 /**
  * With etcd, owners record expiries in the delay queue and the elected ttl-worker tells every node when
- * they are due; without etcd, a timer wheel in each node does it for its own entries and hot copies.
+ * they are due; without etcd, each node sweeps its own entries and hot copies once a second.
  */
 function activeExpiry(
   discovery: Discovery,
@@ -276,10 +276,12 @@ function activeExpiry(
     });
     return { main: queue, hot: lazyExpiry, stats: () => ({ ...queue.stats() }), stop: () => queue.stop() };
   }
-  const wheel = new TimerWheel({
-    onExpire: (keys: ExpiredKey[]) => {
-      for (const { group, key, expireAtMs } of keys) groups.find(group)?.expire(key, expireAtMs);
-    },
-  });
-  return { main: wheel, hot: wheel, stats: () => ({ ...wheel.stats() }), stop: async () => wheel.stop() };
+  // Without etcd each node sweeps its own caches: nothing to schedule per entry.
+  const sweeps = new LocalExpiry(groups);
+  return {
+    main: lazyExpiry,
+    hot: lazyExpiry,
+    stats: () => ({ ...sweeps.stats() }),
+    stop: async () => sweeps.stop(),
+  };
 }

@@ -43,7 +43,7 @@ export interface TtlWorkerHostOptions {
  * The ttl-worker process's parts, wired from configuration, without Nest: one etcd client shared by the
  * worker and by the watch of the top-level service name (`cache/`, as gateways watch it), whose members
  * become the PeerSet the worker fans out to. Without etcd endpoints there is nothing to consume — nodes then
- * expire their entries with a local timer wheel — so the host is `idle`: it says so at start and is never
+ * expire their entries with a local sweep — so the host is `idle`: it says so at start and is never
  * ready, but stays up and healthy (a supervisor does not restart it in a loop; `npm start` keeps running).
  */
 export class TtlWorkerHost {
@@ -97,7 +97,7 @@ export class TtlWorkerHost {
       this.logger.warn(
         'no etcd endpoints configured (etcd.endpoints / RINGCACHE_ETCD_ENDPOINTS): the delay queue lives in ' +
           'etcd, so this ttl-worker has nothing to do. In static mode each cache node expires its own entries ' +
-          'with a local timer wheel. Staying up, healthy and never ready.',
+          'with a local sweep. Staying up, healthy and never ready.',
       );
       return;
     }

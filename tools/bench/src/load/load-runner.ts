@@ -3,6 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 import { burst } from './burst';
+import { fill } from './fill';
 import type { LoadResult, LoadSpec } from './load-spec';
 import { sweep } from './sweep';
 import { timed } from './timed';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   let result: LoadResult;
   if (spec.mode === 'timed') result = await timed(spec);
   else if (spec.mode === 'sweep') result = await sweep(spec);
+  else if (spec.mode === 'fill') result = await fill(spec);
   else result = await burst(spec);
   const { user, system } = process.cpuUsage();
   writeFileSync(resultFile, JSON.stringify({ ...result, runnerCpuSec: (user + system) / 1e6 }));

@@ -38,8 +38,21 @@ export interface BurstLoad {
   count: number;
 }
 
+/**
+ * Stores `count` distinct keys of `valueBytes` each through the SDK's setMany (batches of 1,000,
+ * `concurrency` at a time, over HTTP to the nodes): fills a cache fast, to measure its memory.
+ */
+export interface FillLoad {
+  mode: 'fill';
+  nodes: { name: string; grpc: string; http: string }[];
+  group: string;
+  count: number;
+  valueBytes: number;
+  concurrency: number;
+}
+
 /** What the load runner process is asked to do. */
-export type LoadSpec = TimedLoad | SweepLoad | BurstLoad;
+export type LoadSpec = TimedLoad | SweepLoad | BurstLoad | FillLoad;
 
 /** Latency percentiles in milliseconds. */
 export interface Latency {

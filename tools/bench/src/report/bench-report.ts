@@ -23,8 +23,7 @@ export interface BenchReport {
   http: HttpRow[];
   targets: TargetCheck[];
   stampede: StampedeRow[];
-  /** Absent when the run left the scenario out (`--only`). */
-  memory?: MemoryRow;
+  memory: MemoryRow[];
   libs: LibRow[];
   rings: RingRebuildRow[];
   membership: ConvergenceRow[];
@@ -37,7 +36,7 @@ export function anyFailed(report: BenchReport): boolean {
   return (
     report.http.some((r) => r.status === 'failed') ||
     report.stampede.some((r) => r.status === 'failed') ||
-    report.memory?.status === 'failed' ||
+    report.memory.some((r) => r.status === 'failed') ||
     report.membership.some((r) => r.status === 'failed') ||
     report.expiry?.status === 'failed'
   );

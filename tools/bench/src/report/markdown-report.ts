@@ -1,3 +1,5 @@
+import { ENTRY_OVERHEAD_BYTES } from '@ringcache/cache-core';
+
 import { libsTable } from '../libs.bench';
 import type { BenchReport } from './bench-report';
 import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
@@ -39,8 +41,11 @@ export function markdownReport(report: BenchReport): string {
       report.stampede.length ? stampedeTable(report.stampede) : undefined,
     ),
     ...section(
-      '## Memory: one node filled past its byte budget',
-      report.memory && memoryTable(report.memory),
+      '## Memory: one node filled past its byte budget, twice',
+      report.memory.length ? memoryTable(report.memory) : undefined,
+      `RSS / entry: RSS growth per cached entry, against what the budget counts per entry (key + value + ` +
+        `${ENTRY_OVERHEAD_BYTES} B of overhead). Targets: RSS growth ≤ 1.3× the budget at 1 GiB (moonshot 1.1×), ` +
+        '≤ 1.5× at 256 MiB, with 1 KiB values.',
     ),
     ...section(
       '## Membership: a node leaves (3 nodes + gateway on one etcd member)',

@@ -17,6 +17,8 @@ export interface BenchClusterOptions {
   mysqlUrl?: string;
   /** Environment of every process over the cluster's own (a transport setting, say). Default none. */
   env?: NodeJS.ProcessEnv;
+  /** Start a gateway too. Default true. */
+  gateway?: boolean;
 }
 
 /** The near cache of each gateway a bench cluster runs, by what its rows measure. */
@@ -41,6 +43,7 @@ export async function startBenchCluster(
 ): Promise<TestCluster> {
   const cluster = await startCluster({
     nodes: options.nodes ?? 3,
+    gateway: options.gateway ?? true,
     transport: options.transport,
     mysqlUrl: options.mysqlUrl,
     groups: { [BENCH_GROUP]: { ...BENCH_TABLE, ttl: '10m', maxBytes: options.maxBytes ?? 64 * 2 ** 20 } },

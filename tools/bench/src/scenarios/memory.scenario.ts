@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 
+import { ENTRY_OVERHEAD_BYTES } from '@ringcache/cache-core';
 import { sumMetric, type TestCluster } from '@ringcache/testing';
 
-import type { BenchContext } from '../bench-context';
-import { BENCH_GROUP, KEY_PATH_PREFIX } from '../data/keys';
+import type { BenchContext, MemoryCase } from '../bench-context';
+import { BENCH_GROUP } from '../data/keys';
 import { rssBytes } from '../env/proc-stats';
 import { failureDetail, failureNote } from '../report/failure';
 import type { LoadResult } from '../load/load-spec';
@@ -11,86 +12,100 @@ import { runLoad } from '../load/run-load';
 import { startBenchCluster } from './bench-cluster';
 import { loadNotes } from './http-row';
 
-/** What one node's memory did while it was filled past its budget. */
+/** What one node's memory did while it was filled past its budget, twice. */
 export interface MemoryRow {
   id: string;
   name: string;
   status: 'measured' | 'failed';
   /** The group's configured byte budget (`maxBytes`). */
   budgetBytes: number;
-  /** Distinct 1 KiB keys requested, each once. */
+  /** Size of every value stored. */
+  valueBytes: number;
+  /** Distinct keys stored, each once per fill: 1.5× what the budget holds. */
   keysRequested: number;
   /** RSS of the node process when ready, before any request. */
   rssBeforeBytes?: number;
-  /** RSS after the fill (and a second to settle). */
+  /** RSS after the first fill (and a second to settle). */
   rssAfterBytes?: number;
-  /**
-   * RSS after the same keys were requested a second time (each evicted one loaded again): equal to
-   * `rssAfterBytes` when what the node uses is bounded, larger if it leaks.
-   */
+  /** RSS after the same keys were stored a second time: larger than after the first if it leaks. */
   rssAfterSecondFillBytes?: number;
-  /** `ringcache_cache_bytes` of the group (main + hot) after the fill: what the cache thinks it holds. */
+  /** `ringcache_cache_bytes` of the group after the fills: what the cache counts against its budget. */
   cacheBytes?: number;
-  /** `ringcache_cache_items` after the fill. */
+  /** `ringcache_cache_items` after the fills. */
   cacheItems?: number;
-  /** `ringcache_evictions_total` after the fill: above 0 shows the budget was reached. */
+  /** `ringcache_evictions_total` after the fills: above 0 shows the budget was reached. */
   evictions?: number;
-  /** The node's V8 heap in use after the fill (`nodejs_heap_size_used_bytes`). */
+  /** The node's V8 heap in use after the fills (`nodejs_heap_size_used_bytes`). */
   heapUsedBytes?: number;
-  /** Memory outside the V8 heap after the fill — Buffers' bytes live here (`nodejs_external_memory_bytes`). */
+  /** Memory outside the V8 heap after the fills — values live here (`nodejs_external_memory_bytes`). */
   externalBytes?: number;
-  /** (rssAfter − rssBefore) / budget: the real memory cost of a full budget; 1.0 would be no overhead. */
+  /** (RSS after the second fill − RSS before) / budget: the real memory cost of a full budget. */
   rssGrowthPerBudget?: number;
+  /** RSS growth per cached entry, to compare with what the budget counts per entry. */
+  rssPerEntryBytes?: number;
   fill?: LoadResult;
   notes: string[];
 }
 
 /**
- * One node (and a gateway in its own process) with a byte budget, filled with 1.5× what the budget holds
- * — every key requested once — to compare the node's RSS growth with its budget and with what its cache
- * gauge reports; then filled again, to tell a bounded cost (V8 keeps the heap it grew for the garbage of
- * the fill) from a leak.
+ * One node per case (budget × value size), filled through setMany with 1.5× what the budget holds, then
+ * filled again with the same keys: RSS growth against the budget — what an operator sizes a container by
+ * — and against what the cache counts (key + value + ENTRY_OVERHEAD_BYTES per entry); the second fill
+ * tells bounded costs from a leak.
  */
-export async function memoryRow(context: BenchContext): Promise<MemoryRow> {
-  const { memoryBudgetBytes: budgetBytes, memoryKeys } = context.settings;
+export async function memoryRows(context: BenchContext): Promise<MemoryRow[]> {
+  const rows: MemoryRow[] = [];
+  for (const memoryCase of context.settings.memoryCases) rows.push(await memoryRow(context, memoryCase));
+  return rows;
+}
+
+async function memoryRow(context: BenchContext, { budgetBytes, valueBytes }: MemoryCase): Promise<MemoryRow> {
+  const perEntry = valueBytes + 8 + ENTRY_OVERHEAD_BYTES;
+  const keysRequested = Math.ceil((1.5 * budgetBytes) / perEntry);
+  const budget = `${budgetBytes / 2 ** 20} MiB`;
   const base = {
-    id: 'memory-one-node',
-    name: `1 node, budget ${budgetBytes / 2 ** 20} MiB, ${memoryKeys.toLocaleString('en-US')} × 1 KiB keys`,
+    id: `memory-${budgetBytes / 2 ** 20}m-${valueBytes}`,
+    name: `1 node, budget ${budget}, ${keysRequested.toLocaleString('en-US')} × ${valueBytes.toLocaleString('en-US')} B values`,
     budgetBytes,
-    keysRequested: memoryKeys,
+    valueBytes,
+    keysRequested,
   };
-  context.progress(`memory: one node, budget ${budgetBytes / 2 ** 20} MiB, filling ${memoryKeys} keys`);
+  context.progress(`memory: one node, budget ${budget}, ${keysRequested} values of ${valueBytes} B, twice`);
   let cluster: TestCluster | undefined;
   try {
-    cluster = await startBenchCluster(context, { transport: 'grpc', nodes: 1, maxBytes: budgetBytes });
+    cluster = await startBenchCluster(context, {
+      transport: 'http',
+      nodes: 1,
+      maxBytes: budgetBytes,
+      gateway: false,
+    });
     const node = cluster.nodes[0];
-    const gateway = cluster.gateway;
-    if (!gateway) throw new Error('the cluster has no gateway');
     await sleep(500);
     const rssBeforeBytes = rssBytes(node.process.pid);
-    const sweep = () =>
+    const nodes = cluster.staticNodes.map(({ name, grpc, http }) => ({ name, grpc, http }));
+    const fillOnce = () =>
       runLoad(context, {
-        mode: 'sweep',
-        origin: gateway.url,
-        prefix: KEY_PATH_PREFIX,
-        from: 0,
-        to: memoryKeys,
-        concurrency: 32,
+        mode: 'fill',
+        nodes,
+        group: BENCH_GROUP,
+        count: keysRequested,
+        valueBytes,
+        concurrency: 4,
       });
-    const fill = await sweep();
+    const fill = await fillOnce();
     await sleep(1_000);
     const rssAfterBytes = rssBytes(node.process.pid);
-    context.progress('memory: the same keys again');
-    await sweep();
+    await fillOnce();
     await sleep(1_000);
     const rssAfterSecondFillBytes = rssBytes(node.process.pid);
     const samples = (await cluster.metrics()).get(node.name) ?? [];
     const where = { group: BENCH_GROUP };
     const cacheBytes = sumMetric(samples, 'ringcache_cache_bytes', where);
+    const cacheItems = sumMetric(samples, 'ringcache_cache_items', where);
     const growth =
-      rssBeforeBytes === undefined || rssAfterBytes === undefined
+      rssBeforeBytes === undefined || rssAfterSecondFillBytes === undefined
         ? undefined
-        : Math.round(((rssAfterBytes - rssBeforeBytes) / budgetBytes) * 100) / 100;
+        : rssAfterSecondFillBytes - rssBeforeBytes;
     const notes = loadNotes(fill).filter((note) => !note.startsWith('load generator'));
     if (cacheBytes > budgetBytes)
       notes.push(`cache gauge ${cacheBytes} B is over the ${budgetBytes} B budget`);
@@ -101,11 +116,13 @@ export async function memoryRow(context: BenchContext): Promise<MemoryRow> {
       rssAfterBytes,
       rssAfterSecondFillBytes,
       cacheBytes,
-      cacheItems: sumMetric(samples, 'ringcache_cache_items', where),
+      cacheItems,
       evictions: sumMetric(samples, 'ringcache_evictions_total', where),
       heapUsedBytes: sumMetric(samples, 'nodejs_heap_size_used_bytes'),
       externalBytes: sumMetric(samples, 'nodejs_external_memory_bytes'),
-      rssGrowthPerBudget: growth,
+      rssGrowthPerBudget: growth === undefined ? undefined : Math.round((growth / budgetBytes) * 100) / 100,
+      rssPerEntryBytes:
+        growth === undefined || cacheItems === 0 ? undefined : Math.round(growth / cacheItems),
       fill,
       notes,
     };

@@ -20,7 +20,7 @@ import { expiryRow } from '../scenarios/expiry.scenario';
 import { groupcacheRows } from '../scenarios/groupcache.scenario';
 import { mariadbStampedeRow } from '../scenarios/mariadb-stampede.scenario';
 import { membershipRows } from '../scenarios/membership.scenario';
-import { memoryRow } from '../scenarios/memory.scenario';
+import { memoryRows } from '../scenarios/memory.scenario';
 import { redisFrontRows } from '../scenarios/redis-front.scenario';
 import { ringRebuildRows } from '../scenarios/ring-rebuild.scenario';
 import { libsMeasureOptions } from './libs.suite';
@@ -69,7 +69,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`),
   };
   try {
-    const coldBase = Math.max(settings.keys, settings.memoryKeys);
+    const coldBase = settings.keys;
     context.progress(`writing ${coldBase + COLD_KEYS} rows of 1 KiB to ${context.sqlitePath}`);
     writeSqliteDataset(context.sqlitePath, coldBase + COLD_KEYS);
     context.progress('libraries table');
@@ -81,7 +81,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const grpc = wanted('grpc') ? await clusterRows(context, 'grpc', coldBase) : undefined;
     const http = wanted('http') ? await clusterRows(context, 'http', coldBase + 1) : undefined;
     const mariadb = wanted('mariadb') ? await mariadbStampedeRow(context, coldBase + 2) : undefined;
-    const memory = wanted('memory') ? await memoryRow(context) : undefined;
+    const memory = wanted('memory') ? await memoryRows(context) : [];
     const rings = wanted('rings') ? ringRebuildRows(quick) : [];
     const membership = wanted('membership') ? await membershipRows(context) : [];
     const expiry = wanted('expiry') ? await expiryRow(context) : undefined;
