@@ -15,3 +15,7 @@ export { startCluster, startNode, TestCluster, waitForReady } from './lib/cluste
 export type { ClusterOptions, GatewayHandle, NodeHandle, StaticNode, WorkerHandle } from './lib/cluster';
 export { EtcdCluster, ETCD_BIN } from './lib/etcd';
 export type { EtcdMember } from './lib/etcd';
+export { KeyOwners } from './lib/key-owner';
+export { BackgroundReads, summarize } from './lib/background-reads';
+export type { ReadRecord, ReadSummary, ReadTarget, ReadVerdict } from './lib/background-reads';
+export { createItemTable, ITEM_GROUP } from './lib/item-table';
