@@ -19,3 +19,5 @@ export { KeyOwners } from './lib/key-owner';
 export { BackgroundReads, summarize } from './lib/background-reads';
 export type { ReadRecord, ReadSummary, ReadTarget, ReadVerdict } from './lib/background-reads';
 export { createItemTable, ITEM_GROUP } from './lib/item-table';
+export { SlowLoads } from './lib/slow-loads';
+export type { RunningLoad } from './lib/slow-loads';
