@@ -9,6 +9,7 @@ export type { Sample } from './lib/metrics';
 export { ScratchMysql, MYSQL_ADMIN_URL } from './lib/scratch-mysql';
 export type { ScratchMysqlOptions } from './lib/scratch-mysql';
 export { TcpProxy } from './lib/tcp-proxy';
+export type { BlackholeMode, ProxyListen } from './lib/tcp-proxy';
 export { tempDir } from './lib/temp-dir';
 export type { TempDir } from './lib/temp-dir';
 export { startCluster, startNode, TestCluster, waitForReady } from './lib/cluster';
@@ -21,3 +22,5 @@ export type { ReadRecord, ReadSummary, ReadTarget, ReadVerdict } from './lib/bac
 export { createItemTable, ITEM_GROUP } from './lib/item-table';
 export { SlowLoads } from './lib/slow-loads';
 export type { RunningLoad } from './lib/slow-loads';
+export { addProxiedNode } from './lib/proxied-node';
+export type { ProxiedNode, ProxiedNodeOptions } from './lib/proxied-node';
