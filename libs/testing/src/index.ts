@@ -24,3 +24,4 @@ export { SlowLoads } from './lib/slow-loads';
 export type { RunningLoad } from './lib/slow-loads';
 export { addProxiedNode } from './lib/proxied-node';
 export type { ProxiedNode, ProxiedNodeOptions } from './lib/proxied-node';
+export { bytesWaitingAt } from './lib/waiting-bytes';
