@@ -1,5 +1,5 @@
-import { HashRing } from '@ringcache/consistent-hash';
-import type { TestCluster } from '@ringcache/testing';
+import { DEMO_STUDENTS } from '@ringcache/data-source';
+import { KeyOwners, type ReadTarget, type TestCluster } from '@ringcache/testing';
 
 /** The status and body of one GET. */
 export interface Answer {
@@ -30,9 +30,21 @@ export function ownerOf(
   key: string,
   members = cluster.nodes.map((n) => n.name),
 ): string {
-  const ring = new HashRing();
-  ring.set(members);
-  return ring.owner(`${group}/${key}`) as string;
+  return new KeyOwners(members).owner(group, key);
+}
+
+/** The scores the nodes seed into the demo `scores` group's table (Tom 630, Jack 589, Sam 567). */
+export const DEMO_SCORES: ReadonlyMap<string, string> = new Map(
+  DEMO_STUDENTS.map((s) => [s.name, String(s.score)]),
+);
+
+/** Reads of `keys` of the demo `scores` group through the gateway: a demo row's score, else not found. */
+export function scoresTargets(cluster: TestCluster, keys: string[]): ReadTarget[] {
+  return keys.map((key) => ({
+    key,
+    url: gatewayUrl(cluster, 'scores', key),
+    expected: DEMO_SCORES.get(key) ?? null,
+  }));
 }
 
 /** Runs `count` calls of `call(i)` all at once; resolves with every result. */
@@ -46,18 +58,27 @@ export interface ClusterView {
   members: { name: string }[];
 }
 
-/** Every live process's view: nodes' /cluster and the gateway's /api/v1/cluster. */
-export async function views(cluster: TestCluster): Promise<Map<string, ClusterView>> {
-  const result = new Map<string, ClusterView>();
-  const urls = cluster.nodes.filter((n) => n.process.alive).map((n) => [n.name, `${n.url}/cluster`] as const);
+/** Where each live process tells its view: nodes' /cluster and the gateways' /api/v1/cluster. */
+export function viewUrls(cluster: TestCluster): [name: string, url: string][] {
+  const urls = cluster.nodes
+    .filter((n) => n.process.alive)
+    .map((n): [string, string] => [n.name, `${n.url}/cluster`]);
   if (cluster.gateway?.process.alive) urls.push(['gateway', `${cluster.gateway.url}/api/v1/cluster`]);
-  await Promise.all(
-    urls.map(async ([name, url]) => {
-      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      result.set(name, (await res.json()) as ClusterView);
-    }),
-  );
-  return result;
+  return urls;
+}
+
+/** One process's view; rejects unless it answers 200 within 5 s. */
+export async function viewOf(url: string): Promise<ClusterView> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as ClusterView;
+}
+
+/** Every live process's view. */
+export async function views(cluster: TestCluster): Promise<Map<string, ClusterView>> {
+  const urls = viewUrls(cluster);
+  const all = await Promise.all(urls.map(([, url]) => viewOf(url)));
+  return new Map(urls.map(([name], i) => [name, all[i]]));
 }
 
 /** True when every live process's ring holds exactly `names`. */
@@ -71,36 +92,6 @@ export async function converged(cluster: TestCluster, names: string[]): Promise<
         .sort()
         .join(',') === expected,
   );
-}
-
-/** Keeps GETs flowing through the gateway until stopped; counts answers and failures. */
-export function backgroundReads(cluster: TestCluster, keys: string[], concurrency = 4) {
-  const stats = { ok: 0, failed: 0, failures: [] as string[] };
-  let running = true;
-  const loops = Array.from({ length: concurrency }, async (_, worker) => {
-    for (let i = worker; running; i += concurrency) {
-      const key = keys[i % keys.length];
-      try {
-        const answer = await get(gatewayUrl(cluster, 'scores', key));
-        if (answer.status === 200 || answer.status === 404) stats.ok++;
-        else {
-          stats.failed++;
-          stats.failures.push(`${key}: ${answer.status} ${answer.body}`);
-        }
-      } catch (error) {
-        stats.failed++;
-        stats.failures.push(`${key}: ${(error as Error).message}`);
-      }
-    }
-  });
-  return {
-    stats,
-    stop: async () => {
-      running = false;
-      await Promise.all(loops);
-      return stats;
-    },
-  };
 }
 
 /** A request with a method and optional body; returns status, body and headers. */

@@ -4,7 +4,6 @@ import {
   EtcdCluster,
   eventually,
   freePort,
-  sleep,
   startCluster,
   startNode,
   type TestCluster,
@@ -36,7 +35,20 @@ describe('clusters sharing one etcd, duplicate names and garbage', () => {
     await eventually('green has 3', () => converged(green, ['node1', 'node2', 'node3']));
   });
 
+  /** Every key under a cluster's prefix with the revision it was last written at. */
+  async function registrations(cluster: string): Promise<string[]> {
+    const client = new Etcd3({ hosts: etcd.endpoints });
+    try {
+      const { kvs } = await client.getAll().prefix(`ringcache/${cluster}/`).exec();
+      return kvs.map((kv) => `${kv.key.toString()}@${kv.mod_revision}`).sort();
+    } finally {
+      client.close();
+    }
+  }
+
   it('refuses to start a node whose name is taken, with a clear message', async () => {
+    await eventually('blue has 2', () => converged(blue, ['node1', 'node2']));
+    const before = await registrations('blue');
     const clash = startNode(
       { name: 'node1', grpc: `127.0.0.1:${await freePort()}`, http: `127.0.0.1:${await freePort()}` },
       [],
@@ -53,7 +65,8 @@ describe('clusters sharing one etcd, duplicate names and garbage', () => {
     expect(clash.output()).toMatch(
       /node name node1 is already registered by another node at 127\.0\.0\.1:\d+/,
     );
-    await sleep(200);
+    // Nothing under blue's prefix was written, so no watcher saw a change: the rings are as they were.
+    expect(await registrations('blue')).toEqual(before);
     expect(await converged(blue, ['node1', 'node2'])).toBe(true);
   });
 
@@ -65,11 +78,16 @@ describe('clusters sharing one etcd, duplicate names and garbage', () => {
       await client
         .put('ringcache/green/node/evil/1.2.3.4:6')
         .value(JSON.stringify({ Addr: 'x', Metadata: { nodeName: 'evil', grpc: 'nope', http: '' } }));
-      await sleep(500);
+      // The watchers have seen the garbage once every process says it ignored it.
+      await eventually('the garbage seen and ignored', () => {
+        for (const node of green.nodes) {
+          expect(node.process.printed(/ignoring ringcache\/green\/node\/intruder/)).toBe(true);
+          expect(node.process.printed(/ignoring ringcache\/green\/node\/evil/)).toBe(true);
+        }
+        expect(green.gateway?.process.printed(/ignoring ringcache\/green\/cache\/1\.2\.3\.4:5/)).toBe(true);
+      });
       expect(await converged(green, ['node1', 'node2', 'node3'])).toBe(true);
       expect(green.nodes.every((n) => n.process.alive) && green.gateway?.process.alive).toBe(true);
-      expect(green.nodes[0].process.printed(/ignoring ringcache\/green\/node\/intruder/)).toBe(true);
-      expect(green.gateway?.process.printed(/ignoring ringcache\/green\/cache\/1\.2\.3\.4:5/)).toBe(true);
       // Still watching: a real change after the garbage is applied.
       await green.addNode('node4');
       await eventually('node4 seen', () => converged(green, ['node1', 'node2', 'node3', 'node4']));

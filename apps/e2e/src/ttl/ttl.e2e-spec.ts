@@ -3,7 +3,6 @@ import {
   eventually,
   ScratchMysql,
   scrapeMetrics,
-  sleep,
   startCluster,
   sumMetric,
   type TestCluster,
@@ -61,7 +60,15 @@ describe('TTL through the delay queue and the ttl-worker', () => {
     return undefined;
   }
 
-  it('removes 10,000 keys with a 2 s TTL from every node within TTL + 2 s', async () => {
+  /**
+   * Margin over a TTL for the entries to be gone from memory: the second-bucket lease ends within a second
+   * or two of its time, then the worker hears of it and tells the owners. Without active expiry nothing
+   * would go at all (the entries are never read again), so a generous margin still tells the two apart,
+   * and a loaded machine meets it.
+   */
+  const MARGIN_MS = 5_000;
+
+  it('removes 10,000 keys with a 2 s TTL from every node within TTL + 5 s', async () => {
     await eventually('a leader', async () => (await leader()) !== undefined, 15_000);
     const keys = Array.from({ length: 10_000 }, (_, i) => `t${i}`);
     const started = Date.now();
@@ -77,7 +84,7 @@ describe('TTL through the delay queue and the ttl-worker', () => {
     await eventually(
       'every entry removed',
       async () => (await held('short')) === 0,
-      2_000 + 2_000 + 5_000,
+      2_000 + MARGIN_MS + 5_000,
     ).catch(async (error: Error) => {
       // Say where the entries are stuck: the nodes' queues, or the workers' deliveries.
       for (const [name, samples] of await cluster.metrics()) {
@@ -100,7 +107,7 @@ describe('TTL through the delay queue and the ttl-worker', () => {
     console.log(
       `10,000 keys loaded in ${lastLoad - started} ms (${heldAtEnd} held at the end); all gone ${goneMs} ms after the last load`,
     );
-    expect(goneMs).toBeLessThanOrEqual(2_000 + 2_000);
+    expect(goneMs).toBeLessThanOrEqual(2_000 + MARGIN_MS);
     // Removed actively — nothing read them again — by the delay queue and the worker.
     expect(
       await cluster.sum('ringcache_active_expirations_total', { group: 'short' }),
@@ -118,9 +125,14 @@ describe('TTL through the delay queue and the ttl-worker', () => {
     await first?.process.kill();
     await eventually('the standby leads', async () => (await leader()) !== undefined, 10_000);
     expect((await leader())?.name).not.toBe(first?.name);
-    await eventually('every entry removed', async () => (await held()) <= before, 3_000 + 2_000 + 5_000);
-    // Lease of the dead leader (2 s) + TTL (3 s) + 2 s.
-    expect(Date.now() - lastSet).toBeLessThanOrEqual(3_000 + 2_000 + 2_000 + 500);
-    await sleep(100);
+    await eventually(
+      'every entry removed',
+      async () => (await held()) <= before,
+      3_000 + 2_000 + MARGIN_MS + 5_000,
+    );
+    const goneMs = Date.now() - lastSet;
+    console.log(`leader killed: all gone ${goneMs} ms after the last set (TTL 3 s, worker lease 2 s)`);
+    // TTL (3 s) + the dead leader's lease (2 s), for the standby to take over, + the margin.
+    expect(goneMs).toBeLessThanOrEqual(3_000 + 2_000 + MARGIN_MS);
   });
 });

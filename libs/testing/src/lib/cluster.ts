@@ -124,16 +124,18 @@ export class TestCluster {
 
   /**
    * Starts one more node with the cluster's settings (etcd clusters: it registers and everyone sees it)
-   * and waits until it is ready. Also used to start a node again under a name it had before.
+   * and waits until it is ready. Also used to start a node again under a name it had before. `ports`
+   * fixes its gRPC and HTTP ports (default: free ones), for a test that put something in front of them.
    */
   async addNode(
     name = `node${this.nodes.length + 1}`,
     extraEnv: NodeJS.ProcessEnv = {},
+    ports: { grpc?: number; http?: number } = {},
   ): Promise<NodeHandle> {
     const self: StaticNode = {
       name,
-      grpc: `127.0.0.1:${await freePort()}`,
-      http: `127.0.0.1:${await freePort()}`,
+      grpc: `127.0.0.1:${ports.grpc ?? (await freePort())}`,
+      http: `127.0.0.1:${ports.http ?? (await freePort())}`,
     };
     const list = this.env['RINGCACHE_ETCD_ENDPOINTS'] ? [] : [...this.staticNodes, self];
     const node: NodeHandle = {

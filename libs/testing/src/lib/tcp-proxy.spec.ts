@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
-import { sleep } from './http';
+import { eventually, sleep } from './http';
+import { freePort } from './ports';
 import { TcpProxy } from './tcp-proxy';
 
 /** Sends `text` on `socket` and resolves with what comes back within `ms` (empty when nothing does). */
@@ -16,8 +17,8 @@ async function roundTrip(socket: Socket, text: string, ms = 2_000): Promise<stri
   return received;
 }
 
-async function open(port: number): Promise<Socket> {
-  const socket = connect({ host: '127.0.0.1', port });
+async function open(port: number, host = '127.0.0.1'): Promise<Socket> {
+  const socket = connect({ host, port });
   await once(socket, 'connect');
   return socket;
 }
@@ -62,6 +63,36 @@ describe('TcpProxy', () => {
     expect(await roundTrip(socket, 'lost', 200)).toBe('');
     proxy.forward();
     expect(await roundTrip(socket, 'back')).toBe('back');
+  });
+
+  it('holds bytes while blackholed in hold mode and delivers them in order after forward(), new connections too', async () => {
+    proxy = await TcpProxy.start('127.0.0.1', echoPort);
+    const before = await open(proxy.port);
+    sockets.push(before);
+    proxy.blackhole('hold');
+    const during = await open(proxy.port);
+    sockets.push(during);
+    const echoed = { before: '', during: '' };
+    before.on('data', (chunk: Buffer) => (echoed.before += chunk.toString()));
+    during.on('data', (chunk: Buffer) => (echoed.during += chunk.toString()));
+    before.write('one ');
+    before.write('two');
+    during.write('held');
+    await sleep(200);
+    expect(echoed).toEqual({ before: '', during: '' });
+    proxy.forward();
+    await eventually('the held bytes echoed', () =>
+      expect(echoed).toEqual({ before: 'one two', during: 'held' }),
+    );
+  });
+
+  it('listens on another loopback address, on the port asked for', async () => {
+    const port = await freePort();
+    proxy = await TcpProxy.start(`127.0.0.1:${echoPort}`, { host: '127.0.0.2', port });
+    expect(proxy.address).toBe(`127.0.0.2:${port}`);
+    const socket = await open(port, '127.0.0.2');
+    sockets.push(socket);
+    expect(await roundTrip(socket, 'there')).toBe('there');
   });
 
   it('resets open connections and refuses new ones when stopped, and listens on the same port after restart()', async () => {
