@@ -179,7 +179,13 @@ export class GatewayController {
     const value = bodyBytes(request);
     if (value.byteLength > this.limits.maxValueBytes)
       throw new ValueTooLargeError(value.byteLength, this.limits.maxValueBytes);
-    return this.router.set(group, key, value, ttlMs, { requestId: request.id });
+    try {
+      return await this.router.set(group, key, value, ttlMs, { requestId: request.id });
+    } finally {
+      // The owner's invalidation reaches this gateway's near cache too, but maybe after the answer:
+      // dropping the copy here makes the next read through this gateway see the write.
+      this.near.cache?.invalidate({ kind: 'key', group, key });
+    }
   }
 
   /** Invalidates a key on every node. */

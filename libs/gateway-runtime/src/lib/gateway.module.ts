@@ -96,7 +96,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
               nextGeneration: (group) => discovery.nextGeneration(group),
             });
             registerGatewayMetrics(registry, router, peers, { ...near, subscriptions });
-            // From now on reads are answered in node:http, before Fastify (see read-fast-path.ts).
+            // From now on reads and writes of keys are answered in node:http, before Fastify (key-fast-path.ts).
             near.fastPath.router = router;
             return router;
           },

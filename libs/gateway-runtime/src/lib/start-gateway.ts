@@ -11,7 +11,7 @@ import { gatewayBodyParsers } from './body-parsers';
 import { serveGatewayDocs } from './gateway-docs';
 import { GatewayModule } from './gateway.module';
 import type { GatewayNear } from './near';
-import { ReadFastPath } from './read-fast-path';
+import { KeyFastPath } from './key-fast-path';
 
 /** Options of {@link startGateway} for hosting it in a test process. */
 export interface StartGatewayOptions {
@@ -34,7 +34,7 @@ export async function startGateway(
       ? new NearCache({ maxBytes: config.gateway.nearCacheBytes })
       : undefined;
   const logger = new Logger('gateway');
-  const fastPath = new ReadFastPath({ near: cache });
+  const fastPath = new KeyFastPath({ near: cache, maxValueBytes: config.gateway.maxValueBytes });
   const near: GatewayNear = { cache, fastPath };
   const app = await startHttpApp(GatewayModule.forRoot(config, near), {
     name: 'gateway',
@@ -47,7 +47,7 @@ export async function startGateway(
     echoRequestId: true,
     // Bad percent-encoding is rejected by Fastify's router before any route: answer it as JSON 400.
     frameworkErrors: peerHttpFrameworkErrors,
-    // Reads are answered before Fastify: see read-fast-path.ts.
+    // Reads and writes of keys are answered before Fastify: see key-fast-path.ts.
     fastPath: (request, response, log) => fastPath.serve(request, response, log),
     // Room for the largest value, and for a batch of 1,000 keys of 1 KiB written as JSON.
     configure: (fastify) => {

@@ -22,8 +22,17 @@ describe('ringcache.proto', () => {
     expect(existsSync(PROTO_PATH)).toBe(true);
   });
 
-  it('defines the Cache service with its six unary methods', () => {
-    expect(Object.keys(service).sort()).toEqual(['Delete', 'Expire', 'Flush', 'Get', 'GetMany', 'Set']);
+  it('defines the Cache service with its eight unary methods', () => {
+    expect(Object.keys(service).sort()).toEqual([
+      'Delete',
+      'DeleteMany',
+      'Expire',
+      'Flush',
+      'Get',
+      'GetMany',
+      'Set',
+      'SetMany',
+    ]);
     expect(service['Get'].path).toBe('/ringcache.v1.Cache/Get');
     for (const method of Object.values(service)) {
       expect(method.requestStream || method.responseStream).toBe(false);

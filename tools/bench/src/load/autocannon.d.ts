@@ -3,6 +3,8 @@ declare module 'autocannon' {
   interface AutocannonRequest {
     method?: string;
     path?: string;
+    body?: string;
+    headers?: Record<string, string>;
   }
 
   /** One connection of a run. */

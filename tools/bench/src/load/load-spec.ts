@@ -1,9 +1,21 @@
+/** What each request of a load sends besides its path: a method (default GET) and a body. */
+export interface RequestShape {
+  method?: 'GET' | 'PUT' | 'DELETE' | 'POST';
+  /** Query string appended to every path, with its `?`, e.g. `?ttl=60s`. */
+  query?: string;
+  /** Body of every request (a PUT's value, a POST's JSON). */
+  body?: string;
+  contentType?: string;
+}
+
 /** Which paths a load asks for. */
-export type Target =
+export type Target = RequestShape &
   /** The same path every time (a hot key, or a constant-answer baseline). */
-  | { kind: 'one'; path: string }
-  /** `prefix + keyName(i)` with `i` uniform at random in `[0, keys)`, drawn for every request. */
-  | { kind: 'uniform'; prefix: string; keys: number };
+  (
+    | { kind: 'one'; path: string }
+    /** `prefix + keyName(i)` with `i` uniform at random in `[0, keys)`, drawn for every request. */
+    | { kind: 'uniform'; prefix: string; keys: number }
+  );
 
 /** A bounded load measured with autocannon. */
 export interface TimedLoad {

@@ -30,17 +30,24 @@ function shuffled(n: number): number[] {
  * equally often, in random order, and no two connections walk the keys in step.
  */
 function requestOptions(target: Target, connections: number): Partial<AutocannonOptions> {
-  if (target.kind === 'one') return { requests: [{ method: 'GET', path: target.path }] };
+  const method = target.method ?? 'GET';
+  const query = target.query ?? '';
+  const shape = {
+    method,
+    ...(target.body === undefined ? {} : { body: target.body }),
+    ...(target.contentType ? { headers: { 'content-type': target.contentType } } : {}),
+  };
+  if (target.kind === 'one') return { requests: [{ ...shape, path: target.path + query }] };
   const { prefix, keys } = target;
   const sequence = Array.from({ length: UNIFORM_PASSES }, () => shuffled(keys)).flat();
   const perConnection = Math.ceil(sequence.length / connections);
   let next = 0;
   return {
-    requests: [{ method: 'GET', path: `${prefix}${keyName(0)}` }],
+    requests: [{ ...shape, path: `${prefix}${keyName(0)}${query}` }],
     setupClient: (client) => {
       const start = (next++ % connections) * perConnection;
       const slice = sequence.slice(start, start + perConnection);
-      client.setRequests(slice.map((i) => ({ method: 'GET', path: `${prefix}${keyName(i)}` })));
+      client.setRequests(slice.map((i) => ({ ...shape, path: `${prefix}${keyName(i)}${query}` })));
     },
   };
 }

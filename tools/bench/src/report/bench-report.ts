@@ -21,6 +21,8 @@ export interface BenchReport {
   pinning: PinPlan;
   settings: BenchSettings;
   http: HttpRow[];
+  /** Write rows: the Redis front's SET and DEL, and ringcache's writes. */
+  writes: HttpRow[];
   targets: TargetCheck[];
   stampede: StampedeRow[];
   memory: MemoryRow[];
@@ -35,6 +37,7 @@ export interface BenchReport {
 export function anyFailed(report: BenchReport): boolean {
   return (
     report.http.some((r) => r.status === 'failed') ||
+    report.writes.some((r) => r.status === 'failed') ||
     report.stampede.some((r) => r.status === 'failed') ||
     report.memory.some((r) => r.status === 'failed') ||
     report.membership.some((r) => r.status === 'failed') ||

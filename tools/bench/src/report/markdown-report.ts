@@ -5,6 +5,7 @@ import type { BenchReport } from './bench-report';
 import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
 import { coldFillTable, httpTable } from './http-table';
 import { memoryTable } from './memory-table';
+import { writesTable } from './writes-table';
 import { stampedeTable } from './stampede-table';
 
 /** A section: its heading and body, or nothing when the run has no rows for it. */
@@ -35,6 +36,12 @@ export function markdownReport(report: BenchReport): string {
     ...section(
       '## Cold first pass: every key once, 32 at a time, each a database read',
       coldFillTable(report.http) || undefined,
+    ),
+    ...section(
+      '## Writes: 1 KiB values, 10,000 keys uniform, 64 connections',
+      report.writes.length ? writesTable(report.writes) : undefined,
+      '× Redis: against the Redis front’s `SET EX` (stores) or `DEL` (deletes) of the same run; a batch row ' +
+        'counts entries.',
     ),
     ...section(
       `## Cold stampede: ${settings.stampede.toLocaleString('en-US')} concurrent requests for one cold key`,

@@ -23,6 +23,9 @@ const BASELINE_LABEL: Record<string, string> = {
   'redis-uniform': '(b)',
   'groupcache-hot': '(c)',
   'groupcache-uniform': '(c)',
+  'redis-set-ttl': '(b) SET',
+  'redis-del': '(b) DEL',
+  'write-gateway-set-ttl': 'single PUT',
 };
 
 /**
@@ -54,6 +57,10 @@ export const TARGETS: Target[] = [
   },
   { rows: /^gateway-\w+-nearon-hot$/, metric: 'rps', against: 'bare-http', goal: 0.8 },
   { rows: /^gateway-\w+-nearon-uniform$/, metric: 'rps', against: 'redis-uniform', goal: 1.0 },
+  { rows: /^write-gateway-set-ttl$/, metric: 'rps', against: 'redis-set-ttl', goal: 0.5 },
+  { rows: /^write-gateway-set-ttl$/, metric: 'rps', against: 'redis-set-ttl', goal: 1.0, moonshot: true },
+  { rows: /^write-gateway-delete$/, metric: 'rps', against: 'redis-del', goal: 0.5 },
+  { rows: /^write-gateway-batchset$/, metric: 'rps', against: 'write-gateway-set-ttl', goal: 10 },
 ];
 
 /** A target checked against one row. */
@@ -68,7 +75,7 @@ export interface TargetCheck extends Target {
 export function rateOf(row: HttpRow | undefined, metric: TargetMetric): number | undefined {
   if (row?.status !== 'measured') return undefined;
   const load = metric === 'rps' ? row.load : row.coldFill;
-  return load?.rps ? load.rps : undefined;
+  return load?.rps ? load.rps * (metric === 'rps' ? (row.perRequest ?? 1) : 1) : undefined;
 }
 
 /** `row`'s rate over the baseline's, for `metric`; undefined when either has no number. */

@@ -29,6 +29,8 @@ export interface HttpRow {
   externalCpuPercent?: number;
   /** The warm-up that requested every key once, cold, before the row (uniform rows): the cold-path rate. */
   coldFill?: LoadResult;
+  /** Entries each request carries (a batch write's): rates of this row are entries/s. Default 1. */
+  perRequest?: number;
   /** Things the reader must know about this row: errors, a saturated generator, a cache not warm. */
   notes: string[];
 }

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 
 import type { BenchContext } from '../bench-context';
-import { KEY_PATH_PREFIX, keyName } from '../data/keys';
+import { KEY_PATH_PREFIX, keyName, VALUE_BYTES } from '../data/keys';
 import { onInterrupt } from '../env/cleanup';
 import { runLoad } from '../load/run-load';
 import { failureDetail, failureNote } from '../report/failure';
@@ -23,6 +23,28 @@ const UNIFORM = {
   kind: 'baseline-redis',
   keys: 'uniform',
 } as const;
+/** The write rows: the same front, PUT as `SET … EX 60` and DELETE as `DEL`, over 10,000 keys. */
+const SET_TTL = {
+  id: 'redis-set-ttl',
+  name: '(b) Redis front, PUT 1 KiB as SET EX 60, 10,000 keys uniform',
+  kind: 'baseline-redis',
+  keys: 'uniform',
+} as const;
+const DEL = {
+  id: 'redis-del',
+  name: '(b) Redis front, DELETE as DEL, 10,000 keys uniform',
+  kind: 'baseline-redis',
+  keys: 'uniform',
+} as const;
+
+/** The body every write row sends: one value of the bench's size. */
+export const WRITE_VALUE = 'w'.repeat(VALUE_BYTES);
+
+/** Rows of the Redis front: reads in the HTTP table, writes in the writes table. */
+export interface RedisFrontRows {
+  reads: HttpRow[];
+  writes: HttpRow[];
+}
 
 /** A connection to the local Redis, or the reason there is none. */
 async function connect(): Promise<Redis | string> {
@@ -50,11 +72,14 @@ async function connect(): Promise<Redis | string> {
  * Its keys live under a prefix of this run, with a TTL, and are deleted afterwards. redis-server is not
  * ours: it is neither pinned nor counted in the server CPU column.
  */
-export async function redisFrontRows(context: BenchContext): Promise<HttpRow[]> {
+export async function redisFrontRows(context: BenchContext): Promise<RedisFrontRows> {
   const redis = await connect();
   if (typeof redis === 'string') {
     context.progress(redis);
-    return [unmeasuredRow(HOT, 'skipped', redis), unmeasuredRow(UNIFORM, 'skipped', redis)];
+    return {
+      reads: [unmeasuredRow(HOT, 'skipped', redis), unmeasuredRow(UNIFORM, 'skipped', redis)],
+      writes: [unmeasuredRow(SET_TTL, 'skipped', redis), unmeasuredRow(DEL, 'skipped', redis)],
+    };
   }
   const prefix = `ringcache-bench:${process.pid}:${Date.now()}:`;
   // The keys also expire by themselves (TTL_SEC), should even this not run.
@@ -96,10 +121,39 @@ export async function redisFrontRows(context: BenchContext): Promise<HttpRow[]> 
       pids,
       redisServer,
     );
-    return [hot, { ...uniform, coldFill: warm, notes: [...warmNote, ...uniform.notes] }];
+    const uniformTarget = { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys } as const;
+    const setTtl = await measureRow(
+      context,
+      SET_TTL,
+      server.origin,
+      {
+        ...uniformTarget,
+        method: 'PUT',
+        query: '?ttl=60s',
+        body: WRITE_VALUE,
+        contentType: 'application/octet-stream',
+      },
+      pids,
+      redisServer,
+    );
+    const del = await measureRow(
+      context,
+      DEL,
+      server.origin,
+      { ...uniformTarget, method: 'DELETE' },
+      pids,
+      redisServer,
+    );
+    return {
+      reads: [hot, { ...uniform, coldFill: warm, notes: [...warmNote, ...uniform.notes] }],
+      writes: [setTtl, del],
+    };
   } catch (error) {
     context.progress(`Redis front failed: ${failureDetail(error)}`);
-    return [HOT, UNIFORM].map((row) => unmeasuredRow(row, 'failed', failureNote(error)));
+    return {
+      reads: [HOT, UNIFORM].map((row) => unmeasuredRow(row, 'failed', failureNote(error))),
+      writes: [SET_TTL, DEL].map((row) => unmeasuredRow(row, 'failed', failureNote(error))),
+    };
   } finally {
     await server?.process.stop('SIGTERM', 5_000);
     unregister();

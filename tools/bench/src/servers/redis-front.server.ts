@@ -1,9 +1,9 @@
 // Baseline (b): what a user would write instead of ringcache — a cache-aside front. node:http answers
 // GET <KEY_PATH_PREFIX><key> (the gateway's own path) from Redis (ioredis, one connection, default
 // options); on a miss it reads the row from the same SQLite table the ringcache nodes read, stores it in
-// Redis with a TTL, and answers it.
+// Redis with a TTL, and answers it. PUT and DELETE on the same path write Redis (SET EX, DEL).
 // Run as its own process: `PORT=… REDIS_URL=… SQLITE_PATH=… KEY_PREFIX=… TTL_SEC=… node redis-front.server.js`.
-import { createServer, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import Database from 'better-sqlite3';
 import Redis from 'ioredis';
@@ -38,11 +38,42 @@ async function lookup(key: string): Promise<Buffer | undefined> {
   return row.v;
 }
 
+/** The request's body, whole. */
+function body(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * A write as a user's service does it: PUT stores the body (`SET … EX <ttl>` with `?ttl=<n>s`, a plain
+ * SET without), DELETE drops the key (`DEL`).
+ */
+async function write(method: string, key: string, query: string, req: IncomingMessage): Promise<string> {
+  if (method === 'DELETE') return String(await redis.del(prefix + key));
+  const value = await body(req);
+  const ttl = /(?:^|&)ttl=(\d+)s?(?:&|$)/.exec(query)?.[1];
+  await (ttl ? redis.set(prefix + key, value, 'EX', Number(ttl)) : redis.set(prefix + key, value));
+  return 'OK';
+}
+
 const server = createServer((req, res) => {
   const url = req.url ?? '';
   if (url === '/readyz') return send(res, 200, 'ok');
   if (!url.startsWith(KEY_PATH_PREFIX)) return send(res, 404, 'no such route');
-  lookup(decodeURIComponent(url.slice(KEY_PATH_PREFIX.length))).then(
+  const [path, query = ''] = url.split('?');
+  const key = decodeURIComponent(path.slice(KEY_PATH_PREFIX.length));
+  if (req.method === 'PUT' || req.method === 'DELETE') {
+    write(req.method, key, query, req).then(
+      (answer) => send(res, 200, answer),
+      (error: Error) => send(res, 503, error.message),
+    );
+    return;
+  }
+  lookup(key).then(
     (value) => (value ? send(res, 200, value) : send(res, 404, 'not found')),
     (error: Error) => send(res, 503, error.message),
   );

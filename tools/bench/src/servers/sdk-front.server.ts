@@ -4,8 +4,9 @@
 // Compare with the Redis cache-aside front, which is the same node:http server with ioredis in place of
 // the SDK. Run as its own process:
 // `PORT=… TRANSPORT=http NEAR_BYTES=0 NODES='[{"name":…,"grpc":"host:port","http":"host:port"}]' node sdk-front.server.js`
-// (NEAR_BYTES > 0: the SDK keeps a near cache of that many bytes).
-import { createServer, type ServerResponse } from 'node:http';
+// (NEAR_BYTES > 0: the SDK keeps a near cache of that many bytes; ETCD_ENDPOINTS and CLUSTER: find the
+// nodes in etcd instead). PUT and DELETE on the same path are `client.set` (`?ttl=`) and `client.delete`.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
 import { RingcacheClient, type ClientTransport, type RingcacheNode } from '@ringcache/client';
 
@@ -16,8 +17,11 @@ const nodes = JSON.parse(process.env['NODES'] ?? '[]') as RingcacheNode[];
 // The client refuses any other value when it is created, so a typo stops the front at start.
 const transport = (process.env['TRANSPORT'] || 'grpc') as ClientTransport;
 const nearBytes = Number(process.env['NEAR_BYTES'] ?? 0);
+const etcd = process.env['ETCD_ENDPOINTS'];
 const client = new RingcacheClient({
-  nodes,
+  ...(etcd
+    ? { etcd: { endpoints: etcd.split(','), cluster: process.env['CLUSTER'] ?? 'ringcache' } }
+    : { nodes }),
   transport,
   ...(nearBytes > 0 ? { nearCache: { maxBytes: nearBytes } } : {}),
 });
@@ -30,11 +34,37 @@ function send(res: ServerResponse, status: number, body: Buffer | string): void 
   res.end(body);
 }
 
+/** The request's body, whole. */
+function body(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** PUT stores the body (`?ttl=<n>s` as its TTL), DELETE drops the key: `client.set` and `client.delete`. */
+async function write(req: IncomingMessage, key: string, query: string): Promise<string> {
+  if (req.method === 'DELETE') return String(await client.delete(BENCH_GROUP, key));
+  const ttl = /(?:^|&)ttl=([^&]+)/.exec(query)?.[1];
+  return JSON.stringify(await client.set(BENCH_GROUP, key, await body(req), { ttl }));
+}
+
 const server = createServer((req, res) => {
   const url = req.url ?? '';
   if (url === '/readyz') return send(res, 200, 'ok');
   if (!url.startsWith(KEY_PATH_PREFIX)) return send(res, 404, 'no such route');
-  client.get(BENCH_GROUP, decodeURIComponent(url.slice(KEY_PATH_PREFIX.length))).then(
+  const [path, query = ''] = url.split('?');
+  const key = decodeURIComponent(path.slice(KEY_PATH_PREFIX.length));
+  if (req.method === 'PUT' || req.method === 'DELETE') {
+    write(req, key, query).then(
+      (answer) => send(res, 200, answer),
+      (error: Error) => send(res, 503, error.message),
+    );
+    return;
+  }
+  client.get(BENCH_GROUP, key).then(
     (value) => (value ? send(res, 200, value) : send(res, 404, 'not found')),
     (error: Error) => send(res, 503, error.message),
   );

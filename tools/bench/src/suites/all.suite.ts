@@ -22,6 +22,7 @@ import { mariadbStampedeRow } from '../scenarios/mariadb-stampede.scenario';
 import { membershipRows } from '../scenarios/membership.scenario';
 import { memoryRows } from '../scenarios/memory.scenario';
 import { redisFrontRows } from '../scenarios/redis-front.scenario';
+import { writeRows } from '../scenarios/writes.scenario';
 import { ringRebuildRows } from '../scenarios/ring-rebuild.scenario';
 import { libsMeasureOptions } from './libs.suite';
 
@@ -33,6 +34,7 @@ export const SCENARIOS = [
   'groupcache',
   'grpc',
   'http',
+  'writes',
   'mariadb',
   'memory',
   'rings',
@@ -76,7 +78,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const wanted = (name: Scenario) => only === undefined || only.has(name);
     const libs = wanted('libs') ? await benchLibs(libsMeasureOptions(quick)) : [];
     const bare = wanted('bare') ? await bareHttpRows(context) : [];
-    const redis = wanted('redis') ? await redisFrontRows(context) : [];
+    const redis = wanted('redis') ? await redisFrontRows(context) : { reads: [], writes: [] };
     const groupcache = wanted('groupcache') ? await groupcacheRows(context) : [];
     const grpc = wanted('grpc') ? await clusterRows(context, 'grpc', coldBase) : undefined;
     const http = wanted('http') ? await clusterRows(context, 'http', coldBase + 1) : undefined;
@@ -85,7 +87,9 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const rings = wanted('rings') ? ringRebuildRows(quick) : [];
     const membership = wanted('membership') ? await membershipRows(context) : [];
     const expiry = wanted('expiry') ? await expiryRow(context) : undefined;
-    const httpRows = [...bare, ...redis, ...groupcache, ...(grpc?.http ?? []), ...(http?.http ?? [])];
+    const writes = wanted('writes') ? await writeRows(context) : [];
+    const writeRowsAll = [...redis.writes, ...writes];
+    const httpRows = [...bare, ...redis.reads, ...groupcache, ...(grpc?.http ?? []), ...(http?.http ?? [])];
     const report: BenchReport = {
       suite: 'all',
       quick,
@@ -96,7 +100,8 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       pinning: pins,
       settings,
       http: httpRows,
-      targets: checkTargets(httpRows),
+      writes: writeRowsAll,
+      targets: [...checkTargets(httpRows), ...checkTargets(writeRowsAll)],
       stampede: [grpc?.stampede, http?.stampede, mariadb].filter((row) => row !== undefined),
       memory,
       libs,

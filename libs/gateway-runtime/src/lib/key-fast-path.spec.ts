@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 
 import {
   LoadError,
@@ -10,7 +11,7 @@ import {
   type RequestLine,
 } from '@ringcache/cache-core';
 
-import { ReadFastPath } from './read-fast-path';
+import { KeyFastPath } from './key-fast-path';
 
 /** A response that records what was written; `done` resolves when it ends. */
 function recorder() {
@@ -53,7 +54,7 @@ function fakeRouter(answers: Record<string, GetResponse | Error>) {
 
 const noLog = () => undefined;
 
-describe('ReadFastPath with a near cache', () => {
+describe('KeyFastPath with a near cache', () => {
   const near = new NearCache({ maxBytes: 1 << 20 });
   near.setEnabled(true);
   near.store(
@@ -74,7 +75,7 @@ describe('ReadFastPath with a near cache', () => {
     { found: false, value: Buffer.alloc(0), expireAtMs: Date.now() + 60_000 },
     near.begin('scores', 'nobody'),
   );
-  const path = new ReadFastPath({ near });
+  const path = new KeyFastPath({ near });
 
   it('answers a held value with its bytes, expiry and request id', () => {
     const { written, response } = recorder();
@@ -129,11 +130,11 @@ describe('ReadFastPath with a near cache', () => {
   });
 });
 
-describe('ReadFastPath reading through the router', () => {
+describe('KeyFastPath reading through the router', () => {
   it('sends a miss to the owner, answers it, keeps it in the near cache, and logs the request', async () => {
     const near = new NearCache({ maxBytes: 1 << 20 });
     near.setEnabled(true);
-    const path = new ReadFastPath({ near });
+    const path = new KeyFastPath({ near });
     const { router, asked } = fakeRouter({
       Jack: { found: true, value: Buffer.from('589'), expireAtMs: 0, stale: true },
     });
@@ -151,6 +152,8 @@ describe('ReadFastPath reading through the router', () => {
       'x-request-id': 'r-1',
     });
     expect(written.body.toString()).toBe('589');
+    // The line is logged once the answer is written.
+    await new Promise((resolve) => setImmediate(resolve));
     expect(lines).toEqual([
       {
         reqId: 'r-1',
@@ -171,7 +174,7 @@ describe('ReadFastPath reading through the router', () => {
     [new RingcacheError('key_too_long', 'key is 2000 bytes'), 414, 'key_too_long'],
     [new TypeError('a bug'), 500, 'internal'],
   ])('answers %s with %i %s as JSON', async (error, status, code) => {
-    const path = new ReadFastPath();
+    const path = new KeyFastPath();
     path.router = fakeRouter({ k: error }).router;
     const { written, response, done } = recorder();
     expect(path.serve(request('/api/v1/groups/scores/keys/k'), response, noLog)).toBe(true);
@@ -182,4 +185,95 @@ describe('ReadFastPath reading through the router', () => {
     expect(body.code).toBe(code);
     if (code === 'internal') expect(body.message).toBe('internal error');
   });
+});
+
+describe('KeyFastPath writes', () => {
+  /** A request with a body, as node:http hands it over: a readable stream with url, method and headers. */
+  function withBody(url: string, method: string, body: string, headers: Record<string, string> = {}) {
+    const stream = Readable.from(body ? [Buffer.from(body)] : []) as unknown as IncomingMessage;
+    Object.assign(stream, {
+      url,
+      method,
+      headers: { 'content-length': String(Buffer.byteLength(body)), ...headers },
+    });
+    return stream;
+  }
+
+  /** A router recording its writes. */
+  function writes() {
+    const calls: unknown[][] = [];
+    const router = {
+      set: async (...args: unknown[]) => (calls.push(['set', ...args.slice(0, 4)]), { expireAtMs: 42 }),
+      delete: async (...args: unknown[]) => (calls.push(['delete', ...args.slice(0, 2)]), { deleted: true }),
+    } as unknown as ClusterRouter;
+    return { router, calls };
+  }
+
+  it('stores a PUT body with its ttl, answers the expiry, and drops the near copy', async () => {
+    const near = new NearCache({ maxBytes: 1 << 20 });
+    near.setEnabled(true);
+    near.store(
+      'scores',
+      'Tom',
+      { found: true, value: Buffer.from('630'), expireAtMs: 0 },
+      near.begin('scores', 'Tom'),
+    );
+    const path = new KeyFastPath({ near, maxValueBytes: 16 });
+    const { router, calls } = writes();
+    path.router = router;
+    const { written, response, done } = recorder();
+    expect(
+      path.serve(withBody('/api/v1/groups/scores/keys/Tom?ttl=30s', 'PUT', '700'), response, noLog),
+    ).toBe(true);
+    await done;
+    expect(written.status).toBe(200);
+    expect(JSON.parse(written.body.toString())).toEqual({ expireAtMs: 42 });
+    expect(calls).toEqual([['set', 'scores', 'Tom', Buffer.from('700'), 30_000]]);
+    expect(near.get('scores', 'Tom')).toBeUndefined();
+  });
+
+  it('deletes, dropping the near copy', async () => {
+    const path = new KeyFastPath();
+    const { router, calls } = writes();
+    path.router = router;
+    const { written, response, done } = recorder();
+    expect(path.serve(withBody('/api/v1/groups/scores/keys/Tom', 'DELETE', ''), response, noLog)).toBe(true);
+    await done;
+    expect(JSON.parse(written.body.toString())).toEqual({ deleted: true });
+    expect(calls).toEqual([['delete', 'scores', 'Tom']]);
+  });
+
+  it('answers a bad ttl 400 as the API does, storing nothing', async () => {
+    const path = new KeyFastPath();
+    const { router, calls } = writes();
+    path.router = router;
+    const { written, response, done } = recorder();
+    expect(path.serve(withBody('/api/v1/groups/scores/keys/Tom?ttl=31d', 'PUT', 'v'), response, noLog)).toBe(
+      true,
+    );
+    await done;
+    expect(written.status).toBe(400);
+    expect(JSON.parse(written.body.toString()).code).toBe('invalid_argument');
+    expect(calls).toEqual([]);
+  });
+
+  it.each([
+    ['a body over the value limit', withBodyOf('/api/v1/groups/scores/keys/k', 'PUT', 'x'.repeat(17))],
+    ['another query parameter', withBodyOf('/api/v1/groups/scores/keys/k?ttl=1m&x=1', 'PUT', 'v')],
+    ['a body of no known length', withBodyOf('/api/v1/groups/scores/keys/k', 'PUT', 'v', true)],
+    ['a DELETE with a query', withBodyOf('/api/v1/groups/scores/keys/k?x=1', 'DELETE', '')],
+    ['a DELETE with a body', withBodyOf('/api/v1/groups/scores/keys/k', 'DELETE', 'x')],
+  ])('leaves %s to Fastify', (_what, request) => {
+    const path = new KeyFastPath({ maxValueBytes: 16 });
+    path.router = writes().router;
+    const { written, response } = recorder();
+    expect(path.serve(request, response, noLog)).toBe(false);
+    expect(written.status).toBe(0);
+  });
+
+  function withBodyOf(url: string, method: string, body: string, chunked = false): IncomingMessage {
+    const request = Readable.from([Buffer.from(body)]) as unknown as IncomingMessage;
+    const headers: Record<string, string> = chunked ? {} : { 'content-length': String(body.length) };
+    return Object.assign(request, { url, method, headers });
+  }
 });

@@ -1,0 +1,104 @@
+import { EtcdCluster, startCluster, type TestCluster } from '@ringcache/testing';
+
+import type { BenchContext } from '../bench-context';
+import { BENCH_GROUP, KEY_PATH_PREFIX, keyName } from '../data/keys';
+import { BENCH_TABLE } from '../data/sqlite-dataset';
+import { onInterrupt } from '../env/cleanup';
+import type { Target } from '../load/load-spec';
+import { failureDetail, failureNote } from '../report/failure';
+import { startBaselineServer, type BaselineServer } from '../servers/start-server';
+import { clusterPids } from './bench-cluster';
+import { measureRow, unmeasuredRow, type HttpRow } from './http-row';
+import { WRITE_VALUE } from './redis-front.scenario';
+
+type RowBase = Pick<HttpRow, 'id' | 'name' | 'kind' | 'keys'>;
+
+/** Entries in one batchSet request of the batch row. */
+const BATCH_ENTRIES = 100;
+
+const KEYS = { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys: 10_000 } as const;
+const PUT = { method: 'PUT', body: WRITE_VALUE, contentType: 'application/octet-stream' } as const;
+
+/** The gateway's write rows, as the issue names them: 1 KiB, 10,000 keys, 3 nodes on etcd. */
+const GATEWAY_ROWS: [RowBase, Target][] = [
+  [row('write-gateway-set-ttl', 'gateway, PUT 1 KiB ?ttl=60s'), { ...KEYS, ...PUT, query: '?ttl=60s' }],
+  [row('write-gateway-set', 'gateway, PUT 1 KiB, no TTL'), { ...KEYS, ...PUT }],
+  [row('write-gateway-delete', 'gateway, DELETE'), { ...KEYS, method: 'DELETE' }],
+  [
+    row('write-gateway-batchset', `gateway, keys:batchSet of ${BATCH_ENTRIES} × 1 KiB ?ttl=60s (entries/s)`),
+    {
+      kind: 'one',
+      path: `/api/v1/groups/${BENCH_GROUP}/keys:batchSet`,
+      method: 'POST',
+      body: batchBody(),
+      contentType: 'application/json',
+    },
+  ],
+];
+
+/** The SDK front's write rows: `client.set` and `client.delete` in a node:http service. */
+const SDK_ROWS: [RowBase, Target][] = [
+  [row('write-sdk-set-ttl', 'SDK front (HTTP), set 1 KiB ttl 60s'), { ...KEYS, ...PUT, query: '?ttl=60s' }],
+  [row('write-sdk-delete', 'SDK front (HTTP), delete'), { ...KEYS, method: 'DELETE' }],
+];
+
+function row(id: string, what: string): RowBase {
+  return {
+    id,
+    name: `ringcache ${what}, 3 nodes on etcd, 10,000 keys uniform`,
+    kind: 'ringcache',
+    keys: 'uniform',
+  };
+}
+
+/** One batchSet body: BATCH_ENTRIES distinct keys (the same ones each time: the rate is of the path). */
+function batchBody(): string {
+  const value = Buffer.from(WRITE_VALUE).toString('base64');
+  const entries = Array.from({ length: BATCH_ENTRIES }, (_, i) => ({ key: keyName(i), value, ttl: '60s' }));
+  return JSON.stringify({ entries });
+}
+
+/**
+ * Writes through ringcache — the gateway and the SDK — on 3 nodes, a gateway and a ttl-worker on one etcd
+ * member (so a TTL also goes to the delay queue), beside the Redis front's SET EX and DEL of the same run.
+ */
+export async function writeRows(context: BenchContext): Promise<HttpRow[]> {
+  const all = [...GATEWAY_ROWS, ...SDK_ROWS];
+  context.progress('writes: starting etcd, 3 nodes, a gateway and a ttl-worker');
+  const etcd = await EtcdCluster.start(1);
+  onInterrupt(() => etcd.stop());
+  let cluster: TestCluster | undefined;
+  let front: BaselineServer | undefined;
+  try {
+    cluster = await startCluster({
+      etcd: { endpoints: etcd.endpoints, cluster: 'bench' },
+      groups: { [BENCH_GROUP]: { ...BENCH_TABLE, ttl: '10m', maxBytes: 64 * 2 ** 20 } },
+      env: { NODE_ENV: 'production', RINGCACHE_SQLITE_PATH: context.sqlitePath },
+    });
+    onInterrupt(() => (cluster as TestCluster).stop());
+    await cluster.addTtlWorker();
+    const gateway = cluster.gateway as NonNullable<TestCluster['gateway']>;
+    const pids = [...clusterPids(cluster), ...cluster.ttlWorkers.map((w) => w.process.pid)];
+    const rows: HttpRow[] = [];
+    for (const [base, target] of GATEWAY_ROWS)
+      rows.push(await measureRow(context, base, gateway.url, target, pids));
+    front = await startBaselineServer('sdk-front-writes', 'sdk-front.server.js', {
+      ETCD_ENDPOINTS: etcd.endpoints.join(','),
+      CLUSTER: 'bench',
+      TRANSPORT: 'http',
+      NEAR_BYTES: '0',
+    });
+    for (const [base, target] of SDK_ROWS)
+      rows.push(await measureRow(context, base, front.origin, target, [front.process.pid, ...pids]));
+    const batch = rows.find((r) => r.id === 'write-gateway-batchset');
+    if (batch) batch.perRequest = BATCH_ENTRIES;
+    return rows;
+  } catch (error) {
+    context.progress(`writes failed: ${failureDetail(error)}`);
+    return all.map(([base]) => unmeasuredRow(base, 'failed', failureNote(error)));
+  } finally {
+    await front?.process.stop('SIGTERM', 5_000);
+    await cluster?.stop();
+    await etcd.stop();
+  }
+}
