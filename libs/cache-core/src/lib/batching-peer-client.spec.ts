@@ -180,6 +180,28 @@ describe('BatchingPeerClient', () => {
     expect(peer.gets.map((g) => g.request.key)).toEqual(['c']);
   });
 
+  it('holds new gets while maxInFlight calls are under way, and sends them together when one ends', async () => {
+    const peer = new RecordingPeer();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const answer = peer.get.bind(peer);
+    peer.get = async (request, options) => {
+      await gate;
+      return answer(request, options);
+    };
+    const client = new BatchingPeerClient(peer, { maxInFlight: 1 });
+    const first = get(client, 'a');
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = ['b', 'c', 'd'].map((key) => get(client, key));
+    await new Promise((resolve) => setImmediate(resolve));
+    // The turn ended, but one call is under way: the three wait for it, together.
+    expect(peer.batches).toHaveLength(0);
+    release();
+    await Promise.all([first, ...later]);
+    expect(peer.gets.map((g) => g.request.key)).toEqual(['a']);
+    expect(peer.batches.map((b) => b.request.keys)).toEqual([['b', 'c', 'd']]);
+  });
+
   it('waits windowMs for more gets when asked to', async () => {
     const peer = new RecordingPeer();
     const client = new BatchingPeerClient(peer, { windowMs: 20 });
@@ -250,6 +272,7 @@ describe('BatchingPeerClient', () => {
     [{ windowMs: 1.5 }, 'batching option windowMs must be an integer from 0 to 1000, got 1.5'],
     [{ maxKeys: 0 }, 'batching option maxKeys must be an integer from 1 to 1000, got 0'],
     [{ maxKeys: 1_001 }, 'batching option maxKeys must be an integer from 1 to 1000, got 1001'],
+    [{ maxInFlight: 0 }, 'batching option maxInFlight must be a positive integer, got 0'],
   ])('refuses %j', (options, message) => {
     expect(() => new BatchingPeerClient(new RecordingPeer(), options)).toThrow(message);
   });

@@ -35,6 +35,12 @@ export interface GetBatchingOptions {
   maxKeys?: number;
   /** Told the number of distinct keys of each call sent (1 for a lone Get), for a histogram. Default none. */
   onBatch?: (keys: number) => void;
+  /**
+   * Calls of each kind (gets, fan-out drops) under way to this peer at once; while that many are, new ones
+   * join the next batch (group commit), so batches grow with the load rather than the number of calls.
+   * Default 4.
+   */
+  maxInFlight?: number;
 }
 
 interface Waiter {
@@ -97,9 +103,15 @@ export class BatchingPeerClient implements PeerClient {
         `batching option maxKeys must be an integer from 1 to ${MAX_BATCH_KEYS}, got ${this.maxKeys}`,
       );
     }
+    const maxInFlight = options.maxInFlight ?? 4;
+    if (!Number.isSafeInteger(maxInFlight) || maxInFlight < 1) {
+      throw new InvalidArgumentError(
+        `batching option maxInFlight must be a positive integer, got ${maxInFlight}`,
+      );
+    }
     this.onBatch = options.onBatch;
-    this.gets = new TurnBatches(windowMs, (batch) => this.sendGets(batch));
-    this.drops = new TurnBatches(windowMs, (batch) => this.sendDrops(batch));
+    this.gets = new TurnBatches(windowMs, (batch) => this.sendGets(batch), maxInFlight);
+    this.drops = new TurnBatches(windowMs, (batch) => this.sendDrops(batch), maxInFlight);
   }
 
   get name(): string {
@@ -179,11 +191,11 @@ export class BatchingPeerClient implements PeerClient {
   }
 
   /** One call for every caller's drops: the union of their keys; each caller gets the answers for its own. */
-  private sendDrops({ request, callers }: DropBatch): void {
+  private sendDrops({ request, callers }: DropBatch): Promise<void> {
     const keys = [...new Set(callers.flatMap((c) => c.keys))];
     const deadlineMs = Math.min(...callers.map((c) => c.options.deadlineMs));
     const call: CallOptions = { deadlineMs, requestId: callers[0].options.requestId };
-    this.inner.deleteMany({ ...request, keys }, call).then(
+    return this.inner.deleteMany({ ...request, keys }, call).then(
       ({ results }) => {
         const byKey = new Map(keys.map((key, i) => [key, results[i]]));
         for (const c of callers)
@@ -193,7 +205,7 @@ export class BatchingPeerClient implements PeerClient {
     );
   }
 
-  private sendGets(batch: GetBatch): void {
+  private sendGets(batch: GetBatch): Promise<void> {
     const keys = [...batch.keys.keys()];
     const all = [...batch.keys.values()].flat();
     const now = performance.now();
@@ -203,13 +215,12 @@ export class BatchingPeerClient implements PeerClient {
     const { group, hops, ringVersion } = batch;
     this.onBatch?.(keys.length);
     if (keys.length === 1) {
-      this.inner.get({ group, key: keys[0], ringVersion, hops }, call).then(
+      return this.inner.get({ group, key: keys[0], ringVersion, hops }, call).then(
         (response) => all.forEach((w) => w.resolve(response)),
         (error: unknown) => all.forEach((w) => w.reject(error)),
       );
-      return;
     }
-    this.inner.getMany({ group, keys, ringVersion, hops }, call).then(
+    return this.inner.getMany({ group, keys, ringVersion, hops }, call).then(
       ({ results }) => {
         if (results.length !== keys.length) {
           const error = new RingcacheError(
