@@ -93,12 +93,17 @@ export function registerPeerHttpRoutes(
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': NDJSON_TYPE, 'cache-control': 'no-store' });
+    // The events of one turn of the event loop (a burst of writes, a batch) go out as one write.
+    let lines = '';
+    const flush = (): void => {
+      const chunk = lines;
+      lines = '';
+      if (res.writableLength > 1024 * 1024) res.destroy();
+      else if (!res.destroyed) res.write(chunk);
+    };
     const write = (event: object): void => {
-      if (res.writableLength > 1024 * 1024) {
-        res.destroy();
-        return;
-      }
-      res.write(`${JSON.stringify(event)}\n`);
+      if (lines === '') setImmediate(flush);
+      lines += `${JSON.stringify(event)}\n`;
     };
     write({ kind: 'hello' });
     const unsubscribe = subscribe(write);
