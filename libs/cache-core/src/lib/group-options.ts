@@ -28,11 +28,23 @@ export interface GroupOptions {
   /** Peer fetches of one key, among recent ones, after which a copy is kept in the hot cache. Default 2. */
   hotThreshold?: number;
   /**
+   * Longest a hot copy (of a key owned elsewhere) is kept, in ms: also how long an owner remembers that it
+   * gave a copy away, so its writes tell the other nodes only while one may exist. Default 10,000.
+   */
+  hotMaxAgeMs?: number;
+  /**
+   * Longest this node keeps an entry of a key it does not own (answered while its owner was unreachable,
+   * or while the ring changed), in ms: the owner's writes do not reach such a copy. Default 1,000.
+   */
+  foreignMaxAgeMs?: number;
+  /** Keys an owner remembers having given to other nodes (memory bound of that record). Default 100,000. */
+  trackedCopies?: number;
+  /**
    * Keys whose requests are counted to tell the group's hottest (see HotKeyTracker): the memory bound.
    * 0 turns counting off. Default 256.
    */
   hotKeyCapacity?: number;
-  /** Time constant in ms of the decay of those counts: what "recent" means. Default 60,000. */
+  /** Time constant in ms of the decay of those counts: what "recent" means. Default 10,000. */
   hotKeyWindowMs?: number;
   /** A load taking longer fails with LoadTimeoutError (and is not cached). Default 2,500. */
   loadTimeoutMs?: number;
@@ -100,6 +112,9 @@ export function resolveGroupOptions(options: GroupOptions): ResolvedGroupOptions
     staleGraceMs: check.nonNegative('staleGraceMs', options.staleGraceMs ?? 0),
     hotShare: check.fraction('hotShare', options.hotShare ?? 1 / 8, 0, 0.5),
     hotThreshold: check.positiveInteger('hotThreshold', options.hotThreshold ?? 2),
+    hotMaxAgeMs: check.positiveInteger('hotMaxAgeMs', options.hotMaxAgeMs ?? 10_000),
+    foreignMaxAgeMs: check.positiveInteger('foreignMaxAgeMs', options.foreignMaxAgeMs ?? 1_000),
+    trackedCopies: check.positiveInteger('trackedCopies', options.trackedCopies ?? 100_000),
     hotKeyCapacity: check.integerIn('hotKeyCapacity', options.hotKeyCapacity ?? 256, 0, 65_536),
     hotKeyWindowMs: check.positiveInteger('hotKeyWindowMs', options.hotKeyWindowMs ?? 60_000),
     loadTimeoutMs: check.positiveInteger('loadTimeoutMs', options.loadTimeoutMs ?? 2_500),

@@ -27,8 +27,11 @@ export interface GroupStats {
   peers: { ok: number; unavailable: number; fallbacks: number; lastResort: number };
   /** Writes served here as the owner (sets, deletes) and flushes applied. */
   writes: { sets: number; deletes: number; flushes: number };
-  /** Invalidations sent to other nodes after a write, and those that did not reach their node. */
-  invalidations: { sent: number; failed: number };
+  /**
+   * Invalidations sent to other nodes after a write, those that did not reach their node, and writes that
+   * needed none (no other node could hold a copy: see PeerCopies).
+   */
+  invalidations: { sent: number; failed: number; skipped: number };
   /** Entries removed by active expiry (now, or by a timer at their exact expiry). */
   activeExpirations: number;
   /** Gets that joined a load or peer fetch already in flight on this node. */

@@ -105,7 +105,7 @@ describe('Group writes', () => {
     expect(text((await c.group('A').get('k')).value)).toBe('old');
     expect(c.db('B').loads).toBe(2);
     expect(c.group('B').stats().writes).toEqual({ sets: 1, deletes: 1, flushes: 0 });
-    expect(c.group('B').stats().invalidations).toEqual({ sent: 4, failed: 0 });
+    expect(c.group('B').stats().invalidations).toEqual({ sent: 4, failed: 0, skipped: 0 });
   });
 
   it('sends the request id with a forwarded write and with the invalidations it causes', async () => {
@@ -142,7 +142,7 @@ describe('Group writes', () => {
     c.peer('B').down = false;
     c.peer('C').down = true;
     await c.group('B').set('k', Buffer.from('x'), 0, ctx);
-    expect(c.group('B').stats().invalidations).toEqual({ sent: 2, failed: 1 });
+    expect(c.group('B').stats().invalidations).toEqual({ sent: 2, failed: 1, skipped: 0 });
   });
 
   it('validates values and TTLs, changing nothing', async () => {
@@ -362,5 +362,41 @@ describe('Group batch writes', () => {
     );
     expect(g.stats().writes.sets).toBe(0);
     expect(c.peer('B').calls).toHaveLength(0);
+  });
+});
+
+describe('Group write fan-out, only where a copy may be', () => {
+  it('tells no other node of a write once the start is long past and no peer fetched the key', async () => {
+    let now = 1_000_000;
+    const c = cluster('B', { k: 'v', j: 'w' }, { now: () => now });
+    now += 61_000;
+    await c.group('B').set('k', Buffer.from('new'), 0, ctx);
+    expect(c.peer('A').calls.filter((x) => x.op === 'deleteMany')).toHaveLength(0);
+    expect(c.group('B').stats().invalidations).toEqual({ sent: 0, failed: 0, skipped: 1 });
+
+    // A fetches j from its owner B and keeps a hot copy (hotThreshold 1): B's next write of j tells A and C.
+    expect(text((await c.group('A').get('j', ctx)).value)).toBe('w');
+    await c.group('B').set('j', Buffer.from('new-j'), 0, ctx);
+    expect(c.peer('A').calls.filter((x) => x.op === 'deleteMany')).toHaveLength(1);
+    expect(text((await c.group('A').get('j', ctx)).value)).toBe('new-j');
+
+    // A minute later nobody can hold a copy of j any more (hot copies live at most hotMaxAgeMs).
+    now += 61_000;
+    await c.group('B').delete('j', ctx);
+    expect(c.peer('A').calls.filter((x) => x.op === 'deleteMany')).toHaveLength(1);
+  });
+
+  it('keeps hot copies at most hotMaxAgeMs, and entries of keys it does not own at most foreignMaxAgeMs', async () => {
+    let now = 1_000_000;
+    const c = cluster('B', { k: 'v' }, { now: () => now, hotMaxAgeMs: 5_000, foreignMaxAgeMs: 1_000 });
+    expect((await c.group('A').get('k', ctx)).outcome).toBe('peer');
+    expect((await c.group('A').get('k', ctx)).outcome).toBe('hot');
+    now += 5_001;
+    expect((await c.group('A').get('k', ctx)).outcome).toBe('peer');
+    // A request that made a hop is answered where it lands, even by a node that does not own the key.
+    expect((await c.group('C').get('k', { hops: 1, ringVersion: '' })).outcome).toBe('load');
+    expect((await c.group('C').get('k', { hops: 1, ringVersion: '' })).outcome).toBe('hit');
+    now += 1_001;
+    expect((await c.group('C').get('k', { hops: 1, ringVersion: '' })).outcome).toBe('load');
   });
 });

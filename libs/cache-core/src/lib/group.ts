@@ -20,6 +20,7 @@ import {
   type ResolvedGroupOptions,
 } from './group-options';
 import { LoadBatcher } from './load-batcher';
+import { PeerCopies } from './peer-copies';
 import type { LoadResult } from './loader';
 import { checkLoadResult, failedKey, isLoadFailure } from './group-results';
 import type { ExpireResult, GetOptions, GetOutcome, GroupGetResult, GroupStats } from './group-types';
@@ -56,6 +57,8 @@ export class Group {
   private readonly forwards = new Singleflight<string, Fetched>();
   private readonly fence = new WriteFence();
   private readonly exact: ExactExpiry;
+  /** Which keys other nodes may hold copies of: the fan-out after a write goes only where one may be. */
+  private readonly copies: PeerCopies;
   /** Gathers the loads of one event-loop turn into one loadMany. */
   private readonly loadBatches: LoadBatcher;
   /** Recent client requests per key, to tell the hottest keys; absent when counting is off. */
@@ -70,7 +73,7 @@ export class Group {
     loads: { ok: 0, not_found: 0, error: 0 },
     peers: { ok: 0, unavailable: 0, fallbacks: 0, lastResort: 0 },
     writes: { sets: 0, deletes: 0, flushes: 0 },
-    invalidations: { sent: 0, failed: 0 },
+    invalidations: { sent: 0, failed: 0, skipped: 0 },
     activeExpirations: 0,
   };
 
@@ -83,6 +86,7 @@ export class Group {
     this.hot = new Lru({ maxBytes: Math.max(1, hotBytes), sizeOf: entrySize, now });
     this.peerFetches = new Lru({ maxBytes: 4_096 * 64, sizeOf: (_n, key) => 64 + key.length });
     this.exact = new ExactExpiry((key) => this.removeExpired(key), now);
+    this.copies = new PeerCopies({ maxAgeMs: this.o.hotMaxAgeMs, maxKeys: this.o.trackedCopies, now });
     this.loadBatches = new LoadBatcher({
       loader: this.o.loader,
       group: this.name,
@@ -115,6 +119,8 @@ export class Group {
     const copy = options.copy ?? true;
     // Client requests only: a forwarded request (a hop) was counted where it entered the cluster.
     if (context.hops === 0) this.requests?.record(key);
+    // A node that asks with a hop may keep what it gets: a write of this key must then tell it.
+    else this.copies.servedToPeer(key);
     const cached = this.main.get(key);
     if (cached && this.fresh(cached)) return this.answer(cached, 'hit', copy);
     const hot = cached ? undefined : this.hot.get(key);
@@ -431,7 +437,8 @@ export class Group {
             expireAtMs: response.expireAtMs,
           };
           // A stale answer is for this caller only; a copy fetched before a write of the key is outdated.
-          if (!response.stale && this.fence.current(key, startedAt)) this.maybeKeepHot(key, entry);
+          // Only the owner's answer may be kept: it knows it gave a copy away, and tells it of writes.
+          if (i === 0 && !response.stale && this.fence.current(key, startedAt)) this.maybeKeepHot(key, entry);
           return { entry, outcome: response.stale ? 'stale' : 'peer' };
         } catch (error) {
           if (!(error instanceof RingcacheError) || error.code !== 'peer_unavailable') throw error;
@@ -453,8 +460,11 @@ export class Group {
       return;
     }
     this.peerFetches.delete(key);
-    if (entry.expireAtMs !== 0 && entry.expireAtMs <= this.o.now()) return;
-    if (this.hot.set(key, entry, { expiresAt: entry.expireAtMs }) && entry.expireAtMs !== 0) {
+    const now = this.o.now();
+    if (entry.expireAtMs !== 0 && entry.expireAtMs <= now) return;
+    // Kept at most hotMaxAgeMs: what the owner's record of given-away copies (PeerCopies) assumes.
+    const expiresAt = Math.min(entry.expireAtMs || Infinity, now + this.o.hotMaxAgeMs);
+    if (this.hot.set(key, entry, { expiresAt }) && entry.expireAtMs !== 0) {
       this.o.hotExpiry.schedule(this.name, key, entry.expireAtMs);
     }
   }
@@ -483,7 +493,8 @@ export class Group {
           const jitter = 1 + this.o.negativeJitter * (2 * this.o.random() - 1);
           const ttlMs = Math.max(1, Math.round(this.o.negativeTtlMs * jitter));
           const entry: Entry = { value: undefined, expireAtMs: this.o.now() + ttlMs };
-          if (keep && this.o.negativeTtlMs > 0) this.main.set(key, entry, { expiresAt: entry.expireAtMs });
+          if (keep && this.o.negativeTtlMs > 0)
+            this.main.set(key, entry, { expiresAt: this.foreignBound(key, entry.expireAtMs) });
           return entry;
         }
         this.counters.loads.ok++;
@@ -504,10 +515,21 @@ export class Group {
     // Held past its expiry for the stale-on-error grace; served as fresh only before it. The absolute time
     // is given so the cache's expiry and the one scheduled for active expiry agree to the millisecond.
     const stored = this.main.set(key, entry, {
-      expiresAt: expireAtMs === 0 ? 0 : expireAtMs + this.o.staleGraceMs,
+      expiresAt: this.foreignBound(key, expireAtMs === 0 ? 0 : expireAtMs + this.o.staleGraceMs),
     });
     if (stored && expireAtMs !== 0) this.o.expiry.schedule(this.name, key, expireAtMs + this.o.staleGraceMs);
     return entry;
+  }
+
+  /**
+   * When this node stores a key it does not own — it answered for an unreachable owner, or the ring is
+   * changing — the entry lives at most foreignMaxAgeMs: the owner's writes do not reach it.
+   */
+  private foreignBound(key: string, expiresAt: number): number {
+    const [owner] = this.o.peers.route(this.ringKey(key), 1);
+    if (owner === undefined || owner === 'self') return expiresAt;
+    const bound = this.o.now() + this.o.foreignMaxAgeMs;
+    return expiresAt === 0 ? bound : Math.min(expiresAt, bound);
   }
 
   /** Drops this node's copies of `key`, and keeps loads in flight from storing them again. */
@@ -525,8 +547,13 @@ export class Group {
    * After writes at the owner: every other node drops its copies, in one call per node (which the peer
    * client batches further with other writes of the same turn); unreachable ones are counted.
    */
-  private async invalidateOthers(keys: string[], requestId: string | undefined): Promise<void> {
+  private async invalidateOthers(written: string[], requestId: string | undefined): Promise<void> {
     const others = this.o.peers.others();
+    const ringVersion = this.o.peers.ringVersion;
+    const keys =
+      others.length === 0 ? [] : written.filter((key) => this.copies.mayBeHeldElsewhere(key, ringVersion));
+    this.counters.invalidations.skipped += written.length - keys.length;
+    if (keys.length === 0) return;
     const results = await Promise.allSettled(
       others.map((peer) =>
         peer.deleteMany(
