@@ -7,6 +7,7 @@ import type { HttpRow } from '../scenarios/http-row';
 import type { ConvergenceRow } from '../scenarios/membership.scenario';
 import type { MemoryRow } from '../scenarios/memory.scenario';
 import type { RingRebuildRow } from '../scenarios/ring-rebuild.scenario';
+import type { StalenessRow } from '../scenarios/staleness.scenario';
 import type { StampedeRow } from '../scenarios/stampede.scenario';
 import type { TargetCheck } from './targets';
 
@@ -23,6 +24,8 @@ export interface BenchReport {
   http: HttpRow[];
   /** Write rows: the Redis front's SET and DEL, and ringcache's writes. */
   writes: HttpRow[];
+  /** How long near caches served an old value after a write returned. */
+  staleness: StalenessRow[];
   targets: TargetCheck[];
   stampede: StampedeRow[];
   memory: MemoryRow[];
@@ -38,6 +41,7 @@ export function anyFailed(report: BenchReport): boolean {
   return (
     report.http.some((r) => r.status === 'failed') ||
     report.writes.some((r) => r.status === 'failed') ||
+    report.staleness.some((r) => r.status === 'failed') ||
     report.stampede.some((r) => r.status === 'failed') ||
     report.memory.some((r) => r.status === 'failed') ||
     report.membership.some((r) => r.status === 'failed') ||

@@ -5,6 +5,7 @@ import type { BenchReport } from './bench-report';
 import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
 import { coldFillTable, httpTable } from './http-table';
 import { memoryTable } from './memory-table';
+import { stalenessTable } from './staleness-table';
 import { writesTable } from './writes-table';
 import { stampedeTable } from './stampede-table';
 
@@ -42,6 +43,13 @@ export function markdownReport(report: BenchReport): string {
       report.writes.length ? writesTable(report.writes) : undefined,
       '× Redis: against the Redis front’s `SET EX` (stores) or `DEL` (deletes) of the same run; a batch row ' +
         'counts entries.',
+    ),
+    ...section(
+      '## Near-cache staleness: how long another reader served the old value after a write returned',
+      report.staleness.length ? stalenessTable(report.staleness) : undefined,
+      'Loopback, 3 nodes (HTTP peers); each write is a PUT through gateway A, then the reader is polled until ' +
+        'it answers the new value, so a figure includes one poll. Own-write misses: reads through gateway A, ' +
+        'right after its write returned, that answered the old value (must be 0).',
     ),
     ...section(
       `## Cold stampede: ${settings.stampede.toLocaleString('en-US')} concurrent requests for one cold key`,

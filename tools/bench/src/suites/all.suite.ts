@@ -22,6 +22,7 @@ import { mariadbStampedeRow } from '../scenarios/mariadb-stampede.scenario';
 import { membershipRows } from '../scenarios/membership.scenario';
 import { memoryRows } from '../scenarios/memory.scenario';
 import { redisFrontRows } from '../scenarios/redis-front.scenario';
+import { stalenessRows } from '../scenarios/staleness.scenario';
 import { writeRows } from '../scenarios/writes.scenario';
 import { ringRebuildRows } from '../scenarios/ring-rebuild.scenario';
 import { libsMeasureOptions } from './libs.suite';
@@ -88,6 +89,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const membership = wanted('membership') ? await membershipRows(context) : [];
     const expiry = wanted('expiry') ? await expiryRow(context) : undefined;
     const writes = wanted('writes') ? await writeRows(context) : [];
+    const staleness = wanted('writes') ? await stalenessRows(context) : [];
     const writeRowsAll = [...redis.writes, ...writes];
     const httpRows = [...bare, ...redis.reads, ...groupcache, ...(grpc?.http ?? []), ...(http?.http ?? [])];
     const report: BenchReport = {
@@ -101,6 +103,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       settings,
       http: httpRows,
       writes: writeRowsAll,
+      staleness,
       targets: [...checkTargets(httpRows), ...checkTargets(writeRowsAll)],
       stampede: [grpc?.stampede, http?.stampede, mariadb].filter((row) => row !== undefined),
       memory,
