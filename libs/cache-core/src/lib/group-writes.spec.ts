@@ -240,10 +240,14 @@ describe('Group active expiry', () => {
     const expireAt = Date.now() + 1_000;
     expect(g.expire('k', expireAt)).toBe('scheduled');
     expect(g.stats().main.items).toBe(1);
-    await new Promise((r) => setTimeout(r, 1_100));
+    // The timer fires at the expiry; waited for as long as a loaded machine may need.
+    for (let waited = 0; g.stats().main.items > 0 && waited < 3_000; waited += 20) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(g.stats().main.items).toBe(0);
     expect(lateness).toHaveLength(1);
-    expect(lateness[0]).toBeLessThan(100);
+    // Due at its exact expiry, not at the next sweep a second later.
+    expect(lateness[0]).toBeLessThan(500);
   });
 
   it('sweeps every expired entry when asked, and only those', async () => {

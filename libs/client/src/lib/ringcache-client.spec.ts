@@ -160,7 +160,7 @@ describe.each(transports)('RingcacheClient on a real cluster (fixed node list, %
       await expect(silent.set('scores', 'Tom', 'x', { timeoutMs: 150 })).rejects.toThrow(
         'set: no answer within 150 ms (timeoutMs)',
       );
-      expect(performance.now() - started).toBeLessThan(400);
+      expect(performance.now() - started).toBeLessThan(1_150);
     } finally {
       await silent.close();
       await proxy.stop();

@@ -158,7 +158,7 @@ describe('TtlWorker on a real etcd', () => {
     for (const node of nodes) {
       const lateness = expectDelivered(node, due);
       // Buckets close before their second: the keys reach the nodes before they are due, or just after.
-      expect(Math.max(...lateness)).toBeLessThan(300);
+      expect(Math.max(...lateness)).toBeLessThan(1_000);
       expect(node.calls.length).toBeLessThanOrEqual(6);
       expect(Math.max(...node.calls.map((c) => c.keys.length))).toBeLessThanOrEqual(1_000);
       report(

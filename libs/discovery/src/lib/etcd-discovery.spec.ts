@@ -96,9 +96,10 @@ describe('etcd discovery on a real etcd', () => {
     await eventually(
       'node2 gone',
       () => nodes.members().length === 1 && gateways.members().length === 1,
-      2_000,
+      4_000,
     );
-    expect(Date.now() - revoked).toBeLessThan(500);
+    // Well before the 5 s lease could run out: the revocation, not the expiry, removed it.
+    expect(Date.now() - revoked).toBeLessThan(2_500);
   });
 
   it('coalesces a burst of registrations into one change', async () => {
