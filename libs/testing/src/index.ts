@@ -1,6 +1,6 @@
 export { workspaceRoot, builtApp } from './lib/workspace';
 export { freePort } from './lib/ports';
-export { runToExit, startProcess, stopAllProcesses, ManagedProcess } from './lib/processes';
+export { runToExit, startProcess, stopAllProcesses, toolEnv, ManagedProcess } from './lib/processes';
 export type { Exit, RunResult, StartProcessOptions } from './lib/processes';
 export { waitForHttp, sleep, eventually } from './lib/http';
 export type { WaitTarget } from './lib/http';

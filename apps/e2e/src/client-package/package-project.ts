@@ -1,7 +1,7 @@
 import { cpSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { runToExit, tempDir, workspaceRoot, type TempDir } from '@ringcache/testing';
+import { runToExit, tempDir, toolEnv, workspaceRoot, type TempDir } from '@ringcache/testing';
 
 /** Where `nx run client:package` writes the package. */
 const PACKAGE_DIR = 'dist/libs/client';
@@ -9,21 +9,8 @@ const PACKAGE_DIR = 'dist/libs/client';
 /** The consumer scripts copied into every project (this folder's `consumers/`). */
 const CONSUMERS = join(__dirname, 'consumers');
 
-/** A command's environment: no npm or Nx variables of an outer `npm test` or Nx run leak in. */
-function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    PATH: process.env['PATH'],
-    HOME: process.env['HOME'],
-    NX_DAEMON: 'false',
-    NX_TUI: 'false',
-    NO_COLOR: '1',
-    CI: 'true',
-    ...extra,
-  };
-}
-
 /** Runs a command to its end in `cwd`; resolves with its output, rejects with it on a non-zero exit. */
-export async function exec(
+async function exec(
   command: string,
   args: string[],
   cwd: string,
@@ -31,7 +18,7 @@ export async function exec(
 ): Promise<string> {
   const name = [command, ...args].join(' ').slice(0, 80);
   const result = await runToExit(
-    { name, command, args, cwd, env: cleanEnv(options.env) },
+    { name, command, args, cwd, env: toolEnv(options.env) },
     options.timeoutMs ?? 120_000,
   );
   if (result.code !== 0) throw new Error(`${name} exited with ${result.code}:\n${result.output}`);

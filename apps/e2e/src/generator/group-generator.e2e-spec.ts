@@ -12,6 +12,7 @@ import {
   startProcess,
   tempDir,
   type TempDir,
+  toolEnv,
   waitForReady,
   workspaceRoot,
 } from '@ringcache/testing';
@@ -37,16 +38,7 @@ describe('the group generator, end to end', () => {
         command: process.execPath,
         args,
         cwd: workspace.path,
-        env: {
-          PATH: process.env['PATH'],
-          HOME: process.env['HOME'],
-          NX_DAEMON: 'false',
-          NX_NO_CLOUD: 'true',
-          NX_TUI: 'false',
-          CI: 'true',
-          NO_COLOR: '1',
-          FORCE_COLOR: '0',
-        },
+        env: toolEnv(),
       },
       timeoutMs,
     );

@@ -131,6 +131,24 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
   return new ManagedProcess(options);
 }
 
+/**
+ * An environment for a tool a test runs (node, npm, nx): PATH and HOME, plain output, no Nx daemon or
+ * cloud, and nothing else, so no variable of an outer `npm test` or Nx run leaks in; `extra` is added.
+ */
+export function toolEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    CI: 'true',
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    ...extra,
+  };
+}
+
 /** How a command run by {@link runToExit} ended, with the last lines it printed. */
 export interface RunResult {
   code: number | null;
