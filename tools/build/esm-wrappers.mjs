@@ -19,6 +19,23 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 /** `./a/b.js` from a package-relative path, as an import specifier. */
 const relativeSpecifier = (path) => (path.startsWith('./') ? path : `./${path}`);
 
+/**
+ * The .mjs of one entry. It loads the CommonJS build with require() rather than `import cjs from`, so that a
+ * build that throws while loading (the nest entry without Nest installed) only rejects the importer's
+ * `import()`: Node 20 reports an error thrown under a static import of CommonJS as uncaught too.
+ */
+function esmWrapper(from, names) {
+  const exported = names.map((name) => `  ${name},`).join('\n');
+  return `${HEADER}import { createRequire } from 'node:module';
+
+const cjs = createRequire(import.meta.url)('${from}');
+
+export const {
+${exported}
+} = cjs;
+`;
+}
+
 let written = 0;
 for (const [subpath, conditions] of Object.entries(manifest.exports ?? {})) {
   const esm = conditions?.import;
@@ -30,10 +47,7 @@ for (const [subpath, conditions] of Object.entries(manifest.exports ?? {})) {
   const odd = names.filter((name) => !IDENTIFIER.test(name));
   if (odd.length) throw new Error(`esm-wrappers: ${subpath} exports names that are not identifiers: ${odd}`);
   const from = relativeSpecifier(cjs.default);
-  writeFileSync(
-    join(packageDir, esm.default),
-    `${HEADER}import cjs from '${from}';\n\nexport const {\n${names.map((n) => `  ${n},`).join('\n')}\n} = cjs;\n`,
-  );
+  writeFileSync(join(packageDir, esm.default), esmWrapper(from, names));
   if (esm.types) {
     // The .js specifier: TypeScript finds the CommonJS build's .d.ts beside it.
     writeFileSync(join(packageDir, esm.types), `${HEADER}export * from '${from}';\n`);
