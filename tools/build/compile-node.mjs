@@ -7,10 +7,16 @@
 // usage: node tools/build/compile-node.mjs --project apps/cache-node --tsconfig tsconfig.app.json \
 //          --main src/main.ts --out dist/apps/cache-node [--assets extra/file,...]
 // .proto files beside any compiled library source are copied along automatically.
+//
+// --package compiles a library to publish instead: no main.js, no source maps, helpers inlined (no tslib at
+// run time), and imports of workspace libraries point at the files declaring each name (direct-imports.mjs),
+// so the package loads, and ships, only the modules it uses.
 import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep, posix } from 'node:path';
 import { parseArgs } from 'node:util';
 import ts from 'typescript';
+
+import { directImportSources, hostWithSources } from './direct-imports.mjs';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '../..');
 const { values: args } = parseArgs({
@@ -20,6 +26,7 @@ const { values: args } = parseArgs({
     main: { type: 'string', default: 'src/main.ts' },
     out: { type: 'string' },
     assets: { type: 'string', default: '' },
+    package: { type: 'boolean', default: false },
   },
 });
 if (!args.project || !args.out) {
@@ -35,7 +42,12 @@ const outDir = `${finalDir}.building-${process.pid}`;
 const configPath = join(projectDir, args.tsconfig);
 const parsed = ts.getParsedCommandLineOfConfigFile(
   configPath,
-  { outDir, rootDir: root, noEmit: false },
+  {
+    outDir,
+    rootDir: root,
+    noEmit: false,
+    ...(args.package && { importHelpers: false, sourceMap: false, declarationMap: false }),
+  },
   {
     ...ts.sys,
     onUnRecoverableConfigFileDiagnostic: (d) => fail([d]),
@@ -102,6 +114,21 @@ const rewriteAliases = (context) => (sourceFile) => {
   return ts.visitNode(sourceFile, visit);
 };
 
+/** `program` again, its files importing workspace libraries by the declaring files instead of the barrels. */
+function withDirectImports(program) {
+  const host = hostWithSources(ts.createCompilerHost(parsed.options), directImportSources(program, aliases));
+  const direct = ts.createProgram({
+    rootNames: parsed.fileNames,
+    options: parsed.options,
+    projectReferences: parsed.projectReferences,
+    host,
+    oldProgram: program,
+  });
+  const errors = ts.getPreEmitDiagnostics(direct);
+  if (errors.length) fail(errors);
+  return direct;
+}
+
 function fail(diagnostics) {
   const host = { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' };
   console.error(ts.formatDiagnosticsWithColorAndContext(diagnostics, host));
@@ -110,13 +137,14 @@ function fail(diagnostics) {
 
 rmSync(outDir, { recursive: true, force: true });
 process.on('exit', () => rmSync(outDir, { recursive: true, force: true }));
-const program = ts.createProgram({
+const whole = ts.createProgram({
   rootNames: parsed.fileNames,
   options: parsed.options,
   projectReferences: parsed.projectReferences,
 });
-const diagnostics = ts.getPreEmitDiagnostics(program);
+const diagnostics = ts.getPreEmitDiagnostics(whole);
 if (diagnostics.length) fail(diagnostics);
+const program = args.package ? withDirectImports(whole) : whole;
 const emitted = program.emit(undefined, undefined, undefined, false, {
   before: [rewriteAliases],
   afterDeclarations: [rewriteAliases],
@@ -151,11 +179,18 @@ for (const asset of [...runtimeAssets, ...args.assets.split(',').filter(Boolean)
   cpSync(from, to, { recursive: true });
 }
 
-const entry = relative(root, join(projectDir, args.main)).split(sep).join(posix.sep).replace(/\.ts$/, '.js');
-writeFileSync(
-  join(outDir, 'main.js'),
-  `'use strict';\n// Entry point written by tools/build/compile-node.mjs.\nrequire('./${entry}');\n`,
-);
+if (!args.package) {
+  const entry = relative(root, join(projectDir, args.main))
+    .split(sep)
+    .join(posix.sep)
+    .replace(/\.ts$/, '.js');
+  writeFileSync(
+    join(outDir, 'main.js'),
+    `'use strict';\n// Entry point written by tools/build/compile-node.mjs.\nrequire('./${entry}');\n`,
+  );
+}
 rmSync(finalDir, { recursive: true, force: true });
 renameSync(outDir, finalDir);
-console.log(`compiled ${relative(root, projectDir)} → ${relative(root, finalDir)}/main.js`);
+console.log(
+  `compiled ${relative(root, projectDir)} → ${relative(root, finalDir)}${args.package ? '' : '/main.js'}`,
+);

@@ -15,5 +15,3 @@ export type { ClusterRouterStats, FlushResult, Member } from '@ringcache/cache-c
 export type { DiscoveryLogger } from '@ringcache/discovery';
 export { registerRingcacheResolver, ringcacheEtcdTarget, RINGCACHE_ETCD_SCHEME } from './lib/etcd-resolver';
 export type { RingcacheResolverOptions, RingcacheResolverRegistration } from './lib/etcd-resolver';
-export { RingcacheModule, RINGCACHE_CLIENT } from './lib/ringcache.module';
-export type { RingcacheModuleAsyncOptions, RingcacheModuleSettings } from './lib/ringcache.module';

@@ -1,7 +1,7 @@
 export { workspaceRoot, builtApp } from './lib/workspace';
 export { freePort } from './lib/ports';
-export { startProcess, stopAllProcesses, ManagedProcess } from './lib/processes';
-export type { Exit, StartProcessOptions } from './lib/processes';
+export { runToExit, startProcess, stopAllProcesses, toolEnv, ManagedProcess } from './lib/processes';
+export type { Exit, RunResult, StartProcessOptions } from './lib/processes';
 export { waitForHttp, sleep, eventually } from './lib/http';
 export type { WaitTarget } from './lib/http';
 export { parsePrometheus, scrapeMetrics, sumMetric } from './lib/metrics';

@@ -7,9 +7,12 @@ import { loadConfig } from '@ringcache/config';
 import {
   freePort,
   type ManagedProcess,
+  runToExit,
+  type RunResult,
   startProcess,
   tempDir,
   type TempDir,
+  toolEnv,
   waitForReady,
   workspaceRoot,
 } from '@ringcache/testing';
@@ -28,27 +31,17 @@ describe('the group generator, end to end', () => {
   const running: ManagedProcess[] = [];
 
   /** Runs `node <args>` in the copy with a clean environment (no Nx variables of an outer run leak in). */
-  async function run(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; output: string }> {
-    const child = startProcess({
-      name: args.slice(0, 3).join(' '),
-      command: process.execPath,
-      args,
-      cwd: workspace.path,
-      env: {
-        PATH: process.env['PATH'],
-        HOME: process.env['HOME'],
-        NX_DAEMON: 'false',
-        NX_NO_CLOUD: 'true',
-        NX_TUI: 'false',
-        CI: 'true',
-        NO_COLOR: '1',
-        FORCE_COLOR: '0',
+  function run(args: string[], timeoutMs = 60_000): Promise<RunResult> {
+    return runToExit(
+      {
+        name: args.slice(0, 3).join(' '),
+        command: process.execPath,
+        args,
+        cwd: workspace.path,
+        env: toolEnv(),
       },
-    });
-    const timer = setTimeout(() => void child.kill(), timeoutMs);
-    const exit = await child.exited;
-    clearTimeout(timer);
-    return { code: exit.code, output: child.output() };
+      timeoutMs,
+    );
   }
 
   const nx = (...args: string[]) => run(['node_modules/nx/dist/bin/nx.js', ...args]);

@@ -131,6 +131,45 @@ export function startProcess(options: StartProcessOptions): ManagedProcess {
   return new ManagedProcess(options);
 }
 
+/**
+ * An environment for a tool a test runs (node, npm, nx): PATH and HOME, plain output, no Nx daemon or
+ * cloud, and nothing else, so no variable of an outer `npm test` or Nx run leaks in; `extra` is added.
+ */
+export function toolEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env['PATH'],
+    HOME: process.env['HOME'],
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+    CI: 'true',
+    NO_COLOR: '1',
+    FORCE_COLOR: '0',
+    ...extra,
+  };
+}
+
+/** How a command run by {@link runToExit} ended, with the last lines it printed. */
+export interface RunResult {
+  code: number | null;
+  output: string;
+}
+
+/**
+ * Runs a command to its end, killing it (by pid) after `timeoutMs`; resolves with its exit code and output
+ * whether it succeeded or not, so the caller can put the output in its assertion message.
+ */
+export async function runToExit(options: StartProcessOptions, timeoutMs: number): Promise<RunResult> {
+  const child = startProcess(options);
+  const timer = setTimeout(() => void child.kill(), timeoutMs);
+  try {
+    const exit = await child.exited;
+    return { code: exit.code, output: child.output() };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Stops every process started by this test process that is still running. */
 export async function stopAllProcesses(): Promise<void> {
   await Promise.all([...running].map((p) => p.stop('SIGTERM', 5_000)));
