@@ -5,6 +5,13 @@ export { CONFIG_EXIT_CODE, loadConfig, loadConfigOrExit } from './lib/load-confi
 export type { LoadConfigOptions } from './lib/load-config';
 export { RINGCACHE_CONFIG, RingcacheConfigModule } from './lib/ringcache-config.module';
 export type {
+  ApiKeyConfig,
+  ApiScope,
+  GatewayTlsConfig,
+  SecurityConfig,
+} from './lib/ringcache-config';
+export { API_SCOPES } from './lib/api-keys';
+export type {
   DemoConfig,
   EtcdConfig,
   GatewayConfig,
