@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 import type { ApiKeyConfig, ApiScope } from '@ringcache/config';
 
@@ -86,7 +86,8 @@ export class GatewayAuth {
 
   /** The key whose digest is the token's. Every digest is compared, whatever matched before. */
   private find(token: string): Known | undefined {
-    const digest = createHash('sha256').update(token, 'utf8').digest();
+    // The one-shot hash: half the cost of createHash().update().digest() on this, the hot path.
+    const digest = hash('sha256', token, 'buffer');
     let found: Known | undefined;
     for (const key of this.keys) {
       if (timingSafeEqual(key.digest, digest) && !found) found = key;
