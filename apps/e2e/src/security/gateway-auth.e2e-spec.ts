@@ -16,7 +16,15 @@ import {
 } from '@ringcache/testing';
 
 import { bearer, ownerOf, peerUrl, requestOver } from '../support';
-import { API_KEYS_ENV, KEYS, LIMITED_KEY, ROUTES, expectedFor, headersFor, type Caller } from './gateway-routes';
+import {
+  API_KEYS_ENV,
+  KEYS,
+  LIMITED_KEY,
+  ROUTES,
+  expectedFor,
+  headersFor,
+  type Caller,
+} from './gateway-routes';
 
 const CALLERS: Caller[] = ['none', 'reader', 'app', 'ops'];
 
@@ -37,10 +45,27 @@ describe('gateway API keys', () => {
   beforeAll(async () => {
     dir = tempDir('ringcache-gateway-auth-');
     const [cert, key] = [join(dir.path, 'cert.pem'), join(dir.path, 'key.pem')];
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-      '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
     ca = readFileSync(cert);
     cluster = await startCluster({ nodes: 2, gateway: false });
     // Every request is logged at debug: the keys must not be among the lines.

@@ -37,7 +37,11 @@ describe('gateway protection', () => {
       nodes: 1,
       transport: 'grpc',
       mysqlUrl: mysql.url,
-      env: { RINGCACHE_DEMO_SEED: 'false', RINGCACHE_GATEWAY_MAX_IN_FLIGHT: '1', RINGCACHE_NODE_MAX_IN_FLIGHT: '1' },
+      env: {
+        RINGCACHE_DEMO_SEED: 'false',
+        RINGCACHE_GATEWAY_MAX_IN_FLIGHT: '1',
+        RINGCACHE_NODE_MAX_IN_FLIGHT: '1',
+      },
       groups: { slow: { ...ITEM_GROUP, table: 'slow_item' } },
     });
     // A gateway with room to spare, to reach the node's own bound over gRPC.

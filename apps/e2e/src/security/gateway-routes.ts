@@ -13,7 +13,11 @@ export const KEYS: Record<Exclude<Caller, 'none'>, string> = {
 /** A read-only key limited to 2 requests, then 1 per second. */
 export const LIMITED_KEY = `limited-${process.pid}-${Date.now()}`;
 
-const SCOPES: Record<Exclude<Caller, 'none'>, string[]> = { reader: ['read'], app: ['read', 'write'], ops: ['admin'] };
+const SCOPES: Record<Exclude<Caller, 'none'>, string[]> = {
+  reader: ['read'],
+  app: ['read', 'write'],
+  ops: ['admin'],
+};
 
 /** RINGCACHE_GATEWAY_API_KEYS for the keys above. */
 export const API_KEYS_ENV = JSON.stringify([
@@ -22,7 +26,12 @@ export const API_KEYS_ENV = JSON.stringify([
     sha256: sha256Hex(key),
     scopes: SCOPES[name as Exclude<Caller, 'none'>],
   })),
-  { name: 'limited', sha256: sha256Hex(LIMITED_KEY), scopes: ['read'], rateLimit: { perSecond: 1, burst: 2 } },
+  {
+    name: 'limited',
+    sha256: sha256Hex(LIMITED_KEY),
+    scopes: ['read'],
+    rateLimit: { perSecond: 1, burst: 2 },
+  },
 ]);
 
 /** One route of the gateway, as a test calls it, and the scope it needs. */

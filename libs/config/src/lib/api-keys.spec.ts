@@ -2,7 +2,10 @@ import { loadConfig } from './load-config';
 
 const HEX = 'ab'.repeat(32);
 const load = (keys: unknown) =>
-  loadConfig({ env: { RINGCACHE_GATEWAY_API_KEYS: JSON.stringify(keys) }, cwd: '/nonexistent-ringcache-dir' });
+  loadConfig({
+    env: { RINGCACHE_GATEWAY_API_KEYS: JSON.stringify(keys) },
+    cwd: '/nonexistent-ringcache-dir',
+  });
 const problems = (keys: unknown): string[] => {
   try {
     load(keys);
@@ -72,6 +75,8 @@ describe('gateway.apiKeys', () => {
   it('wants both gateway.tls files or neither', () => {
     expect(() =>
       loadConfig({ env: { RINGCACHE_GATEWAY_TLS_CERT_FILE: '/c.pem' }, cwd: '/nonexistent-ringcache-dir' }),
-    ).toThrow('gateway.tls.keyFile: must be set too, since gateway.tls.certFile is set (from RINGCACHE_GATEWAY_TLS_CERT_FILE)');
+    ).toThrow(
+      'gateway.tls.keyFile: must be set too, since gateway.tls.certFile is set (from RINGCACHE_GATEWAY_TLS_CERT_FILE)',
+    );
   });
 });

@@ -1,5 +1,15 @@
 import type { ApiKeyConfig, ApiScope } from './ringcache-config';
-import { NAME, NAME_RULE, fail, fraction, integer, isMapping, matching, type Problem, Invalid } from './readers';
+import {
+  NAME,
+  NAME_RULE,
+  fail,
+  fraction,
+  integer,
+  isMapping,
+  matching,
+  type Problem,
+  Invalid,
+} from './readers';
 
 /** Every scope a key may hold. */
 export const API_SCOPES: readonly ApiScope[] = ['read', 'write', 'admin'];
@@ -41,7 +51,10 @@ function readKey(item: unknown, at: string, problems: Problem[]): ApiKeyConfig {
   }
   for (const key of Object.keys(item)) {
     if (!KEY_FIELDS.includes(key))
-      problems.push({ at: `${at}.${key}`, message: `unknown setting; an API key has ${KEY_FIELDS.join(', ')}` });
+      problems.push({
+        at: `${at}.${key}`,
+        message: `unknown setting; an API key has ${KEY_FIELDS.join(', ')}`,
+      });
   }
   const field = <T>(name: string, read: (raw: unknown) => T, fallback: T): T => {
     if (item[name] === undefined || item[name] === null) {
@@ -76,11 +89,16 @@ function sha256Hex(raw: unknown): string {
 }
 
 function scopes(raw: unknown): ApiScope[] {
-  if (!Array.isArray(raw) || raw.length === 0) fail(`must be a non-empty list of ${API_SCOPES.join(', ')}`, raw);
+  if (!Array.isArray(raw) || raw.length === 0)
+    fail(`must be a non-empty list of ${API_SCOPES.join(', ')}`, raw);
   const problems: Problem[] = [];
   raw.forEach((scope: unknown, i) => {
     if (!API_SCOPES.includes(scope as ApiScope))
-      problems.push({ at: `[${i}]`, message: `unknown scope; must be one of ${API_SCOPES.join(', ')}`, value: scope });
+      problems.push({
+        at: `[${i}]`,
+        message: `unknown scope; must be one of ${API_SCOPES.join(', ')}`,
+        value: scope,
+      });
   });
   if (problems.length > 0) throw new Invalid(problems);
   return [...new Set(raw as ApiScope[])];

@@ -47,7 +47,8 @@ export function watchCertificate(
     }
   };
   // Not persistent: watching must not keep a closing process alive.
-  for (const file of [tls.certFile, tls.keyFile]) watchFile(file, { interval: pollMs, persistent: false }, reload);
+  for (const file of [tls.certFile, tls.keyFile])
+    watchFile(file, { interval: pollMs, persistent: false }, reload);
   return () => {
     for (const file of [tls.certFile, tls.keyFile]) unwatchFile(file, reload);
   };

@@ -28,7 +28,8 @@ describe('GatewayAuth', () => {
   });
 
   it('keeps health, readiness and metrics open', () => {
-    for (const url of ['/healthz', '/readyz', '/metrics']) expect(auth.check('GET', url, undefined)).toBeUndefined();
+    for (const url of ['/healthz', '/readyz', '/metrics'])
+      expect(auth.check('GET', url, undefined)).toBeUndefined();
   });
 
   describe('the scope table, key by key', () => {

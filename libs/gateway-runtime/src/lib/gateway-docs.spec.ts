@@ -89,7 +89,10 @@ describe('the OpenAPI document of the gateway', () => {
   });
 
   it('declares the bearer scheme and the scope of each operation; the probes need no key', () => {
-    expect(document.components?.securitySchemes?.['apiKey']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components?.securitySchemes?.['apiKey']).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
     const key = document.paths['/api/v1/groups/{group}/keys/{key}'];
     expect(key.get?.security).toEqual([{ apiKey: [] }]);
     expect(key.get?.description).toContain('Scope: `read`.');

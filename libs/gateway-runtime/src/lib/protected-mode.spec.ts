@@ -21,7 +21,9 @@ describe('protected mode', () => {
   it('refuses a gateway on 0.0.0.0 without keys, naming the settings to change', () => {
     const attempt = () => checkProtectedMode(config({ RINGCACHE_GATEWAY_HOST: '0.0.0.0' }));
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/gateway\.apiKeys.*security\.insecure: true \(RINGCACHE_SECURITY_INSECURE=true\)/s);
+    expect(attempt).toThrow(
+      /gateway\.apiKeys.*security\.insecure: true \(RINGCACHE_SECURITY_INSECURE=true\)/s,
+    );
   });
 
   it('lets it listen with keys, or with security.insecure', () => {

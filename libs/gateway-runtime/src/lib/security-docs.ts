@@ -47,7 +47,9 @@ export function declareSecurity(document: OpenAPIObject): void {
       const existing = operation.responses['503'] as ResponseObject | undefined;
       operation.responses = {
         ...operation.responses,
-        401: error('`unauthenticated`: no API key, or an unknown one; `WWW-Authenticate: Bearer realm="ringcache"`'),
+        401: error(
+          '`unauthenticated`: no API key, or an unknown one; `WWW-Authenticate: Bearer realm="ringcache"`',
+        ),
         403: error(`\`permission_denied\`: the API key lacks the \`${need}\` scope`),
         429: error("`rate_limited`: over the API key's rate limit; `Retry-After` says when to try again"),
         503: error(existing ? `${existing.description}; ${overloaded}` : overloaded),

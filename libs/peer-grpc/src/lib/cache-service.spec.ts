@@ -9,7 +9,8 @@ type Callback = (error: Partial<ServiceError> | null, value?: object) => void;
 
 describe('cacheServiceHandlers with an in-flight bound', () => {
   const logger = { error: jest.fn(), warn: jest.fn() };
-  const call = (request: object) => ({ request, metadata: new Metadata() }) as unknown as ServerUnaryCall<object, object>;
+  const call = (request: object) =>
+    ({ request, metadata: new Metadata() }) as unknown as ServerUnaryCall<object, object>;
   const message = { group: 'scores', key: 'Tom', ringVersion: '', hops: 0 };
 
   it('answers RESOURCE_EXHAUSTED overloaded past the bound, at once, and admits again once a call ends', async () => {
@@ -21,7 +22,9 @@ describe('cacheServiceHandlers with an in-flight bound', () => {
     const Get = service['Get'] as unknown as (c: ServerUnaryCall<object, object>, cb: Callback) => void;
 
     const first = new Promise<[unknown, unknown]>((resolve) => Get(call(message), (e, v) => resolve([e, v])));
-    const refused = new Promise<Partial<ServiceError> | null>((resolve) => Get(call(message), (e) => resolve(e)));
+    const refused = new Promise<Partial<ServiceError> | null>((resolve) =>
+      Get(call(message), (e) => resolve(e)),
+    );
     const error = await refused;
     expect(error).toMatchObject({
       code: status.RESOURCE_EXHAUSTED,

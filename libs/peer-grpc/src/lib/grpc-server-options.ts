@@ -75,7 +75,11 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
   if (typeof options.handler?.get !== 'function') {
     throw new TypeError('grpcServerOptions option handler must be a PeerHandler');
   }
-  const cache = cacheServiceHandlers(options.handler, options.logger ?? new Logger('PeerGrpc'), options.inFlight);
+  const cache = cacheServiceHandlers(
+    options.handler,
+    options.logger ?? new Logger('PeerGrpc'),
+    options.inFlight,
+  );
   const health = options.health ?? new PeerGrpcHealth();
   return {
     transport: Transport.GRPC,
