@@ -1,3 +1,7 @@
+import { createHash } from 'node:crypto';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
 import { DEMO_STUDENTS } from '@ringcache/data-source';
 import { KeyOwners, type ReadTarget, type TestCluster } from '@ringcache/testing';
 
@@ -103,4 +107,40 @@ export async function request(
 ): Promise<Answer & { headers: Headers }> {
   const res = await fetch(url, { method, body, headers, signal: AbortSignal.timeout(20_000) });
   return { status: res.status, body: await res.text(), headers: res.headers };
+}
+
+/** The header that presents an API key to the gateway. */
+export function bearer(key: string): Record<string, string> {
+  return { authorization: `Bearer ${key}` };
+}
+
+/** The SHA-256 of an API key, as `gateway.apiKeys` takes it. */
+export function sha256Hex(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** One request over node:http or node:https (trusting `ca`, for a certificate made by the test). */
+export function requestOver(
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; body?: string; ca?: Buffer } = {},
+): Promise<Answer & { headers: IncomingHttpHeaders }> {
+  const send = url.startsWith('https:') ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method, headers: options.headers, ca: options.ca, timeout: 20_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString(),
+          headers: res.headers,
+        }),
+      );
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out`)));
+    req.on('error', reject);
+    req.end(options.body);
+  });
 }

@@ -19,3 +19,4 @@ export * from './lib/invalidation-hub';
 export * from './lib/near-cache';
 export * from './lib/hot-key-tracker';
 export * from './lib/request-id';
+export * from './lib/in-flight-limiter';

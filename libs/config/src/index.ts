@@ -4,6 +4,8 @@ export { DEFAULT_GROUP, groupConfig } from './lib/groups';
 export { CONFIG_EXIT_CODE, loadConfig, loadConfigOrExit } from './lib/load-config';
 export type { LoadConfigOptions } from './lib/load-config';
 export { RINGCACHE_CONFIG, RingcacheConfigModule } from './lib/ringcache-config.module';
+export type { ApiKeyConfig, ApiScope, GatewayTlsConfig, SecurityConfig } from './lib/ringcache-config';
+export { API_SCOPES } from './lib/api-keys';
 export type {
   DemoConfig,
   EtcdConfig,

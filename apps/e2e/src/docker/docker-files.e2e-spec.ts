@@ -1043,7 +1043,12 @@ describe('docker files', () => {
         });
         if (app === 'cache-node')
           expect(config.node).toMatchObject({ name, advertiseHost: name, host: '0.0.0.0' });
-        if (app === 'gateway') expect(config.gateway).toMatchObject({ host: '0.0.0.0', port: 9999 });
+        if (app === 'gateway') {
+          expect(config.gateway).toMatchObject({ host: '0.0.0.0', port: 9999 });
+          // Protected mode: on 0.0.0.0 the gateway needs API keys, and the compose file must not switch it off.
+          expect(config.gateway.apiKeys.length).toBeGreaterThan(0);
+          expect(config.security.insecure).toBe(false);
+        }
       }
     });
   });

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 
 import {
   Logger as NestLogger,
@@ -17,8 +17,9 @@ import { createFastifyAdapter } from './fastify-adapter';
 import { closeOnSignals } from './graceful-shutdown';
 import type { LogLevel } from './log-levels';
 import { LoggingModule, nestLoggerOver } from './logging.module';
-import type { RequestLog } from '@ringcache/cache-core';
+import type { InFlightLimiter } from '@ringcache/cache-core';
 
+import { entryServer, type ServerTls } from './entry-server';
 import { logRequests, requestLog, type FastPath } from './request-logging';
 
 /** Options of {@link startHttpApp}. */
@@ -49,6 +50,15 @@ export interface StartHttpAppOptions {
   frameworkErrors?: FastifyServerOptions['frameworkErrors'];
   /** Answers some requests in node:http before Fastify sees them (see FastPath). Default none. */
   fastPath?: FastPath;
+  /**
+   * Sees every request first, before the fast path and Fastify, and may answer it itself (an API-key check,
+   * say): the one door of the server. Health, readiness and metrics pass it too. Default none.
+   */
+  gate?: FastPath;
+  /** Bounds the requests served at once; past it, 503 `overloaded` at once (see entryServer). Default none. */
+  inFlight?: InFlightLimiter;
+  /** Serve HTTPS with this certificate and key instead of HTTP. Default: plain HTTP. */
+  tls?: ServerTls;
   /** Changes the Fastify instance before the app starts (body parsers, hooks). */
   configure?: (fastify: FastifyInstance) => void;
   /** Runs after the app is created and before it listens (to connect a gRPC microservice, say). */
@@ -76,14 +86,26 @@ export async function startHttpApp(
   // database unreachable, say) are JSON like the others.
   const nestLogger = nestLoggerOver(logger);
   const logOptions = { slowRequestMs: options.slowRequestMs ?? 1_000, isStream: options.isStream };
-  const fastPath = options.fastPath;
+  const { fastPath, gate, inFlight, tls } = options;
+  const echoRequestId = options.echoRequestId ?? false;
+  const entry = fastPath || gate || inFlight || tls;
   @Module({})
   class HttpAppModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
     { module: HttpAppModule, imports: [LoggingModule.forRoot(logger, nestLogger), module] },
     createFastifyAdapter({
       frameworkErrors: options.frameworkErrors,
-      serverFactory: fastPath && fastPathServer(fastPath, requestLog(logger, logOptions)),
+      serverFactory: entry
+        ? entryServer({
+            fastPath,
+            gate,
+            inFlight,
+            tls,
+            echoRequestId,
+            isStream: options.isStream,
+            log: requestLog(logger, logOptions),
+          })
+        : undefined,
     }),
     // No default body parsing: each app decides (the gateway takes every body raw; the peer routes have
     // their own parsers), so Nest's JSON parser cannot turn a value into an object behind our back.
@@ -91,21 +113,14 @@ export async function startHttpApp(
   );
   if (options.handleSignals ?? true) closeOnSignals(app as INestApplication, { name: options.name });
   const fastify = app.getHttpAdapter().getInstance();
-  logRequests(fastify, logger, { ...logOptions, echoRequestId: options.echoRequestId ?? false });
+  logRequests(fastify, logger, { ...logOptions, echoRequestId });
   options.configure?.(fastify);
   await options.beforeListen?.(app);
   const host = options.host ?? '127.0.0.1';
   await app.listen(options.port, host);
-  new NestLogger(options.name).log(`${options.name} listening on http://${host}:${listeningPort(app)}`);
+  const scheme = tls ? 'https' : 'http';
+  new NestLogger(options.name).log(`${options.name} listening on ${scheme}://${host}:${listeningPort(app)}`);
   return app;
-}
-
-/** A Fastify `serverFactory` whose server lets `fastPath` answer first. */
-function fastPathServer(fastPath: FastPath, log: RequestLog) {
-  return (handler: (request: IncomingMessage, response: ServerResponse) => void): Server =>
-    createServer((request, response) => {
-      if (!fastPath(request, response, log)) handler(request, response);
-    });
 }
 
 /** The port an app's HTTP server listens on (the one picked, when it was asked for port 0). */

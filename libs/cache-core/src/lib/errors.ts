@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'load_timeout'
   | 'unavailable'
   | 'unimplemented'
+  | 'overloaded'
   | 'internal';
 
 /** Base class of every ringcache error. */
@@ -94,6 +95,16 @@ export class UnavailableError extends RingcacheError {
 export class UnimplementedError extends RingcacheError {
   constructor(operation: string) {
     super('unimplemented', `${operation} is not served by this node`);
+  }
+}
+
+/**
+ * The process has as many requests in flight as it takes: it answers at once instead of queueing (503 with
+ * Retry-After, gRPC RESOURCE_EXHAUSTED). Not recoverable: asking the next owner would spread the overload.
+ */
+export class OverloadedError extends RingcacheError {
+  constructor(message: string) {
+    super('overloaded', message);
   }
 }
 

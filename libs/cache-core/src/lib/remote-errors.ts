@@ -3,6 +3,7 @@ import {
   KeyTooLongError,
   LoadError,
   LoadTimeoutError,
+  OverloadedError,
   PeerUnavailableError,
   RingcacheError,
   UnavailableError,
@@ -41,6 +42,7 @@ const REBUILD: Readonly<Record<ErrorCode, Rebuild>> = {
   load_timeout: (c) => new LoadTimeoutError(c.group, c.key ?? '', 0),
   unavailable: (_c, m, cause) => new UnavailableError(m, { cause }),
   unimplemented: (c) => new UnimplementedError(c.operation),
+  overloaded: (_c, m) => new OverloadedError(m),
   internal: (_c, m, cause) => new RingcacheError('internal', m, false, { cause }),
 };
 

@@ -24,10 +24,11 @@ describe('describeConfig', () => {
     };
     expect(describeConfig(loadConfig({ env, cwd })).split('\n')).toEqual([
       'cluster: ringcache (no file)',
-      'node: node1 on 127.0.0.1, grpc 8001, http 8101, advertised as 127.0.0.1',
+      'node: node1 on 127.0.0.1, grpc 8001, http 8101, advertised as 127.0.0.1, at most 20000 requests in flight',
       'peers: grpc, deadline 3s, 160 vnodes, 8 probes, batches of 1000 keys per tick',
       'nodes: node1 h:8001/h:8101',
       'gateway: 127.0.0.1:9999, keys up to 1KiB, values up to 1MiB',
+      'gateway security: http, no api keys, at most 10000 requests in flight',
       'ttlWorker: 127.0.0.1:8200',
       'mysql: none (using sqlite)',
       `sqlite: ${join(cwd, 'data/ringcache.sqlite')}`,
@@ -52,6 +53,20 @@ describe('describeConfig', () => {
       'etcd: https://etcd:2379, dial timeout 2s, lease 5s, user root, password (hidden)',
     );
     expect(text).toContain('sqlite: ');
+  });
+
+  it('names API keys and their scopes, never their digests', () => {
+    const env = {
+      RINGCACHE_GATEWAY_API_KEYS: JSON.stringify([
+        { name: 'app', sha256: 'ab'.repeat(32), scopes: ['read', 'write'], rateLimit: { perSecond: 5 } },
+      ]),
+      RINGCACHE_SECURITY_INSECURE: '1',
+    };
+    const text = describeConfig(loadConfig({ env, cwd }));
+    expect(text).toContain(
+      'gateway security: http, api keys app (read+write 5/s burst 5), at most 10000 requests in flight, insecure: protected mode off',
+    );
+    expect(text).not.toContain('abab');
   });
 });
 

@@ -11,10 +11,11 @@ export function describeConfig(config: RingcacheConfig): string {
   const usingEtcd = etcd.endpoints.length > 0;
   const lines = [
     `cluster: ${config.cluster} (${config.source.file ? `file ${config.source.file}` : 'no file'})`,
-    `node: ${node.name} on ${node.host}, grpc ${node.grpcPort}, http ${node.httpPort}, advertised as ${node.advertiseHost}`,
+    `node: ${node.name} on ${node.host}, grpc ${node.grpcPort}, http ${node.httpPort}, advertised as ${node.advertiseHost}, at most ${node.maxInFlight} requests in flight`,
     `peers: ${peers.transport}, deadline ${formatDuration(peers.deadlineMs)}, ${peers.vnodes} vnodes, ${peers.probes} probes, batches of ${peers.batchMaxKeys} keys ${peers.batchWindowMs ? `within ${peers.batchWindowMs} ms` : 'per tick'}`,
     `nodes: ${config.nodes.map((n) => `${n.name} ${n.grpc}/${n.http}`).join(', ') || 'none'}${usingEtcd ? ' (unused: etcd)' : ''}`,
     `gateway: ${gateway.host}:${gateway.port}, keys up to ${formatBytes(gateway.maxKeyBytes)}, values up to ${formatBytes(gateway.maxValueBytes)}`,
+    `gateway security: ${describeGatewaySecurity(config)}`,
     `ttlWorker: ${ttlWorker.host}:${ttlWorker.port}`,
     mysql.url
       ? `mysql: ${redactUrl(mysql.url)}, pool ${mysql.poolSize}, connect timeout ${formatDuration(mysql.connectTimeoutMs)}`
@@ -45,6 +46,20 @@ function describeEtcd({ etcd }: RingcacheConfig): string {
   const tls = (['caFile', 'certFile', 'keyFile'] as const).filter((key) => etcd.tls[key]);
   if (tls.length > 0) parts.push(`tls ${tls.map((key) => `${key} ${etcd.tls[key]}`).join(' ')}`);
   return parts.join(', ');
+}
+
+/** HTTPS, API keys by name and scope (never digests), the in-flight bound, protected mode. */
+function describeGatewaySecurity({ gateway, security }: RingcacheConfig): string {
+  const keys = gateway.apiKeys.map((key) => {
+    const rate = key.rateLimit ? ` ${key.rateLimit.perSecond}/s burst ${key.rateLimit.burst}` : '';
+    return `${key.name} (${key.scopes.join('+')}${rate})`;
+  });
+  return [
+    gateway.tls.certFile ? `https (cert ${gateway.tls.certFile}, key ${gateway.tls.keyFile})` : 'http',
+    keys.length > 0 ? `api keys ${keys.join(', ')}` : 'no api keys',
+    `at most ${gateway.maxInFlight} requests in flight`,
+    ...(security.insecure ? ['insecure: protected mode off'] : []),
+  ].join(', ');
 }
 
 function describeGroup(name: string, group: GroupConfig): string {

@@ -52,6 +52,7 @@ describe('loadConfig', () => {
         advertiseHost: '127.0.0.1',
         grpcPort: 8001,
         httpPort: 8101,
+        maxInFlight: 20_000,
       },
       peers: {
         transport: 'grpc',
@@ -68,6 +69,9 @@ describe('loadConfig', () => {
         maxKeyBytes: 1024,
         maxValueBytes: 1_048_576,
         nearCacheBytes: 33_554_432,
+        tls: { certFile: '', keyFile: '' },
+        apiKeys: [],
+        maxInFlight: 10_000,
       },
       ttlWorker: { host: '127.0.0.1', port: 8200 },
       mysql: { url: '', connectTimeoutMs: 2000, poolSize: 10 },
@@ -92,6 +96,7 @@ describe('loadConfig', () => {
         },
       },
       log: { level: 'info', format: 'auto', slowRequestMs: 1000 },
+      security: { insecure: false },
       source: {},
     });
   });

@@ -65,6 +65,7 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       advertiseHost: r.get('node.advertiseHost'),
       grpcPort: r.get('node.grpcPort'),
       httpPort: r.get('node.httpPort'),
+      maxInFlight: r.get('node.maxInFlight'),
     },
     peers: {
       transport: r.get('peers.transport'),
@@ -81,6 +82,9 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       maxKeyBytes: r.get('gateway.maxKeyBytes'),
       maxValueBytes: r.get('gateway.maxValueBytes'),
       nearCacheBytes: r.get('gateway.nearCacheBytes'),
+      tls: { certFile: r.get('gateway.tls.certFile'), keyFile: r.get('gateway.tls.keyFile') },
+      apiKeys: r.get('gateway.apiKeys'),
+      maxInFlight: r.get('gateway.maxInFlight'),
     },
     ttlWorker: { host: r.get('ttlWorker.host'), port: r.get('ttlWorker.port') },
     mysql: {
@@ -108,6 +112,7 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       format: r.get('log.format'),
       slowRequestMs: r.get('log.slowRequestMs'),
     },
+    security: { insecure: r.get('security.insecure') },
     source: file === undefined ? {} : { file },
   };
 }

@@ -24,6 +24,8 @@ export interface RingcacheConfig {
   /** Cache groups by name. A group not listed here uses `groupConfig`'s defaults. */
   readonly groups: Readonly<Record<string, GroupConfig>>;
   readonly log: LogConfig;
+  /** Protected mode: see SecurityConfig. */
+  readonly security: SecurityConfig;
   /** Where the values came from: the YAML file read, if any (absolute path). */
   readonly source: { readonly file?: string };
 }
@@ -45,6 +47,8 @@ export interface NodeConfig {
   readonly advertiseHost: string;
   readonly grpcPort: number;
   readonly httpPort: number;
+  /** Most peer requests (HTTP and gRPC together) served at once; past it, 503 / RESOURCE_EXHAUSTED at once. */
+  readonly maxInFlight: number;
 }
 
 /** Protocol of node-to-node and gateway-to-node calls. */
@@ -80,6 +84,42 @@ export interface GatewayConfig extends ListenConfig {
   readonly maxValueBytes: number;
   /** Budget of the gateway's near cache (answers kept until an owner invalidates them); 0 = off. */
   readonly nearCacheBytes: number;
+  // Trust boundary and load shedding of the public API (see gateway-security in the README).
+  /** Serve HTTPS with this certificate and key (files re-read when they change); empty: plain HTTP. */
+  readonly tls: GatewayTlsConfig;
+  /** Keys callers must present as `Authorization: Bearer <key>`; empty: no authentication. */
+  readonly apiKeys: ApiKeyConfig[];
+  /** Most requests served at once; past it, 503 `overloaded` with Retry-After at once. */
+  readonly maxInFlight: number;
+}
+
+/** The gateway's HTTPS certificate: PEM file paths, both empty for plain HTTP. */
+export interface GatewayTlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/** What an API key may do: `read` keys, `write` keys, `admin` everything else (flush, stats, docs). */
+export type ApiScope = 'read' | 'write' | 'admin';
+
+/** One API key of the gateway. The key itself is never configured, only its SHA-256. */
+export interface ApiKeyConfig {
+  /** Unique; names the caller in logs and metrics. */
+  readonly name: string;
+  /** SHA-256 of the key, 64 lowercase hex digits (`printf %s "$KEY" | sha256sum`). */
+  readonly sha256: string;
+  readonly scopes: ApiScope[];
+  /** A token bucket per key: refilled at perSecond, holding at most burst; absent: no limit. */
+  readonly rateLimit?: { readonly perSecond: number; readonly burst: number };
+}
+
+/** Protected mode. */
+export interface SecurityConfig {
+  /**
+   * Serve without authentication on a non-loopback address. Without it a gateway with no API keys refuses
+   * to listen beyond loopback. Default false.
+   */
+  readonly insecure: boolean;
 }
 
 /** MySQL (or MariaDB) as the source of truth. */

@@ -10,6 +10,7 @@ export function checkRules(config: RingcacheConfig, resolver: Resolver): void {
   checkLoadTimeouts(config, resolver);
   checkNodePorts(config, resolver);
   checkTlsPair(config, resolver);
+  checkGatewayTlsPair(config, resolver);
   checkGroupSources(config, resolver);
 }
 
@@ -74,10 +75,19 @@ function checkNodePorts(config: RingcacheConfig, resolver: Resolver): void {
 
 /** A client certificate is useless without its key, and the other way round. */
 function checkTlsPair(config: RingcacheConfig, resolver: Resolver): void {
-  const { certFile, keyFile } = config.etcd.tls;
+  checkPair('etcd.tls', config.etcd.tls, resolver);
+}
+
+/** The gateway's HTTPS certificate needs its key, and the other way round. */
+function checkGatewayTlsPair(config: RingcacheConfig, resolver: Resolver): void {
+  checkPair('gateway.tls', config.gateway.tls, resolver);
+}
+
+function checkPair(section: string, files: { certFile: string; keyFile: string }, resolver: Resolver): void {
+  const { certFile, keyFile } = files;
   if ((certFile === '') === (keyFile === '')) return;
   const [missing, present] = certFile === '' ? ['certFile', 'keyFile'] : ['keyFile', 'certFile'];
   // The origin quoted is the present one's: that is the setting someone wrote, perhaps by mistake.
-  const origin = resolver.originOf(`etcd.tls.${present}`);
-  resolver.issue(`etcd.tls.${missing}`, `must be set too, since etcd.tls.${present} is set`, origin);
+  const origin = resolver.originOf(`${section}.${present}`);
+  resolver.issue(`${section}.${missing}`, `must be set too, since ${section}.${present} is set`, origin);
 }

@@ -90,12 +90,26 @@ const VARIABLES: [
   ['RINGCACHE_LOG_LEVEL', 'debug', (c) => c.log.level, 'debug'],
   ['RINGCACHE_LOG_FORMAT', 'pretty', (c) => c.log.format, 'pretty'],
   ['RINGCACHE_LOG_SLOW_REQUEST_MS', '250', (c) => c.log.slowRequestMs, 250],
+  // The gateway's trust boundary and load shedding.
+  ['RINGCACHE_GATEWAY_TLS_CERT_FILE', '/tls/gw.pem', (c) => c.gateway.tls.certFile, '/tls/gw.pem'],
+  ['RINGCACHE_GATEWAY_TLS_KEY_FILE', '/tls/gw-key.pem', (c) => c.gateway.tls.keyFile, '/tls/gw-key.pem'],
+  [
+    'RINGCACHE_GATEWAY_API_KEYS',
+    `[{"name":"app","sha256":"${'AB'.repeat(32)}","scopes":["read","write"]}]`,
+    (c) => c.gateway.apiKeys,
+    [{ name: 'app', sha256: 'ab'.repeat(32), scopes: ['read', 'write'] }],
+  ],
+  ['RINGCACHE_GATEWAY_MAX_IN_FLIGHT', '500', (c) => c.gateway.maxInFlight, 500],
+  ['RINGCACHE_NODE_MAX_IN_FLIGHT', '800', (c) => c.node.maxInFlight, 800],
+  ['RINGCACHE_SECURITY_INSECURE', 'true', (c) => c.security.insecure, true],
 ];
 
 /** Variables that are only valid together with another one. */
 const COMPANIONS: Record<string, Record<string, string>> = {
   RINGCACHE_ETCD_TLS_CERT_FILE: { RINGCACHE_ETCD_TLS_KEY_FILE: '/k.pem' },
   RINGCACHE_ETCD_TLS_KEY_FILE: { RINGCACHE_ETCD_TLS_CERT_FILE: '/c.pem' },
+  RINGCACHE_GATEWAY_TLS_CERT_FILE: { RINGCACHE_GATEWAY_TLS_KEY_FILE: '/k.pem' },
+  RINGCACHE_GATEWAY_TLS_KEY_FILE: { RINGCACHE_GATEWAY_TLS_CERT_FILE: '/c.pem' },
 };
 
 const REPO_ROOT = resolve(__dirname, '../../../..');

@@ -19,6 +19,7 @@ import {
   staticNodes,
   text,
 } from './readers';
+import { apiKeys } from './api-keys';
 import { HIDDEN, redactUrl } from './redact';
 
 /** One setting of the schema: where the environment sets it, its default and how it is read. */
@@ -102,6 +103,26 @@ export const SETTINGS = {
     default: '32MiB',
     read: bytes(0),
   }),
+  // Trust boundary and load shedding of the gateway (README, "API keys and protected mode at the gateway").
+  'gateway.tls.certFile': setting({ env: 'RINGCACHE_GATEWAY_TLS_CERT_FILE', default: '', read: text }),
+  'gateway.tls.keyFile': setting({ env: 'RINGCACHE_GATEWAY_TLS_KEY_FILE', default: '', read: text }),
+  'gateway.apiKeys': setting({
+    env: 'RINGCACHE_GATEWAY_API_KEYS',
+    default: [],
+    read: apiKeys,
+    fromEnv: fromJson,
+  }),
+  'gateway.maxInFlight': setting({
+    env: 'RINGCACHE_GATEWAY_MAX_IN_FLIGHT',
+    default: 10_000,
+    read: integer(1, 1_000_000),
+  }),
+  'node.maxInFlight': setting({
+    env: 'RINGCACHE_NODE_MAX_IN_FLIGHT',
+    default: 20_000,
+    read: integer(1, 1_000_000),
+  }),
+  'security.insecure': setting({ env: 'RINGCACHE_SECURITY_INSECURE', default: false, read: bool }),
   'ttlWorker.host': setting({ env: 'RINGCACHE_TTL_WORKER_HOST', default: '127.0.0.1', read: host }),
   'ttlWorker.port': setting({ env: 'RINGCACHE_TTL_WORKER_PORT', default: 8200, read: port }),
   'mysql.url': setting({

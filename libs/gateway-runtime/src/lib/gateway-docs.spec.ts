@@ -74,8 +74,35 @@ describe('the OpenAPI document of the gateway', () => {
       expect.objectContaining({ name: 'ttl', in: 'query', required: false }),
     );
     const get = document.paths['/api/v1/groups/{group}/keys/{key}'].get;
-    expect(Object.keys(get?.responses ?? {}).sort()).toEqual(['200', '400', '404', '414', '503', '504']);
+    expect(Object.keys(get?.responses ?? {}).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '414',
+      '429',
+      '503',
+      '504',
+    ]);
     expect(document.paths['/readyz'].get?.responses).toHaveProperty('503');
+  });
+
+  it('declares the bearer scheme and the scope of each operation; the probes need no key', () => {
+    expect(document.components?.securitySchemes?.['apiKey']).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
+    const key = document.paths['/api/v1/groups/{group}/keys/{key}'];
+    expect(key.get?.security).toEqual([{ apiKey: [] }]);
+    expect(key.get?.description).toContain('Scope: `read`.');
+    expect(key.put?.description).toContain('Scope: `write`.');
+    expect(document.paths['/api/v1/groups/{group}'].delete?.description).toContain('Scope: `admin`.');
+    expect(key.get?.responses['503']).toMatchObject({ description: expect.stringContaining('`overloaded`') });
+    for (const probe of ['/healthz', '/readyz', '/metrics']) {
+      expect(document.paths[probe].get?.security).toEqual([]);
+      expect(document.paths[probe].get?.responses).not.toHaveProperty('401');
+    }
   });
 
   it('serves the Swagger UI page and only the files it loads', async () => {

@@ -14,6 +14,8 @@ import {
 
 import { RINGCACHE_VERSION } from '@ringcache/app-shell';
 
+import { declareSecurity } from './security-docs';
+
 /** The page showing the gateway's API (Swagger UI). */
 export const DOCS_PATH = '/docs';
 /** The gateway's OpenAPI document, as JSON: where SwaggerModule serves it for a `/docs` setup. */
@@ -67,7 +69,7 @@ const SHELL_ROUTES: Record<string, OperationObject> = {
 
 /**
  * The gateway's OpenAPI document, generated from the controllers' decorators, with the app shell's
- * routes described. Near-cache hits are answered before Nest, but by the route documented on
+ * routes described and the API-key scheme declared (declareSecurity). Near-cache hits are answered before Nest, but by the route documented on
  * GatewayController.getKey, with the same answers.
  */
 export function gatewayDocument(app: INestApplication): OpenAPIObject {
@@ -84,6 +86,7 @@ export function gatewayDocument(app: INestApplication): OpenAPIObject {
     if (!get) continue;
     document.paths[path].get = { ...get, ...described, responses: described.responses };
   }
+  declareSecurity(document);
   return document;
 }
 

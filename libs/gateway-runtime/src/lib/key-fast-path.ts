@@ -11,11 +11,11 @@ import {
 } from '@ringcache/cache-core';
 import { httpErrorOf } from '@ringcache/peer-http';
 
+import { sendJson } from './json-answer';
 import { parseTtl } from './query-params';
 
 const PREFIX = '/api/v1/groups/';
 const KEYS = '/keys/';
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** Counters of the fast path. */
 export interface FastPathStats {
@@ -193,7 +193,7 @@ function send(
 ): void {
   if (!answer.found) {
     const body = JSON.stringify({ code: 'not_found', message: `${group}/${key} not found` });
-    sendJson(response, requestId, 404, body, String(answer.expireAtMs));
+    sendJson(response, requestId, 404, body, { 'x-ringcache-expire-at': String(answer.expireAtMs) });
     return;
   }
   const headers: Record<string, string | number> = {
@@ -208,23 +208,6 @@ function send(
   }
   response.writeHead(200, headers);
   response.end(answer.value);
-}
-
-function sendJson(
-  response: ServerResponse,
-  requestId: string,
-  status: number,
-  body: string,
-  expireAt?: string,
-): void {
-  const headers: Record<string, string | number> = {
-    'content-type': JSON_TYPE,
-    'content-length': Buffer.byteLength(body),
-    [REQUEST_ID_HEADER]: requestId,
-  };
-  if (expireAt !== undefined) headers['x-ringcache-expire-at'] = expireAt;
-  response.writeHead(status, headers);
-  response.end(body);
 }
 
 /** The request body, `length` bytes as Content-Length promised; rejects if it is cut short. */

@@ -1,17 +1,23 @@
+import type { Server as TlsServer } from 'node:tls';
+
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 
 import { startHttpApp } from '@ringcache/app-shell';
-import { NearCache } from '@ringcache/cache-core';
+import { InFlightLimiter, NearCache } from '@ringcache/cache-core';
 import { describeConfig, type RingcacheConfig } from '@ringcache/config';
 import { peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
 import { gatewayBodyParsers } from './body-parsers';
+import { readCertificate, watchCertificate } from './certificate-watch';
+import { GatewayAuth } from './gateway-auth';
+import { gatewayGate } from './gateway-gate';
 import { serveGatewayDocs } from './gateway-docs';
 import { GatewayModule } from './gateway.module';
 import type { GatewayNear } from './near';
 import { KeyFastPath } from './key-fast-path';
+import { checkProtectedMode } from './protected-mode';
 
 /** Options of {@link startGateway} for hosting it in a test process. */
 export interface StartGatewayOptions {
@@ -23,12 +29,17 @@ export interface StartGatewayOptions {
 
 /**
  * Starts the gateway on gateway.host:gateway.port, with its OpenAPI document at /docs-json and the page
- * at /docs; SIGTERM/SIGINT close it gracefully.
+ * at /docs; SIGTERM/SIGINT close it gracefully. Every request enters through one door: the in-flight bound
+ * (gateway.maxInFlight), then the API-key check (gateway.apiKeys), then the fast path or Fastify; HTTPS
+ * when gateway.tls is set. Refuses to start unprotected on a non-loopback address (checkProtectedMode).
  */
 export async function startGateway(
   config: RingcacheConfig,
   options: StartGatewayOptions = {},
 ): Promise<NestFastifyApplication> {
+  checkProtectedMode(config);
+  const { tls } = config.gateway;
+  const https = tls.certFile ? readCertificate(tls) : undefined;
   const cache =
     config.gateway.nearCacheBytes > 0
       ? new NearCache({ maxBytes: config.gateway.nearCacheBytes })
@@ -49,6 +60,9 @@ export async function startGateway(
     frameworkErrors: peerHttpFrameworkErrors,
     // Reads and writes of keys are answered before Fastify: see key-fast-path.ts.
     fastPath: (request, response, log) => fastPath.serve(request, response, log),
+    gate: gatewayGate(new GatewayAuth({ apiKeys: config.gateway.apiKeys })),
+    inFlight: new InFlightLimiter({ max: config.gateway.maxInFlight }),
+    tls: https,
     // Room for the largest value, and for a batch of 1,000 keys of 1 KiB written as JSON.
     configure: (fastify) => {
       options.configure?.(fastify);
@@ -57,6 +71,11 @@ export async function startGateway(
     beforeListen: async (app) => serveGatewayDocs(app),
     handleSignals: options.handleSignals,
   });
+  if (https) {
+    const server = app.getHttpServer() as unknown as TlsServer;
+    const stop = watchCertificate(server, tls, logger);
+    server.once('close', stop);
+  }
   for (const line of describeConfig(config).split('\n')) logger.log(line);
   return app;
 }

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { listeningPort, startHttpApp } from '@ringcache/app-shell';
-import { PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
+import { InFlightLimiter, PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
 import { describeConfig, type RingcacheConfig } from '@ringcache/config';
 import { grpcServerOptions, PeerGrpcHealth } from '@ringcache/peer-grpc';
 import { isInvalidationStream, PeerHttpFastPath, peerHttpFrameworkErrors } from '@ringcache/peer-http';
@@ -29,6 +29,8 @@ export async function startCacheNode(
     onServerError: ({ status, body }, request, reqId) =>
       logger.warn({ msg: `${request.method} ${request.url}: ${status} ${body.message}`, reqId, status }),
   });
+  // One bound for the node's peer requests, over HTTP and gRPC alike: past it they are answered overloaded.
+  const inFlight = new InFlightLimiter({ max: config.node.maxInFlight });
   const app = await startHttpApp(CacheNodeModule.forRoot({ config, groups }), {
     name: 'cache-node',
     host: config.node.host,
@@ -41,6 +43,7 @@ export async function startCacheNode(
     // Bad percent-encoding is rejected by Fastify's router before any route: answer it as our JSON 400.
     frameworkErrors: peerHttpFrameworkErrors,
     fastPath: (request, response, log) => peerFastPath.serve(request, response, log),
+    inFlight,
     beforeListen: async (nest) => {
       const handler = nest.get<PeerHandler>(PEER_HANDLER);
       peerFastPath.handler = handler;
@@ -51,6 +54,7 @@ export async function startCacheNode(
           url: `${config.node.host}:${config.node.grpcPort}`,
           handler,
           health,
+          inFlight,
           onListening,
         }),
         {

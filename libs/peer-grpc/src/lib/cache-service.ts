@@ -6,7 +6,13 @@ import type {
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 
-import { RingcacheError, type ErrorCode, type PeerHandler } from '@ringcache/cache-core';
+import {
+  OverloadedError,
+  RingcacheError,
+  type ErrorCode,
+  type InFlightLimiter,
+  type PeerHandler,
+} from '@ringcache/cache-core';
 import { CACHE_SERVICE_NAME } from '@ringcache/proto';
 
 import { assertDecoded } from './malformed-request';
@@ -53,34 +59,54 @@ type Unary = (call: ServerUnaryCall<object, object>, callback: sendUnaryData<obj
  * the cache lookup on this, the hottest path, so the service is not served through Nest's handlers: the
  * server Nest creates gets these instead (see grpcServerOptions). Each handler decodes (a malformed message
  * is INVALID_ARGUMENT), calls the handler, and encodes the answer or the error's status (toGrpcStatus);
- * unexpected errors are logged with their stack, failures on this node's side as warnings.
+ * unexpected errors are logged with their stack, failures on this node's side as warnings. With `inFlight`,
+ * a call past the bound is answered RESOURCE_EXHAUSTED `overloaded` at once, without decoding it.
  */
 export function cacheServiceHandlers(
   handler: PeerHandler,
   logger: CacheServiceLogger,
+  inFlight?: InFlightLimiter,
 ): UntypedServiceImplementation {
   const unary =
     <M extends object, R>(name: string, run: (message: M, requestId: string) => Promise<R>): Unary =>
     (call, callback) => {
-      const requestId = requestIdFrom(call.metadata);
-      let answer: Promise<R>;
-      try {
-        answer = run(assertDecoded(call.request as M, `${name}Request`), requestId);
-      } catch (error) {
-        answer = Promise.reject(error);
+      if (inFlight && !inFlight.tryAcquire()) {
+        callback(toGrpcStatus(new OverloadedError(inFlight.describe())));
+        return;
       }
-      answer.then(
-        (response) => callback(null, response as object),
-        (error: unknown) => {
-          if (!(error instanceof RingcacheError)) {
-            logger.error({ msg: 'unexpected error serving a peer call', reqId: requestId, err: error });
-          } else if (SERVER_SIDE.has(error.code)) {
-            logger.warn({ msg: error.message, reqId: requestId, code: error.code });
+      const done: sendUnaryData<object> = inFlight
+        ? (error, value) => {
+            inFlight.release();
+            callback(error, value);
           }
-          callback(toGrpcStatus(error));
-        },
-      );
+        : callback;
+      serve(call, done, name, run);
     };
+  const serve = <M extends object, R>(
+    call: ServerUnaryCall<object, object>,
+    callback: sendUnaryData<object>,
+    name: string,
+    run: (message: M, requestId: string) => Promise<R>,
+  ): void => {
+    const requestId = requestIdFrom(call.metadata);
+    let answer: Promise<R>;
+    try {
+      answer = run(assertDecoded(call.request as M, `${name}Request`), requestId);
+    } catch (error) {
+      answer = Promise.reject(error);
+    }
+    answer.then(
+      (response) => callback(null, response as object),
+      (error: unknown) => {
+        if (!(error instanceof RingcacheError)) {
+          logger.error({ msg: 'unexpected error serving a peer call', reqId: requestId, err: error });
+        } else if (SERVER_SIDE.has(error.code)) {
+          logger.warn({ msg: error.message, reqId: requestId, code: error.code });
+        }
+        callback(toGrpcStatus(error));
+      },
+    );
+  };
   return {
     Get: unary('Get', async (m, id) =>
       getResponseToMessage(await handler.get(getRequestFromMessage(m as never, id))),

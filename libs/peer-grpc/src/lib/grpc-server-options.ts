@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import { Transport } from '@nestjs/microservices';
 import type { GrpcOptions } from '@nestjs/microservices';
 
-import type { PeerHandler } from '@ringcache/cache-core';
+import type { InFlightLimiter, PeerHandler } from '@ringcache/cache-core';
 import { LOADER_OPTIONS, PROTO_PACKAGE, PROTO_PATH } from '@ringcache/proto';
 
 import { boundPort } from './bound-port';
@@ -37,6 +37,8 @@ export interface GrpcServerOptions {
    * once). Default 5,000. Open `Health.Watch` streams last the whole grace period.
    */
   shutdownGraceMs?: number;
+  /** Bounds the Cache calls served at once (shared with the node's HTTP server); past it, RESOURCE_EXHAUSTED. */
+  inFlight?: InFlightLimiter;
   /** Called once the server is bound and its services added, with the port it listens on. Default none. */
   onListening?: (port: number) => void;
 }
@@ -73,7 +75,11 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
   if (typeof options.handler?.get !== 'function') {
     throw new TypeError('grpcServerOptions option handler must be a PeerHandler');
   }
-  const cache = cacheServiceHandlers(options.handler, options.logger ?? new Logger('PeerGrpc'));
+  const cache = cacheServiceHandlers(
+    options.handler,
+    options.logger ?? new Logger('PeerGrpc'),
+    options.inFlight,
+  );
   const health = options.health ?? new PeerGrpcHealth();
   return {
     transport: Transport.GRPC,

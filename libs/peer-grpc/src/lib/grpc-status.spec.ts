@@ -7,6 +7,7 @@ import {
   KeyTooLongError,
   LoadError,
   LoadTimeoutError,
+  OverloadedError,
   PeerUnavailableError,
   RingcacheError,
   UnavailableError,
@@ -40,6 +41,7 @@ const SAMPLES: Record<ErrorCode, RingcacheError> = {
   load_timeout: new LoadTimeoutError('scores', 'Tom', 2_500),
   unavailable: new UnavailableError('no owner reachable'),
   unimplemented: new UnimplementedError('Set'),
+  overloaded: new OverloadedError('overloaded: 1 requests in flight, try again shortly'),
   internal: new RingcacheError('internal', 'ring is inconsistent'),
 };
 
@@ -55,6 +57,7 @@ describe('GRPC_STATUS_BY_CODE', () => {
       load_failed: status.UNAVAILABLE,
       load_timeout: status.DEADLINE_EXCEEDED,
       unimplemented: status.UNIMPLEMENTED,
+      overloaded: status.RESOURCE_EXHAUSTED,
       internal: status.INTERNAL,
     });
   });

@@ -22,5 +22,6 @@ export const GRPC_STATUS_BY_CODE: Readonly<Record<ErrorCode, status>> = Object.f
   load_failed: status.UNAVAILABLE,
   load_timeout: status.DEADLINE_EXCEEDED,
   unimplemented: status.UNIMPLEMENTED,
+  overloaded: status.RESOURCE_EXHAUSTED,
   internal: status.INTERNAL,
 });

@@ -25,6 +25,7 @@ describe('httpStatusOf', () => {
     ['unavailable', 503],
     ['load_timeout', 504],
     ['unimplemented', 501],
+    ['overloaded', 503],
     ['internal', 500],
   ])('maps %s to %i', (code, status) => {
     expect(httpStatusOf(code)).toBe(status);

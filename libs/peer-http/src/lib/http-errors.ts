@@ -12,6 +12,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unavailable: 503,
   load_timeout: 504,
   unimplemented: 501,
+  overloaded: 503,
   internal: 500,
 };
 

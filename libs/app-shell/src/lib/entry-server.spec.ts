@@ -1,0 +1,81 @@
+import type { AddressInfo } from 'node:net';
+import type { Server, ServerResponse } from 'node:http';
+
+import { InFlightLimiter } from '@ringcache/cache-core';
+
+import { entryServer } from './entry-server';
+
+describe('entryServer', () => {
+  let server: Server;
+  const held: ServerResponse[] = [];
+  const limiter = new InFlightLimiter({ max: 1 });
+  const gated: string[] = [];
+  const url = (path: string) => `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
+
+  beforeAll(async () => {
+    const factory = entryServer({
+      inFlight: limiter,
+      echoRequestId: true,
+      isStream: (u) => u === '/stream',
+      log: () => undefined,
+      gate: (request, response) => {
+        gated.push(request.url as string);
+        if (request.url !== '/refused') return false;
+        response.writeHead(401).end();
+        return true;
+      },
+      fastPath: (request, response) => {
+        if (request.url !== '/fast') return false;
+        response.end('fast');
+        return true;
+      },
+    });
+    // The framework's handler: /hold keeps its answer open until the test ends it.
+    server = factory((request, response) => {
+      if (request.url === '/hold' || request.url === '/stream') held.push(response);
+      else response.end('framework');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterAll(async () => {
+    for (const response of held) response.end();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('shows every request to the gate first, then the fast path, then the framework', async () => {
+    expect(await (await fetch(url('/fast'))).text()).toBe('fast');
+    expect(await (await fetch(url('/other'))).text()).toBe('framework');
+    expect((await fetch(url('/refused'))).status).toBe(401);
+    expect(gated).toEqual(['/fast', '/other', '/refused']);
+    expect(limiter.inFlight).toBe(0);
+  });
+
+  it('answers 503 overloaded with Retry-After at once past the bound; probes and streams pass', async () => {
+    const hold = fetch(url('/hold'));
+    await waitFor(() => held.length === 1);
+    const shed = await fetch(url('/fast'));
+    expect(shed.status).toBe(503);
+    expect(shed.headers.get('retry-after')).toBe('1');
+    expect(shed.headers.get('x-request-id')).toBeTruthy();
+    expect(await shed.json()).toEqual({
+      code: 'overloaded',
+      message: 'overloaded: 1 requests in flight, try again shortly',
+    });
+    expect(limiter.refused).toBe(1);
+    expect((await fetch(url('/healthz'))).status).toBe(200);
+    void fetch(url('/stream')).catch(() => undefined);
+    await waitFor(() => held.length === 2);
+    expect(limiter.inFlight).toBe(1);
+
+    held[0].end('done');
+    expect(await (await hold).text()).toBe('done');
+    await waitFor(() => limiter.inFlight === 0);
+    expect(await (await fetch(url('/fast'))).text()).toBe('fast');
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
+  if (!condition()) throw new Error('condition not met within 2 s');
+}
