@@ -25,3 +25,5 @@ export type { RunningLoad } from './lib/slow-loads';
 export { addProxiedNode } from './lib/proxied-node';
 export type { ProxiedNode, ProxiedNodeOptions } from './lib/proxied-node';
 export { bytesWaitingAt } from './lib/waiting-bytes';
+export { TestCa } from './lib/certificates';
+export type { IssuedCertificate, IssueOptions } from './lib/certificates';
