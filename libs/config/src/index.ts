@@ -19,7 +19,10 @@ export type {
   PeerTransport,
   PeersConfig,
   RingcacheConfig,
+  SecurityConfig,
   SqliteConfig,
   StaticNode,
+  TlsConfig,
 } from './lib/ringcache-config';
+export { isLoopbackHost, nodeProtectedModeProblem } from './lib/protected-mode';
 export { parseBytes, parseDuration } from './lib/units';

@@ -81,6 +81,8 @@ describe('loadConfig', () => {
         password: '',
         tls: { caFile: '', certFile: '', keyFile: '' },
       },
+      tls: { caFile: '', certFile: '', keyFile: '' },
+      security: { insecure: false },
       groups: {
         scores: {
           maxBytes: 67_108_864,

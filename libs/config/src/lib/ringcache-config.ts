@@ -21,6 +21,9 @@ export interface RingcacheConfig {
   readonly sqlite: SqliteConfig;
   readonly demo: DemoConfig;
   readonly etcd: EtcdConfig;
+  /** Mutual TLS between ringcache processes. */
+  readonly tls: TlsConfig;
+  readonly security: SecurityConfig;
   /** Cache groups by name. A group not listed here uses `groupConfig`'s defaults. */
   readonly groups: Readonly<Record<string, GroupConfig>>;
   readonly log: LogConfig;
@@ -114,6 +117,26 @@ export interface EtcdConfig {
   readonly password: string;
   /** File paths; empty means plain TCP (or the system CAs, for an https endpoint without caFile). */
   readonly tls: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+}
+
+/**
+ * Mutual TLS between ringcache processes: nodes accept only peers presenting a certificate from `caFile`,
+ * and every process presents `certFile` to the nodes it calls. All three set, or all empty (plaintext).
+ * Absolute paths; the files are watched, so rotated certificates are used without a restart.
+ */
+export interface TlsConfig {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+}
+
+/** Protected mode. */
+export interface SecurityConfig {
+  /**
+   * Lets a process listen on a non-loopback address without its protection (a node without `tls`).
+   * Default false: such a process refuses to start.
+   */
+  readonly insecure: boolean;
 }
 
 /** Settings of one cache group. */

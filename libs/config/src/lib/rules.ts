@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+
 import { DEFAULT_GROUP } from './groups';
 import type { RingcacheConfig } from './ringcache-config';
 import { type Resolver, describeOrigin } from './resolver';
@@ -10,6 +12,7 @@ export function checkRules(config: RingcacheConfig, resolver: Resolver): void {
   checkLoadTimeouts(config, resolver);
   checkNodePorts(config, resolver);
   checkTlsPair(config, resolver);
+  checkMutualTls(config, resolver);
   checkGroupSources(config, resolver);
 }
 
@@ -80,4 +83,29 @@ function checkTlsPair(config: RingcacheConfig, resolver: Resolver): void {
   // The origin quoted is the present one's: that is the setting someone wrote, perhaps by mistake.
   const origin = resolver.originOf(`etcd.tls.${present}`);
   resolver.issue(`etcd.tls.${missing}`, `must be set too, since etcd.tls.${present} is set`, origin);
+}
+
+/** Mutual TLS needs the CA, the certificate and its key, each a file this process can read. */
+function checkMutualTls(config: RingcacheConfig, resolver: Resolver): void {
+  const fields = ['caFile', 'certFile', 'keyFile'] as const;
+  const given = fields.filter((field) => config.tls[field] !== '');
+  if (given.length === 0) return;
+  for (const field of fields) {
+    const label = `tls.${field}`;
+    if (config.tls[field] === '') {
+      const present = `tls.${given[0]}`;
+      resolver.issue(
+        label,
+        `must be set too, since ${present} is set: mutual TLS needs tls.caFile, tls.certFile and tls.keyFile`,
+        resolver.originOf(present),
+      );
+      continue;
+    }
+    try {
+      accessSync(config.tls[field], constants.R_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      resolver.issue(label, `cannot read ${config.tls[field]} (${code})`, resolver.originOf(label));
+    }
+  }
 }
