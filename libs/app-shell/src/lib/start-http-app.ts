@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 
 import {
   Logger as NestLogger,
@@ -18,6 +19,7 @@ import { closeOnSignals } from './graceful-shutdown';
 import type { LogLevel } from './log-levels';
 import { LoggingModule, nestLoggerOver } from './logging.module';
 import type { RequestLog } from '@ringcache/cache-core';
+import { followRotation, mutualTlsServerOptions, type TlsMaterial } from '@ringcache/tls';
 
 import { logRequests, requestLog, type FastPath } from './request-logging';
 
@@ -49,6 +51,11 @@ export interface StartHttpAppOptions {
   frameworkErrors?: FastifyServerOptions['frameworkErrors'];
   /** Answers some requests in node:http before Fastify sees them (see FastPath). Default none. */
   fastPath?: FastPath;
+  /**
+   * Serve https accepting only clients that present a certificate from the material's CA (mutual TLS),
+   * following its rotations. Default none: plain HTTP.
+   */
+  tls?: TlsMaterial;
   /** Changes the Fastify instance before the app starts (body parsers, hooks). */
   configure?: (fastify: FastifyInstance) => void;
   /** Runs after the app is created and before it listens (to connect a gRPC microservice, say). */
@@ -83,7 +90,10 @@ export async function startHttpApp(
     { module: HttpAppModule, imports: [LoggingModule.forRoot(logger, nestLogger), module] },
     createFastifyAdapter({
       frameworkErrors: options.frameworkErrors,
-      serverFactory: fastPath && fastPathServer(fastPath, requestLog(logger, logOptions)),
+      serverFactory:
+        fastPath || options.tls
+          ? serverFactory(fastPath, requestLog(logger, logOptions), options.tls)
+          : undefined,
     }),
     // No default body parsing: each app decides (the gateway takes every body raw; the peer routes have
     // their own parsers), so Nest's JSON parser cannot turn a value into an object behind our back.
@@ -96,16 +106,27 @@ export async function startHttpApp(
   await options.beforeListen?.(app);
   const host = options.host ?? '127.0.0.1';
   await app.listen(options.port, host);
-  new NestLogger(options.name).log(`${options.name} listening on http://${host}:${listeningPort(app)}`);
+  const scheme = options.tls ? 'https (mutual TLS)' : 'http';
+  new NestLogger(options.name).log(`${options.name} listening on ${scheme}://${host}:${listeningPort(app)}`);
   return app;
 }
 
-/** A Fastify `serverFactory` whose server lets `fastPath` answer first. */
-function fastPathServer(fastPath: FastPath, log: RequestLog) {
-  return (handler: (request: IncomingMessage, response: ServerResponse) => void): Server =>
-    createServer((request, response) => {
-      if (!fastPath(request, response, log)) handler(request, response);
-    });
+/**
+ * A Fastify `serverFactory`: an http server, or an https one for mutual TLS (its certificate following
+ * rotations), whose requests `fastPath` may answer first.
+ */
+function serverFactory(fastPath: FastPath | undefined, log: RequestLog, tls: TlsMaterial | undefined) {
+  return (handler: (request: IncomingMessage, response: ServerResponse) => void): Server => {
+    const serve = fastPath
+      ? (request: IncomingMessage, response: ServerResponse) => {
+          if (!fastPath(request, response, log)) handler(request, response);
+        }
+      : handler;
+    if (!tls) return createServer(serve);
+    const server = createHttpsServer(mutualTlsServerOptions(tls), serve);
+    followRotation(server, tls);
+    return server;
+  };
 }
 
 /** The port an app's HTTP server listens on (the one picked, when it was asked for port 0). */

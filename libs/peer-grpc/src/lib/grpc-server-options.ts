@@ -1,4 +1,4 @@
-import type { Server } from '@grpc/grpc-js';
+import type { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { Logger } from '@nestjs/common';
 import { Transport } from '@nestjs/microservices';
@@ -37,6 +37,11 @@ export interface GrpcServerOptions {
    * once). Default 5,000. Open `Health.Watch` streams last the whole grace period.
    */
   shutdownGraceMs?: number;
+  /**
+   * Server credentials, e.g. grpcServerCredentials(material) for mutual TLS. Default: insecure (plaintext
+   * HTTP/2, for a trusted network).
+   */
+  credentials?: ServerCredentials;
   /** Called once the server is bound and its services added, with the port it listens on. Default none. */
   onListening?: (port: number) => void;
 }
@@ -79,6 +84,7 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
     transport: Transport.GRPC,
     options: {
       url,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
       package: PROTO_PACKAGE,
       protoPath: PROTO_PATH,
       loader: { ...LOADER_OPTIONS },

@@ -1,6 +1,6 @@
 import { Agent as HttpsAgent, type AgentOptions, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { Server as TlsServer, TlsOptions } from 'node:tls';
+import type { ConnectionOptions, Server as TlsServer, TlsOptions } from 'node:tls';
 
 import type { TlsMaterial } from './tls-material';
 
@@ -18,9 +18,8 @@ export function mutualTlsServerOptions(material: TlsMaterial): TlsOptions {
  * server's secure context, used by every handshake after it. Stops when the server closes.
  */
 export function followRotation(server: TlsServer, material: TlsMaterial): void {
-  const unsubscribe = material.onChange(({ ca, cert, key }) =>
-    server.setSecureContext({ ca, cert, key, requestCert: true, rejectUnauthorized: true }),
-  );
+  // requestCert and rejectUnauthorized are the server's own options: a new context keeps them.
+  const unsubscribe = material.onChange(({ ca, cert, key }) => server.setSecureContext({ ca, cert, key }));
   server.once('close', unsubscribe);
 }
 
@@ -40,6 +39,8 @@ export class MutualTlsAgent extends HttpsAgent {
     options: RequestOptions,
     callback?: (err: Error | null, stream: Duplex) => void,
   ): Duplex | null | undefined {
-    return super.createConnection({ ...options, secureContext: this.material.context }, callback);
+    // https.Agent hands its options to tls.connect, which takes a secure context (its types do not say so).
+    const secureContext: Pick<ConnectionOptions, 'secureContext'> = { secureContext: this.material.context };
+    return super.createConnection({ ...options, ...secureContext } as RequestOptions, callback);
   }
 }
