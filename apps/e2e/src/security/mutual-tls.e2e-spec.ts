@@ -171,8 +171,16 @@ describe('protected mode of a node', () => {
   afterAll(() => dir?.remove());
 
   async function startExposed(env: NodeJS.ProcessEnv) {
-    const self = { name: 'exposed', grpc: `127.0.0.1:${await freePort()}`, http: `127.0.0.1:${await freePort()}` };
-    const base = { PATH: process.env['PATH'], RINGCACHE_LOG_LEVEL: 'warn', RINGCACHE_SQLITE_PATH: ':memory:' };
+    const self = {
+      name: 'exposed',
+      grpc: `127.0.0.1:${await freePort()}`,
+      http: `127.0.0.1:${await freePort()}`,
+    };
+    const base = {
+      PATH: process.env['PATH'],
+      RINGCACHE_LOG_LEVEL: 'warn',
+      RINGCACHE_SQLITE_PATH: ':memory:',
+    };
     return {
       self,
       process: startNode(self, [self], { ...base, RINGCACHE_NODE_HOST: '0.0.0.0', ...env }, dir.path),

@@ -34,7 +34,10 @@ export function grpcClient(address: string, caFile?: string, presented?: Present
 export async function trySet(client: PeerClient, key: string): Promise<string> {
   const value = new TextEncoder().encode('v');
   try {
-    await client.set({ group: 'scores', key, value, ttlMs: 0, ringVersion: '', hops: 1 }, { deadlineMs: 3_000 });
+    await client.set(
+      { group: 'scores', key, value, ttlMs: 0, ringVersion: '', hops: 1 },
+      { deadlineMs: 3_000 },
+    );
     return 'ok';
   } catch (error) {
     return (error as Error).message;

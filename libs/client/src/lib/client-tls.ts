@@ -19,9 +19,10 @@ export function resolveClientTls(tls: unknown): TlsMaterial | undefined {
   if (typeof tls !== 'object' || tls === null || Array.isArray(tls))
     throw invalid(`${OPTION} must be an object { caFile, certFile, keyFile } or { ca, cert, key }`, tls);
   const given = tls as Record<string, unknown>;
-  const fields = 'caFile' in given || 'certFile' in given || 'keyFile' in given
-    ? (['caFile', 'certFile', 'keyFile'] as const)
-    : (['ca', 'cert', 'key'] as const);
+  const fields =
+    'caFile' in given || 'certFile' in given || 'keyFile' in given
+      ? (['caFile', 'certFile', 'keyFile'] as const)
+      : (['ca', 'cert', 'key'] as const);
   for (const key of Object.keys(given)) {
     if (!(fields as readonly string[]).includes(key)) throw invalid(`unknown ${OPTION} field ${key}`);
   }

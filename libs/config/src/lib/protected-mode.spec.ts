@@ -34,6 +34,8 @@ describe('protected mode of a node', () => {
 
   it('lets it start with tls, or with security.insecure said explicitly', () => {
     expect(problemFor({ RINGCACHE_NODE_HOST: '0.0.0.0', ...TLS })).toBeUndefined();
-    expect(problemFor({ RINGCACHE_NODE_HOST: '0.0.0.0', RINGCACHE_SECURITY_INSECURE: 'true' })).toBeUndefined();
+    expect(
+      problemFor({ RINGCACHE_NODE_HOST: '0.0.0.0', RINGCACHE_SECURITY_INSECURE: 'true' }),
+    ).toBeUndefined();
   });
 });

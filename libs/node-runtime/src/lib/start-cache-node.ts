@@ -3,7 +3,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { listeningPort, startHttpApp } from '@ringcache/app-shell';
 import { PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
-import { ConfigError, describeConfig, nodeProtectedModeProblem, type RingcacheConfig } from '@ringcache/config';
+import {
+  ConfigError,
+  describeConfig,
+  nodeProtectedModeProblem,
+  type RingcacheConfig,
+} from '@ringcache/config';
 import { tlsFromConfig } from '@ringcache/discovery';
 import { grpcServerCredentials, grpcServerOptions, PeerGrpcHealth } from '@ringcache/peer-grpc';
 import { isInvalidationStream, PeerHttpFastPath, peerHttpFrameworkErrors } from '@ringcache/peer-http';

@@ -21,7 +21,9 @@ export interface PeerAgentOptions {
 export function peerAgent(owner: string, options: PeerAgentOptions): Agent {
   const { maxSockets, keepAlive = true, tls } = options;
   if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
-    throw new InvalidArgumentError(`${owner} option maxSockets must be a positive integer, got ${maxSockets}`);
+    throw new InvalidArgumentError(
+      `${owner} option maxSockets must be a positive integer, got ${maxSockets}`,
+    );
   }
   return tls ? new MutualTlsAgent(tls, { keepAlive, maxSockets }) : new Agent({ keepAlive, maxSockets });
 }

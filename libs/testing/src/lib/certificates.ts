@@ -58,7 +58,17 @@ export class TestCa {
       `subjectAltName=${options.san ?? 'IP:127.0.0.1,DNS:localhost'}\n` +
         'extendedKeyUsage=serverAuth,clientAuth\nbasicConstraints=CA:FALSE\n',
     );
-    openssl(['req', '-new', ...NEW_KEY, '-keyout', `${base}.key`, '-out', `${base}.csr`, '-subj', `/CN=${name}`]);
+    openssl([
+      'req',
+      '-new',
+      ...NEW_KEY,
+      '-keyout',
+      `${base}.key`,
+      '-out',
+      `${base}.csr`,
+      '-subj',
+      `/CN=${name}`,
+    ]);
     const serial = randomBytes(8).toString('hex').replace(/^0+/, '').toUpperCase() || '1';
     if (options.expired) this.signExpired(base, ext, serial);
     else {

@@ -134,7 +134,8 @@ export class TlsMaterial {
     if (!this.files || intervalMs <= 0) return;
     this.watched = [...new Set([this.files.caFile, this.files.certFile, this.files.keyFile])];
     // Not persistent: watching certificates must never keep a process (or a test) alive.
-    for (const path of this.watched) watchFile(path, { interval: intervalMs, persistent: false }, this.changed);
+    for (const path of this.watched)
+      watchFile(path, { interval: intervalMs, persistent: false }, this.changed);
   }
 
   private readonly changed = (): void => {

@@ -93,7 +93,15 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const expiry = wanted('expiry') ? await expiryRow(context) : undefined;
     const writes = wanted('writes') ? await writeRows(context) : [];
     const writeRowsAll = [...redis.writes, ...writes];
-    const httpRows = [...bare, ...redis.reads, ...groupcache, ...(grpc?.http ?? []), ...grpcTls, ...(http?.http ?? []), ...httpTls];
+    const httpRows = [
+      ...bare,
+      ...redis.reads,
+      ...groupcache,
+      ...(grpc?.http ?? []),
+      ...grpcTls,
+      ...(http?.http ?? []),
+      ...httpTls,
+    ];
     const report: BenchReport = {
       suite: 'all',
       quick,
