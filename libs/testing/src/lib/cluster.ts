@@ -185,7 +185,7 @@ export class TestCluster {
   /** Every node's /metrics, scraped now (stopped nodes skipped). */
   async metrics(): Promise<Map<string, Sample[]>> {
     const live = this.nodes.filter((n) => n.process.alive);
-    const pages = await Promise.all(live.map((n) => scrapeMetrics(`${n.url}/metrics`)));
+    const pages = await Promise.all(live.map((n) => scrapeMetrics(`${n.url}/metrics`, this.tls)));
     return new Map(live.map((n, i) => [n.name, pages[i]]));
   }
 
