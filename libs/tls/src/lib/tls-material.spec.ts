@@ -70,7 +70,7 @@ describe('TlsMaterial', () => {
     const next = ca.issue('next');
     copyFileSync(next.certFile, files.certFile);
     copyFileSync(next.keyFile, files.keyFile);
-    await eventually('the new certificate in use', () => material.serialNumber === next.serial, 5_000);
+    await eventually('the new certificate in use', () => material.serialNumber === next.serial, 10_000);
     expect(heard).toEqual([next.serial]);
     expect(reloads).toEqual([next.serial]);
   });
@@ -85,6 +85,6 @@ describe('TlsMaterial', () => {
     expect(errors[0]).toMatch(/is not the key of/);
     expect(material.serialNumber).toBe(before);
     copyFileSync(next.keyFile, files.keyFile);
-    await eventually('the new pair in use', () => material.serialNumber === next.serial, 5_000);
+    await eventually('the new pair in use', () => material.serialNumber === next.serial, 10_000);
   });
 });
