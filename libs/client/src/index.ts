@@ -9,6 +9,7 @@ export type {
   RingcacheEtcdOptions,
   RingcacheNode,
 } from './lib/client-options';
+export type { ClientTlsOptions } from './lib/client-tls';
 export type { CacheValue } from './lib/request-values';
 export * from './lib/errors';
 export type { ClusterRouterStats, FlushResult, Member } from '@ringcache/cache-core';

@@ -4,7 +4,7 @@ export { DEFAULT_GROUP, groupConfig } from './lib/groups';
 export { CONFIG_EXIT_CODE, loadConfig, loadConfigOrExit } from './lib/load-config';
 export type { LoadConfigOptions } from './lib/load-config';
 export { RINGCACHE_CONFIG, RingcacheConfigModule } from './lib/ringcache-config.module';
-export type { ApiKeyConfig, ApiScope, GatewayTlsConfig, SecurityConfig } from './lib/ringcache-config';
+export type { ApiKeyConfig, ApiScope, GatewayTlsConfig } from './lib/ringcache-config';
 export { API_SCOPES } from './lib/api-keys';
 export type {
   DemoConfig,
@@ -21,7 +21,10 @@ export type {
   PeerTransport,
   PeersConfig,
   RingcacheConfig,
+  SecurityConfig,
   SqliteConfig,
   StaticNode,
+  TlsConfig,
 } from './lib/ringcache-config';
+export { isLoopbackHost, nodeProtectedModeProblem } from './lib/protected-mode';
 export { parseBytes, parseDuration } from './lib/units';

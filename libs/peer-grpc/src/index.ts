@@ -2,6 +2,7 @@ export { GrpcPeerClient } from './lib/grpc-peer-client';
 export type { GrpcPeerClientOptions } from './lib/grpc-peer-client';
 export { grpcServerOptions } from './lib/grpc-server-options';
 export type { GrpcServerOptions } from './lib/grpc-server-options';
+export { grpcChannelCredentials, grpcServerCredentials } from './lib/grpc-tls';
 export { PeerGrpcHealth } from './lib/peer-grpc-health';
 export { PeerGrpcModule } from './lib/peer-grpc.module';
 export { cacheServiceHandlers } from './lib/cache-service';

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 
 import { type InFlightLimiter, REQUEST_ID_HEADER, type RequestLog } from '@ringcache/cache-core';
+import { followRotation, mutualTlsServerOptions, type TlsMaterial } from '@ringcache/tls';
 
 import { requestIdFor, type FastPath } from './request-logging';
 
@@ -17,6 +18,8 @@ export interface EntryServerOptions {
   gate?: FastPath;
   inFlight?: InFlightLimiter;
   tls?: ServerTls;
+  /** Mutual TLS: only clients with a certificate from the material's CA; follows its rotations. */
+  mutualTls?: TlsMaterial;
   echoRequestId: boolean;
   isStream?: (url: string) => boolean;
   log: RequestLog;
@@ -34,7 +37,7 @@ const OVERLOADED_BODY = (message: string) => JSON.stringify({ code: 'overloaded'
  * neither counted nor shed.
  */
 export function entryServer(options: EntryServerOptions) {
-  const { fastPath, gate, inFlight, tls, echoRequestId, log } = options;
+  const { fastPath, gate, inFlight, tls, mutualTls, echoRequestId, log } = options;
   const isStream = options.isStream ?? (() => false);
   return (handler: (request: IncomingMessage, response: ServerResponse) => void): Server => {
     const serve = (request: IncomingMessage, response: ServerResponse): void => {
@@ -53,6 +56,11 @@ export function entryServer(options: EntryServerOptions) {
       return true;
     };
     // https.Server is an http.Server for everything Fastify and Nest use (listen, address, close).
+    if (mutualTls) {
+      const server = createHttpsServer(mutualTlsServerOptions(mutualTls), serve);
+      followRotation(server, mutualTls);
+      return server as unknown as Server;
+    }
     return tls ? (createHttpsServer(tls, serve) as unknown as Server) : createServer(serve);
   };
 }

@@ -18,6 +18,7 @@ import { closeOnSignals } from './graceful-shutdown';
 import type { LogLevel } from './log-levels';
 import { LoggingModule, nestLoggerOver } from './logging.module';
 import type { InFlightLimiter } from '@ringcache/cache-core';
+import type { TlsMaterial } from '@ringcache/tls';
 
 import { entryServer, type ServerTls } from './entry-server';
 import { logRequests, requestLog, type FastPath } from './request-logging';
@@ -59,6 +60,11 @@ export interface StartHttpAppOptions {
   inFlight?: InFlightLimiter;
   /** Serve HTTPS with this certificate and key instead of HTTP. Default: plain HTTP. */
   tls?: ServerTls;
+  /**
+   * Serve HTTPS accepting only clients that present a certificate from the material's CA (mutual TLS),
+   * following its rotations. Default none.
+   */
+  mutualTls?: TlsMaterial;
   /** Changes the Fastify instance before the app starts (body parsers, hooks). */
   configure?: (fastify: FastifyInstance) => void;
   /** Runs after the app is created and before it listens (to connect a gRPC microservice, say). */
@@ -86,9 +92,9 @@ export async function startHttpApp(
   // database unreachable, say) are JSON like the others.
   const nestLogger = nestLoggerOver(logger);
   const logOptions = { slowRequestMs: options.slowRequestMs ?? 1_000, isStream: options.isStream };
-  const { fastPath, gate, inFlight, tls } = options;
+  const { fastPath, gate, inFlight, tls, mutualTls } = options;
   const echoRequestId = options.echoRequestId ?? false;
-  const entry = fastPath || gate || inFlight || tls;
+  const entry = fastPath || gate || inFlight || tls || mutualTls;
   @Module({})
   class HttpAppModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -101,6 +107,7 @@ export async function startHttpApp(
             gate,
             inFlight,
             tls,
+            mutualTls,
             echoRequestId,
             isStream: options.isStream,
             log: requestLog(logger, logOptions),
@@ -118,7 +125,7 @@ export async function startHttpApp(
   await options.beforeListen?.(app);
   const host = options.host ?? '127.0.0.1';
   await app.listen(options.port, host);
-  const scheme = tls ? 'https' : 'http';
+  const scheme = mutualTls ? 'https (mutual TLS)' : tls ? 'https' : 'http';
   new NestLogger(options.name).log(`${options.name} listening on ${scheme}://${host}:${listeningPort(app)}`);
   return app;
 }

@@ -2,7 +2,9 @@ import type { Member } from '@ringcache/cache-core';
 import type { DiscoveryLogger } from '@ringcache/discovery';
 import type { GrpcPeerClientOptions } from '@ringcache/peer-grpc';
 import type { HttpPeerClientOptions } from '@ringcache/peer-http';
+import type { TlsMaterial } from '@ringcache/tls';
 import type { ResolvedNearCacheOptions } from './client-reads';
+import { resolveClientTls, type ClientTlsOptions } from './client-tls';
 import { resolveEtcdOptions } from './etcd-options';
 import { CLIENT_DEFAULTS, MAX_TIMER_MS } from './client-defaults';
 import { integer, invalid, isHostPort } from './option-checks';
@@ -99,6 +101,11 @@ export interface RingcacheClientOptions {
   batching?: { windowMs?: number; maxKeys?: number } | false;
   /** Where discovery reports what it does. Default: warnings to console.warn, nothing else. */
   logger?: DiscoveryLogger;
+  /**
+   * Mutual TLS to the nodes (required by a cluster with `tls` configured), on either transport: PEM files
+   * `{ caFile, certFile, keyFile }`, watched for rotation, or PEM text `{ ca, cert, key }`. Default none.
+   */
+  tls?: ClientTlsOptions;
 }
 
 /** etcd options with defaults applied. */
@@ -135,6 +142,8 @@ export interface ResolvedClientOptions {
   nearCache?: ResolvedNearCacheOptions;
   batching: { windowMs?: number; maxKeys?: number } | false;
   logger: DiscoveryLogger;
+  /** The TLS material, loaded; undefined for plaintext. */
+  tls?: TlsMaterial;
 }
 
 export { CLIENT_DEFAULTS, MAX_TIMER_MS } from './client-defaults';
@@ -156,6 +165,7 @@ const OPTION_KEYS = new Set([
   'nearCache',
   'batching',
   'logger',
+  'tls',
 ]);
 
 const defaultLogger: DiscoveryLogger = {
@@ -213,6 +223,8 @@ export function resolveClientOptions(options: RingcacheClientOptions): ResolvedC
     nearCache: resolveNearCache(options.nearCache),
     batching: resolveBatching(options.batching),
     logger: resolveLogger(options.logger),
+    // Last: it reads files, and watches them until the client closes.
+    tls: resolveClientTls(options.tls),
   };
 }
 

@@ -1,5 +1,6 @@
 import { NearCache, type ClusterRouter, type GetResponse, type Member } from '@ringcache/cache-core';
 import { InvalidationSubscriptions, type SubscriptionLogger } from '@ringcache/peer-http';
+import type { TlsMaterial } from '@ringcache/tls';
 
 /** The near cache's settings, validated (see RingcacheClientOptions.nearCache). */
 export interface ResolvedNearCacheOptions {
@@ -24,11 +25,12 @@ export class ClientReads {
     private readonly router: ClusterRouter,
     options: ResolvedNearCacheOptions | undefined,
     logger: SubscriptionLogger,
+    tls?: TlsMaterial,
   ) {
     if (!options) return;
     // Counting hot keys is for the gateway's /hot: a client has no one to tell.
     this.near = new NearCache({ maxBytes: options.maxBytes, maxAgeMs: options.maxAgeMs, hotKeyCapacity: 0 });
-    this.subscriptions = new InvalidationSubscriptions(this.near, logger);
+    this.subscriptions = new InvalidationSubscriptions(this.near, logger, tls);
   }
 
   /** The answer for `group/key`: the near cache's copy, or the owner's (kept for next time). */

@@ -88,8 +88,8 @@ export class RingcacheClient {
 
   constructor(options: RingcacheClientOptions) {
     this.options = resolveClientOptions(options);
-    const { transport, grpc, http, batching } = this.options;
-    const connect = checkedConnector(transport, peerConnector(transport, { grpc, http, batching }));
+    const { transport, grpc, http, batching, tls } = this.options;
+    const connect = checkedConnector(transport, peerConnector(transport, { grpc, http, batching, tls }));
     this.peers = new PeerSet({
       connect,
       ring: { vnodes: this.options.vnodes, probes: this.options.probes },
@@ -101,7 +101,7 @@ export class RingcacheClient {
       maxKeyBytes: this.options.maxKeyBytes,
       nextGeneration: (group) => this.discovery.nextGeneration(group),
     });
-    this.reads = new ClientReads(this.router, this.options.nearCache, this.options.logger);
+    this.reads = new ClientReads(this.router, this.options.nearCache, this.options.logger, tls);
     this.discovery.membership.onChange(() => this.apply());
     this.started = this.start(RETRY_FIRST_MS);
   }
@@ -329,6 +329,7 @@ export class RingcacheClient {
     this.reads.stop();
     await this.discovery.close().catch(() => undefined);
     await this.peers.close();
+    this.options.tls?.close();
   }
 
   /** Runs one method: waits for the first member list, and bounds the whole call by its timeout. */

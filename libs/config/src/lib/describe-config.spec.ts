@@ -35,6 +35,8 @@ describe('describeConfig', () => {
       'demo: seed on',
       'etcd: none (static membership from nodes)',
       'groups: scores (64MiB, ttl 5m, negative ttl 30s, hot 12.5%, load timeout 2500ms)',
+      'tls: none (plaintext between processes)',
+      'security: protected mode on',
       'log: info, auto, slow requests from 1s',
     ]);
   });

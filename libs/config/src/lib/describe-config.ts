@@ -28,6 +28,10 @@ export function describeConfig(config: RingcacheConfig): string {
         .map(([name, group]) => describeGroup(name, group))
         .join(', ') || 'none'
     }`,
+    config.tls.caFile
+      ? `tls: mutual, ca ${config.tls.caFile}, cert ${config.tls.certFile}, key ${config.tls.keyFile}`
+      : 'tls: none (plaintext between processes)',
+    `security: ${config.security.insecure ? 'insecure (protected mode off)' : 'protected mode on'}`,
     `log: ${config.log.level}, ${config.log.format}, slow requests ${
       config.log.slowRequestMs > 0 ? `from ${formatDuration(config.log.slowRequestMs)}` : 'not logged'
     }`,

@@ -85,6 +85,7 @@ describe('loadConfig', () => {
         password: '',
         tls: { caFile: '', certFile: '', keyFile: '' },
       },
+      tls: { caFile: '', certFile: '', keyFile: '' },
       groups: {
         scores: {
           maxBytes: 67_108_864,

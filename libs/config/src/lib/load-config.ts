@@ -106,6 +106,7 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
         keyFile: r.get('etcd.tls.keyFile'),
       },
     },
+    tls: { caFile: r.get('tls.caFile'), certFile: r.get('tls.certFile'), keyFile: r.get('tls.keyFile') },
     groups: resolveGroups(r),
     log: {
       level: r.get('log.level'),
@@ -119,7 +120,8 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
 
 /** The settings whose default depends on other settings or on the machine, filled in. */
 function derive(config: RingcacheConfig, cwd: string): RingcacheConfig {
-  const { node, sqlite } = config;
+  const { node, sqlite, tls } = config;
+  const absolute = (path: string) => (path === '' ? path : resolve(cwd, path));
   return {
     ...config,
     node: {
@@ -129,6 +131,7 @@ function derive(config: RingcacheConfig, cwd: string): RingcacheConfig {
     },
     // Absolute, so that the path in logs is the file opened, whatever directory a library later uses.
     sqlite: { path: sqlite.path === ':memory:' ? sqlite.path : resolve(cwd, sqlite.path) },
+    tls: { caFile: absolute(tls.caFile), certFile: absolute(tls.certFile), keyFile: absolute(tls.keyFile) },
   };
 }
 

@@ -21,6 +21,8 @@ export interface RingcacheConfig {
   readonly sqlite: SqliteConfig;
   readonly demo: DemoConfig;
   readonly etcd: EtcdConfig;
+  /** Mutual TLS between ringcache processes. */
+  readonly tls: TlsConfig;
   /** Cache groups by name. A group not listed here uses `groupConfig`'s defaults. */
   readonly groups: Readonly<Record<string, GroupConfig>>;
   readonly log: LogConfig;
@@ -116,8 +118,8 @@ export interface ApiKeyConfig {
 /** Protected mode. */
 export interface SecurityConfig {
   /**
-   * Serve without authentication on a non-loopback address. Without it a gateway with no API keys refuses
-   * to listen beyond loopback. Default false.
+   * Lets a process listen on a non-loopback address without its protection: a gateway without API keys,
+   * a node without `tls`. Default false: such a process refuses to start.
    */
   readonly insecure: boolean;
 }
@@ -154,6 +156,17 @@ export interface EtcdConfig {
   readonly password: string;
   /** File paths; empty means plain TCP (or the system CAs, for an https endpoint without caFile). */
   readonly tls: { readonly caFile: string; readonly certFile: string; readonly keyFile: string };
+}
+
+/**
+ * Mutual TLS between ringcache processes: nodes accept only peers presenting a certificate from `caFile`,
+ * and every process presents `certFile` to the nodes it calls. All three set, or all empty (plaintext).
+ * Absolute paths; the files are watched, so rotated certificates are used without a restart.
+ */
+export interface TlsConfig {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 /** Settings of one cache group. */

@@ -75,4 +75,30 @@ describe('rules between settings', () => {
     ]);
     expect(issuesOf('groups:\n  items: { table: bench_items, keyColumn: k, valueColumn: v }\n')).toEqual([]);
   });
+
+  it('want all three mutual TLS files, naming the ones missing', () => {
+    writeFileSync(join(dir, 'ca.pem'), 'x');
+    expect(issuesOf('tls: { certFile: ca.pem }\n')).toEqual([
+      'tls.caFile: must be set too, since tls.certFile is set: mutual TLS needs tls.caFile, tls.certFile and tls.keyFile (from file F)',
+      'tls.keyFile: must be set too, since tls.certFile is set: mutual TLS needs tls.caFile, tls.certFile and tls.keyFile (from file F)',
+    ]);
+    const env = {
+      RINGCACHE_TLS_CA_FILE: 'ca.pem',
+      RINGCACHE_TLS_CERT_FILE: 'ca.pem',
+      RINGCACHE_TLS_KEY_FILE: 'ca.pem',
+    };
+    expect(issuesOf('', env)).toEqual([]);
+  });
+
+  it('want mutual TLS files this process can read', () => {
+    writeFileSync(join(dir, 'ca.pem'), 'x');
+    const env = {
+      RINGCACHE_TLS_CA_FILE: 'ca.pem',
+      RINGCACHE_TLS_CERT_FILE: 'gone.pem',
+      RINGCACHE_TLS_KEY_FILE: 'ca.pem',
+    };
+    expect(issuesOf('', env)).toEqual([
+      `tls.certFile: cannot read ${join(dir, 'gone.pem')} (ENOENT) (from RINGCACHE_TLS_CERT_FILE)`,
+    ]);
+  });
 });

@@ -1,3 +1,5 @@
+import { accessSync, constants } from 'node:fs';
+
 import { DEFAULT_GROUP } from './groups';
 import type { RingcacheConfig } from './ringcache-config';
 import { type Resolver, describeOrigin } from './resolver';
@@ -11,6 +13,7 @@ export function checkRules(config: RingcacheConfig, resolver: Resolver): void {
   checkNodePorts(config, resolver);
   checkTlsPair(config, resolver);
   checkGatewayTlsPair(config, resolver);
+  checkMutualTls(config, resolver);
   checkGroupSources(config, resolver);
 }
 
@@ -90,4 +93,29 @@ function checkPair(section: string, files: { certFile: string; keyFile: string }
   // The origin quoted is the present one's: that is the setting someone wrote, perhaps by mistake.
   const origin = resolver.originOf(`${section}.${present}`);
   resolver.issue(`${section}.${missing}`, `must be set too, since ${section}.${present} is set`, origin);
+}
+
+/** Mutual TLS needs the CA, the certificate and its key, each a file this process can read. */
+function checkMutualTls(config: RingcacheConfig, resolver: Resolver): void {
+  const fields = ['caFile', 'certFile', 'keyFile'] as const;
+  const given = fields.filter((field) => config.tls[field] !== '');
+  if (given.length === 0) return;
+  for (const field of fields) {
+    const label = `tls.${field}`;
+    if (config.tls[field] === '') {
+      const present = `tls.${given[0]}`;
+      resolver.issue(
+        label,
+        `must be set too, since ${present} is set: mutual TLS needs tls.caFile, tls.certFile and tls.keyFile`,
+        resolver.originOf(present),
+      );
+      continue;
+    }
+    try {
+      accessSync(config.tls[field], constants.R_OK);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+      resolver.issue(label, `cannot read ${config.tls[field]} (${code})`, resolver.originOf(label));
+    }
+  }
 }

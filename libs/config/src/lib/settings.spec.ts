@@ -87,6 +87,11 @@ const VARIABLES: [
       staleGraceMs: 0,
     },
   ],
+  // Read only for being readable: /dev/null is.
+  ['RINGCACHE_TLS_CA_FILE', '/dev/null', (c) => c.tls.caFile, '/dev/null'],
+  ['RINGCACHE_TLS_CERT_FILE', '/dev/null', (c) => c.tls.certFile, '/dev/null'],
+  ['RINGCACHE_TLS_KEY_FILE', '/dev/null', (c) => c.tls.keyFile, '/dev/null'],
+  ['RINGCACHE_SECURITY_INSECURE', 'true', (c) => c.security.insecure, true],
   ['RINGCACHE_LOG_LEVEL', 'debug', (c) => c.log.level, 'debug'],
   ['RINGCACHE_LOG_FORMAT', 'pretty', (c) => c.log.format, 'pretty'],
   ['RINGCACHE_LOG_SLOW_REQUEST_MS', '250', (c) => c.log.slowRequestMs, 250],
@@ -110,6 +115,9 @@ const COMPANIONS: Record<string, Record<string, string>> = {
   RINGCACHE_ETCD_TLS_KEY_FILE: { RINGCACHE_ETCD_TLS_CERT_FILE: '/c.pem' },
   RINGCACHE_GATEWAY_TLS_CERT_FILE: { RINGCACHE_GATEWAY_TLS_KEY_FILE: '/k.pem' },
   RINGCACHE_GATEWAY_TLS_KEY_FILE: { RINGCACHE_GATEWAY_TLS_CERT_FILE: '/c.pem' },
+  RINGCACHE_TLS_CA_FILE: { RINGCACHE_TLS_CERT_FILE: '/dev/null', RINGCACHE_TLS_KEY_FILE: '/dev/null' },
+  RINGCACHE_TLS_CERT_FILE: { RINGCACHE_TLS_CA_FILE: '/dev/null', RINGCACHE_TLS_KEY_FILE: '/dev/null' },
+  RINGCACHE_TLS_KEY_FILE: { RINGCACHE_TLS_CA_FILE: '/dev/null', RINGCACHE_TLS_CERT_FILE: '/dev/null' },
 };
 
 const REPO_ROOT = resolve(__dirname, '../../../..');

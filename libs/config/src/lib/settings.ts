@@ -122,7 +122,6 @@ export const SETTINGS = {
     default: 20_000,
     read: integer(1, 1_000_000),
   }),
-  'security.insecure': setting({ env: 'RINGCACHE_SECURITY_INSECURE', default: false, read: bool }),
   'ttlWorker.host': setting({ env: 'RINGCACHE_TTL_WORKER_HOST', default: '127.0.0.1', read: host }),
   'ttlWorker.port': setting({ env: 'RINGCACHE_TTL_WORKER_PORT', default: 8200, read: port }),
   'mysql.url': setting({
@@ -160,6 +159,12 @@ export const SETTINGS = {
   'etcd.tls.caFile': setting({ env: 'RINGCACHE_ETCD_TLS_CA_FILE', default: '', read: text }),
   'etcd.tls.certFile': setting({ env: 'RINGCACHE_ETCD_TLS_CERT_FILE', default: '', read: text }),
   'etcd.tls.keyFile': setting({ env: 'RINGCACHE_ETCD_TLS_KEY_FILE', default: '', read: text }),
+  // Mutual TLS between every ringcache process: all three files, or none (plaintext).
+  'tls.caFile': setting({ env: 'RINGCACHE_TLS_CA_FILE', default: '', read: text }),
+  'tls.certFile': setting({ env: 'RINGCACHE_TLS_CERT_FILE', default: '', read: text }),
+  'tls.keyFile': setting({ env: 'RINGCACHE_TLS_KEY_FILE', default: '', read: text }),
+  // Protected mode's way out: listen on a non-loopback address without API keys (gateway) or tls (node), knowingly.
+  'security.insecure': setting({ env: 'RINGCACHE_SECURITY_INSECURE', default: false, read: bool }),
   'log.level': setting({
     env: 'RINGCACHE_LOG_LEVEL',
     default: 'info',

@@ -5,11 +5,13 @@ import {
   type PeerClient,
 } from '@ringcache/cache-core';
 import type { PeerTransport, RingcacheConfig, StaticNode } from '@ringcache/config';
-import { GrpcPeerClient, type GrpcPeerClientOptions } from '@ringcache/peer-grpc';
+import { grpcChannelCredentials, GrpcPeerClient, type GrpcPeerClientOptions } from '@ringcache/peer-grpc';
 import { HttpPeerClient, type HttpPeerClientOptions } from '@ringcache/peer-http';
+import { TlsMaterial } from '@ringcache/tls';
 import type { Etcd3 } from 'etcd3';
 
 import { createEtcdClient } from './etcd-client';
+import type { DiscoveryLogger } from './etcd-membership';
 
 /** Members of a static list from configuration. */
 export function staticMembers(nodes: readonly StaticNode[]): Member[] {
@@ -27,6 +29,12 @@ export interface PeerConnectorOptions {
    * get. Default: batched, per turn of the event loop.
    */
   batching?: GetBatchingOptions | false;
+  /**
+   * Mutual TLS to every node, on either transport: gRPC with TLS, or https. Default none: plaintext. The
+   * rule is the caller's own configuration — a cluster is all TLS or none — so addresses in etcd carry no
+   * scheme.
+   */
+  tls?: TlsMaterial;
 }
 
 /**
@@ -37,10 +45,14 @@ export function peerConnector(
   transport: PeerTransport,
   options: PeerConnectorOptions = {},
 ): (member: Member) => PeerClient {
+  const { tls } = options;
+  // One credentials object for every channel: each follows the material's rotations.
+  const grpc = tls ? { credentials: grpcChannelCredentials(tls), ...options.grpc } : options.grpc;
+  const http = tls ? { tls, ...options.http } : options.http;
   const connect: (member: Member) => PeerClient =
     transport === 'grpc'
-      ? (member) => new GrpcPeerClient({ ...options.grpc, name: member.name, address: member.grpcAddress })
-      : (member) => new HttpPeerClient({ ...options.http, name: member.name, address: member.httpAddress });
+      ? (member) => new GrpcPeerClient({ ...grpc, name: member.name, address: member.grpcAddress })
+      : (member) => new HttpPeerClient({ ...http, name: member.name, address: member.httpAddress });
   const batching = options.batching ?? {};
   if (batching === false) return connect;
   // Built once here, so a bad batching option fails now rather than when the first node appears.
@@ -55,4 +67,26 @@ const NO_PEER = { name: 'options-check' } as PeerClient;
 export function etcdClientFromConfig(config: RingcacheConfig): Etcd3 {
   const { endpoints, dialTimeoutMs, username, password, tls } = config.etcd;
   return createEtcdClient({ endpoints, dialTimeoutMs, username, password, tls });
+}
+
+/** Material already loaded, by the configuration it came from: one per process, shared by all. */
+const loaded = new WeakMap<RingcacheConfig['tls'], TlsMaterial>();
+
+/**
+ * The process's mutual TLS material from the configuration's `tls` settings, or undefined without them.
+ * Loaded (and its files watched) once per configuration, so the servers and every client of a process
+ * share it and rotate together. Throws a TlsMaterialError naming the file that is unusable.
+ */
+export function tlsFromConfig(config: RingcacheConfig, logger?: DiscoveryLogger): TlsMaterial | undefined {
+  const { tls } = config;
+  if (tls.caFile === '') return undefined;
+  let material = loaded.get(tls);
+  if (!material) {
+    material = TlsMaterial.fromFiles(tls, {
+      onReload: (m) => logger?.log(`tls: certificate files changed; now presenting serial ${m.serialNumber}`),
+      onError: (error) => logger?.warn(`tls: changed certificate files not used: ${error.message}`),
+    });
+    loaded.set(tls, material);
+  }
+  return material;
 }

@@ -11,7 +11,7 @@ import {
 } from '@ringcache/app-shell';
 import { ClusterRouter, ClusterStats, PeerSet } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
-import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
+import { discoveryFromConfig, peerConnector, tlsFromConfig, type Discovery } from '@ringcache/discovery';
 import { InvalidationSubscriptions, NodeStatsClient } from '@ringcache/peer-http';
 
 import { BatchWritesController } from './batch-writes.controller';
@@ -35,7 +35,9 @@ class GatewayClusterModule implements OnApplicationShutdown {
 
   static forRoot(config: RingcacheConfig, near: GatewayNear): DynamicModule {
     const logger = new Logger('gateway');
-    const subscriptions = near.cache ? new InvalidationSubscriptions(near.cache, logger) : undefined;
+    // Mutual TLS to the nodes, for every kind of call: peer protocol, invalidation streams, stats.
+    const tls = tlsFromConfig(config, logger);
+    const subscriptions = near.cache ? new InvalidationSubscriptions(near.cache, logger, tls) : undefined;
     return {
       module: GatewayClusterModule,
       global: true,
@@ -47,6 +49,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
           useFactory: (registry: Registry) =>
             new PeerSet({
               connect: peerConnector(config.peers.transport, {
+                tls,
                 batching: {
                   windowMs: config.peers.batchWindowMs,
                   maxKeys: config.peers.batchMaxKeys,
@@ -101,7 +104,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
             return router;
           },
         },
-        { provide: NodeStatsClient, useFactory: () => new NodeStatsClient() },
+        { provide: NodeStatsClient, useFactory: () => new NodeStatsClient({ tls }) },
         {
           provide: ClusterStats,
           inject: [GATEWAY_PEERS, NodeStatsClient],

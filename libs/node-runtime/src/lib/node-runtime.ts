@@ -15,7 +15,7 @@ import {
 import { groupConfig, type RingcacheConfig } from '@ringcache/config';
 import { createDataSource, DatabaseProbe, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
 import { EtcdDelayQueue } from '@ringcache/delay-queue';
-import { discoveryFromConfig, peerConnector, type Discovery } from '@ringcache/discovery';
+import { discoveryFromConfig, peerConnector, tlsFromConfig, type Discovery } from '@ringcache/discovery';
 
 import type { GroupDefinition } from './group-definition';
 
@@ -105,6 +105,7 @@ export class NodeRuntime {
       const peers = new PeerSet({
         self: config.node.name,
         connect: peerConnector(config.peers.transport, {
+          tls: tlsFromConfig(config, logger),
           batching: {
             windowMs: config.peers.batchWindowMs,
             maxKeys: config.peers.batchMaxKeys,

@@ -3,8 +3,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { listeningPort, startHttpApp } from '@ringcache/app-shell';
 import { InFlightLimiter, PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
-import { describeConfig, type RingcacheConfig } from '@ringcache/config';
-import { grpcServerOptions, PeerGrpcHealth } from '@ringcache/peer-grpc';
+import {
+  ConfigError,
+  describeConfig,
+  nodeProtectedModeProblem,
+  type RingcacheConfig,
+} from '@ringcache/config';
+import { tlsFromConfig } from '@ringcache/discovery';
+import { grpcServerCredentials, grpcServerOptions, PeerGrpcHealth } from '@ringcache/peer-grpc';
 import { isInvalidationStream, PeerHttpFastPath, peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
 import { CacheNodeModule } from './cache-node.module';
@@ -15,11 +21,19 @@ import { NodeRuntime } from './node-runtime';
  * Starts a cache node: the peer protocol over gRPC (node.grpcPort) and, on one Fastify server
  * (node.httpPort), the HTTP peer endpoint, /healthz, /readyz, /metrics and /cluster; then joins the
  * cluster. SIGTERM/SIGINT leave the cluster first, then drain requests in flight, and exit 0.
+ *
+ * With `tls` configured both ports take only clients presenting a certificate from its CA (mutual TLS).
+ * Protected mode: on a non-loopback address without `tls` (nor `security.insecure`) it throws a
+ * ConfigError instead of starting.
  */
 export async function startCacheNode(
   config: RingcacheConfig,
   groups: GroupDefinition[],
 ): Promise<NestFastifyApplication> {
+  const problem = nodeProtectedModeProblem(config);
+  if (problem) throw new ConfigError([problem]);
+  // Before anything listens: unusable certificate files stop the start with the file named.
+  const tls = tlsFromConfig(config, new Logger('tls'));
   let grpcPort = config.node.grpcPort;
   // The read path of the HTTP peer protocol, answered before Fastify (see PeerHttpFastPath).
   const logger = new Logger('PeerHttp');
@@ -40,6 +54,7 @@ export async function startCacheNode(
     slowRequestMs: config.log.slowRequestMs,
     nodeName: config.node.name,
     isStream: isInvalidationStream,
+    mutualTls: tls,
     // Bad percent-encoding is rejected by Fastify's router before any route: answer it as our JSON 400.
     frameworkErrors: peerHttpFrameworkErrors,
     fastPath: (request, response, log) => peerFastPath.serve(request, response, log),
@@ -56,6 +71,7 @@ export async function startCacheNode(
           health,
           inFlight,
           onListening,
+          credentials: tls && grpcServerCredentials(tls),
         }),
         {
           inheritAppConfig: true,

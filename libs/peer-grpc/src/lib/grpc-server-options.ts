@@ -1,4 +1,4 @@
-import type { Server } from '@grpc/grpc-js';
+import type { Server, ServerCredentials } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { Logger } from '@nestjs/common';
 import { Transport } from '@nestjs/microservices';
@@ -39,6 +39,11 @@ export interface GrpcServerOptions {
   shutdownGraceMs?: number;
   /** Bounds the Cache calls served at once (shared with the node's HTTP server); past it, RESOURCE_EXHAUSTED. */
   inFlight?: InFlightLimiter;
+  /**
+   * Server credentials, e.g. grpcServerCredentials(material) for mutual TLS. Default: insecure (plaintext
+   * HTTP/2, for a trusted network).
+   */
+  credentials?: ServerCredentials;
   /** Called once the server is bound and its services added, with the port it listens on. Default none. */
   onListening?: (port: number) => void;
 }
@@ -85,6 +90,7 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
     transport: Transport.GRPC,
     options: {
       url,
+      ...(options.credentials ? { credentials: options.credentials } : {}),
       package: PROTO_PACKAGE,
       protoPath: PROTO_PATH,
       loader: { ...LOADER_OPTIONS },

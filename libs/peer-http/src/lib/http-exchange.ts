@@ -1,11 +1,8 @@
-import {
-  request as httpRequest,
-  type Agent,
-  type IncomingHttpHeaders,
-  type OutgoingHttpHeaders,
-} from 'node:http';
+import type { Agent, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 import { InvalidArgumentError, PeerUnavailableError } from '@ringcache/cache-core';
+
+import { requestThrough } from './peer-agent';
 
 /** One HTTP request to send to a peer. */
 export interface Exchange {
@@ -68,9 +65,9 @@ function attempt(spec: Exchange, timeoutMs: number, mayRetry: boolean): Promise<
       req.destroy();
     }, timeoutMs);
 
-    let req: ReturnType<typeof httpRequest>;
+    let req: ReturnType<ReturnType<typeof requestThrough>>;
     try {
-      req = httpRequest({
+      req = requestThrough(spec.agent)({
         agent: spec.agent,
         host: spec.host,
         port: spec.port,

@@ -1,4 +1,4 @@
-import { Agent, type OutgoingHttpHeaders } from 'node:http';
+import type { Agent, OutgoingHttpHeaders } from 'node:http';
 
 import {
   InvalidArgumentError,
@@ -27,9 +27,11 @@ import {
   type SetRequest,
   type SetResponse,
 } from '@ringcache/cache-core';
+import type { TlsMaterial } from '@ringcache/tls';
 
 import { BATCH_TYPE, decodeBatchResults, encodeSetEntries } from './batch-codec';
 import { exchange, type Answer } from './http-exchange';
+import { peerAgent } from './peer-agent';
 import { encodeKeyPath, encodeMethodPath } from './peer-path';
 import { parseErrorBody, remoteError, type RemoteCall } from './remote-error';
 import {
@@ -60,6 +62,8 @@ export interface HttpPeerClientOptions {
    * a time per connection); more wait in the agent's queue, their deadline running. Default 64.
    */
   maxSockets?: number;
+  /** Mutual TLS: https to the peer, presenting this certificate. Default none: plaintext HTTP. */
+  tls?: TlsMaterial;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -98,7 +102,7 @@ export class HttpPeerClient implements PeerClient {
     }
     this.name = options.name;
     ({ host: this.host, port: this.port } = parseAddress(options.address));
-    this.agent = keepAliveAgent('HttpPeerClient', options.maxSockets ?? 64);
+    this.agent = peerAgent('HttpPeerClient', { maxSockets: options.maxSockets ?? 64, tls: options.tls });
   }
 
   async get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
@@ -338,16 +342,6 @@ function isBatchAnswer(body: unknown): boolean {
 }
 
 /** Host and port of a peer address `host:port` (an IPv6 host in brackets); InvalidArgumentError otherwise. */
-/** A keep-alive agent of `maxSockets` sockets per address; `owner` names the option in the error. */
-export function keepAliveAgent(owner: string, maxSockets: number): Agent {
-  if (!Number.isSafeInteger(maxSockets) || maxSockets < 1) {
-    throw new InvalidArgumentError(
-      `${owner} option maxSockets must be a positive integer, got ${maxSockets}`,
-    );
-  }
-  return new Agent({ keepAlive: true, maxSockets });
-}
-
 export function parseAddress(address: unknown): { host: string; port: number } {
   const match =
     typeof address === 'string' ? /^(?:\[([^\]]+)\]|([^:[\]]+)):([0-9]{1,5})$/.exec(address) : null;

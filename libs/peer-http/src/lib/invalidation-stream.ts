@@ -1,6 +1,9 @@
-import { get, type ClientRequest } from 'node:http';
+import type { Agent, ClientRequest } from 'node:http';
 
 import type { Invalidation } from '@ringcache/cache-core';
+import type { TlsMaterial } from '@ringcache/tls';
+
+import { peerAgent, requestThrough } from './peer-agent';
 
 import { INVALIDATIONS, PATH_PREFIX, STREAM_HEARTBEAT_MS } from './wire';
 
@@ -19,6 +22,8 @@ export interface InvalidationStreamOptions {
   onState: (state: StreamState) => void;
   /** Silence after which the stream is taken for dead (the node pings every 5 s). Default 3 pings. */
   idleTimeoutMs?: number;
+  /** Mutual TLS: https to the node, presenting this certificate. Default none: plaintext HTTP. */
+  tls?: TlsMaterial;
 }
 
 const MAX_RETRY_MS = 2_000;
@@ -35,9 +40,12 @@ export class InvalidationStream {
   private retryTimer?: NodeJS.Timeout;
   private idleTimer?: NodeJS.Timeout;
   private readonly idleTimeoutMs: number;
+  /** One connection, never reused: each reconnection opens a new one (with the current certificate). */
+  private readonly agent: Agent;
 
   constructor(private readonly options: InvalidationStreamOptions) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 3 * STREAM_HEARTBEAT_MS;
+    this.agent = peerAgent('InvalidationStream', { maxSockets: 1, keepAlive: false, tls: options.tls });
   }
 
   get state(): StreamState {
@@ -49,7 +57,9 @@ export class InvalidationStream {
     if (this.state_ === 'stopped' || this.request) return;
     this.setState('connecting');
     const [host, port] = splitAddress(this.options.address);
-    const request = get({ host, port, path: `${PATH_PREFIX}:${INVALIDATIONS}`, agent: false });
+    const path = `${PATH_PREFIX}:${INVALIDATIONS}`;
+    const request = requestThrough(this.agent)({ host, port, path, agent: this.agent });
+    request.end();
     this.request = request;
     request.on('response', (res) => {
       if (res.statusCode !== 200) {
@@ -79,6 +89,7 @@ export class InvalidationStream {
     clearTimeout(this.idleTimer);
     this.request?.destroy();
     this.request = undefined;
+    this.agent.destroy();
   }
 
   private line(line: string): void {

@@ -1,4 +1,5 @@
 import type { Member, NearCache } from '@ringcache/cache-core';
+import type { TlsMaterial } from '@ringcache/tls';
 
 import { InvalidationStream } from './invalidation-stream';
 
@@ -17,9 +18,11 @@ export interface SubscriptionLogger {
 export class InvalidationSubscriptions {
   private readonly streams = new Map<string, { address: string; stream: InvalidationStream }>();
 
+  /** `tls`: mutual TLS to the nodes' HTTP endpoints (default: plaintext). */
   constructor(
     private readonly near: NearCache,
     private readonly logger: SubscriptionLogger,
+    private readonly tls?: TlsMaterial,
   ) {}
 
   /** Subscribes to new members and unsubscribes from those that left. */
@@ -36,6 +39,7 @@ export class InvalidationSubscriptions {
       const stream = new InvalidationStream({
         name,
         address,
+        tls: this.tls,
         onEvent: (event) => this.near.invalidate(event),
         onState: (state) => {
           if (state === 'disconnected')

@@ -9,9 +9,11 @@ import {
   type NodeStatsResponse,
   type NodeStatsSource,
 } from '@ringcache/cache-core';
+import type { TlsMaterial } from '@ringcache/tls';
 
 import { exchange, type Answer } from './http-exchange';
-import { jsonAnswer, keepAliveAgent, parseAddress } from './http-peer-client';
+import { jsonAnswer, parseAddress } from './http-peer-client';
+import { peerAgent } from './peer-agent';
 import { encodeMethodPath } from './peer-path';
 import type { RemoteCall } from './remote-error';
 import { HOT, LIMIT_PARAM, PATH_PREFIX, STATS } from './wire';
@@ -20,6 +22,8 @@ import { HOT, LIMIT_PARAM, PATH_PREFIX, STATS } from './wire';
 export interface NodeStatsClientOptions {
   /** Most connections open to one node at once. Default 4: these are occasional reads. */
   maxSockets?: number;
+  /** Mutual TLS: https to the nodes, presenting this certificate. Default none: plaintext HTTP. */
+  tls?: TlsMaterial;
 }
 
 /**
@@ -32,7 +36,7 @@ export class NodeStatsClient implements NodeStatsSource {
   private closed = false;
 
   constructor(options: NodeStatsClientOptions = {}) {
-    this.agent = keepAliveAgent('NodeStatsClient', options.maxSockets ?? 4);
+    this.agent = peerAgent('NodeStatsClient', { maxSockets: options.maxSockets ?? 4, tls: options.tls });
   }
 
   async groupStats(member: Member, options: CallOptions): Promise<NodeStatsResponse> {

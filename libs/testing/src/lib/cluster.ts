@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { waitForHttp } from './http';
+import { waitForHttp, type ClientTlsFiles } from './http';
 import { scrapeMetrics, sumMetric, type Sample } from './metrics';
 import { freePort } from './ports';
 import { startProcess, type ManagedProcess } from './processes';
@@ -35,6 +35,11 @@ export interface ClusterOptions {
   readyTimeoutMs?: number;
   /** Discover through etcd instead of a static list: the members' client URLs, and the cluster name. */
   etcd?: { endpoints: string[]; cluster?: string; leaseTtlSeconds?: number };
+  /**
+   * Mutual TLS between every process, with these files (RINGCACHE_TLS_*): nodes' URLs are then https,
+   * and readiness is polled presenting the same certificate. Default none.
+   */
+  tls?: ClientTlsFiles;
 }
 
 /** A running cache node. */
@@ -75,6 +80,8 @@ export class TestCluster {
     readonly staticNodes: StaticNode[],
     private readonly env: NodeJS.ProcessEnv,
     private readonly readyTimeoutMs: number,
+    /** The certificate every process presents, when the cluster runs mutual TLS. */
+    readonly tls?: ClientTlsFiles,
   ) {}
 
   /** Gateways started by addGateway. */
@@ -142,10 +149,10 @@ export class TestCluster {
       name,
       grpcPort: Number(self.grpc.split(':')[1]),
       httpPort: Number(self.http.split(':')[1]),
-      url: `http://${self.http}`,
+      url: `${this.tls ? 'https' : 'http'}://${self.http}`,
       process: startNode(self, list, { ...this.env, ...extraEnv }, this.dir),
     };
-    await waitForReady(node.url, node.process, this.readyTimeoutMs);
+    await waitForReady(node.url, node.process, this.readyTimeoutMs, this.tls);
     this.nodes.push(node);
     return node;
   }
@@ -164,7 +171,7 @@ export class TestCluster {
     };
     const list = this.env['RINGCACHE_ETCD_ENDPOINTS'] ? [] : this.staticNodes;
     node.process = startNode(self, list, this.env, this.dir);
-    await waitForReady(node.url, node.process, this.readyTimeoutMs);
+    await waitForReady(node.url, node.process, this.readyTimeoutMs, this.tls);
     return node;
   }
 
@@ -178,7 +185,7 @@ export class TestCluster {
   /** Every node's /metrics, scraped now (stopped nodes skipped). */
   async metrics(): Promise<Map<string, Sample[]>> {
     const live = this.nodes.filter((n) => n.process.alive);
-    const pages = await Promise.all(live.map((n) => scrapeMetrics(`${n.url}/metrics`)));
+    const pages = await Promise.all(live.map((n) => scrapeMetrics(`${n.url}/metrics`, this.tls)));
     return new Map(live.map((n, i) => [n.name, pages[i]]));
   }
 
@@ -214,6 +221,13 @@ function baseEnv(options: ClusterOptions, dir: string): NodeJS.ProcessEnv {
       ? { RINGCACHE_MYSQL_URL: options.mysqlUrl }
       : { RINGCACHE_SQLITE_PATH: join(dir, 'ringcache.sqlite') }),
     ...(options.groups ? { RINGCACHE_GROUPS: JSON.stringify(options.groups) } : {}),
+    ...(options.tls
+      ? {
+          RINGCACHE_TLS_CA_FILE: options.tls.caFile,
+          RINGCACHE_TLS_CERT_FILE: options.tls.certFile,
+          RINGCACHE_TLS_KEY_FILE: options.tls.keyFile,
+        }
+      : {}),
     ...(options.etcd
       ? {
           RINGCACHE_ETCD_ENDPOINTS: options.etcd.endpoints.join(','),
@@ -273,11 +287,20 @@ async function launchGateway(
   };
 }
 
-/** Waits for a process's /readyz to answer 200; fails at once, with its output, if it exits. */
-export function waitForReady(url: string, process: ManagedProcess, timeoutMs = 30_000): Promise<void> {
+/**
+ * Waits for a process's /readyz to answer 200 (presenting `tls`, for a node with mutual TLS); fails at
+ * once, with its output, if it exits.
+ */
+export function waitForReady(
+  url: string,
+  process: ManagedProcess,
+  timeoutMs = 30_000,
+  tls?: ClientTlsFiles,
+): Promise<void> {
   return waitForHttp(`${url}/readyz`, timeoutMs, {
     alive: () => process.alive,
     describe: () => `${process.name} output:\n${process.output()}`,
+    tls,
   });
 }
 
@@ -299,16 +322,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<TestCl
     name: self.name,
     grpcPort: Number(self.grpc.split(':')[1]),
     httpPort: Number(self.http.split(':')[1]),
-    url: `http://${self.http}`,
+    url: `${options.tls ? 'https' : 'http'}://${self.http}`,
     process: startNode(self, listFor(staticNodes, i), env, dir),
   }));
   let gateway: GatewayHandle | undefined;
   if (options.gateway ?? true) gateway = await launchGateway('gateway', env, staticNodes, dir);
   const timeout = options.readyTimeoutMs ?? 30_000;
-  const cluster = new TestCluster(nodes, gateway, dir, staticNodes, env, timeout);
+  const cluster = new TestCluster(nodes, gateway, dir, staticNodes, env, timeout, options.tls);
   try {
     await Promise.all([
-      ...nodes.map((n) => waitForReady(n.url, n.process, timeout)),
+      ...nodes.map((n) => waitForReady(n.url, n.process, timeout, options.tls)),
       ...(gateway ? [waitForReady(gateway.url, gateway.process, timeout)] : []),
     ]);
   } catch (error) {

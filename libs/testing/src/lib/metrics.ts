@@ -1,3 +1,5 @@
+import { getWithCertificate, type ClientTlsFiles } from './http';
+
 /** One Prometheus sample: metric name, labels, value. */
 export interface Sample {
   name: string;
@@ -24,11 +26,16 @@ export function parsePrometheus(text: string): Sample[] {
   return samples;
 }
 
-/** Fetches and parses a `/metrics` page. */
-export async function scrapeMetrics(url: string): Promise<Sample[]> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+/** Fetches and parses a `/metrics` page (presenting `tls`, from a node with mutual TLS). */
+export async function scrapeMetrics(url: string, tls?: ClientTlsFiles): Promise<Sample[]> {
+  const res = tls
+    ? await getWithCertificate(url, tls)
+    : await fetch(url, { signal: AbortSignal.timeout(5_000) }).then(async (r) => ({
+        status: r.status,
+        body: await r.text(),
+      }));
   if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
-  return parsePrometheus(await res.text());
+  return parsePrometheus(res.body);
 }
 
 /** Sum of the samples called `name` whose labels include every pair in `where`. */

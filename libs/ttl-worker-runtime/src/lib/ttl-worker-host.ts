@@ -11,6 +11,7 @@ import {
   EtcdKeys,
   EtcdMembership,
   peerConnector,
+  tlsFromConfig,
   type DiscoveryLogger,
 } from '@ringcache/discovery';
 
@@ -63,7 +64,7 @@ export class TtlWorkerHost {
     const client = etcdClientFromConfig(config);
     const keys = new EtcdKeys(config.cluster);
     const peers = new PeerSet({
-      connect: peerConnector(config.peers.transport),
+      connect: peerConnector(config.peers.transport, { tls: tlsFromConfig(config, logger) }),
       ring: { vnodes: config.peers.vnodes, probes: config.peers.probes },
     });
     this.client = client;

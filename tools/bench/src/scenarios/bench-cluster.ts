@@ -1,4 +1,4 @@
-import { startCluster, type GatewayHandle, type TestCluster } from '@ringcache/testing';
+import { startCluster, type ClientTlsFiles, type GatewayHandle, type TestCluster } from '@ringcache/testing';
 
 import type { BenchContext } from '../bench-context';
 import { BENCH_GROUP } from '../data/keys';
@@ -19,6 +19,8 @@ export interface BenchClusterOptions {
   env?: NodeJS.ProcessEnv;
   /** Start a gateway too. Default true. */
   gateway?: boolean;
+  /** Mutual TLS between every process, with these files. Default none: plaintext. */
+  tls?: ClientTlsFiles;
 }
 
 /** The near cache of each gateway a bench cluster runs, by what its rows measure. */
@@ -46,6 +48,7 @@ export async function startBenchCluster(
     gateway: options.gateway ?? true,
     transport: options.transport,
     mysqlUrl: options.mysqlUrl,
+    tls: options.tls,
     groups: { [BENCH_GROUP]: { ...BENCH_TABLE, ttl: '10m', maxBytes: options.maxBytes ?? 64 * 2 ** 20 } },
     // The demo seed stays on: the built-in `scores` group checks its `student` table at startup.
     env: {

@@ -11,9 +11,11 @@ import { measureRow, type HttpRow, type KeyPattern } from './http-row';
 const TRANSPORT_NAME = { grpc: 'gRPC', http: 'HTTP' } as const;
 
 /** One gateway row: which gateway (near cache), which keys. */
-interface GatewayRowSpec {
+export interface GatewayRowSpec {
   near: keyof typeof GATEWAY_NEAR_BYTES;
   keys: Exclude<KeyPattern, 'constant'>;
+  /** Mutual TLS between gateway and nodes (and between nodes). Default false. */
+  tls?: boolean;
 }
 
 /**
@@ -76,12 +78,18 @@ export async function gatewayRows(
   return rows;
 }
 
-/** The id of a gateway row, e.g. `gateway-http-nearoff-uniform`. */
-export function gatewayRowId(transport: 'grpc' | 'http', near: GatewayRowSpec['near'], keys: string): string {
-  return `gateway-${transport}-near${near}-${keys}`;
+/** The id of a gateway row, e.g. `gateway-http-nearoff-uniform` (`gateway-http-tls-…` with mutual TLS). */
+export function gatewayRowId(
+  transport: 'grpc' | 'http',
+  near: GatewayRowSpec['near'],
+  keys: string,
+  tls = false,
+): string {
+  return `gateway-${transport}${tls ? '-tls' : ''}-near${near}-${keys}`;
 }
 
-async function measureGatewayRow(
+/** Measures one gateway row, warm. */
+export async function measureGatewayRow(
   context: BenchContext,
   cluster: TestCluster,
   gateway: GatewayHandle,
@@ -96,9 +104,10 @@ async function measureGatewayRow(
   const row = await measureRow(
     context,
     {
-      id: gatewayRowId(transport, spec.near, spec.keys),
+      id: gatewayRowId(transport, spec.near, spec.keys, spec.tls),
       name:
-        `ringcache gateway, 3 nodes, ${TRANSPORT_NAME[transport]} peers, ${NEAR_NAME[spec.near]}, ` +
+        `ringcache gateway, 3 nodes, ${TRANSPORT_NAME[transport]} peers${spec.tls ? ' over mutual TLS' : ''}, ` +
+        `${NEAR_NAME[spec.near]}, ` +
         (spec.keys === 'hot' ? 'hot key' : '10,000 keys uniform'),
       kind: 'ringcache',
       keys: spec.keys,

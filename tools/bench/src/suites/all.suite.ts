@@ -25,6 +25,7 @@ import { redisFrontRows } from '../scenarios/redis-front.scenario';
 import { stalenessRows } from '../scenarios/staleness.scenario';
 import { writeRows } from '../scenarios/writes.scenario';
 import { ringRebuildRows } from '../scenarios/ring-rebuild.scenario';
+import { tlsRows } from '../scenarios/tls.scenario';
 import { libsMeasureOptions } from './libs.suite';
 
 /** The scenarios of the suite, by the names `--only` takes. */
@@ -83,6 +84,9 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const groupcache = wanted('groupcache') ? await groupcacheRows(context) : [];
     const grpc = wanted('grpc') ? await clusterRows(context, 'grpc', coldBase) : undefined;
     const http = wanted('http') ? await clusterRows(context, 'http', coldBase + 1) : undefined;
+    // Mutual TLS on the same hop, each row beside its plaintext twin above.
+    const grpcTls = grpc ? await tlsRows(context, 'grpc', grpc.http) : [];
+    const httpTls = http ? await tlsRows(context, 'http', http.http) : [];
     const mariadb = wanted('mariadb') ? await mariadbStampedeRow(context, coldBase + 2) : undefined;
     const memory = wanted('memory') ? await memoryRows(context) : [];
     const rings = wanted('rings') ? ringRebuildRows(quick) : [];
@@ -91,7 +95,15 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const writes = wanted('writes') ? await writeRows(context) : [];
     const staleness = wanted('writes') ? await stalenessRows(context) : [];
     const writeRowsAll = [...redis.writes, ...writes];
-    const httpRows = [...bare, ...redis.reads, ...groupcache, ...(grpc?.http ?? []), ...(http?.http ?? [])];
+    const httpRows = [
+      ...bare,
+      ...redis.reads,
+      ...groupcache,
+      ...(grpc?.http ?? []),
+      ...grpcTls,
+      ...(http?.http ?? []),
+      ...httpTls,
+    ];
     const report: BenchReport = {
       suite: 'all',
       quick,
