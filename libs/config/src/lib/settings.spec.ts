@@ -106,7 +106,6 @@ const VARIABLES: [
   ],
   ['RINGCACHE_GATEWAY_MAX_IN_FLIGHT', '500', (c) => c.gateway.maxInFlight, 500],
   ['RINGCACHE_NODE_MAX_IN_FLIGHT', '800', (c) => c.node.maxInFlight, 800],
-  ['RINGCACHE_SECURITY_INSECURE', 'true', (c) => c.security.insecure, true],
 ];
 
 /** Variables that are only valid together with another one. */
