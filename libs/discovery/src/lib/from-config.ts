@@ -1,7 +1,9 @@
 import {
   BatchingPeerClient,
+  OutlierDetectingPeerClient,
   type GetBatchingOptions,
   type Member,
+  type OutlierDetectionOptions,
   type PeerClient,
 } from '@ringcache/cache-core';
 import type { PeerTransport, RingcacheConfig, StaticNode } from '@ringcache/config';
@@ -35,6 +37,11 @@ export interface PeerConnectorOptions {
    * scheme.
    */
   tls?: TlsMaterial;
+  /**
+   * Outlier detection (OutlierDetectingPeerClient): a node that failed to answer this many calls in a row
+   * is skipped for a cooldown, then probed; `false` turns it off. Default: 3 calls, 5 s.
+   */
+  outlierDetection?: OutlierDetectionOptions | false;
 }
 
 /**
@@ -49,10 +56,15 @@ export function peerConnector(
   // One credentials object for every channel: each follows the material's rotations.
   const grpc = tls ? { credentials: grpcChannelCredentials(tls), ...options.grpc } : options.grpc;
   const http = tls ? { tls, ...options.http } : options.http;
-  const connect: (member: Member) => PeerClient =
+  const raw: (member: Member) => PeerClient =
     transport === 'grpc'
       ? (member) => new GrpcPeerClient({ ...grpc, name: member.name, address: member.grpcAddress })
       : (member) => new HttpPeerClient({ ...http, name: member.name, address: member.httpAddress });
+  // Under the batching: a batch is one call, so one failed batch counts once.
+  const outlier = options.outlierDetection ?? {};
+  if (outlier !== false) new OutlierDetectingPeerClient(NO_PEER, outlier);
+  const connect: (member: Member) => PeerClient =
+    outlier === false ? raw : (member) => new OutlierDetectingPeerClient(raw(member), outlier);
   const batching = options.batching ?? {};
   if (batching === false) return connect;
   // Built once here, so a bad batching option fails now rather than when the first node appears.

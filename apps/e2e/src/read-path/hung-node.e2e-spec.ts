@@ -1,0 +1,88 @@
+import {
+  createItemTable,
+  ITEM_GROUP,
+  KeyOwners,
+  ScratchMysql,
+  startCluster,
+  type TestCluster,
+} from '@ringcache/testing';
+
+import { gatewayUrl, get } from '../support';
+
+/**
+ * A hung node (SIGSTOP: alive, connections accepted by the kernel, nothing answered): after a few calls
+ * that wait out the peer deadline, outlier detection skips it, and its keys are answered by the next owner
+ * at once; after SIGCONT a probe brings it back.
+ */
+describe('a hung node is skipped, then brought back', () => {
+  let mysql: ScratchMysql;
+  let cluster: TestCluster;
+  /** The default peer deadline (peers.deadlineMs). */
+  const deadlineMs = 3_000;
+  const rows = new Map(Array.from({ length: 300 }, (_, i) => [`k${i}`, `v${i}`]));
+
+  beforeAll(async () => {
+    mysql = await ScratchMysql.create();
+    await createItemTable(mysql, rows);
+    cluster = await startCluster({
+      transport: 'grpc',
+      mysqlUrl: mysql.url,
+      env: {
+        RINGCACHE_DEMO_SEED: 'false',
+        // The gateway asks the owners every time: no near copy hides the hop.
+        RINGCACHE_GATEWAY_NEAR_CACHE_BYTES: '0',
+      },
+      groups: { items: { ...ITEM_GROUP, ttl: '10m' } },
+    });
+  });
+
+  afterAll(async () => {
+    cluster?.nodes.forEach((n) => n.process.signal('SIGCONT'));
+    await cluster?.stop();
+    await mysql?.drop();
+  });
+
+  it("answers the hung node's keys at once after the first few, with their values, and uses it again after SIGCONT", async () => {
+    const victim = cluster.nodes[2];
+    const owners = new KeyOwners(cluster.nodes.map((n) => n.name));
+    const keys = owners.keysOf(victim.name, 'items', rows.keys(), 40);
+    victim.process.signal('SIGSTOP');
+
+    const took: number[] = [];
+    for (const key of keys.slice(0, 30)) {
+      const started = performance.now();
+      const answer = await get(gatewayUrl(cluster, 'items', key));
+      took.push(performance.now() - started);
+      expect({ key, ...answer }).toEqual({ key, status: 200, body: rows.get(key) });
+    }
+    const slow = took.filter((ms) => ms >= deadlineMs);
+    console.log(
+      `hung node: ${slow.length} of ${took.length} reads waited out the ${deadlineMs} ms deadline; ` +
+        `the others took at most ${Math.max(...took.filter((ms) => ms < deadlineMs)).toFixed(0)} ms`,
+    );
+    // Outlier detection opens after 3 failed calls in a row: only those pay the deadline.
+    expect(slow.length).toBeLessThanOrEqual(3);
+    // Every read is bounded by the deadline + 1 s; the skipped ones do not wait for the peer at all.
+    expect(Math.max(...took)).toBeLessThan(deadlineMs + 1_000);
+    expect(took.slice(slow.length + 1).every((ms) => ms < deadlineMs)).toBe(true);
+
+    victim.process.signal('SIGCONT');
+    const before = await victimGets();
+    // After the cooldown (5 s) a probe goes to the victim, and its answer brings it back.
+    const deadline = Date.now() + 20_000;
+    let i = 30;
+    while ((await victimGets()) === before && Date.now() < deadline) {
+      const key = keys[i++ % keys.length];
+      const answer = await get(gatewayUrl(cluster, 'items', key));
+      expect({ key, ...answer }).toEqual({ key, status: 200, body: rows.get(key) });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(await victimGets()).toBeGreaterThan(before);
+
+    async function victimGets(): Promise<number> {
+      const text = await (await fetch(`${victim.url}/metrics`)).text();
+      const lines = text.split('\n').filter((l) => l.startsWith('ringcache_gets_total{'));
+      return lines.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+    }
+  });
+});
