@@ -8,6 +8,7 @@ export type { EndpointValue } from './lib/endpoint-value';
 export { createEtcdClient } from './lib/etcd-client';
 export { etcdReadiness, pingEtcd } from './lib/etcd-probe';
 export type { EtcdReadiness } from './lib/etcd-probe';
+export { checkEtcdSignIn, checkEtcdSignInFromConfig, EtcdSignInError } from './lib/etcd-sign-in';
 export type { EtcdClientOptions } from './lib/etcd-client';
 export { EtcdMembership } from './lib/etcd-membership';
 export type { DiscoveryLogger, EtcdMembershipOptions, WatchState } from './lib/etcd-membership';

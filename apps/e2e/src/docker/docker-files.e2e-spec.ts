@@ -8,6 +8,8 @@ import { loadConfig, type RingcacheConfig } from '@ringcache/config';
 import { DEMO_STUDENTS, DEMO_TABLE, parseMysqlUrl } from '@ringcache/data-source';
 import { tempDir, type TempDir, workspaceRoot } from '@ringcache/testing';
 
+import { composeTlsProblems, isOneShot, makeCerts, withLocalCerts } from './compose-tls';
+
 /**
  * The deployment files (docker/Dockerfile, docker/compose.yaml, /.dockerignore), checked statically:
  * no Docker engine runs here. The files are parsed — the Dockerfile by a small line parser, compose.yaml
@@ -76,6 +78,8 @@ interface Repo {
   dockerignore: string[];
   /** The temp dir used as the config loader's cwd (holds no config file). */
   cwd: string;
+  /** The compose certificates, made in the temp dir by the `certs` service's script (for /certs/…). */
+  certs: string;
 }
 
 function appBuilds(): Map<string, AppBuild> {
@@ -155,6 +159,7 @@ function loadRepo(cwd: string): Repo {
     nxPlugins: localNxPlugins(),
     dockerignore: patternLines(read('.dockerignore')),
     cwd,
+    certs: join(cwd, 'certs'),
   };
 }
 
@@ -709,7 +714,9 @@ function checkCompose(text: string, repo: Repo, dockerfileText: string): Compose
       problems.push(`${name}: image ${service.image} has no pinned tag`);
 
     const test = service.healthcheck?.test;
-    if (
+    if (isOneShot(name, services)) {
+      // Runs to its end: others wait for its success, not its health.
+    } else if (
       !test ||
       service.healthcheck?.disable ||
       !/^(CMD|CMD-SHELL)$/.test(Array.isArray(test) ? test[0] : 'CMD-SHELL')
@@ -718,7 +725,10 @@ function checkCompose(text: string, repo: Repo, dockerfileText: string): Compose
 
     for (const [dependency, { condition }] of Object.entries(dependsOn(service))) {
       if (!services[dependency]) problems.push(`${name}: depends on ${dependency}, which is not a service`);
-      else if (condition !== 'service_healthy')
+      else if (isOneShot(dependency, services)) {
+        if (condition !== 'service_completed_successfully')
+          problems.push(`${name}: depends on ${dependency} without condition service_completed_successfully`);
+      } else if (condition !== 'service_healthy')
         problems.push(`${name}: depends on ${dependency} without condition service_healthy`);
     }
 
@@ -830,7 +840,8 @@ function checkCompose(text: string, repo: Repo, dockerfileText: string): Compose
       if (!repo.variables.has(variable)) problems.push(`${name}: ${variable} is not a ringcache setting`);
     let config: RingcacheConfig;
     try {
-      config = loadConfig({ env: entry.env, cwd: repo.cwd });
+      // The loader reads the TLS files: the containers' /certs volume is the script's output here.
+      config = loadConfig({ env: withLocalCerts(entry.env, repo.certs), cwd: repo.cwd });
     } catch (error) {
       problems.push(`${name}: ${(error as Error).message.replace(/\n/g, '; ')}`);
       continue;
@@ -845,9 +856,11 @@ function checkCompose(text: string, repo: Repo, dockerfileText: string): Compose
     for (const port of targets)
       if (!spec.ports(config).includes(port))
         problems.push(`${name}: publishes ${port}, which it does not serve`);
-    const probe = /fetch\('http:\/\/127\.0\.0\.1:(\d+)\/(healthz|readyz)'\)/.exec(healthTest(service));
-    if (!probe)
-      problems.push(`${name}: the health check must fetch http://127.0.0.1:<port>/healthz or /readyz`);
+    // fetch() over http, or https.get() with the client certificate of a node's mutual TLS.
+    const probe =
+      /fetch\('http:\/\/127\.0\.0\.1:(\d+)\/(healthz|readyz)'\)/.exec(healthTest(service)) ??
+      /host:'127\.0\.0\.1',port:(\d+),path:'\/(healthz|readyz)'/.exec(healthTest(service));
+    if (!probe) problems.push(`${name}: the health check must ask 127.0.0.1:<port>/healthz or /readyz`);
     else if (Number(probe[1]) !== spec.healthPort(config))
       problems.push(
         `${name}: the health check asks port ${probe[1]}, the app serves ${spec.healthPort(config)}`,
@@ -887,6 +900,7 @@ function checkCompose(text: string, repo: Repo, dockerfileText: string): Compose
     }
   }
   if (clusters.size > 1) problems.push(`the apps name different clusters: ${[...clusters]}`);
+  problems.push(...composeTlsProblems(services, [...apps.keys()]));
   return { problems, apps };
 }
 
@@ -901,6 +915,7 @@ describe('docker files', () => {
   beforeAll(() => {
     dir = tempDir('ringcache-docker-');
     repo = loadRepo(dir.path);
+    makeCerts(repo.certs);
   });
 
   afterAll(() => dir?.remove());
@@ -1020,6 +1035,7 @@ describe('docker files', () => {
       ]);
       const services = Object.keys((parseYaml(compose, { merge: true }) as ComposeFile).services);
       expect(services).toEqual([
+        'certs',
         'etcd1',
         'etcd2',
         'etcd3',
@@ -1035,12 +1051,19 @@ describe('docker files', () => {
     it("gives each app an environment the config loader accepts, with the image's ENV under it", () => {
       const { apps } = checkCompose(compose, repo, dockerfile);
       for (const [name, { app, env }] of apps) {
-        const config = loadConfig({ env, cwd: dir.path });
+        const config = loadConfig({ env: withLocalCerts(env, repo.certs), cwd: dir.path });
         expect({ name, cluster: config.cluster, endpoints: config.etcd.endpoints.length }).toEqual({
           name,
           cluster: 'ringcache',
           endpoints: 3,
         });
+        // Mutual TLS between every ringcache process, never switched off.
+        expect(config.tls).toEqual({
+          caFile: `${repo.certs}/ca.pem`,
+          certFile: `${repo.certs}/${name}.pem`,
+          keyFile: `${repo.certs}/${name}.key`,
+        });
+        expect(config.security.insecure).toBe(false);
         if (app === 'cache-node')
           expect(config.node).toMatchObject({ name, advertiseHost: name, host: '0.0.0.0' });
         if (app === 'gateway') {

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { startHttpApp } from '@ringcache/app-shell';
 import { InFlightLimiter, NearCache } from '@ringcache/cache-core';
 import { describeConfig, type RingcacheConfig } from '@ringcache/config';
+import { checkEtcdSignInFromConfig } from '@ringcache/discovery';
 import { peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
 import { gatewayBodyParsers } from './body-parsers';
@@ -38,6 +39,8 @@ export async function startGateway(
   options: StartGatewayOptions = {},
 ): Promise<NestFastifyApplication> {
   checkProtectedMode(config);
+  // Refused etcd credentials stop the start here, with the settings named, rather than in a retry loop.
+  await checkEtcdSignInFromConfig(config);
   const { tls } = config.gateway;
   const https = tls.certFile ? readCertificate(tls) : undefined;
   const cache =

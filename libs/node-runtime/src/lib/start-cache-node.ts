@@ -9,7 +9,7 @@ import {
   nodeProtectedModeProblem,
   type RingcacheConfig,
 } from '@ringcache/config';
-import { tlsFromConfig } from '@ringcache/discovery';
+import { checkEtcdSignInFromConfig, tlsFromConfig } from '@ringcache/discovery';
 import { grpcServerCredentials, grpcServerOptions, PeerGrpcHealth } from '@ringcache/peer-grpc';
 import { isInvalidationStream, PeerHttpFastPath, peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
@@ -34,6 +34,8 @@ export async function startCacheNode(
   if (problem) throw new ConfigError([problem]);
   // Before anything listens: unusable certificate files stop the start with the file named.
   const tls = tlsFromConfig(config, new Logger('tls'));
+  // Refused etcd credentials stop the start here, with the settings named, rather than in a retry loop.
+  await checkEtcdSignInFromConfig(config);
   let grpcPort = config.node.grpcPort;
   // The read path of the HTTP peer protocol, answered before Fastify (see PeerHttpFastPath).
   const logger = new Logger('PeerHttp');

@@ -33,8 +33,19 @@ export interface ClusterOptions {
   staticListFor?: (all: StaticNode[], index: number) => StaticNode[];
   /** Milliseconds to wait for each process to be ready. Default 30,000. */
   readyTimeoutMs?: number;
-  /** Discover through etcd instead of a static list: the members' client URLs, and the cluster name. */
-  etcd?: { endpoints: string[]; cluster?: string; leaseTtlSeconds?: number };
+  /**
+   * Discover through etcd instead of a static list: the members' client URLs, the cluster name, and how to
+   * sign in — a user (RINGCACHE_ETCD_USERNAME/PASSWORD) and a client certificate (RINGCACHE_ETCD_TLS_*),
+   * for an etcd with auth or client TLS. Default sign-in: none.
+   */
+  etcd?: {
+    endpoints: string[];
+    cluster?: string;
+    leaseTtlSeconds?: number;
+    username?: string;
+    password?: string;
+    tls?: ClientTlsFiles;
+  };
   /**
    * Mutual TLS between every process, with these files (RINGCACHE_TLS_*): nodes' URLs are then https,
    * and readiness is polled presenting the same certificate. Default none.
@@ -233,11 +244,27 @@ function baseEnv(options: ClusterOptions, dir: string): NodeJS.ProcessEnv {
           RINGCACHE_ETCD_ENDPOINTS: options.etcd.endpoints.join(','),
           RINGCACHE_CLUSTER: options.etcd.cluster ?? 'e2e',
           RINGCACHE_ETCD_LEASE_TTL_SECONDS: String(options.etcd.leaseTtlSeconds ?? 5),
+          ...etcdSignIn(options.etcd),
         }
       : {}),
     ...options.env,
   };
   return env;
+}
+
+/** The environment that signs a process in to etcd (user, client certificate), for what is given. */
+function etcdSignIn(etcd: NonNullable<ClusterOptions['etcd']>): NodeJS.ProcessEnv {
+  return {
+    ...(etcd.username ? { RINGCACHE_ETCD_USERNAME: etcd.username } : {}),
+    ...(etcd.password ? { RINGCACHE_ETCD_PASSWORD: etcd.password } : {}),
+    ...(etcd.tls
+      ? {
+          RINGCACHE_ETCD_TLS_CA_FILE: etcd.tls.caFile,
+          RINGCACHE_ETCD_TLS_CERT_FILE: etcd.tls.certFile,
+          RINGCACHE_ETCD_TLS_KEY_FILE: etcd.tls.keyFile,
+        }
+      : {}),
+  };
 }
 
 /** Starts a cache node process for `self`, with the static list `list`. */

@@ -1,6 +1,8 @@
 import { Etcd3 } from 'etcd3';
 
+import { TestCa } from './certificates';
 import { EtcdCluster } from './etcd';
+import { tempDir } from './temp-dir';
 
 describe('EtcdCluster', () => {
   it('starts a single member that serves reads and writes, and cleans up', async () => {
@@ -31,6 +33,25 @@ describe('EtcdCluster', () => {
     } finally {
       client.close();
       await etcd.stop();
+    }
+  }, 60_000);
+});
+
+describe('EtcdCluster with client TLS', () => {
+  it('serves https only to clients presenting a certificate from its CA', async () => {
+    const dir = tempDir('ringcache-etcd-tls-');
+    const ca = TestCa.create(dir.path);
+    const etcd = await EtcdCluster.start({ tls: ca.issue('etcd') });
+    try {
+      expect(etcd.endpoints[0]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      expect((await etcd.etcdctl(['put', 'k', 'v'])).code).toBe(0);
+      expect((await etcd.etcdctl(['get', 'k', '--print-value-only'])).output).toBe('v');
+      const intruder = TestCa.create(dir.path, 'other-ca').issue('intruder');
+      const refused = await etcd.etcdctl(['get', 'k'], { tls: { ...intruder, caFile: ca.caFile } });
+      expect(refused.code).not.toBe(0);
+    } finally {
+      await etcd.stop();
+      dir.remove();
     }
   }, 60_000);
 });

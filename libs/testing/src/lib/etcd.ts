@@ -1,13 +1,37 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { sleep } from './http';
+import { sleep, type ClientTlsFiles } from './http';
 import { freePort } from './ports';
-import { startProcess, type ManagedProcess } from './processes';
+import { runToExit, startProcess, type ManagedProcess, type RunResult } from './processes';
 
 /** Path of the etcd binary: ETCD_BIN, else `etcd` on the PATH (Debian's etcd-server package). */
 export const ETCD_BIN = process.env['ETCD_BIN'] ?? 'etcd';
+/** Path of the etcdctl binary: ETCDCTL_BIN, else `etcdctl` on the PATH (Debian's etcd-client package). */
+export const ETCDCTL_BIN = process.env['ETCDCTL_BIN'] ?? 'etcdctl';
+
+/** Options of {@link EtcdCluster.start}. */
+export interface EtcdClusterOptions {
+  /** Members to start: 1 or 3. Default 1. */
+  size?: number;
+  /**
+   * Client TLS: members serve https with this certificate (`--cert-file --key-file`) and accept only clients
+   * presenting a certificate signed by its CA (`--client-cert-auth --trusted-ca-file`). The test itself
+   * presents the same certificate. Default none: plain http. Peer traffic stays plain (loopback).
+   */
+  tls?: ClientTlsFiles;
+}
+
+/** Options of {@link EtcdCluster.etcdctl}. */
+export interface EtcdctlOptions {
+  /** `name:password` (etcdctl's --user). Default none: anonymous, or the certificate's CN under auth. */
+  user?: string;
+  /** The certificate to present instead of the cluster's own (clusters with TLS). */
+  tls?: ClientTlsFiles;
+}
 
 /** One etcd member started by a test, on free loopback ports with a temp data dir. */
 export interface EtcdMember {
@@ -29,6 +53,8 @@ export class EtcdCluster {
     readonly members: EtcdMember[],
     private readonly token: string,
     private readonly root: string,
+    /** The certificate members serve with and the test presents, when the cluster runs client TLS. */
+    readonly tls?: ClientTlsFiles,
   ) {}
 
   /** Client endpoints of every member, for RINGCACHE_ETCD_ENDPOINTS. */
@@ -36,8 +62,11 @@ export class EtcdCluster {
     return this.members.map((m) => m.endpoint);
   }
 
-  /** Starts `size` members (1 or 3) and waits until the cluster answers. */
-  static async start(size = 1): Promise<EtcdCluster> {
+  /** Starts `size` members (1 or 3), or members as `options` say, and waits until the cluster answers. */
+  static async start(sizeOrOptions: number | EtcdClusterOptions = 1): Promise<EtcdCluster> {
+    const options = typeof sizeOrOptions === 'number' ? { size: sizeOrOptions } : sizeOrOptions;
+    const size = options.size ?? 1;
+    const scheme = options.tls ? 'https' : 'http';
     const root = mkdtempSync(join(tmpdir(), 'ringcache-etcd-'));
     const members: EtcdMember[] = [];
     for (let i = 1; i <= size; i++) {
@@ -47,12 +76,13 @@ export class EtcdCluster {
         name: `etcd${i}`,
         clientPort,
         peerPort,
-        endpoint: `http://127.0.0.1:${clientPort}`,
+        endpoint: `${scheme}://127.0.0.1:${clientPort}`,
         dataDir: join(root, `etcd${i}`),
         process: undefined as unknown as ManagedProcess,
       });
     }
-    const cluster = new EtcdCluster(members, `ringcache-test-${process.pid}-${Date.now()}`, root);
+    const token = `ringcache-test-${process.pid}-${Date.now()}`;
+    const cluster = new EtcdCluster(members, token, root, options.tls);
     for (const member of members) cluster.launch(member, 'new');
     try {
       await cluster.waitHealthy(30_000);
@@ -84,6 +114,29 @@ export class EtcdCluster {
     await this.waitHealthy(30_000, [member]);
   }
 
+  /**
+   * Runs `etcdctl` (API v3) against every member, presenting the cluster's certificate when it runs TLS;
+   * resolves with its exit code and output, whether it succeeded or not.
+   */
+  etcdctl(args: string[], options: EtcdctlOptions = {}): Promise<RunResult> {
+    const tls = options.tls ?? this.tls;
+    return runToExit(
+      {
+        name: 'etcdctl',
+        command: ETCDCTL_BIN,
+        args: [
+          `--endpoints=${this.endpoints.join(',')}`,
+          '--dial-timeout=3s',
+          ...(tls ? [`--cacert=${tls.caFile}`, `--cert=${tls.certFile}`, `--key=${tls.keyFile}`] : []),
+          ...(options.user ? [`--user=${options.user}`] : []),
+          ...args,
+        ],
+        env: { PATH: process.env['PATH'], ETCDCTL_API: '3' },
+      },
+      15_000,
+    );
+  }
+
   /** Stops every member and removes the data dirs. */
   async stop(): Promise<void> {
     await Promise.all(
@@ -103,10 +156,10 @@ export class EtcdCluster {
       for (;;) {
         if (!member.process.alive) throw new Error(`${member.name} exited:\n${member.process.output()}`);
         try {
-          const res = await fetch(`${member.endpoint}/health`, { signal: AbortSignal.timeout(1_000) });
-          const body = (await res.json()) as { health?: string };
+          const res = await this.call(member, '/health');
+          const body = JSON.parse(res.body) as { health?: string };
           if (res.status === 200 && body.health === 'true') break;
-          last = JSON.stringify(body);
+          last = res.body;
         } catch (error) {
           last = (error as Error).message;
         }
@@ -120,12 +173,33 @@ export class EtcdCluster {
   }
 
   private async status(member: EtcdMember): Promise<{ leader: string; header: { member_id: string } }> {
-    const res = await fetch(`${member.endpoint}/v3/maintenance/status`, {
-      method: 'POST',
-      body: '{}',
-      signal: AbortSignal.timeout(1_000),
+    const res = await this.call(member, '/v3/maintenance/status', '{}');
+    return JSON.parse(res.body) as { leader: string; header: { member_id: string } };
+  }
+
+  /** GET `path` of a member's client URL (POST when there is a body), presenting the certificate under TLS. */
+  private call(member: EtcdMember, path: string, body?: string): Promise<{ status: number; body: string }> {
+    const tls = this.tls;
+    const secure = tls
+      ? { ca: readFileSync(tls.caFile), cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) }
+      : {};
+    const request = tls ? httpsRequest : httpRequest;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        `${member.endpoint}${path}`,
+        { method: body === undefined ? 'GET' : 'POST', agent: false, timeout: 1_000, ...secure },
+        (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () => req.destroy(new Error('no answer within 1000 ms')));
+      req.on('error', reject);
+      req.end(body);
     });
-    return (await res.json()) as { leader: string; header: { member_id: string } };
   }
 
   private launch(member: EtcdMember, state: 'new' | 'existing'): void {
@@ -159,6 +233,14 @@ export class EtcdCluster {
         '1000',
         '--log-level',
         'warn',
+        ...(this.tls
+          ? [
+              `--cert-file=${this.tls.certFile}`,
+              `--key-file=${this.tls.keyFile}`,
+              '--client-cert-auth',
+              `--trusted-ca-file=${this.tls.caFile}`,
+            ]
+          : []),
       ],
     });
   }

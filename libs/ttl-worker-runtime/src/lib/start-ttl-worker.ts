@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { startHttpApp } from '@ringcache/app-shell';
 import { describeConfig, type RingcacheConfig } from '@ringcache/config';
+import { checkEtcdSignInFromConfig } from '@ringcache/discovery';
 
 import { TtlWorkerModule } from './ttl-worker.module';
 
@@ -11,6 +12,9 @@ import { TtlWorkerModule } from './ttl-worker.module';
  * what it holds, stores its revision and resigns (a standby takes over at once), then exits.
  */
 export async function startTtlWorker(config: RingcacheConfig): Promise<NestFastifyApplication> {
+  // Refused etcd credentials stop the start here, with the settings named: the worker would otherwise
+  // campaign in a retry loop forever.
+  await checkEtcdSignInFromConfig(config);
   const app = await startHttpApp(TtlWorkerModule.forRoot(config), {
     name: 'ttl-worker',
     host: config.ttlWorker.host,
