@@ -41,7 +41,8 @@ describe('HashRing', () => {
         const owner = ring.owner(`key-${i}`) as string;
         counts.set(owner, (counts.get(owner) ?? 0) + 1);
       }
-      for (const [name, share] of shares) expect(Math.abs(share - (counts.get(name) ?? 0) / keys)).toBeLessThan(0.02);
+      for (const [name, share] of shares)
+        expect(Math.abs(share - (counts.get(name) ?? 0) / keys)).toBeLessThan(0.02);
     });
 
     it('follows membership', () => {
