@@ -67,7 +67,8 @@ export class DashboardStream {
   /** Answers `response` with an event stream that stays open. */
   open(response: EventSink): void {
     if (this.closed) {
-      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('shutting down\n');
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('shutting down\n');
       return;
     }
     response.writeHead(200, {

@@ -174,7 +174,8 @@
       if (view.nodes !== nodes.join('\n')) replaceBytesChart(view, nodes);
       view.bytes.setData([
         times,
-        ...nodes.map((node) => state.samples.map((s) => of(s).find((p) => p.node === node)?.bytes ?? null)),
+        // A log scale: a node's bytes and its budget are orders of magnitude apart; 0 has no place on it.
+        ...nodes.map((node) => state.samples.map((s) => of(s).find((p) => p.node === node)?.bytes || null)),
         times.map(() => budget || null),
       ]);
     }
@@ -214,25 +215,32 @@
     view.nodes = nodes.join('\n');
     const lines = nodes.map((node, i) => series(node, PALETTE[i % PALETTE.length]));
     lines.push({ ...series('budget', '#f58518'), dash: [6, 4] });
-    view.bytes = chart(view.bytesBox, 'bytes per node, against the budget', lines);
+    const log = { y: { distr: 3, log: 10 } };
+    // Labels on powers of ten only: the log scale has a tick at every 1 to 9 of each decade.
+    const decades = (n) => (Number.isInteger(Math.round(Math.log10(n) * 1e6) / 1e6) ? bytes(n) : '');
+    const title = 'bytes per node, against the budget (log)';
+    view.bytes = chart(view.bytesBox, title, lines, log, view.charts, decades);
   }
 
   function series(label, stroke) {
     return { label, stroke, width: 1.5, spanGaps: false };
   }
 
-  function chart(parent, title, lines, scales = {}) {
+  /** A uPlot chart of `lines` over time, a third of `row` wide; `format` writes the y axis' values. */
+  function chart(parent, title, lines, scales = {}, row = parent, format = (n) => String(n)) {
     const box = document.createElement('div');
     box.innerHTML = '<div class="chart-title"></div>';
     box.firstChild.textContent = title;
     parent.append(box);
-    const width = Math.max(240, Math.floor(parent.clientWidth / 3) - 12);
+    const width = Math.max(240, Math.floor(row.clientWidth / 3) - 12);
+    const axes = [{}, { size: 80, values: (u, values) => values.map(format) }];
     const options = {
       width,
       height: 150,
       legend: { live: false },
       scales: { x: { time: true }, ...scales },
       series: [{}, ...lines],
+      axes,
     };
     return new uPlot(options, [[], ...lines.map(() => [])], box);
   }
