@@ -65,12 +65,9 @@ describe('dashboard', () => {
       },
     );
     expect(put.status).toBe(200);
-    await page.waitForFunction(
-      (n) =>
-        Number(document.querySelector('[data-group="scores"] [data-counter="items"] b')?.textContent) > n,
-      before,
-      { timeout: 6_000 },
-    );
+    // An expression, not a function: this file is compiled without the DOM's types.
+    const counter = `document.querySelector('[data-group="scores"] [data-counter="items"] b')`;
+    await page.waitForFunction(`Number(${counter}?.textContent) > ${before}`, undefined, { timeout: 6_000 });
   });
 
   it('drops a node killed with SIGKILL within its lease and 2 s, and lists it as left', async () => {
@@ -88,9 +85,8 @@ describe('dashboard', () => {
   });
 
   async function expectCount(count: number, timeoutMs: number): Promise<void> {
-    await page.waitForFunction((n) => document.querySelectorAll('#members tbody tr').length === n, count, {
-      timeout: timeoutMs,
-    });
+    const shown = `document.querySelectorAll('#members tbody tr').length === ${count}`;
+    await page.waitForFunction(shown, undefined, { timeout: timeoutMs });
     expect(await rows().count()).toBe(count);
     expect(await page.locator('#member-count').textContent()).toBe(`${count} nodes`);
   }

@@ -20,9 +20,9 @@ function capture(): { response: EventSink & { ended: boolean }; text: () => stri
     ended: false,
     writeHead: () => undefined,
     write: (text: string) => chunks.push(text),
-    end() {
-      this.ended = true;
-      this.emit('close');
+    end: () => {
+      response.ended = true;
+      response.emit('close');
     },
   });
   return { response, text: () => chunks.join('') };
