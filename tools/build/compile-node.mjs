@@ -151,9 +151,10 @@ const emitted = program.emit(undefined, undefined, undefined, false, {
 });
 if (emitted.diagnostics.length) fail(emitted.diagnostics);
 
-// Runtime files that live beside a library's sources (.proto definitions) go where the compiled library
-// will look for them: the same path relative to the output folder.
-const RUNTIME_ASSET = /\.proto$/;
+// Runtime files that live beside a library's sources (.proto definitions, files a server sends as they are
+// from a `static/` folder) go where the compiled library will look for them: the same path relative to the
+// output folder.
+const RUNTIME_ASSET = /\.proto$|(^|[\\/])static[\\/][^\\/]+\.(html|js|css)$/;
 const sourceRoots = new Set(
   program
     .getSourceFiles()

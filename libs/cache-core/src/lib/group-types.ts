@@ -38,6 +38,8 @@ export interface GroupStats {
   coalesced: number;
   /** The group's flush generation on this node. */
   generation: number;
+  /** The memory budget of the main and hot caches together, in bytes. */
+  maxBytes: number;
   main: LruStats;
   hot: LruStats;
 }

@@ -335,6 +335,7 @@ export class Group {
       activeExpirations: this.counters.activeExpirations,
       coalesced: this.loads.stats().coalesced + this.forwards.stats().coalesced,
       generation: this.generation,
+      maxBytes: this.o.maxBytes,
       main: this.main.stats(),
       hot: this.hot.stats(),
     };

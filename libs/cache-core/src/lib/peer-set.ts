@@ -68,6 +68,11 @@ export class PeerSet implements PeerPicker {
     return this.ring.owner(ringKey);
   }
 
+  /** Each member's share of the keyspace, by name (see HashRing.shares). */
+  shares(): Map<string, number> {
+    return this.ring.shares();
+  }
+
   /** The client of a remote member. */
   client(name: string): PeerClient | undefined {
     return this.current.get(name)?.client;

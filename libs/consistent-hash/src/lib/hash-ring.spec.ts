@@ -25,6 +25,35 @@ function keys(count: number, prefix = 'key'): string[] {
 }
 
 describe('HashRing', () => {
+  describe('shares', () => {
+    it('is empty for an empty ring', () => {
+      expect(new HashRing().shares().size).toBe(0);
+    });
+
+    it('sums to 1 and matches where keys actually go', () => {
+      const ring = new HashRing();
+      ring.set(['node-a', 'node-b', 'node-c', 'node-d']);
+      const shares = ring.shares();
+      expect([...shares.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+      const counts = new Map<string, number>();
+      const keys = 40_000;
+      for (let i = 0; i < keys; i++) {
+        const owner = ring.owner(`key-${i}`) as string;
+        counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      }
+      for (const [name, share] of shares)
+        expect(Math.abs(share - (counts.get(name) ?? 0) / keys)).toBeLessThan(0.02);
+    });
+
+    it('follows membership', () => {
+      const ring = new HashRing();
+      ring.set(['a', 'b']);
+      expect([...ring.shares().keys()]).toEqual(['a', 'b']);
+      ring.remove('b');
+      expect(ring.shares()).toEqual(new Map([['a', 1]]));
+    });
+  });
+
   it('has no owner while empty', () => {
     const ring = new HashRing();
     expect(ring.owner('a')).toBeUndefined();

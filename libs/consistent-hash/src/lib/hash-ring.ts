@@ -51,6 +51,7 @@ export class HashRing {
   private buckets = new Uint32Array(1);
   private bucketShift = 32;
   private version_ = '';
+  private shareCache?: { version: string; samples: number; shares: Map<string, number> };
 
   constructor(options: HashRingOptions = {}) {
     this.vnodes = checkCount('vnodes', options.vnodes, DEFAULT_VNODES, 1, 10_000);
@@ -130,11 +131,34 @@ export class HashRing {
   }
 
   /**
+   * Each member's share of the keyspace, by name, summing to 1 (empty when the ring is empty). Estimated by
+   * looking up `samples` key hashes spread evenly over 2^32: with several probes a member's share is not the
+   * length of its arcs, so it is measured the way keys are routed. Error about 1/sqrt(samples); cached per
+   * ring version. Default 16,384 samples (a few ms).
+   */
+  shares(samples = 16_384): Map<string, number> {
+    if (this.shareCache?.version === this.version_ && this.shareCache.samples === samples)
+      return new Map(this.shareCache.shares);
+    const counts = new Uint32Array(this.sorted.length);
+    if (this.sorted.length > 0) {
+      const step = RING_SIZE / samples;
+      for (let s = 0; s < samples; s++) counts[this.owners_[this.closestHash(Math.floor(s * step) | 0)]]++;
+    }
+    const shares = new Map(this.sorted.map((name, m) => [name, counts[m] / samples]));
+    this.shareCache = { version: this.version_, samples, shares };
+    return new Map(shares);
+  }
+
+  /**
    * Index of the point that owns `key`: over all probes, the first point at or after the probe whose member
    * is not marked in `skipped`, taking the shortest distance. Requires a member not skipped.
    */
   private closestPoint(key: string, skipped?: Uint8Array): number {
-    const h = murmur3(key);
+    return this.closestHash(murmur3(key), skipped);
+  }
+
+  /** {@link closestPoint} for a key already hashed to `h`. */
+  private closestHash(h: number, skipped?: Uint8Array): number {
     const points = this.positions.length;
     let best = 0;
     let bestDistance = RING_SIZE;

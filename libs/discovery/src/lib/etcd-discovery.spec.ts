@@ -72,7 +72,13 @@ describe('etcd discovery on a real etcd', () => {
     const value = JSON.parse((await client.get(keys.node('node1', '127.0.0.1:18001')).string()) as string);
     expect(value).toEqual({
       Addr: '127.0.0.1:18001',
-      Metadata: { nodeName: 'node1', grpc: '127.0.0.1:18001', http: '127.0.0.1:18101', version: 'test' },
+      Metadata: {
+        nodeName: 'node1',
+        grpc: '127.0.0.1:18001',
+        http: '127.0.0.1:18101',
+        version: 'test',
+        startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      },
     });
     expect(await client.get(keys.cache('127.0.0.1:18001')).string()).toBe(JSON.stringify(value));
   });
@@ -88,8 +94,8 @@ describe('etcd discovery on a real etcd', () => {
       () => nodes.members().length === 2 && gateways.members().length === 2,
     );
     expect(nodes.members()).toEqual([
-      { ...member('node1', 18001), metadata: { version: 'test' } },
-      { ...member('node2', 18002), metadata: { version: 'test' } },
+      { ...member('node1', 18001), metadata: { version: 'test', startedAt: expect.any(String) } },
+      { ...member('node2', 18002), metadata: { version: 'test', startedAt: expect.any(String) } },
     ]);
     const revoked = Date.now();
     await second.stop();

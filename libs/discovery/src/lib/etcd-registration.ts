@@ -122,7 +122,9 @@ export class EtcdRegistration {
       if (this.lease === lease) this.renew(`lease lost: ${error.message}`);
     });
     try {
-      const value = encodeEndpoint(self, version);
+      // When this process started, so a dashboard can show each node's uptime.
+      const startedAt = new Date(Date.now() - process.uptime() * 1000).toISOString();
+      const value = encodeEndpoint({ ...self, metadata: { ...self.metadata, startedAt } }, version);
       await lease.put(keys.node(self.name, self.grpcAddress)).value(value);
       await lease.put(keys.cache(self.grpcAddress)).value(value);
     } catch (error) {

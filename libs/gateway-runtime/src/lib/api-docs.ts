@@ -242,6 +242,7 @@ export const CLUSTER_BODY: SchemaObject = {
           grpcAddress: { type: 'string' },
           httpAddress: { type: 'string' },
           metadata: { type: 'object', additionalProperties: { type: 'string' } },
+          share: { type: 'number', description: "The member's share of the keyspace, 0 to 1" },
         },
       },
     },

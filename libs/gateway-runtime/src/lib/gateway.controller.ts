@@ -312,12 +312,14 @@ export class GatewayController {
   /** The gateway's view of the cluster: members and ring version. */
   @Get('api/v1/cluster')
   @ApiTags('cluster')
-  @ApiOperation({ summary: "The gateway's view of the cluster: members and ring version" })
+  @ApiOperation({ summary: "The gateway's view of the cluster: members, their ring shares, ring version" })
   @ApiOkResponse({ description: 'Members, ring version and discovery state', schema: CLUSTER_BODY })
   cluster(): object {
+    const shares = this.peers.shares();
     return {
       ringVersion: this.peers.ringVersion,
-      members: this.peers.members(),
+      // Each member's share of the keyspace (0 to 1), as the ring routes keys.
+      members: this.peers.members().map((m) => ({ ...m, share: shares.get(m.name) ?? 0 })),
       discovery: { kind: this.discovery.kind, watch: this.discovery.watchState() },
     };
   }

@@ -15,6 +15,7 @@ import { discoveryFromConfig, peerConnector, tlsFromConfig, type Discovery } fro
 import { InvalidationSubscriptions, NodeStatsClient } from '@ringcache/peer-http';
 
 import { BatchWritesController } from './batch-writes.controller';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { GatewayExceptionFilter } from './gateway-exception.filter';
 import { registerGatewayMetrics } from './gateway-metrics';
 import { gatewayReadiness } from './gateway-readiness';
@@ -117,7 +118,15 @@ class GatewayClusterModule implements OnApplicationShutdown {
             }),
         },
       ],
-      exports: [GATEWAY_PEERS, GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, ClusterRouter, ClusterStats],
+      exports: [
+        GATEWAY_PEERS,
+        GATEWAY_DISCOVERY,
+        GATEWAY_LIMITS,
+        GATEWAY_NEAR,
+        ClusterRouter,
+        ClusterStats,
+        NodeStatsClient,
+      ],
     };
   }
 
@@ -131,7 +140,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
 
 /**
  * The gateway: the public HTTP API over the cluster, plus health, readiness (a node known, etcd: see
- * gatewayReadiness) and metrics.
+ * gatewayReadiness), metrics and the live dashboard.
  */
 @Module({})
 export class GatewayModule {
@@ -144,6 +153,7 @@ export class GatewayModule {
         MetricsModule,
         GatewayClusterModule.forRoot(config, near),
         HealthModule.forRoot({ inject: [GATEWAY_PEERS, GATEWAY_DISCOVERY], readiness: gatewayReadiness }),
+        DashboardModule.forRoot(config),
       ],
       controllers: [GatewayController, BatchWritesController, GroupsController],
       providers: [{ provide: APP_FILTER, useClass: GatewayExceptionFilter }],

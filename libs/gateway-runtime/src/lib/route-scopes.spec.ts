@@ -6,6 +6,9 @@ describe('routeNeed: the scope table', () => {
     ['GET', '/readyz', 'open'],
     ['GET', '/metrics', 'open'],
     ['HEAD', '/healthz', 'open'],
+    ['GET', '/dashboard', 'open'],
+    ['GET', '/dashboard/dashboard.js', 'open'],
+    ['GET', '/dashboard/uplot.css?v=1', 'open'],
     ['GET', '/api/v1/groups/scores/keys/Tom', 'read'],
     ['HEAD', '/api/v1/groups/scores/keys/Tom', 'read'],
     ['GET', '/api/v1/groups/scores/keys/a%2Fb?x=1', 'read'],
@@ -20,6 +23,8 @@ describe('routeNeed: the scope table', () => {
     ['GET', '/api/v1/groups', 'admin'],
     ['GET', '/api/v1/groups/scores/hot?limit=5', 'admin'],
     ['GET', '/api/v1/cluster', 'admin'],
+    ['GET', '/api/v1/dashboard', 'admin'],
+    ['GET', '/api/v1/events', 'admin'],
     ['GET', '/docs', 'admin'],
     ['GET', '/docs-json', 'admin'],
     ['GET', '/no-such-route', 'admin'],
@@ -40,6 +45,10 @@ describe('routeNeed: the scope table', () => {
     ['POST', '/healthz'],
     ['GET', '/healthz/'],
     ['GET', 'http://host/api/v1/groups/scores/keys/Tom'],
+    ['POST', '/dashboard'],
+    ['GET', '/dashboard/'],
+    ['GET', '/dashboard/../api/v1/groups'],
+    ['GET', '/dashboard/a/b.js'],
   ])('%s %s needs admin', (method, url) => {
     expect(routeNeed(method, url)).toBe('admin');
   });

@@ -14,6 +14,7 @@ import { gatewayBodyParsers } from './body-parsers';
 import { readCertificate, watchCertificate } from './certificate-watch';
 import { GatewayAuth } from './gateway-auth';
 import { gatewayGate } from './gateway-gate';
+import { EVENTS_PATH } from './dashboard/dashboard.controller';
 import { serveGatewayDocs } from './gateway-docs';
 import { GatewayModule } from './gateway.module';
 import type { GatewayNear } from './near';
@@ -65,6 +66,8 @@ export async function startGateway(
     fastPath: (request, response, log) => fastPath.serve(request, response, log),
     gate: gatewayGate(new GatewayAuth({ apiKeys: config.gateway.apiKeys })),
     inFlight: new InFlightLimiter({ max: config.gateway.maxInFlight }),
+    // The dashboard's live feed stays open: not a request in flight, never logged as slow.
+    isStream: (url) => url === EVENTS_PATH || url.startsWith(`${EVENTS_PATH}?`),
     tls: https,
     // Room for the largest value, and for a batch of 1,000 keys of 1 KiB written as JSON.
     configure: (fastify) => {

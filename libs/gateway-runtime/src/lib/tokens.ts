@@ -7,6 +7,9 @@ export const GATEWAY_NEAR = 'ringcache:GatewayNear';
 /** Injection token of the gateway's request limits. */
 export const GATEWAY_LIMITS = 'ringcache:GatewayLimits';
 
+/** Injection token of the dashboard's files (DashboardAssets). */
+export const DASHBOARD_ASSETS = 'ringcache:DashboardAssets';
+
 /** Request limits of the gateway's API. */
 export interface GatewayLimits {
   maxKeyBytes: number;

@@ -72,6 +72,15 @@ export class NodeStatsClient implements NodeStatsSource {
     return { keys: keys.map(({ key, count, rate, error }) => ({ key, count, rate, error })) };
   }
 
+  /** Whether `member` answers its readiness probe (`/readyz`) with 200 in time; false on any failure. */
+  async ready(member: Member, options: CallOptions): Promise<boolean> {
+    const call: RemoteCall = { peer: member.name, operation: 'Ready', group: '' };
+    return this.send(member, call, '/readyz', options).then(
+      (answer) => answer.status === 200,
+      () => false,
+    );
+  }
+
   /** Closes every connection; calls after this reject PeerUnavailableError. */
   async close(): Promise<void> {
     this.closed = true;

@@ -1,0 +1,48 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+
+import { listeningPort } from '@ringcache/app-shell';
+import { loadConfig } from '@ringcache/config';
+import { freePort, tempDir, type TempDir } from '@ringcache/testing';
+
+import { startGateway } from '../start-gateway';
+
+/** The live feed on the real gateway in this process (static membership, a node that never answers). */
+describe('GET /api/v1/events', () => {
+  let dir: TempDir;
+  let app: NestFastifyApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    dir = tempDir('dashboard-events');
+    const unreachable = `127.0.0.1:${await freePort()}`;
+    const config = loadConfig({
+      cwd: dir.path,
+      env: {
+        RINGCACHE_GATEWAY_PORT: String(await freePort()),
+        RINGCACHE_GATEWAY_MAX_IN_FLIGHT: '1',
+        RINGCACHE_LOG_LEVEL: 'error',
+        RINGCACHE_NODES: JSON.stringify([{ name: 'node1', grpc: unreachable, http: unreachable }]),
+      },
+    });
+    app = await startGateway(config, { handleSignals: false });
+    base = `http://127.0.0.1:${listeningPort(app)}`;
+  });
+
+  afterAll(() => dir?.remove());
+
+  it('streams events, is not counted in flight, and ends when the gateway closes', async () => {
+    const stream = await fetch(`${base}/api/v1/events`);
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('retry: 2000\n\n');
+    // With room for one request in flight, the open stream leaves it free.
+    expect((await fetch(`${base}/api/v1/cluster`)).status).toBe(200);
+    const page = await fetch(`${base}/dashboard`);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await page.text()).toContain('<script src="/dashboard/uplot.js"></script>');
+    const closed = app.close();
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read());
+    await closed;
+  });
+});

@@ -1,0 +1,109 @@
+/** A change in the cluster worth listing: a node joined or left the ring, a group was flushed. */
+export interface ClusterEvent {
+  /** ms since the epoch. */
+  t: number;
+  kind: 'joined' | 'left' | 'flush';
+  /** The node that joined or left; for a flush, none. */
+  node?: string;
+  /** The group flushed. */
+  group?: string;
+}
+
+/** What a stream writes to: a node:http EventSink. */
+export interface EventSink {
+  writeHead(status: number, headers: Record<string, string>): unknown;
+  write(text: string): unknown;
+  end(text?: string): unknown;
+  once(event: 'close', listener: () => void): unknown;
+}
+
+/** Options of a {@link DashboardStream}. */
+export interface DashboardStreamOptions {
+  /** Events kept for pages that connect later. Default 100. */
+  maxEvents?: number;
+  /** A comment line this often keeps idle streams open through proxies, in ms. Default 15,000. */
+  heartbeatMs?: number;
+}
+
+/**
+ * The dashboard's live feed: Server-Sent Events to every open page, and the last cluster events (a bounded
+ * list) for pages that open later. Streams end with `close()` (at shutdown, before the server closes: an
+ * open stream would hold it open), or when the page goes away.
+ */
+export class DashboardStream {
+  private readonly maxEvents: number;
+  private readonly heartbeatMs: number;
+  private readonly streams = new Set<EventSink>();
+  private readonly recent: ClusterEvent[] = [];
+  private heartbeat?: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(options: DashboardStreamOptions = {}) {
+    this.maxEvents = options.maxEvents ?? 100;
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
+    if (!Number.isSafeInteger(this.maxEvents) || this.maxEvents < 1)
+      throw new RangeError(
+        `DashboardStream option maxEvents must be a positive integer, got ${this.maxEvents}`,
+      );
+  }
+
+  /** Open streams. */
+  get size(): number {
+    return this.streams.size;
+  }
+
+  /** The events kept, oldest first. */
+  events(): ClusterEvent[] {
+    return this.recent.slice();
+  }
+
+  /** Keeps `event` and sends it to every page. */
+  record(event: ClusterEvent): void {
+    this.recent.push(event);
+    if (this.recent.length > this.maxEvents) this.recent.splice(0, this.recent.length - this.maxEvents);
+    this.send('cluster', event);
+  }
+
+  /** Answers `response` with an event stream that stays open. */
+  open(response: EventSink): void {
+    if (this.closed) {
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('shutting down\n');
+      return;
+    }
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-accel-buffering': 'no',
+    });
+    response.write('retry: 2000\n\n');
+    this.streams.add(response);
+    response.once('close', () => {
+      this.streams.delete(response);
+      if (this.streams.size === 0) this.stopHeartbeat();
+    });
+    this.heartbeat ??= setInterval(() => this.write(': keep-alive\n\n'), this.heartbeatMs).unref();
+  }
+
+  /** Sends `data` as JSON under the event name `event` to every open stream. */
+  send(event: string, data: unknown): void {
+    if (this.streams.size > 0) this.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  }
+
+  /** Ends every stream and refuses new ones. */
+  close(): void {
+    this.closed = true;
+    this.stopHeartbeat();
+    for (const response of this.streams) response.end();
+    this.streams.clear();
+  }
+
+  private write(text: string): void {
+    for (const response of this.streams) response.write(text);
+  }
+
+  private stopHeartbeat(): void {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
+  }
+}
