@@ -94,7 +94,8 @@ function tlsFiles(values) {
 }
 
 function positiveInt(option, text) {
-  if (!/^[1-9]\d{0,8}$/.test(text)) throw usage(`${option} must be a positive integer, got ${JSON.stringify(text)}`);
+  if (!/^[1-9]\d{0,8}$/.test(text))
+    throw usage(`${option} must be a positive integer, got ${JSON.stringify(text)}`);
   return Number(text);
 }
 

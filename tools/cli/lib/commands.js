@@ -16,7 +16,8 @@ const commands = {
       else out.error(`(not found) ${group}/${key}`);
       return EXIT.notFound;
     }
-    if (options.json) out.json({ group, key, found: true, ...jsonValue(entry.value), expireAtMs: entry.expireAtMs });
+    if (options.json)
+      out.json({ group, key, found: true, ...jsonValue(entry.value), expireAtMs: entry.expireAtMs });
     else out.raw(Buffer.concat([entry.value, Buffer.from('\n')]));
     return EXIT.ok;
   },
@@ -43,7 +44,9 @@ const commands = {
       out.json({
         group,
         results: results.map((r) =>
-          r.found ? { key: r.key, found: true, ...jsonValue(r.value), expireAtMs: r.expireAtMs } : { key: r.key, found: false },
+          r.found
+            ? { key: r.key, found: true, ...jsonValue(r.value), expireAtMs: r.expireAtMs }
+            : { key: r.key, found: false },
         ),
       });
     } else {
@@ -59,8 +62,12 @@ const commands = {
     const answer = await gateway.json('DELETE', `/api/v1/groups/${encodeURIComponent(group)}`);
     if (options.json) out.json({ group, ...answer });
     else {
-      const missed = answer.unreachable?.length ? `; not reached (they apply it later): ${answer.unreachable.join(', ')}` : '';
-      out.line(`flushed ${group}: generation ${answer.generation}, applied by ${answer.nodes} node(s)${missed}`);
+      const missed = answer.unreachable?.length
+        ? `; not reached (they apply it later): ${answer.unreachable.join(', ')}`
+        : '';
+      out.line(
+        `flushed ${group}: generation ${answer.generation}, applied by ${answer.nodes} node(s)${missed}`,
+      );
     }
     return EXIT.ok;
   },
@@ -72,9 +79,16 @@ const commands = {
       return EXIT.ok;
     }
     const { kind, watch } = answer.discovery ?? {};
-    out.line(`ring ${answer.ringVersion}, ${answer.members.length} node(s), discovery ${kind ?? '?'}${watch ? ` (${watch})` : ''}`);
+    out.line(
+      `ring ${answer.ringVersion}, ${answer.members.length} node(s), discovery ${kind ?? '?'}${watch ? ` (${watch})` : ''}`,
+    );
     if (answer.members.length)
-      out.line(table(['NAME', 'GRPC', 'HTTP'], answer.members.map((m) => [m.name, m.grpcAddress ?? '', m.httpAddress ?? ''])));
+      out.line(
+        table(
+          ['NAME', 'GRPC', 'HTTP'],
+          answer.members.map((m) => [m.name, m.grpcAddress ?? '', m.httpAddress ?? '']),
+        ),
+      );
     return EXIT.ok;
   },
 
@@ -96,7 +110,12 @@ const commands = {
       bytes(g.bytes),
       g.items,
     ]);
-    out.line(table(['GROUP', 'NODES', 'GETS', 'HITS', 'HIT%', 'NOT-FOUND', 'LOADS', 'EVICTIONS', 'BYTES', 'ITEMS'], rows));
+    out.line(
+      table(
+        ['GROUP', 'NODES', 'GETS', 'HITS', 'HIT%', 'NOT-FOUND', 'LOADS', 'EVICTIONS', 'BYTES', 'ITEMS'],
+        rows,
+      ),
+    );
     out.line(nodesLine(answer.nodes));
     return EXIT.ok;
   },
@@ -109,7 +128,13 @@ const commands = {
       return EXIT.ok;
     }
     if (answer.keys.length === 0) out.line(`no requests for ${group} lately`);
-    else out.line(table(['KEY', 'REQ/S', 'COUNT'], answer.keys.map((k) => [k.key, k.rate.toFixed(2), k.count.toFixed(1)])));
+    else
+      out.line(
+        table(
+          ['KEY', 'REQ/S', 'COUNT'],
+          answer.keys.map((k) => [k.key, k.rate.toFixed(2), k.count.toFixed(1)]),
+        ),
+      );
     out.line(nodesLine(answer.nodes));
     return EXIT.ok;
   },

@@ -4,9 +4,16 @@
 function table(headers, rows) {
   const cells = [headers, ...rows.map((row) => row.map((cell) => String(cell)))];
   const widths = headers.map((_, i) => Math.max(...cells.map((row) => row[i].length)));
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((row) => /^[-\d.,]+( ?[%a-zA-Z/]+)?$/.test(String(row[i]))));
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((row) => /^[-\d.,]+( ?[%a-zA-Z/]+)?$/.test(String(row[i]))),
+  );
   return cells
-    .map((row) => row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join('  ').trimEnd())
+    .map((row) =>
+      row
+        .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 
@@ -45,7 +52,9 @@ function expiry(expireAtMs) {
  */
 function jsonValue(buffer) {
   const text = buffer.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(buffer) ? { value: text } : { valueBase64: buffer.toString('base64') };
+  return Buffer.from(text, 'utf8').equals(buffer)
+    ? { value: text }
+    : { valueBase64: buffer.toString('base64') };
 }
 
 module.exports = { bytes, expiry, jsonValue, percent, rate, table };

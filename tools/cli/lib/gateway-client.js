@@ -32,13 +32,21 @@ class GatewayClient {
         (res) => {
           const chunks = [];
           res.on('data', (chunk) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('end', () =>
+            resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
           res.on('error', (error) => reject(unavailable(`${method} ${url}: ${error.message}`)));
         },
       );
-      req.on('timeout', () => req.destroy(unavailable(`${method} ${url}: no answer in ${this.timeoutMs} ms`)));
+      req.on('timeout', () =>
+        req.destroy(unavailable(`${method} ${url}: no answer in ${this.timeoutMs} ms`)),
+      );
       req.on('error', (error) =>
-        reject(error instanceof CliError ? error : unavailable(`cannot reach the gateway at ${this.base}: ${error.message}`)),
+        reject(
+          error instanceof CliError
+            ? error
+            : unavailable(`cannot reach the gateway at ${this.base}: ${error.message}`),
+        ),
       );
       req.end(body);
     });
@@ -47,7 +55,12 @@ class GatewayClient {
   /** A JSON request whose answer must be 2xx; resolves the parsed body. */
   async json(method, path, body) {
     const headers = body === undefined ? {} : { 'content-type': 'application/json' };
-    const res = await this.request(method, path, body === undefined ? undefined : JSON.stringify(body), headers);
+    const res = await this.request(
+      method,
+      path,
+      body === undefined ? undefined : JSON.stringify(body),
+      headers,
+    );
     check(res, `${method} ${path}`);
     return JSON.parse(res.body.toString('utf8'));
   }
@@ -94,7 +107,11 @@ function readTls(files) {
       throw usage(`${option}: cannot read ${path}: ${error.code ?? error.message}`);
     }
   };
-  return { ca: read('--tls-ca', files.ca), cert: read('--tls-cert', files.cert), key: read('--tls-key', files.key) };
+  return {
+    ca: read('--tls-ca', files.ca),
+    cert: read('--tls-cert', files.cert),
+    key: read('--tls-key', files.key),
+  };
 }
 
 /** `/api/v1/groups/<group>/keys/<key>` with both parts encoded. */

@@ -36,9 +36,13 @@ class GatewayKeys {
 
   /** One batchGet: each key's `{ key, found, value: Buffer, expireAtMs }`, in order. */
   async mget(group, keys) {
-    const answer = await this.gateway.json('POST', `/api/v1/groups/${encodeURIComponent(group)}/keys:batchGet`, {
-      keys,
-    });
+    const answer = await this.gateway.json(
+      'POST',
+      `/api/v1/groups/${encodeURIComponent(group)}/keys:batchGet`,
+      {
+        keys,
+      },
+    );
     return answer.results.map((r) =>
       r.found
         ? { key: r.key, found: true, value: Buffer.from(r.value, 'base64'), expireAtMs: r.expireAtMs }

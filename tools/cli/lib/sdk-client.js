@@ -21,7 +21,10 @@ function loadSdk() {
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     if (build.status !== 0 || !existsSync(SDK_ENTRY))
-      throw new CliError('could not build the SDK: run `npx nx run client:package` to see why', EXIT.unavailable);
+      throw new CliError(
+        'could not build the SDK: run `npx nx run client:package` to see why',
+        EXIT.unavailable,
+      );
   }
   return require(SDK_ENTRY);
 }

@@ -24,7 +24,15 @@ async function watch({ options, gateway, out }) {
       const time = new Date(current.at).toISOString().slice(11, 19);
       const lines = table(
         ['TIME', 'GROUP', 'GETS/S', 'HIT%', 'LOADS/S', 'BYTES', 'ITEMS'],
-        rows.map((r) => [time, r.group, rate(r.getsPerSecond), r.hitRatio === null ? '-' : percent(r.hitRatio, 1), rate(r.loadsPerSecond), bytes(r.bytes), r.items]),
+        rows.map((r) => [
+          time,
+          r.group,
+          rate(r.getsPerSecond),
+          r.hitRatio === null ? '-' : percent(r.hitRatio, 1),
+          rate(r.loadsPerSecond),
+          bytes(r.bytes),
+          r.items,
+        ]),
       ).split('\n');
       // The header once, as redis-cli --stat does; a failed node is worth a line each time.
       out.line((header ? lines : lines.slice(1)).join('\n'));
