@@ -41,13 +41,7 @@ class GatewayClient {
       req.on('timeout', () =>
         req.destroy(unavailable(`${method} ${url}: no answer in ${this.timeoutMs} ms`)),
       );
-      req.on('error', (error) =>
-        reject(
-          error instanceof CliError
-            ? error
-            : unavailable(`cannot reach the gateway at ${this.base}: ${error.message}`),
-        ),
-      );
+      req.on('error', (error) => reject(connectError(error, this.base)));
       req.end(body);
     });
   }
@@ -68,6 +62,19 @@ class GatewayClient {
   close() {
     this.agent.destroy();
   }
+}
+
+/** Certificate errors: asking again will not help, a --tls-ca (or another gateway URL) will. */
+const CERTIFICATE_ERRORS = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME/;
+
+/** The CliError for a request that got no answer: unavailable (3), or bad usage (2) for a certificate. */
+function connectError(error, base) {
+  if (error instanceof CliError) return error;
+  if (CERTIFICATE_ERRORS.test(String(error.code)))
+    return usage(
+      `the gateway's certificate at ${base} is not trusted (${error.code}); give its CA with --tls-ca`,
+    );
+  return unavailable(`cannot reach the gateway at ${base}: ${error.message}`);
 }
 
 /** Throws the CliError for a gateway answer that is not 2xx; `what` names the call. */

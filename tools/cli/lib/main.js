@@ -39,7 +39,8 @@ Exit codes:
   0  done
   1  not found (get)
   2  bad usage: unknown command or option, bad argument or TTL, unknown group,
-     or an API key that is missing (401) or lacks the scope (403)
+     an API key that is missing (401) or lacks the scope (403),
+     or a gateway certificate that --tls-ca does not vouch for
   3  unavailable: connection refused, timeout, 5xx, or 429 rate limited
 `;
 

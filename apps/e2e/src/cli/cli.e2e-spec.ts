@@ -1,8 +1,15 @@
+import { join } from 'node:path';
+
 import {
+  builtApp,
+  eventually,
   EtcdCluster,
+  startProcess,
+  TestCa,
   freePort,
   startCluster,
   type GatewayHandle,
+  type ManagedProcess,
   type TestCluster,
 } from '@ringcache/testing';
 
@@ -19,15 +26,48 @@ describe('the ringcache CLI', () => {
   let cluster: TestCluster;
   let secured: GatewayHandle;
   let gw: string[];
+  let ca: TestCa;
+  let httpsGateway: ManagedProcess;
+  let httpsUrl: string;
 
   beforeAll(async () => {
     etcd = await EtcdCluster.start(1);
     cluster = await startCluster({ nodes: 2, etcd: { endpoints: etcd.endpoints, leaseTtlSeconds: 2 } });
     secured = await cluster.addGateway('secured', { RINGCACHE_GATEWAY_API_KEYS: API_KEYS_ENV });
     gw = ['--gateway', cluster.gateway?.url ?? ''];
+    // A gateway serving HTTPS with a certificate of a CA made here.
+    ca = TestCa.create(cluster.dir);
+    const served = ca.issue('gateway');
+    const port = await freePort();
+    httpsUrl = `https://127.0.0.1:${port}`;
+    httpsGateway = startProcess({
+      name: 'https-gateway',
+      command: process.execPath,
+      args: [builtApp('gateway')],
+      cwd: cluster.dir,
+      env: {
+        PATH: process.env['PATH'],
+        RINGCACHE_SQLITE_PATH: join(cluster.dir, 'ringcache.sqlite'),
+        RINGCACHE_GATEWAY_PORT: String(port),
+        RINGCACHE_ETCD_ENDPOINTS: etcd.endpoints.join(','),
+        RINGCACHE_CLUSTER: 'e2e',
+        RINGCACHE_GATEWAY_TLS_CERT_FILE: served.certFile,
+        RINGCACHE_GATEWAY_TLS_KEY_FILE: served.keyFile,
+      },
+    });
+    await eventually(
+      'the HTTPS gateway to be ready',
+      async () => {
+        if (!httpsGateway.alive) throw new Error(`exited:\n${httpsGateway.output()}`);
+        const run = await ringcache('get', 'scores', 'Tom', '--gateway', httpsUrl, '--tls-ca', ca.caFile);
+        return run.code === 0;
+      },
+      30_000,
+    );
   });
 
   afterAll(async () => {
+    await httpsGateway?.stop('SIGTERM', 5_000);
     await cluster?.stop();
     await etcd?.stop();
   });
@@ -191,6 +231,21 @@ describe('the ringcache CLI', () => {
     const denied = await ringcache('set', 'scores', 'k', 'v', '--api-key', KEYS.reader, ...at);
     expect(denied).toMatchObject({ code: 2, stderr: expect.stringContaining('may not do that') });
     expect((await ringcache('stats', '--api-key', KEYS.ops, ...at)).code).toBe(0);
+  });
+
+  it('reaches an https gateway trusting --tls-ca, and says so when it cannot verify it (2)', async () => {
+    const at = ['--gateway', httpsUrl];
+    expect(await ringcache('get', 'scores', 'Tom', ...at, '--tls-ca', ca.caFile)).toMatchObject({
+      code: 0,
+      stdout: '630\n',
+    });
+    const untrusted = await ringcache('get', 'scores', 'Tom', ...at);
+    expect(untrusted).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('give its CA with --tls-ca'),
+    });
+    const missing = await ringcache('get', 'scores', 'Tom', ...at, '--tls-ca', join(cluster.dir, 'nope.pem'));
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('--tls-ca: cannot read') });
   });
 
   it('gets, sets, deletes and mgets through etcd and the SDK', async () => {
