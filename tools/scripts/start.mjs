@@ -2,7 +2,10 @@
 // cache nodes of its `nodes` list and the gateway, on SQLite (or MySQL when RINGCACHE_MYSQL_URL is set).
 // Membership: etcd when RINGCACHE_ETCD_ENDPOINTS (or the config) names one, or when an `etcd` binary is
 // on the PATH (a single member is started on 2379 with a temp data dir); otherwise the static `nodes`
-// list. Builds the apps first, prints where everything is, and stops every child cleanly on Ctrl-C.
+// list. With etcd, a ttl-worker runs too, so entries with a TTL leave every node's memory on time.
+// Builds the apps first and prints where everything is. A cache node or the ttl-worker that dies is
+// reported and the rest go on (as in production, the ring closes over it); the gateway dying, or Ctrl-C,
+// stops every child cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -17,6 +20,7 @@ const configFile = resolve(process.env.RINGCACHE_CONFIG ?? join(root, 'config/ri
 const config = existsSync(configFile) ? (parse(readFileSync(configFile, 'utf8')) ?? {}) : {};
 const nodes = config.nodes ?? [];
 const gatewayPort = Number(process.env.RINGCACHE_GATEWAY_PORT ?? config.gateway?.port ?? 9999);
+const ttlWorkerPort = Number(process.env.RINGCACHE_TTL_WORKER_PORT ?? config.ttlWorker?.port ?? 8200);
 if (nodes.length === 0) fail(`${configFile} lists no nodes: the local cluster needs a static node list`);
 
 function fail(message) {
@@ -39,9 +43,13 @@ function portFree(port) {
 
 const configuredEtcd = process.env.RINGCACHE_ETCD_ENDPOINTS || (config.etcd?.endpoints ?? []).join(',');
 const startOwnEtcd = !configuredEtcd && etcdAvailable();
+// The delay queue the ttl-worker consumes lives in etcd: without etcd there is nothing for it to do.
+const withTtlWorker = Boolean(configuredEtcd) || startOwnEtcd;
+const apps = ['cache-node', 'gateway', ...(withTtlWorker ? ['ttl-worker'] : [])];
 const ports = [
   ...nodes.flatMap((n) => [portOf(n.grpc), portOf(n.http)]),
   gatewayPort,
+  ...(withTtlWorker ? [ttlWorkerPort] : []),
   ...(startOwnEtcd ? [SINGLE_MEMBER[0].client, SINGLE_MEMBER[0].peer] : []),
 ];
 const taken = [];
@@ -49,7 +57,7 @@ for (const port of ports) if (!(await portFree(port))) taken.push(port);
 if (taken.length)
   fail(`port(s) ${taken.join(', ')} already in use — is another ringcache running? Stop it first.`);
 
-console.log('building cache-node and gateway…');
+console.log(`building ${apps.join(', ')}…`);
 const build = spawnSync(
   process.execPath,
   [
@@ -58,7 +66,7 @@ const build = spawnSync(
     '-t',
     'build',
     '-p',
-    'cache-node,gateway',
+    apps.join(','),
     '--outputStyle=static',
   ],
   { cwd: root, env: nxEnv, stdio: ['ignore', 'ignore', 'inherit'] },
@@ -75,6 +83,8 @@ if (startOwnEtcd) {
 const membershipEnv = etcdEndpoints ? { RINGCACHE_ETCD_ENDPOINTS: etcdEndpoints } : {};
 
 const children = [];
+/** True once every process answered ready: from then on only the gateway's exit stops the cluster. */
+let up = false;
 function start(name, app, env) {
   const child = spawn(process.execPath, [join(root, 'dist/apps', app, 'main.js')], {
     cwd: root,
@@ -101,12 +111,27 @@ function start(name, app, env) {
     });
   }
   child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`${prefix} exited (${signal ?? `code ${code}`}); stopping the cluster`);
+    if (stopping) return;
+    const how = signal ?? `code ${code}`;
+    if (!up || name === 'gateway') {
+      const why = up ? 'the gateway is the way in' : 'during start-up';
+      console.error(`${prefix} exited (${how}) ${why}; stopping the cluster`);
       stop(1);
+      return;
     }
+    console.error(
+      `${prefix} exited (${how}); the others go on. Start it again, in another terminal, with:\n` +
+        `  ${restartCommand(app, env)}`,
+    );
   });
   children.push({ name, child });
+}
+
+/** The command line that starts one of the children again, with the settings this script gave it. */
+function restartCommand(app, env) {
+  const vars = { RINGCACHE_CONFIG: configFile, ...membershipEnv, ...env };
+  const assignments = Object.entries(vars).map(([key, value]) => `${key}=${value}`);
+  return [...assignments, 'node', join(root, 'dist/apps', app, 'main.js')].join(' ');
 }
 
 for (const node of nodes) {
@@ -117,6 +142,7 @@ for (const node of nodes) {
   });
 }
 start('gateway', 'gateway', { RINGCACHE_GATEWAY_PORT: String(gatewayPort) });
+if (withTtlWorker) start('ttl-worker', 'ttl-worker', { RINGCACHE_TTL_WORKER_PORT: String(ttlWorkerPort) });
 
 let stopping = false;
 async function stop(code = 0) {
@@ -166,8 +192,10 @@ async function ready(url) {
 await Promise.all([
   ...nodes.map((n) => ready(`http://${n.http}/readyz`)),
   ready(`http://127.0.0.1:${gatewayPort}/readyz`),
+  ...(withTtlWorker ? [ready(`http://127.0.0.1:${ttlWorkerPort}/readyz`)] : []),
 ]);
 if (stopping) await new Promise(() => undefined);
+up = true;
 
 const gateway = `http://127.0.0.1:${gatewayPort}`;
 const database =
@@ -181,18 +209,23 @@ console.log(`
 ringcache is up: ${nodes.length} cache nodes, ${membership}, ${database}.
 
   gateway     ${gateway}
-${nodes.map((n) => `  ${n.name.padEnd(11)} gRPC ${n.grpc}, HTTP http://${n.http}`).join('\n')}
+${nodes.map((n) => `  ${n.name.padEnd(11)} gRPC ${n.grpc}, HTTP http://${n.http}`).join('\n')}${
+  withTtlWorker
+    ? `\n  ttl-worker  http://127.0.0.1:${ttlWorkerPort} (drops entries with a TTL from every node on time)`
+    : '\n  (no ttl-worker: it needs etcd; entries with a TTL expire when read)'
+}
 
 Try:
   curl ${gateway}/api/v1/groups/scores/keys/Tom        # 630, loaded once from the database
   curl ${gateway}/api?key=Jack                          # the original front path
   curl -i ${gateway}/api/v1/groups/scores/keys/Nobody   # 404, and cached briefly
   curl ${gateway}/api/v1/cluster                        # members and ring version
+  npx ringcache set scores greeting hi --ttl 5s           # the command line (npx ringcache --help)
   curl -s http://${nodes[0].http}/metrics | grep ringcache_gets_total${
     etcdEndpoints
       ? `\n  ETCDCTL_API=3 etcdctl --endpoints=${etcdEndpoints.split(',')[0]} get --prefix ringcache/ --keys-only`
       : ''
   }
 
-Ctrl-C stops everything.
+A cache node that dies is reported and the others go on; Ctrl-C stops everything.
 `);

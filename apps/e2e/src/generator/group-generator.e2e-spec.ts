@@ -18,6 +18,7 @@ import {
 } from '@ringcache/testing';
 
 import { get, peerUrl } from '../support';
+import { runInTerminal } from './nest-terminal';
 
 /**
  * `nx g @ringcache/tools:group` as a user runs it, in a copy of the workspace (the real one is never
@@ -98,6 +99,31 @@ describe('the group generator, end to end', () => {
       `CREATE ${APP}/groups/orders/order-line.entity.ts`,
       `CREATE ${APP}/groups/orders/orders-loader.ts`,
       `CREATE ${APP}/groups/orders/orders-loader.spec.ts`,
+      `UPDATE ${APP}/groups.ts`,
+      'UPDATE config/ringcache.yaml',
+    ]) {
+      expect(output).toContain(line);
+    }
+    expect(files()).toEqual(before);
+  });
+
+  it('runs through the real Nest CLI (nest g -c …/collection.json group), asking for the options', async () => {
+    const before = files();
+    const { code, output } = await runInTerminal(
+      'node_modules/.bin/nest g -c ./tools/ringcache-plugin/collection.json group orders --dry-run',
+      workspace.path,
+      [
+        { prompt: 'Table to read?', answer: 'order_line' },
+        { prompt: 'Key column?', answer: '' },
+        { prompt: 'Column whose value is cached?', answer: 'status' },
+        { prompt: 'Columns of the row for JSON', answer: '' },
+      ],
+      90_000,
+    );
+    expect({ code, output }).toEqual({ code: 0, output: expect.stringContaining('Dry run enabled') });
+    for (const line of [
+      `CREATE ${APP}/groups/orders/order-line.entity.ts`,
+      `CREATE ${APP}/groups/orders/orders-loader.ts`,
       `UPDATE ${APP}/groups.ts`,
       'UPDATE config/ringcache.yaml',
     ]) {
