@@ -34,7 +34,7 @@ function types(): Root {
  * Strings the messages carry: groups and `fz-` keys. A Flush never gets KEPT_GROUP, so the keys seeded
  * there stay unless a write names them.
  */
-function text(random: FuzzRandom, method: string, named: string[]): string {
+function text(random: FuzzRandom, method: string, named: string[], long = true): string {
   const groups = method === 'Flush' ? [FUZZ_GROUP, 'scores', 'nope'] : [KEPT_GROUP, FUZZ_GROUP, 'nope'];
   return random.oneOf([
     () => random.pick(groups),
@@ -44,7 +44,7 @@ function text(random: FuzzRandom, method: string, named: string[]): string {
       return key;
     },
     () => `fz-${random.unicode(random.int(0, 10))}`,
-    () => `fz-${'y'.repeat(random.pick([1_021, 1_025, 4_000]))}`,
+    () => `fz-${'y'.repeat(long ? random.pick([1_021, 1_025, 4_000]) : 1)}`,
     () => '',
   ]);
 }
@@ -76,8 +76,12 @@ function typed(random: FuzzRandom, method: string, request: string, named: strin
   const type = types().lookupType(`${PROTO_PACKAGE}.${request}`);
   const s = () => text(random, method, named);
   const n = () => random.pick([0, 1, 2, 50, -1, 2 ** 40, -(2 ** 40), random.int(0, 100_000)]);
-  const keys = () => Array.from({ length: random.chance(0.03) ? 1_001 : random.int(0, 5) }, s);
-  const value = (big = random.chance(0.02)) => random.bytes(big ? 5_000_000 : random.int(0, 64));
+  // A long list of short keys, or a short list of keys of any length.
+  const keys = () =>
+    random.chance(0.03)
+      ? Array.from({ length: 1_001 }, () => text(random, method, named, false))
+      : Array.from({ length: random.int(0, 5) }, s);
+  const value = (big = random.chance(0.02)) => random.bytes(big ? 3_000_000 : random.int(0, 64));
   const message = {
     group: s(),
     key: s(),
