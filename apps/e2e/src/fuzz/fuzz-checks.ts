@@ -40,9 +40,13 @@ export async function changedKeys(
   const changed: string[] = [];
   for (const [key, value] of expected) {
     const owner = cluster.node(ownerOf(cluster, KEPT_GROUP, key));
-    const seen = [await get(gatewayUrl(cluster, KEPT_GROUP, key)), await get(peerUrl(owner, KEPT_GROUP, key))];
+    const seen = [
+      await get(gatewayUrl(cluster, KEPT_GROUP, key)),
+      await get(peerUrl(owner, KEPT_GROUP, key)),
+    ];
     for (const answer of seen)
-      if (answer.status !== 200 || answer.body !== value) changed.push(`${key}: ${answer.status} ${answer.body}`);
+      if (answer.status !== 200 || answer.body !== value)
+        changed.push(`${key}: ${answer.status} ${answer.body}`);
   }
   return changed;
 }
@@ -62,7 +66,9 @@ export async function allHealthy(cluster: TestCluster): Promise<string[]> {
 /** Each process's RSS growth in MiB since `before`, printed; the ones over the bound. */
 export function rssGrowth(cluster: TestCluster, before: Map<string, number>, label: string): string[] {
   const after = rssMiB(cluster);
-  const lines = [...after].map(([name, mib]) => `${name} ${before.get(name)?.toFixed(1)} → ${mib.toFixed(1)} MiB`);
+  const lines = [...after].map(
+    ([name, mib]) => `${name} ${before.get(name)?.toFixed(1)} → ${mib.toFixed(1)} MiB`,
+  );
   console.log(`${label} RSS: ${lines.join(', ')}`);
   return [...after]
     .filter(([name, mib]) => !(mib - (before.get(name) ?? NaN) < RSS_BOUND_MIB))

@@ -69,7 +69,9 @@ export function send(agent: Agent, base: string, req: FuzzRequest, fresh = false
     outgoing.on('error', (error) => resolve({ body: '', error: error.message }));
     // A short Content-Length makes node:http refuse to write the rest: send it raw on the socket.
     if (req.shortLength && req.body) {
-      outgoing.on('socket', (socket) => socket.once('connect', () => socket.write(req.body!.subarray(-req.shortLength!))));
+      outgoing.on('socket', (socket) =>
+        socket.once('connect', () => socket.write(req.body!.subarray(-req.shortLength!))),
+      );
       outgoing.end(req.body.subarray(0, req.body.length - req.shortLength));
     } else outgoing.end(req.body);
   });
@@ -77,7 +79,9 @@ export function send(agent: Agent, base: string, req: FuzzRequest, fresh = false
 
 /** Describes a request so a failure can be reproduced by hand. */
 export function describeRequest(req: FuzzRequest, answer: FuzzAnswer): string {
-  const body = req.body ? ` body(${req.body.length})=${JSON.stringify(req.body.subarray(0, 200).toString('latin1'))}` : '';
+  const body = req.body
+    ? ` body(${req.body.length})=${JSON.stringify(req.body.subarray(0, 200).toString('latin1'))}`
+    : '';
   return `${req.method} ${req.path} headers=${JSON.stringify(req.headers).slice(0, 300)}${body} → ${answer.status ?? answer.error} ${answer.body.slice(0, 300)}`;
 }
 
@@ -107,7 +111,8 @@ export async function fuzz(
       const req = make(random);
       let answer = await send(agent, base, req);
       // A kept-alive socket the server closed as it was reused: not the request's fault; send it again alone.
-      if (answer.status === undefined && !answer.error?.startsWith('unsent:')) answer = await send(agent, base, req, true);
+      if (answer.status === undefined && !answer.error?.startsWith('unsent:'))
+        answer = await send(agent, base, req, true);
       if (answer.error?.startsWith('unsent:')) {
         tally.unsent++;
         continue;
@@ -118,7 +123,8 @@ export async function fuzz(
         continue;
       }
       tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
-      if (answer.status >= 500 && answer.status !== 501) tally.serverErrors.push(describeRequest(req, answer));
+      if (answer.status >= 500 && answer.status !== 501)
+        tally.serverErrors.push(describeRequest(req, answer));
       if (answer.status < 300) {
         for (const target of req.targets) tally.touched.add(target);
         for (const group of req.flushes ?? []) tally.flushed.add(group);
@@ -144,6 +150,9 @@ export function rssMiB(cluster: TestCluster): Map<string, number> {
 
 /** A one-line summary of a tally, for the test log. */
 export function summary(label: string, tally: FuzzTally, ms: number): string {
-  const statuses = [...tally.byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}×${n}`).join(' ');
+  const statuses = [...tally.byStatus]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}×${n}`)
+    .join(' ');
   return `${label}: ${tally.sent} sent (${tally.unsent} refused by node:http) in ${ms} ms — ${statuses}; no answer ${tally.noAnswer.length}`;
 }

@@ -15,7 +15,20 @@ export const FUZZ_GROUP = 'fz';
 /** Keys of KEPT_GROUP the fuzzer writes to (rejected writes must leave them as seeded). */
 export const PRISTINE_KEYS = Array.from({ length: 20 }, (_, i) => `fz-p${i}`);
 
-const METHODS = ['GET', 'GET', 'PUT', 'PUT', 'POST', 'POST', 'DELETE', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'FUZZ'];
+const METHODS = [
+  'GET',
+  'GET',
+  'PUT',
+  'PUT',
+  'POST',
+  'POST',
+  'DELETE',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'FUZZ',
+];
 const CONTENT_TYPES = [
   'application/json',
   'application/octet-stream',
@@ -44,7 +57,9 @@ function keySegment(random: FuzzRandom): { segment: string; key?: string } {
       const odd = Buffer.from(`${key}${random.unicode(random.int(1, 6))}`);
       return { segment: [...odd].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('') };
     },
-    () => ({ segment: `${key}${random.pick(['%', '%Z', '%ZZ', '%C3%28', '%ED%A0%80', '%00', '%2F', '%FF%FE', '%%'])}` }),
+    () => ({
+      segment: `${key}${random.pick(['%', '%Z', '%ZZ', '%C3%28', '%ED%A0%80', '%00', '%2F', '%FF%FE', '%%'])}`,
+    }),
     () => ({ segment: `${key}/${random.string(3)}` }),
     () => ({ segment: `fz-${'x'.repeat(random.pick([1_022, 1_100, 4_000]))}` }),
     () => ({ segment: '' }),
@@ -64,8 +79,18 @@ function body(random: FuzzRandom, keys: string[]): Buffer | undefined {
     () => JSON.stringify({ keys: random.json(), entries: random.json(), generation: random.json() }),
     () => JSON.stringify({ keys }),
     () => JSON.stringify({ keys: keys.map((key) => ({ group: FUZZ_GROUP, key })) }),
-    () => JSON.stringify({ entries: keys.map((key) => ({ key, value: b64(), ...(random.chance(0.3) ? { ttl: random.pick(['30s', '0s', 'x', 5, null]) } : {}) })) }),
-    () => JSON.stringify({ entries: keys.map((key) => ({ key, value: random.pick([5, null, 'not base64!', b64()]) })) }),
+    () =>
+      JSON.stringify({
+        entries: keys.map((key) => ({
+          key,
+          value: b64(),
+          ...(random.chance(0.3) ? { ttl: random.pick(['30s', '0s', 'x', 5, null]) } : {}),
+        })),
+      }),
+    () =>
+      JSON.stringify({
+        entries: keys.map((key) => ({ key, value: random.pick([5, null, 'not base64!', b64()]) })),
+      }),
     () => JSON.stringify({ generation: random.pick([1, -1, 1.5, 'x', 2 ** 60]) }),
     () => random.unicode(random.int(0, 64)),
   ]);
@@ -76,22 +101,46 @@ function body(random: FuzzRandom, keys: string[]): Buffer | undefined {
 function headers(random: FuzzRandom, extra: () => Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   if (random.chance(0.7)) out['content-type'] = random.pick(CONTENT_TYPES);
-  if (random.chance(0.2)) out['authorization'] = random.pick(['Bearer ', 'Basic ', '', 'Bearer x y']) + random.string(random.int(0, 80), 'ab=/+.~!"#$');
+  if (random.chance(0.2))
+    out['authorization'] =
+      random.pick(['Bearer ', 'Basic ', '', 'Bearer x y']) + random.string(random.int(0, 80), 'ab=/+.~!"#$');
   if (random.chance(0.1)) out['x-fuzz'] = 'h'.repeat(random.int(1, 8_000));
-  if (random.chance(0.1)) out['accept'] = random.pick(['*/*', 'application/x-ringcache-batch', 'text/html', '']);
+  if (random.chance(0.1))
+    out['accept'] = random.pick(['*/*', 'application/x-ringcache-batch', 'text/html', '']);
   if (random.chance(0.05)) out['x-request-id'] = random.string(random.int(0, 300), 'abc\t -');
   return { ...out, ...extra() };
 }
 
 /** Finishes a request: a body for most methods, sometimes a Content-Length short of it. */
-function finish(random: FuzzRandom, method: string, path: string, targets: string[], extra = () => ({}), flushes: string[] = []): FuzzRequest {
-  const payload = method === 'GET' || method === 'HEAD' ? (random.chance(0.1) ? body(random, targets) : undefined) : body(random, targets);
-  const shortLength = payload && payload.length > 2 && random.chance(0.03) ? random.int(1, payload.length - 1) : undefined;
+function finish(
+  random: FuzzRandom,
+  method: string,
+  path: string,
+  targets: string[],
+  extra = () => ({}),
+  flushes: string[] = [],
+): FuzzRequest {
+  const payload =
+    method === 'GET' || method === 'HEAD'
+      ? random.chance(0.1)
+        ? body(random, targets)
+        : undefined
+      : body(random, targets);
+  const shortLength =
+    payload && payload.length > 2 && random.chance(0.03) ? random.int(1, payload.length - 1) : undefined;
   return { method, path, headers: headers(random, extra), body: payload, shortLength, targets, flushes };
 }
 
 function group(random: FuzzRandom): string {
-  return random.pick([KEPT_GROUP, FUZZ_GROUP, FUZZ_GROUP, 'scores', 'nope', random.string(random.int(0, 10)), '%ZZ']);
+  return random.pick([
+    KEPT_GROUP,
+    FUZZ_GROUP,
+    FUZZ_GROUP,
+    'scores',
+    'nope',
+    random.string(random.int(0, 10)),
+    '%ZZ',
+  ]);
 }
 
 /** A group a whole-group write may name: never KEPT_GROUP. */
@@ -110,20 +159,43 @@ export function gatewayRequest(random: FuzzRandom): FuzzRequest {
     () => {
       const g = group(random);
       const { segment, key } = keySegment(random);
-      const ttl = random.chance(0.2) ? `?ttl=${random.pick(['30s', '0', '-1s', '31d', '%ZZ', 'x', '1s&ttl=2s'])}` : '';
+      const ttl = random.chance(0.2)
+        ? `?ttl=${random.pick(['30s', '0', '-1s', '31d', '%ZZ', 'x', '1s&ttl=2s'])}`
+        : '';
       return finish(random, method, `/api/v1/groups/${g}/keys/${segment}${ttl}`, key ? [`${g}/${key}`] : []);
     },
     () => {
       const g = group(random);
       const keys = keysOf(random);
       const verb = random.pick(['batchGet', 'batchSet', 'batchDelete', 'batchNope', '']);
-      return finish(random, random.chance(0.7) ? 'POST' : method, `/api/v1/groups/${g}/keys:${verb}`, keys.map((k) => `${g}/${k}`));
+      return finish(
+        random,
+        random.chance(0.7) ? 'POST' : method,
+        `/api/v1/groups/${g}/keys:${verb}`,
+        keys.map((k) => `${g}/${k}`),
+      );
     },
     () => {
       const g = flushableGroup(random);
       return finish(random, method, `/api/v1/groups/${g}`, [], undefined, [g]);
     },
-    () => finish(random, method, random.pick(['/api/v1/groups', `/api/v1/groups/${group(random)}/hot?limit=${random.pick(['5', '0', '-1', 'x', '100000'])}`, '/api/v1/cluster', '/docs', '/docs/json', '/docs/%ZZ', '/healthz', '/readyz', '/metrics']), []),
+    () =>
+      finish(
+        random,
+        method,
+        random.pick([
+          '/api/v1/groups',
+          `/api/v1/groups/${group(random)}/hot?limit=${random.pick(['5', '0', '-1', 'x', '100000'])}`,
+          '/api/v1/cluster',
+          '/docs',
+          '/docs/json',
+          '/docs/%ZZ',
+          '/healthz',
+          '/readyz',
+          '/metrics',
+        ]),
+        [],
+      ),
     () => finish(random, method, `/api?group=${group(random)}&key=${keySegment(random).segment}`, []),
     () => finish(random, method, `/${random.string(random.int(0, 40), 'abc/%:?&=.-_~')}`, []),
   ]);
@@ -132,7 +204,8 @@ export function gatewayRequest(random: FuzzRandom): FuzzRequest {
 /** Peer-route headers: odd hop counts and ring versions. */
 function peerHeaders(random: FuzzRandom): Record<string, string> {
   const out: Record<string, string> = {};
-  if (random.chance(0.3)) out['x-ringcache-hops'] = random.pick(['0', '1', '2', '99', '-1', 'abc', '1.5', '']);
+  if (random.chance(0.3))
+    out['x-ringcache-hops'] = random.pick(['0', '1', '2', '99', '-1', 'abc', '1.5', '']);
   if (random.chance(0.3)) out['x-ringcache-ring-version'] = random.string(random.int(0, 40));
   return out;
 }
@@ -145,14 +218,22 @@ export function peerRequest(random: FuzzRandom): FuzzRequest {
     () => {
       const g = group(random);
       const { segment, key } = keySegment(random);
-      const query = random.chance(0.2) ? `?${random.pick(['ttlMs=1000', 'ttlMs=-5', 'ttlMs=x', 'localOnly=true', 'localOnly=maybe'])}` : '';
+      const query = random.chance(0.2)
+        ? `?${random.pick(['ttlMs=1000', 'ttlMs=-5', 'ttlMs=x', 'localOnly=true', 'localOnly=maybe'])}`
+        : '';
       return finish(random, method, `/_ringcache/${g}/${segment}${query}`, key ? [`${g}/${key}`] : [], extra);
     },
     () => {
       const g = group(random);
       const keys = keysOf(random);
       const verb = random.pick(['batchGet', 'batchSet', 'batchDelete', 'hot', 'nope']);
-      return finish(random, random.chance(0.7) ? 'POST' : method, `/_ringcache/${g}:${verb}`, keys.map((k) => `${g}/${k}`), extra);
+      return finish(
+        random,
+        random.chance(0.7) ? 'POST' : method,
+        `/_ringcache/${g}:${verb}`,
+        keys.map((k) => `${g}/${k}`),
+        extra,
+      );
     },
     () => {
       const g = flushableGroup(random);
@@ -160,10 +241,32 @@ export function peerRequest(random: FuzzRandom): FuzzRequest {
     },
     () => {
       const keys = keysOf(random);
-      return finish(random, 'POST', '/_ringcache/:expire', keys.map((k) => `${FUZZ_GROUP}/${k}`), extra);
+      return finish(
+        random,
+        'POST',
+        '/_ringcache/:expire',
+        keys.map((k) => `${FUZZ_GROUP}/${k}`),
+        extra,
+      );
     },
     () => finish(random, random.pick(['POST', 'PUT', 'DELETE']), '/_ringcache/:invalidations', [], extra),
-    () => finish(random, method, random.pick(['/_ringcache/:stats', '/_ringcache/', '/_ringcache', '/cluster', '/healthz', '/metrics', '/_ringcache/%ZZ:batchGet']), [], extra),
-    () => finish(random, method, `/_ringcache/${random.string(random.int(0, 40), 'abc/%:?&=.-_~')}`, [], extra),
+    () =>
+      finish(
+        random,
+        method,
+        random.pick([
+          '/_ringcache/:stats',
+          '/_ringcache/',
+          '/_ringcache',
+          '/cluster',
+          '/healthz',
+          '/metrics',
+          '/_ringcache/%ZZ:batchGet',
+        ]),
+        [],
+        extra,
+      ),
+    () =>
+      finish(random, method, `/_ringcache/${random.string(random.int(0, 40), 'abc/%:?&=.-_~')}`, [], extra),
   ]);
 }

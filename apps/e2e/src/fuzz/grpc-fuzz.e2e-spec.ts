@@ -25,7 +25,8 @@ function call(client: Client, { method, bytes }: FuzzCall): Promise<{ code: numb
       bytes,
       new Metadata(),
       { deadline: Date.now() + 30_000 },
-      (error: ServiceError | null) => resolve({ code: error?.code ?? status.OK, details: error?.details ?? '' }),
+      (error: ServiceError | null) =>
+        resolve({ code: error?.code ?? status.OK, details: error?.details ?? '' }),
     );
   });
 }
@@ -59,7 +60,9 @@ describe('gRPC fuzzing', () => {
 
   it('answers random messages for every method without INTERNAL, crash, leak or stray change', async () => {
     const rssBefore = rssMiB(cluster);
-    const clients = cluster.nodes.map((n) => new Client(`127.0.0.1:${n.grpcPort}`, credentials.createInsecure()));
+    const clients = cluster.nodes.map(
+      (n) => new Client(`127.0.0.1:${n.grpcPort}`, credentials.createInsecure()),
+    );
     const byCode = new Map<string, number>();
     const failures: string[] = [];
     const touched = new Set<string>();
@@ -75,16 +78,23 @@ describe('gRPC fuzzing', () => {
         byCode.set(name, (byCode.get(name) ?? 0) + 1);
         if (answer.code === status.UNAVAILABLE && failures.length === 0) {
           const dead = cluster.nodes.filter((n) => !n.process.alive);
-          console.log(`first UNAVAILABLE after ${next} calls; dead: ${dead.map((n) => `${n.name}\n${n.process.output()}`).join('\n')}`);
+          console.log(
+            `first UNAVAILABLE after ${next} calls; dead: ${dead.map((n) => `${n.name}\n${n.process.output()}`).join('\n')}`,
+          );
         }
         if (FAILURES.has(answer.code))
-          failures.push(`${fuzzed.method} ${fuzzed.bytes.subarray(0, 300).toString('hex')} → ${status[answer.code]} ${answer.details}`);
+          failures.push(
+            `${fuzzed.method} ${fuzzed.bytes.subarray(0, 300).toString('hex')} → ${status[answer.code]} ${answer.details}`,
+          );
         if (answer.code === status.OK) for (const target of fuzzed.targets) touched.add(target);
       }
     };
     await Promise.all(Array.from({ length: 8 }, worker));
     for (const client of clients) client.close();
-    const codes = [...byCode].sort().map(([name, n]) => `${name}×${n}`).join(' ');
+    const codes = [...byCode]
+      .sort()
+      .map(([name, n]) => `${name}×${n}`)
+      .join(' ');
     console.log(`gRPC: ${count} calls in ${Date.now() - started} ms — ${codes}`);
 
     expect(failures).toEqual([]);

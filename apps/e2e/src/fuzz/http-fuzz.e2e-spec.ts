@@ -51,7 +51,12 @@ describe('HTTP fuzzing', () => {
   it('answers random peer-route requests on every node without a 500', async () => {
     const started = Date.now();
     for (const node of cluster.nodes) {
-      const tally = await fuzz(node.url, Math.ceil(FuzzRandom.count(4_000) / cluster.nodes.length), peerRequest, random);
+      const tally = await fuzz(
+        node.url,
+        Math.ceil(FuzzRandom.count(4_000) / cluster.nodes.length),
+        peerRequest,
+        random,
+      );
       tallies.push(tally);
       console.log(summary(node.name, tally, Date.now() - started));
       check(tally);

@@ -208,7 +208,14 @@ describe('loadConfig', () => {
 
     it.each([
       ['an alias to an anchor never set', 'a: &x 1\nb: *y\n', /Unresolved alias/],
-      ['an alias bomb', `a: &a [1, 1]\n${'bcdefghijk'.split('').map((c, i) => `${c}: &${c} [*${'abcdefghijk'[i]}, *${'abcdefghijk'[i]}]`).join('\n')}\n`, /alias/i],
+      [
+        'an alias bomb',
+        `a: &a [1, 1]\n${'bcdefghijk'
+          .split('')
+          .map((c, i) => `${c}: &${c} [*${'abcdefghijk'[i]}, *${'abcdefghijk'[i]}]`)
+          .join('\n')}\n`,
+        /alias/i,
+      ],
     ])('reports %s as a ConfigError', (_what, yaml, message) => {
       const { cwd, file } = yamlFile(yaml);
       const issues = issuesOf(() => loadConfig({ env: {}, cwd, file }));

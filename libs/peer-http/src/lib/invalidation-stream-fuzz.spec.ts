@@ -25,7 +25,11 @@ function garbage(random: FuzzRandom): string {
     () => JSON.stringify({ kind: 'key', group: random.pick([1, null, ['g']]), key: 'k' }),
     () => JSON.stringify({ kind: 'key', group: 'g' }),
     () => JSON.stringify({ kind: 'flush', group: 'g', generation: random.pick(['7', 1.5, null, 2 ** 60]) }),
-    () => random.bytes(random.int(1, 200)).toString('latin1').replace(/[\n"{}]/g, 'x'),
+    () =>
+      random
+        .bytes(random.int(1, 200))
+        .toString('latin1')
+        .replace(/[\n"{}]/g, 'x'),
     () => 'x'.repeat(random.pick([70_000, 200_000])),
   ]);
 }
@@ -53,7 +57,8 @@ function script(random: FuzzRandom): Script {
     if (random.chance(0.15)) {
       say(garbage(random));
       poisoned = true;
-    } else if (random.chance(0.2)) say(random.pick(['{"kind":"ping"}', '{"kind":"hello"}', '{"kind":"future","x":1}', '']));
+    } else if (random.chance(0.2))
+      say(random.pick(['{"kind":"ping"}', '{"kind":"hello"}', '{"kind":"future","x":1}', '']));
     else {
       const e = event(random);
       say(JSON.stringify(e), e);
@@ -64,7 +69,9 @@ function script(random: FuzzRandom): Script {
   // An unfinished last line is never applied: the connection ends (or is dropped) before its newline.
   if (random.chance(0.3)) text += JSON.stringify(event(random)).slice(0, random.int(0, 30));
   const bytes = Buffer.from(text);
-  const cuts = Array.from({ length: random.int(0, 6) }, () => random.int(0, bytes.length)).sort((a, b) => a - b);
+  const cuts = Array.from({ length: random.int(0, 6) }, () => random.int(0, bytes.length)).sort(
+    (a, b) => a - b,
+  );
   const chunks = [...cuts, bytes.length].map((end, i, all) => bytes.subarray(i ? all[i - 1] : 0, end));
   return { chunks, expected, connects, poisoned };
 }
@@ -105,11 +112,19 @@ describe('the invalidation stream, fuzzed', () => {
 
   it('parses only well-formed lines, never throwing', () => {
     for (let i = 0; i < 2_000; i++) {
-      const line = random.oneOf([() => garbage(random), () => JSON.stringify(random.json()), () => random.unicode(20)]);
+      const line = random.oneOf([
+        () => garbage(random),
+        () => JSON.stringify(random.json()),
+        () => random.unicode(20),
+      ]);
       const parsed = parseStreamLine(line);
       if (parsed?.kind === 'key' || parsed?.kind === 'flush') expect(parsed).toEqual(JSON.parse(line));
     }
-    expect(parseStreamLine('{"kind":"key","group":"g","key":"k","x":1}')).toEqual({ kind: 'key', group: 'g', key: 'k' });
+    expect(parseStreamLine('{"kind":"key","group":"g","key":"k","x":1}')).toEqual({
+      kind: 'key',
+      group: 'g',
+      key: 'k',
+    });
     expect(parseStreamLine('null')).toBeUndefined();
   });
 
@@ -140,7 +155,9 @@ describe('the invalidation stream after a garbage line', () => {
     let connections = 0;
     const server = createServer((_req, res) => {
       res.writeHead(200);
-      res.write(connections++ === 0 ? 'null\n{"kind":"hello"}\n{"kind":"key","group":"g","key":"late"}\n' : '');
+      res.write(
+        connections++ === 0 ? 'null\n{"kind":"hello"}\n{"kind":"key","group":"g","key":"late"}\n' : '',
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const events: Invalidation[] = [];

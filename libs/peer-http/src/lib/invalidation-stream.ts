@@ -151,11 +151,15 @@ export class InvalidationStream {
   }
 }
 
+/** A line of the stream that makes sense: an invalidation, `hello`, or anything else to ignore (`other`). */
+export type StreamMessage = Invalidation | { kind: 'hello' } | { kind: 'other' };
+
 /**
- * One line of the stream: `hello`, `ping`, a well-formed invalidation, or another kind (from a newer node,
- * ignored); undefined for anything else — not JSON, not an object, or a `key`/`flush` of the wrong shape.
+ * One line of the stream: `hello`, a well-formed invalidation, or another kind (`ping`, or one from a newer
+ * node; ignored); undefined for anything else — not JSON, not an object, or a `key`/`flush` of the wrong
+ * shape.
  */
-export function parseStreamLine(line: string): Invalidation | { kind: string } | undefined {
+export function parseStreamLine(line: string): StreamMessage | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -165,10 +169,13 @@ export function parseStreamLine(line: string): Invalidation | { kind: string } |
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const { kind, group, key, generation } = value as Record<string, unknown>;
   if (typeof kind !== 'string') return undefined;
-  if (kind === 'key') return typeof group === 'string' && typeof key === 'string' ? { kind, group, key } : undefined;
+  if (kind === 'key')
+    return typeof group === 'string' && typeof key === 'string' ? { kind, group, key } : undefined;
   if (kind === 'flush')
-    return typeof group === 'string' && Number.isSafeInteger(generation) ? { kind, group, generation: generation as number } : undefined;
-  return { kind };
+    return typeof group === 'string' && Number.isSafeInteger(generation)
+      ? { kind, group, generation: generation as number }
+      : undefined;
+  return { kind: kind === 'hello' ? 'hello' : 'other' };
 }
 
 function splitAddress(address: string): [string, number] {
