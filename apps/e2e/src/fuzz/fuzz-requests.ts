@@ -152,6 +152,26 @@ function keysOf(random: FuzzRandom): string[] {
   return Array.from({ length: random.int(0, 5) }, () => plainKey(random));
 }
 
+/** A custom method (`:batchGet` and so on) on a group, mostly POSTed, naming a few keys. */
+function batch(
+  random: FuzzRandom,
+  method: string,
+  verbs: string[],
+  pathOf: (group: string, verb: string) => string,
+  extra?: () => Record<string, string>,
+): FuzzRequest {
+  const g = group(random);
+  const keys = keysOf(random);
+  const path = pathOf(g, random.pick(verbs));
+  return finish(
+    random,
+    random.chance(0.7) ? 'POST' : method,
+    path,
+    keys.map((k) => `${g}/${k}`),
+    extra,
+  );
+}
+
 /** One random request for the gateway. */
 export function gatewayRequest(random: FuzzRandom): FuzzRequest {
   const method = random.pick(METHODS);
@@ -164,17 +184,13 @@ export function gatewayRequest(random: FuzzRandom): FuzzRequest {
         : '';
       return finish(random, method, `/api/v1/groups/${g}/keys/${segment}${ttl}`, key ? [`${g}/${key}`] : []);
     },
-    () => {
-      const g = group(random);
-      const keys = keysOf(random);
-      const verb = random.pick(['batchGet', 'batchSet', 'batchDelete', 'batchNope', '']);
-      return finish(
+    () =>
+      batch(
         random,
-        random.chance(0.7) ? 'POST' : method,
-        `/api/v1/groups/${g}/keys:${verb}`,
-        keys.map((k) => `${g}/${k}`),
-      );
-    },
+        method,
+        ['batchGet', 'batchSet', 'batchDelete', 'batchNope', ''],
+        (g, verb) => `/api/v1/groups/${g}/keys:${verb}`,
+      ),
     () => {
       const g = flushableGroup(random);
       return finish(random, method, `/api/v1/groups/${g}`, [], undefined, [g]);
@@ -223,18 +239,14 @@ export function peerRequest(random: FuzzRandom): FuzzRequest {
         : '';
       return finish(random, method, `/_ringcache/${g}/${segment}${query}`, key ? [`${g}/${key}`] : [], extra);
     },
-    () => {
-      const g = group(random);
-      const keys = keysOf(random);
-      const verb = random.pick(['batchGet', 'batchSet', 'batchDelete', 'hot', 'nope']);
-      return finish(
+    () =>
+      batch(
         random,
-        random.chance(0.7) ? 'POST' : method,
-        `/_ringcache/${g}:${verb}`,
-        keys.map((k) => `${g}/${k}`),
+        method,
+        ['batchGet', 'batchSet', 'batchDelete', 'hot', 'nope'],
+        (g, verb) => `/_ringcache/${g}:${verb}`,
         extra,
-      );
-    },
+      ),
     () => {
       const g = flushableGroup(random);
       return finish(random, 'POST', `/_ringcache/${g}:flush`, [], extra, [g]);

@@ -195,4 +195,32 @@ describe('loadConfig, fuzzed', () => {
     console.log(`config fuzzing: ${outcomes.valid} valid, ${outcomes.invalid} rejected with ConfigError`);
     expect(outcomes.valid + outcomes.invalid).toBe(count);
   });
+
+  it.each([
+    ['an alias to an anchor never set', 'a: &x 1\nb: *y\n', /Unresolved alias/],
+    ['an alias bomb', aliasBomb(10), /alias/i],
+  ])('reports %s as a ConfigError naming the file', (_what, yaml, message) => {
+    const file = join(dir, 'alias.yaml');
+    writeFileSync(file, yaml);
+    const error = (() => {
+      try {
+        loadConfig({ env: {}, cwd: dir, file });
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      expect.stringMatching(new RegExp(`^config file ${file}: `)),
+    ]);
+    expect((error as ConfigError).issues[0]).toMatch(message);
+  });
 });
+
+/** YAML whose aliases double `levels` times: a small file that expands to 2^levels entries. */
+function aliasBomb(levels: number): string {
+  const lines = ['l0: &l0 [1, 1]'];
+  for (let i = 1; i <= levels; i++) lines.push(`l${i}: &l${i} [*l${i - 1}, *l${i - 1}]`);
+  return `${lines.join('\n')}\n`;
+}

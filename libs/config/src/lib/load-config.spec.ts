@@ -206,24 +206,6 @@ describe('loadConfig', () => {
       expect(loadConfig({ env: {}, cwd, file }).cluster).toBe('ringcache');
     });
 
-    it.each([
-      ['an alias to an anchor never set', 'a: &x 1\nb: *y\n', /Unresolved alias/],
-      [
-        'an alias bomb',
-        `a: &a [1, 1]\n${'bcdefghijk'
-          .split('')
-          .map((c, i) => `${c}: &${c} [*${'abcdefghijk'[i]}, *${'abcdefghijk'[i]}]`)
-          .join('\n')}\n`,
-        /alias/i,
-      ],
-    ])('reports %s as a ConfigError', (_what, yaml, message) => {
-      const { cwd, file } = yamlFile(yaml);
-      const issues = issuesOf(() => loadConfig({ env: {}, cwd, file }));
-      expect(issues).toHaveLength(1);
-      expect(issues[0]).toMatch(new RegExp(`^config file ${file}: `));
-      expect(issues[0]).toMatch(message);
-    });
-
     it('refuses a file that is not a mapping', () => {
       const { cwd, file } = yamlFile('- a\n- b\n');
       expect(issuesOf(() => loadConfig({ env: {}, cwd, file }))).toEqual([
