@@ -27,3 +27,5 @@ export type { ProxiedNode, ProxiedNodeOptions } from './lib/proxied-node';
 export { bytesWaitingAt } from './lib/waiting-bytes';
 export { TestCa } from './lib/certificates';
 export type { IssuedCertificate, IssueOptions } from './lib/certificates';
+export { deepJson, FuzzRandom } from './lib/fuzz-random';
+export { rssBytes } from './lib/process-rss';

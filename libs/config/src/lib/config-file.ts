@@ -40,7 +40,13 @@ export function readConfigFile(file: string | undefined, env: NodeJS.ProcessEnv,
     // The first line has the message and position; the rest is a code excerpt that would break the list.
     return { issues: doc.errors.map((e) => `${label}: ${e.message.split('\n')[0].replace(/:$/, '')}`) };
   }
-  const data: unknown = doc.toJS() ?? {};
+  let data: unknown;
+  try {
+    // Aliases are resolved here: one to an anchor not yet set, or too many (an alias bomb), throws.
+    data = doc.toJS() ?? {};
+  } catch (error) {
+    return { issues: [`${label}: ${(error as Error).message}`] };
+  }
   if (!isMapping(data)) {
     return {
       issues: [

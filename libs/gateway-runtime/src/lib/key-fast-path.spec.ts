@@ -243,19 +243,22 @@ describe('KeyFastPath writes', () => {
     expect(calls).toEqual([['delete', 'scores', 'Tom']]);
   });
 
-  it('answers a bad ttl 400 as the API does, storing nothing', async () => {
-    const path = new KeyFastPath();
-    const { router, calls } = writes();
-    path.router = router;
-    const { written, response, done } = recorder();
-    expect(path.serve(withBody('/api/v1/groups/scores/keys/Tom?ttl=31d', 'PUT', 'v'), response, noLog)).toBe(
-      true,
-    );
-    await done;
-    expect(written.status).toBe(400);
-    expect(JSON.parse(written.body.toString()).code).toBe('invalid_argument');
-    expect(calls).toEqual([]);
-  });
+  it.each(['31d', '%ZZ', '1%E'])(
+    'answers a bad ttl (%s) 400 as the API does, storing nothing',
+    async (ttl) => {
+      const path = new KeyFastPath();
+      const { router, calls } = writes();
+      path.router = router;
+      const { written, response, done } = recorder();
+      expect(
+        path.serve(withBody(`/api/v1/groups/scores/keys/Tom?ttl=${ttl}`, 'PUT', 'v'), response, noLog),
+      ).toBe(true);
+      await done;
+      expect(written.status).toBe(400);
+      expect(JSON.parse(written.body.toString()).code).toBe('invalid_argument');
+      expect(calls).toEqual([]);
+    },
+  );
 
   it.each([
     ['a body over the value limit', withBodyOf('/api/v1/groups/scores/keys/k', 'PUT', 'x'.repeat(17))],

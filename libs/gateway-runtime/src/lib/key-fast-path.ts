@@ -126,7 +126,7 @@ export class KeyFastPath {
       if (ttl === undefined || length > this.maxValueBytes || request.headers['content-length'] === undefined)
         return undefined;
       return async ({ response, requestId }) => {
-        const ttlMs = ttl === '' ? 0 : parseTtl(decodeURIComponent(ttl));
+        const ttlMs = ttl === '' ? 0 : parseTtl(queryValue(ttl));
         const value = await readBody(request, length);
         try {
           const stored = await router.set(group, key, value, ttlMs, { requestId });
@@ -180,6 +180,18 @@ function keyOf(url: string): { group: string; key: string; query?: string } | un
     return { group: decodeURIComponent(rawGroup), key: decodeURIComponent(rawKey), query };
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * A query value decoded as Fastify's query parser decodes it: a value with a broken percent-encoding stays
+ * as it came (and then fails validation with a 400), rather than throwing a URIError, which would be a 500.
+ */
+function queryValue(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return raw;
   }
 }
 

@@ -27,6 +27,8 @@ export interface InvalidationStreamOptions {
 }
 
 const MAX_RETRY_MS = 2_000;
+/** Longest line taken: an event carries a group and a key (at most 1,024 bytes each) and little else. */
+const MAX_LINE_CHARS = 64 * 1024;
 
 /**
  * A subscription to one node's invalidations (`GET /_ringcache/:invalidations`), kept open: it reconnects
@@ -61,7 +63,11 @@ export class InvalidationStream {
     const request = requestThrough(this.agent)({ host, port, path, agent: this.agent });
     request.end();
     this.request = request;
+    // Every handler checks it still serves the current request: a dropped connection's late events
+    // (its last lines, its 'end') must not act on the next one.
+    const current = () => this.request === request;
     request.on('response', (res) => {
+      if (!current()) return void res.resume();
       if (res.statusCode !== 200) {
         res.resume();
         this.retry();
@@ -71,15 +77,18 @@ export class InvalidationStream {
       this.touch();
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
+        if (!current()) return;
         this.touch();
         const lines = (rest + chunk).split('\n');
         rest = lines.pop() ?? '';
-        for (const line of lines) this.line(line);
+        // No event is this long: a line that never ends is a broken stream, not something to buffer.
+        if (rest.length > MAX_LINE_CHARS) return this.retry();
+        for (const line of lines) if (!current() || !this.line(line)) return;
       });
-      res.on('end', () => this.retry());
-      res.on('error', () => this.retry());
+      res.on('end', () => current() && this.retry());
+      res.on('error', () => current() && this.retry());
     });
-    request.on('error', () => this.retry());
+    request.on('error', () => current() && this.retry());
   }
 
   /** Closes the subscription for good. */
@@ -92,21 +101,25 @@ export class InvalidationStream {
     this.agent.destroy();
   }
 
-  private line(line: string): void {
-    if (line === '') return;
-    let event: { kind?: string };
-    try {
-      event = JSON.parse(line) as { kind?: string };
-    } catch {
+  /**
+   * Applies one line; false when it is garbage. A stream that says something it should not cannot be
+   * trusted to have said everything: the connection is dropped (disconnected, so the near cache stops
+   * serving) and made again.
+   */
+  private line(line: string): boolean {
+    if (line === '') return true;
+    const message = parseStreamLine(line);
+    if (message === undefined) {
       this.retry();
-      return;
+      return false;
     }
-    if (event.kind === 'hello') {
+    if (message.kind === 'hello') {
       this.retryMs = 100;
       this.setState('connected');
-    } else if (event.kind === 'key' || event.kind === 'flush') {
-      this.options.onEvent(event as Invalidation);
+    } else if (message.kind === 'key' || message.kind === 'flush') {
+      this.options.onEvent(message);
     }
+    return true;
   }
 
   /** Drops the connection and connects again after a backoff. */
@@ -136,6 +149,33 @@ export class InvalidationStream {
     this.state_ = state;
     this.options.onState(state);
   }
+}
+
+/** A line of the stream that makes sense: an invalidation, `hello`, or anything else to ignore (`other`). */
+export type StreamMessage = Invalidation | { kind: 'hello' } | { kind: 'other' };
+
+/**
+ * One line of the stream: `hello`, a well-formed invalidation, or another kind (`ping`, or one from a newer
+ * node; ignored); undefined for anything else — not JSON, not an object, or a `key`/`flush` of the wrong
+ * shape.
+ */
+export function parseStreamLine(line: string): StreamMessage | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const { kind, group, key, generation } = value as Record<string, unknown>;
+  if (typeof kind !== 'string') return undefined;
+  if (kind === 'key')
+    return typeof group === 'string' && typeof key === 'string' ? { kind, group, key } : undefined;
+  if (kind === 'flush')
+    return typeof group === 'string' && Number.isSafeInteger(generation)
+      ? { kind, group, generation: generation as number }
+      : undefined;
+  return { kind: kind === 'hello' ? 'hello' : 'other' };
 }
 
 function splitAddress(address: string): [string, number] {
