@@ -149,6 +149,12 @@ const CASES: Record<string, Cases> = {
     ],
   },
   'GET /api/v1/cluster': { valid: [{ method: 'GET', path: '/api/v1/cluster', status: 200 }], errors: [] },
+  'GET /api/v1/dashboard': {
+    valid: [{ method: 'GET', path: '/api/v1/dashboard', status: 200 }],
+    errors: [],
+  },
+  // A stream that never ends: its answers are checked by the dashboard's specs and its browser e2e.
+  'GET /api/v1/events': { valid: [], errors: [] },
   'GET /api/v1/groups': {
     valid: [{ method: 'GET', path: '/api/v1/groups', status: 200 }],
     // 503 (no node known) is checked at the end, with every node stopped.

@@ -119,7 +119,11 @@ export async function fuzz(
       }
       tally.sent++;
       if (answer.status === undefined) {
-        if (!req.shortLength) tally.noAnswer.push(describeRequest(req, answer));
+        // A body over the servers' 1 MiB limit may be cut off by the server's early answer (413) and
+        // connection close while it is still being written: a refusal, not a lost request.
+        const refusedBody =
+          (req.body?.length ?? 0) > 1024 * 1024 && /EPIPE|ECONNRESET/.test(answer.error ?? '');
+        if (!req.shortLength && !refusedBody) tally.noAnswer.push(describeRequest(req, answer));
         continue;
       }
       tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
