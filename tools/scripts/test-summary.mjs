@@ -1,8 +1,8 @@
 // Totals the Jest JSON results of every project that has a test target and prints one line:
-// `N passed, N failed[, N skipped]`. Exits 1 when anything failed or a project left no results.
+// `N passed, N failed[, N skipped]`, after naming every failed test and broken suite. Exits 1 when anything failed or a project left no results.
 // usage: node tools/scripts/test-summary.mjs [--quiet]
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
 import { projectsWithTarget, root } from './workspace.mjs';
 
@@ -27,6 +27,12 @@ for (const project of projectsWithTarget('test')) {
   );
   failed += broken.length;
   for (const suite of broken) problems.push(`${project.name}: suite failed to run: ${suite.name}`);
+  for (const suite of result.testResults) {
+    for (const test of suite.assertionResults.filter((t) => t.status === 'failed')) {
+      const why = (test.failureMessages[0] ?? '').split('\n').find((line) => line.trim()) ?? '';
+      problems.push(`${project.name}: failed: ${relative(root, suite.name)} › ${test.fullName}: ${why.trim().slice(0, 300)}`);
+    }
+  }
 }
 for (const problem of problems) console.error(problem);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
