@@ -60,16 +60,40 @@ const SILENT: DataSourceLogger = { log: () => undefined, warn: () => undefined }
 export async function createDataSource(options: DataSourceOptions = {}): Promise<DataSource> {
   const logger = options.logger ?? SILENT;
   const typeOrmOptions = toTypeOrmOptions(options, logger);
-  const dataSource = new DataSource(typeOrmOptions);
+  const dataSource = await initialize(typeOrmOptions);
   const label = describeDataSource(dataSource);
-  try {
-    await dataSource.initialize();
-  } catch (error) {
-    throw new DatabaseUnavailableError(label, `cannot connect: ${messageOf(error)}`, { cause: error });
-  }
   if (typeOrmOptions.type === 'better-sqlite3') checkJournalMode(dataSource, label, logger);
   logger.log(`data source: ${label}`);
   return dataSource;
+}
+
+/**
+ * A new, initialized DataSource. SQLite: opening the file switches it to WAL, which takes the file's
+ * exclusive lock, and SQLite answers SQLITE_BUSY at once (its busy timeout does not apply there) when
+ * another process holds it, as when the nodes of a local cluster start together: that is retried, with a
+ * fresh connection, for up to the busy timeout.
+ */
+async function initialize(options: TypeOrmOptions): Promise<DataSource> {
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    const dataSource = new DataSource(options);
+    try {
+      return await dataSource.initialize();
+    } catch (error) {
+      const busy = options.type === 'better-sqlite3' && sqliteBusy(error);
+      if (busy) sqliteConnection(dataSource)?.close();
+      if (!busy || Date.now() - started >= SQLITE_BUSY_TIMEOUT_MS) {
+        const label = describeDataSource(dataSource);
+        throw new DatabaseUnavailableError(label, `cannot connect: ${messageOf(error)}`, { cause: error });
+      }
+      await new Promise((wake) => setTimeout(wake, Math.min(10 * attempt, 100)));
+    }
+  }
+}
+
+function sqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 /** Applies defaults and validates, naming the option and the value. */
