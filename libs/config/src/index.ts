@@ -1,5 +1,5 @@
 export { ConfigError } from './lib/errors';
-export { describeConfig } from './lib/describe-config';
+export { describeConfig, type ConfigReader } from './lib/describe-config';
 export { DEFAULT_GROUP, groupConfig } from './lib/groups';
 export { CONFIG_EXIT_CODE, loadConfig, loadConfigOrExit } from './lib/load-config';
 export type { LoadConfigOptions } from './lib/load-config';

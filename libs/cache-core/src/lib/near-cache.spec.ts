@@ -91,6 +91,25 @@ describe('NearCache', () => {
     expect(cache.hits('g')).toBe(0);
   });
 
+  it("counts each group's hits with that group's own capacity and window", () => {
+    const cache = new NearCache({
+      maxBytes: 1 << 20,
+      hotKeysOf: (group) => (group === 'quiet' ? { capacity: 0, windowMs: 1000 } : { capacity: 1, windowMs: 1000 }),
+    });
+    cache.setEnabled(true);
+    for (const [group, key] of [['quiet', 'k'], ['busy', 'a'], ['busy', 'b']]) {
+      cache.store(group, key, answer('v'), cache.begin(group, key));
+    }
+    for (let i = 0; i < 3; i++) cache.get('quiet', 'k');
+    cache.get('busy', 'b');
+    for (let i = 0; i < 20; i++) cache.get('busy', 'a');
+    expect(cache.hits('quiet')).toBe(0);
+    expect(cache.hotKeys('quiet', 10)).toEqual([]);
+    // One counter: two keys were hit, one is reported.
+    expect(cache.hits('busy')).toBe(21);
+    expect(cache.hotKeys('busy', 10)).toHaveLength(1);
+  });
+
   it('drops everything on a flush, and refuses fetches that started before it', () => {
     const cache = near();
     cache.store('g', 'a', answer('1'), cache.begin('g', 'a'));

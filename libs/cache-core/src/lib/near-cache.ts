@@ -16,6 +16,8 @@ export interface NearCacheOptions {
   hotKeyCapacity?: number;
   /** Time constant in ms of the decay of those counts. Default 60,000. */
   hotKeyWindowMs?: number;
+  /** Capacity and window for one group, over the two above (its group settings); capacity 0: not counted. */
+  hotKeysOf?: (group: string) => { capacity: number; windowMs: number };
   /** Clock in ms since the epoch. Default Date.now. */
   now?: () => number;
 }
@@ -42,11 +44,12 @@ export class NearCache implements LocalReads {
   private invalidations = 0;
   /** Options of each group's tracker; absent when hits are not counted. */
   private readonly tracking?: HotKeyTrackerOptions;
+  private readonly hotKeysOf?: (group: string) => { capacity: number; windowMs: number };
   /**
    * Hits per group. Groups come only from stored answers, which owners gave for groups they serve, so
    * there are as many trackers as real groups.
    */
-  private readonly requests = new Map<string, HotKeyTracker>();
+  private readonly requests = new Map<string, HotKeyTracker | undefined>();
 
   constructor(options: NearCacheOptions) {
     this.now = options.now ?? Date.now;
@@ -57,6 +60,7 @@ export class NearCache implements LocalReads {
       // Throws now on a bad option, rather than on the first hit.
       new HotKeyTracker(this.tracking);
     }
+    this.hotKeysOf = options.hotKeysOf;
     this.lru = new Lru({ maxBytes: options.maxBytes, sizeOf: entrySize, now: this.now });
   }
 
@@ -76,7 +80,7 @@ export class NearCache implements LocalReads {
     if (!this.enabled_) return undefined;
     const entry = this.lru.get(`${group}/${key}`);
     if (!entry) return undefined;
-    if (this.tracking) this.trackerOf(group, this.tracking).record(key);
+    if (this.tracking) this.trackerOf(group, this.tracking)?.record(key);
     return entry.value === undefined
       ? { found: false, value: EMPTY, expireAtMs: entry.expireAtMs }
       : { found: true, value: entry.value, expireAtMs: entry.expireAtMs };
@@ -173,9 +177,14 @@ export class NearCache implements LocalReads {
     return { ...this.lru.stats(), invalidations: this.invalidations, enabled: this.enabled_ };
   }
 
-  private trackerOf(group: string, options: HotKeyTrackerOptions): HotKeyTracker {
+  /** The group's tracker, made on its first hit; undefined when its hits are not counted. */
+  private trackerOf(group: string, options: HotKeyTrackerOptions): HotKeyTracker | undefined {
     let tracker = this.requests.get(group);
-    if (!tracker) this.requests.set(group, (tracker = new HotKeyTracker(options)));
+    if (tracker === undefined && !this.requests.has(group)) {
+      const own = this.hotKeysOf?.(group);
+      tracker = own?.capacity === 0 ? undefined : new HotKeyTracker({ ...options, ...own });
+      this.requests.set(group, tracker);
+    }
     return tracker;
   }
 }

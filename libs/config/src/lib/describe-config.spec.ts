@@ -34,11 +34,26 @@ describe('describeConfig', () => {
       `sqlite: ${join(cwd, 'data/ringcache.sqlite')}`,
       'demo: seed on',
       'etcd: none (static membership from nodes)',
-      'groups: scores (64MiB, ttl 5m, negative ttl 30s, hot 12.5%, load timeout 2500ms)',
+      'groups: scores (64MiB, ttl 5m, negative ttl 30s, hot 12.5%, load timeout 2500ms, hot keys 256 over 1m)',
       'tls: none (plaintext between processes)',
       'security: protected mode on',
       'log: info, auto, slow requests from 1s',
     ]);
+  });
+
+  it('gives each process only the sections it reads', () => {
+    const env = { RINGCACHE_GROUPS: '{"scores":{"hotKeys":0}}' };
+    const sections = (reader: 'node' | 'gateway' | 'ttl-worker') =>
+      describeConfig(loadConfig({ env, cwd }), reader)
+        .split('\n')
+        .map((line) => line.slice(0, line.indexOf(':')));
+    const shared = ['cluster', 'peers', 'nodes', 'etcd', 'tls', 'security', 'log'];
+    expect(sections('gateway').sort()).toEqual(
+      [...shared, 'gateway', 'gateway security', 'groups'].sort(),
+    );
+    expect(sections('node').sort()).toEqual([...shared, 'node', 'mysql', 'sqlite', 'demo', 'groups'].sort());
+    expect(sections('ttl-worker').sort()).toEqual([...shared, 'ttlWorker'].sort());
+    expect(describeConfig(loadConfig({ env, cwd }), 'gateway')).toContain('hot keys not counted');
   });
 
   it('never prints a password', () => {

@@ -2,11 +2,29 @@ import { HIDDEN, redactUrl } from './redact';
 import type { GroupConfig, RingcacheConfig } from './ringcache-config';
 import { formatBytes, formatDuration } from './units';
 
+/** The process a summary is for: each prints only the sections it uses. */
+export type ConfigReader = 'node' | 'gateway' | 'ttl-worker';
+
+/** Sections a process does not read (each line starts with its section's name). */
+const UNUSED: Record<ConfigReader, readonly string[]> = {
+  node: ['gateway', 'gateway security', 'ttlWorker'],
+  // The gateway reads groups for their hot-key settings (its near cache counts hits).
+  gateway: ['node', 'ttlWorker', 'mysql', 'sqlite', 'demo'],
+  'ttl-worker': ['node', 'gateway', 'gateway security', 'mysql', 'sqlite', 'demo', 'groups'],
+};
+
 /**
  * A short summary for the startup log, one line per section, e.g. `peers: grpc, deadline 3s, 160 vnodes,
- * 8 probes`. Passwords never appear: the etcd password shows as "(hidden)", a MySQL URL's as `***`.
+ * 8 probes`; with `reader`, only the sections that process uses. Passwords never appear: the etcd password
+ * shows as "(hidden)", a MySQL URL's as `***`.
  */
-export function describeConfig(config: RingcacheConfig): string {
+export function describeConfig(config: RingcacheConfig, reader?: ConfigReader): string {
+  const lines = describeSections(config);
+  const unused = reader ? UNUSED[reader] : [];
+  return lines.filter((line) => !unused.includes(line.slice(0, line.indexOf(':')))).join('\n');
+}
+
+function describeSections(config: RingcacheConfig): string[] {
   const { node, peers, gateway, ttlWorker, mysql, etcd } = config;
   const usingEtcd = etcd.endpoints.length > 0;
   const lines = [
@@ -36,7 +54,7 @@ export function describeConfig(config: RingcacheConfig): string {
       config.log.slowRequestMs > 0 ? `from ${formatDuration(config.log.slowRequestMs)}` : 'not logged'
     }`,
   ];
-  return lines.join('\n');
+  return lines;
 }
 
 function describeEtcd({ etcd }: RingcacheConfig): string {
@@ -70,6 +88,7 @@ function describeGroup(name: string, group: GroupConfig): string {
   const ttl = group.ttlMs === 0 ? 'never' : formatDuration(group.ttlMs);
   return (
     `${name} (${formatBytes(group.maxBytes)}, ttl ${ttl}, negative ttl ${formatDuration(group.negativeTtlMs)}, ` +
-    `hot ${group.hotShare * 100}%, load timeout ${formatDuration(group.loadTimeoutMs)})`
+    `hot ${group.hotShare * 100}%, load timeout ${formatDuration(group.loadTimeoutMs)}, ` +
+    `hot keys ${group.hotKeyCapacity ? `${group.hotKeyCapacity} over ${formatDuration(group.hotKeyWindowMs)}` : 'not counted'})`
   );
 }

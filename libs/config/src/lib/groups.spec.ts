@@ -44,6 +44,8 @@ describe('groups', () => {
         ttlMs: 300_000,
         negativeTtlMs: 30_000,
         hotShare: 0.125,
+        hotKeyCapacity: 256,
+        hotKeyWindowMs: 60_000,
         loadTimeoutMs: 2500,
         staleGraceMs: 0,
       },
@@ -61,6 +63,8 @@ describe('groups', () => {
       ttlMs: 0,
       negativeTtlMs: 30_000,
       hotShare: 0.125,
+      hotKeyCapacity: 256,
+      hotKeyWindowMs: 60_000,
       loadTimeoutMs: 2500,
       staleGraceMs: 0,
     });
@@ -87,15 +91,24 @@ describe('groups', () => {
     const yaml = 'groups:\n  scores: { maxBytes: lots, ttl: -1s, hotShare: 0.9, ttll: 1 }\n  users: 5\n';
     const env = { RINGCACHE_GROUPS: '{"scores":{"negativeTtl":"soon"},"bad name":{}}' };
     expect(issuesOf(yaml, env)).toEqual([
-      'groups.scores.ttll: unknown setting; a group has maxBytes, ttl, negativeTtl, hotShare, loadTimeout, staleOnError, table, keyColumn, valueColumn (from file)',
+      'groups.scores.ttll: unknown setting; a group has maxBytes, ttl, negativeTtl, hotShare, hotKeys, hotKeyWindow, loadTimeout, staleOnError, table, keyColumn, valueColumn (from file)',
       expect.stringMatching(/^groups\.scores\.maxBytes: must be a size: .*, got "lots" \(from file\)$/),
       expect.stringMatching(/^groups\.scores\.ttl: must be a duration: .*, got "-1s" \(from file\)$/),
       expect.stringMatching(
         /^groups\.scores\.negativeTtl: must be a duration: .*, got "soon" \(from RINGCACHE_GROUPS\)$/,
       ),
       'groups.scores.hotShare: must be a number in [0, 0.5], got 0.9 (from file)',
-      'groups.users: must be a mapping of settings (maxBytes, ttl, negativeTtl, hotShare, loadTimeout, staleOnError, table, keyColumn, valueColumn), got 5 (from file)',
+      'groups.users: must be a mapping of settings (maxBytes, ttl, negativeTtl, hotShare, hotKeys, hotKeyWindow, loadTimeout, staleOnError, table, keyColumn, valueColumn), got 5 (from file)',
       'groups."bad name": invalid group name: use 1 to 64 of A-Z a-z 0-9 _ . - (from RINGCACHE_GROUPS)',
+    ]);
+  });
+
+  it('take hot-key counting settings, and refuse out-of-range ones', () => {
+    const groups = load('groups:\n  scores: { hotKeys: 0, hotKeyWindow: 5m }\n').groups;
+    expect(groups['scores']).toMatchObject({ hotKeyCapacity: 0, hotKeyWindowMs: 300_000 });
+    expect(issuesOf('groups:\n  scores: { hotKeys: 70000, hotKeyWindow: 10ms }\n')).toEqual([
+      expect.stringMatching(/^groups\.scores\.hotKeys: must be an integer in \[0, 65536\].*\(from file\)$/),
+      expect.stringMatching(/^groups\.scores\.hotKeyWindow: must be a duration.*got "10ms" \(from file\)$/),
     ]);
   });
 

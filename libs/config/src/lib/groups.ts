@@ -116,6 +116,8 @@ function groupOf(value: (key: GroupKey) => unknown): GroupConfig {
     ttlMs: value('ttl') as number,
     negativeTtlMs: value('negativeTtl') as number,
     hotShare: value('hotShare') as number,
+    hotKeyCapacity: value('hotKeys') as number,
+    hotKeyWindowMs: value('hotKeyWindow') as number,
     loadTimeoutMs: value('loadTimeout') as number,
     staleGraceMs: value('staleOnError') as number,
     // Kept when any of the three is set, so that checkRules can name the ones missing.

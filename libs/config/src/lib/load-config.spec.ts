@@ -92,6 +92,8 @@ describe('loadConfig', () => {
           ttlMs: 300_000,
           negativeTtlMs: 30_000,
           hotShare: 0.125,
+          hotKeyCapacity: 256,
+          hotKeyWindowMs: 60_000,
           loadTimeoutMs: 2500,
           staleGraceMs: 0,
         },

@@ -179,6 +179,10 @@ export interface GroupConfig {
   readonly negativeTtlMs: number;
   /** Share of maxBytes for copies of hot keys owned by other nodes, in [0, 0.5]. */
   readonly hotShare: number;
+  /** Keys whose requests are counted per process to tell the hottest (the memory bound); 0 = not counted. */
+  readonly hotKeyCapacity: number;
+  /** Time constant in ms of the decay of those counts: a request this old counts e^-1 of a new one. */
+  readonly hotKeyWindowMs: number;
   /** A load taking longer fails; always below `peers.deadlineMs`. */
   readonly loadTimeoutMs: number;
   /** Stale-on-error grace: how long past its expiry a value is still served if reloading fails; 0 = off. */

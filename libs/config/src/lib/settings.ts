@@ -203,6 +203,10 @@ export const GROUP_SETTINGS = {
   ttl: groupField({ default: 0, read: duration(0) }),
   negativeTtl: groupField({ default: '30s', read: duration(0) }),
   hotShare: groupField({ default: 0.125, read: fraction(0, 0.5) }),
+  // Hot-key counting (GET /api/v1/groups/:group/hot): keys counted at once per group and process (the
+  // memory bound; 0 = not counted), and the time constant of the decay of their counts.
+  hotKeys: groupField({ default: 256, read: integer(0, 65_536) }),
+  hotKeyWindow: groupField({ default: '60s', read: duration(1000, MAX_TIMER_MS) }),
   // A timer: Node.js fires a longer one after 1 ms, which would fail every load at once.
   loadTimeout: groupField({ default: '2500ms', read: duration(1, MAX_TIMER_MS) }),
   // Stale-on-error: how long past its expiry a value may still be served when reloading it fails; 0 = off.

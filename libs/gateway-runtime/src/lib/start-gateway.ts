@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 
 import { startHttpApp } from '@ringcache/app-shell';
 import { InFlightLimiter, NearCache } from '@ringcache/cache-core';
-import { describeConfig, type RingcacheConfig } from '@ringcache/config';
+import { describeConfig, groupConfig, type RingcacheConfig } from '@ringcache/config';
 import { checkEtcdSignInFromConfig } from '@ringcache/discovery';
 import { peerHttpFrameworkErrors } from '@ringcache/peer-http';
 
@@ -46,7 +46,14 @@ export async function startGateway(
   const https = tls.certFile ? readCertificate(tls) : undefined;
   const cache =
     config.gateway.nearCacheBytes > 0
-      ? new NearCache({ maxBytes: config.gateway.nearCacheBytes })
+      ? new NearCache({
+          maxBytes: config.gateway.nearCacheBytes,
+          // Hits answered here never reach a node: counted with the group's own hot-key settings.
+          hotKeysOf: (group) => {
+            const settings = groupConfig(config, group);
+            return { capacity: settings.hotKeyCapacity, windowMs: settings.hotKeyWindowMs };
+          },
+        })
       : undefined;
   const logger = new Logger('gateway');
   const fastPath = new KeyFastPath({ near: cache, maxValueBytes: config.gateway.maxValueBytes });
@@ -82,6 +89,6 @@ export async function startGateway(
     const stop = watchCertificate(server, tls, logger);
     server.once('close', stop);
   }
-  for (const line of describeConfig(config).split('\n')) logger.log(line);
+  for (const line of describeConfig(config, 'gateway').split('\n')) logger.log(line);
   return app;
 }

@@ -129,6 +129,8 @@ export class NodeRuntime {
             ttlMs: settings.ttlMs,
             negativeTtlMs: settings.negativeTtlMs,
             hotShare: settings.hotShare,
+            hotKeyCapacity: settings.hotKeyCapacity,
+            hotKeyWindowMs: settings.hotKeyWindowMs,
             loadTimeoutMs: settings.loadTimeoutMs,
             staleGraceMs: settings.staleGraceMs,
             peerDeadlineMs: config.peers.deadlineMs,

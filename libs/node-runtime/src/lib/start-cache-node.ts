@@ -92,6 +92,6 @@ export async function startCacheNode(
   nodeLogger.log(
     `node ${config.node.name} serving gRPC on ${config.node.host}:${grpcPort}, joined as ${host}`,
   );
-  for (const line of describeConfig(config).split('\n')) nodeLogger.log(line);
+  for (const line of describeConfig(config, 'node').split('\n')) nodeLogger.log(line);
   return app;
 }

@@ -23,6 +23,6 @@ export async function startTtlWorker(config: RingcacheConfig): Promise<NestFasti
     logFormat: config.log.format,
     slowRequestMs: config.log.slowRequestMs,
   });
-  for (const line of describeConfig(config).split('\n')) new Logger('ttl-worker').log(line);
+  for (const line of describeConfig(config, 'ttl-worker').split('\n')) new Logger('ttl-worker').log(line);
   return app;
 }
