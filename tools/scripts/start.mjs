@@ -2,10 +2,11 @@
 // cache nodes of its `nodes` list and the gateway, on SQLite (or MySQL when RINGCACHE_MYSQL_URL is set).
 // Membership: etcd when RINGCACHE_ETCD_ENDPOINTS (or the config) names one, or when an `etcd` binary is
 // on the PATH (a single member is started on 2379 with a temp data dir); otherwise the static `nodes`
-// list. With etcd, a ttl-worker runs too, so entries with a TTL leave every node's memory on time.
-// Builds the apps first and prints where everything is. A cache node or the ttl-worker that dies is
-// reported and the rest go on (as in production, the ring closes over it); the gateway dying, or Ctrl-C,
-// stops every child cleanly.
+// list. With etcd, two ttl-workers run too (one leads, one stands by), so entries with a TTL leave every
+// node's memory on time. Builds the apps first and prints where everything is. A cache node or a
+// ttl-worker that dies is reported with the command that starts it again, the rest go on (as in
+// production, the ring closes over it) and each change of the ring is printed; the gateway dying, or
+// Ctrl-C, stops every child cleanly.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 import { SINGLE_MEMBER, etcdAvailable, startEtcd } from './etcd-members.mjs';
+import { watchRing } from './ring-watch.mjs';
 import { nxEnv, root } from './workspace.mjs';
 
 const configFile = resolve(process.env.RINGCACHE_CONFIG ?? join(root, 'config/ringcache.yaml'));
@@ -21,6 +23,8 @@ const config = existsSync(configFile) ? (parse(readFileSync(configFile, 'utf8'))
 const nodes = config.nodes ?? [];
 const gatewayPort = Number(process.env.RINGCACHE_GATEWAY_PORT ?? config.gateway?.port ?? 9999);
 const ttlWorkerPort = Number(process.env.RINGCACHE_TTL_WORKER_PORT ?? config.ttlWorker?.port ?? 8200);
+// The standby ttl-worker, on the next port: it takes over when the leader dies.
+const standbyPort = ttlWorkerPort + 1;
 if (nodes.length === 0) fail(`${configFile} lists no nodes: the local cluster needs a static node list`);
 
 function fail(message) {
@@ -49,7 +53,7 @@ const apps = ['cache-node', 'gateway', ...(withTtlWorker ? ['ttl-worker'] : [])]
 const ports = [
   ...nodes.flatMap((n) => [portOf(n.grpc), portOf(n.http)]),
   gatewayPort,
-  ...(withTtlWorker ? [ttlWorkerPort] : []),
+  ...(withTtlWorker ? [ttlWorkerPort, standbyPort] : []),
   ...(startOwnEtcd ? [SINGLE_MEMBER[0].client, SINGLE_MEMBER[0].peer] : []),
 ];
 const taken = [];
@@ -127,6 +131,11 @@ function start(name, app, env) {
   children.push({ name, child });
 }
 
+/** The process id of the child started as `name`. */
+function pidOf(name) {
+  return children.find((c) => c.name === name)?.child.pid;
+}
+
 /** The command line that starts one of the children again, with the settings this script gave it. */
 function restartCommand(app, env) {
   const vars = { RINGCACHE_CONFIG: configFile, ...membershipEnv, ...env };
@@ -142,7 +151,10 @@ for (const node of nodes) {
   });
 }
 start('gateway', 'gateway', { RINGCACHE_GATEWAY_PORT: String(gatewayPort) });
-if (withTtlWorker) start('ttl-worker', 'ttl-worker', { RINGCACHE_TTL_WORKER_PORT: String(ttlWorkerPort) });
+if (withTtlWorker) {
+  start('ttl-worker', 'ttl-worker', { RINGCACHE_TTL_WORKER_PORT: String(ttlWorkerPort) });
+  start('ttl-worker2', 'ttl-worker', { RINGCACHE_TTL_WORKER_PORT: String(standbyPort) });
+}
 
 let stopping = false;
 async function stop(code = 0) {
@@ -192,7 +204,9 @@ async function ready(url) {
 await Promise.all([
   ...nodes.map((n) => ready(`http://${n.http}/readyz`)),
   ready(`http://127.0.0.1:${gatewayPort}/readyz`),
-  ...(withTtlWorker ? [ready(`http://127.0.0.1:${ttlWorkerPort}/readyz`)] : []),
+  ...(withTtlWorker
+    ? [ready(`http://127.0.0.1:${ttlWorkerPort}/readyz`), ready(`http://127.0.0.1:${standbyPort}/readyz`)]
+    : []),
 ]);
 if (stopping) await new Promise(() => undefined);
 up = true;
@@ -209,9 +223,9 @@ console.log(`
 ringcache is up: ${nodes.length} cache nodes, ${membership}, ${database}.
 
   gateway     ${gateway}
-${nodes.map((n) => `  ${n.name.padEnd(11)} gRPC ${n.grpc}, HTTP http://${n.http}`).join('\n')}${
+${nodes.map((n) => `  ${n.name.padEnd(11)} gRPC ${n.grpc}, HTTP http://${n.http}, pid ${pidOf(n.name)}`).join('\n')}${
   withTtlWorker
-    ? `\n  ttl-worker  http://127.0.0.1:${ttlWorkerPort} (drops entries with a TTL from every node on time)`
+    ? `\n  ttl-workers http://127.0.0.1:${ttlWorkerPort} and :${standbyPort} (one leads, one stands by; they drop entries with a TTL from every node on time)`
     : '\n  (no ttl-worker: it needs etcd; entries with a TTL expire when read)'
 }
 
@@ -227,5 +241,9 @@ Try:
       : ''
   }
 
-A cache node that dies is reported and the others go on; Ctrl-C stops everything.
+A cache node that dies is reported and the others go on: try \`kill -9 ${pidOf(nodes[1]?.name ?? nodes[0].name)}\` (${nodes[1]?.name ?? nodes[0].name}) and watch the ring
+change here, in ${gateway}/api/v1/cluster and on ${gateway}/dashboard. Ctrl-C stops everything.
 `);
+// From here on, every change of the ring (a node dying, or started again) is printed as it happens.
+const stopWatch = watchRing(gateway, (line) => console.log(`[ring]     ${line}`));
+process.on('exit', stopWatch);

@@ -30,7 +30,9 @@ for (const project of projectsWithTarget('test')) {
   for (const suite of result.testResults) {
     for (const test of suite.assertionResults.filter((t) => t.status === 'failed')) {
       const why = (test.failureMessages[0] ?? '').split('\n').find((line) => line.trim()) ?? '';
-      problems.push(`${project.name}: failed: ${relative(root, suite.name)} › ${test.fullName}: ${why.trim().slice(0, 300)}`);
+      problems.push(
+        `${project.name}: failed: ${relative(root, suite.name)} › ${test.fullName}: ${why.trim().slice(0, 300)}`,
+      );
     }
   }
 }

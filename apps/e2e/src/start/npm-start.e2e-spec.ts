@@ -18,8 +18,8 @@ import {
 
 import { get, request } from '../support';
 
-/** The fixed ports of `npm start`: gateway, nodes' gRPC and HTTP, ttl-worker, etcd client and peer. */
-const PORTS = [9999, 8001, 8002, 8003, 8101, 8102, 8103, 8200, 2379, 2380];
+/** The fixed ports of `npm start`: gateway, nodes' gRPC and HTTP, ttl-workers, etcd client and peer. */
+const PORTS = [9999, 8001, 8002, 8003, 8101, 8102, 8103, 8200, 8201, 2379, 2380];
 const GATEWAY = 'http://127.0.0.1:9999';
 const NODE_URLS = ['http://127.0.0.1:8101', 'http://127.0.0.1:8102', 'http://127.0.0.1:8103'];
 
@@ -67,8 +67,9 @@ function running(pid: number): boolean {
 
 /**
  * `npm start` as a user runs it (node tools/scripts/start.mjs, with etcd on the PATH), on its fixed
- * ports: it runs a ttl-worker, so a key written with a 2 s TTL leaves every node's memory on time; a cache
- * node killed with SIGKILL is reported and the rest go on; Ctrl-C (SIGINT) stops every child.
+ * ports: it runs two ttl-workers, so a key written with a 2 s TTL leaves every node's memory on time; a
+ * cache node killed with SIGKILL is reported, the ring's change is printed, and the rest go on; Ctrl-C
+ * (SIGINT) stops every child.
  */
 describe('npm start', () => {
   let data: TempDir;
@@ -112,8 +113,8 @@ describe('npm start', () => {
     data?.remove();
   });
 
-  it('prints the ttl-worker in its summary, beside the nodes and the gateway', () => {
-    expect(start.output()).toContain('ttl-worker  http://127.0.0.1:8200');
+  it('prints the ttl-workers in its summary, beside the nodes and the gateway', () => {
+    expect(start.output()).toContain('ttl-workers http://127.0.0.1:8200 and :8201');
     expect(start.output()).toContain('registered in etcd at http://127.0.0.1:2379');
     children = childrenOf(start.pid);
     expect(
@@ -122,8 +123,11 @@ describe('npm start', () => {
         .filter(Boolean)
         .sort(),
     ).toEqual(['node1', 'node2', 'node3']);
-    // 3 nodes, the gateway, the ttl-worker and etcd.
-    expect(children.length).toBe(6);
+    // 3 nodes, the gateway, two ttl-workers and etcd.
+    expect(children.length).toBe(7);
+    const node2 = children.find((c) => c.node === 'node2')?.pid;
+    expect(start.output()).toContain(`HTTP http://127.0.0.1:8102, pid ${node2}`);
+    expect(start.output()).toContain(`try \`kill -9 ${node2}\` (node2)`);
   });
 
   it('goes on without a cache node killed with SIGKILL', async () => {
@@ -143,6 +147,37 @@ describe('npm start', () => {
     expect(start.alive).toBe(true);
     expect(start.output()).toMatch(/\[node2\] +exited \(SIGKILL\); the others go on/);
     expect(start.output()).toContain('RINGCACHE_NODE_NAME=node2');
+    // The runner watched the ring change and said how the keys moved.
+    await eventually('the runner to print the ring change', () =>
+      expect(start.output()).toMatch(
+        /\[ring\] +ring version [0-9a-f]+: node2 left; keys now node1 \d+%, node3 \d+%/,
+      ),
+    );
+    // The command it printed starts node2 again, and the ring takes it back.
+    const command = /Start it again, in another terminal, with:\n +(.+)\n/.exec(start.output())?.[1];
+    expect(command).toContain('dist/apps/cache-node/main.js');
+    const again = startProcess({
+      name: 'node2 again',
+      command: 'sh',
+      args: ['-c', `exec env ${command}`],
+      cwd: workspaceRoot(),
+    });
+    try {
+      await eventually(
+        'the runner to print node2 joining',
+        () =>
+          expect(start.output()).toMatch(
+            /\[ring\] +ring version [0-9a-f]+: node2 joined; keys now node1 \d+%, node2 \d+%, node3 \d+%/,
+          ),
+        20_000,
+      );
+    } finally {
+      await again.stop('SIGTERM', 10_000);
+    }
+    await eventually('the runner to print node2 leaving again', () => {
+      const output = start.output();
+      expect(output.slice(output.lastIndexOf('node2 joined'))).toContain('node2 left');
+    });
     expect(await get(`${GATEWAY}/api/v1/groups/scores/keys/Tom`)).toEqual({ status: 200, body: '630' });
   });
 
@@ -155,18 +190,20 @@ describe('npm start', () => {
       return sum;
     };
     const before = await held();
+    let lastWrite = 0;
     for (let i = 0; i < 10; i++) {
       const put = await request('PUT', `${GATEWAY}/api/v1/groups/scores/keys/short-${i}?ttl=2s`, `v${i}`, {
         'content-type': 'application/octet-stream',
       });
       expect(put.status).toBe(200);
+      lastWrite = Date.now();
     }
     expect(await held()).toBeGreaterThanOrEqual(before + 10);
-    // Nobody reads them again: only the ttl-worker can take them out, within about 2 s of expiry.
+    // Nobody reads them again: only the ttl-workers can take them out, within 3 s of the last write.
     await eventually(
       'the entries to be dropped',
       async () => expect(await held()).toBeLessThanOrEqual(before),
-      4_500,
+      lastWrite + 3_000 - Date.now(),
     );
   });
 
