@@ -1,3 +1,3 @@
 export { TlsMaterial, TlsMaterialError } from './lib/tls-material';
 export type { TlsFiles, TlsMaterialOptions, TlsPem } from './lib/tls-material';
-export { followRotation, MutualTlsAgent, mutualTlsServerOptions } from './lib/https-tls';
+export { clientVerified, followRotation, MutualTlsAgent, mutualTlsServerOptions } from './lib/https-tls';

@@ -18,7 +18,7 @@ import {
 } from '@ringcache/testing';
 
 import { get, request } from '../support';
-import { grpcClient, httpsSet, servedSerial, trySet } from './tls-support';
+import { grpcClient, httpsSet, httpsStatus, servedSerial, trySet } from './tls-support';
 
 /**
  * Mutual TLS between every ringcache process, on real processes: the nodes' gRPC and HTTP peer ports
@@ -82,9 +82,30 @@ describe('mutual TLS between processes', () => {
       ['a client without a certificate', undefined],
       ['a certificate from another CA', () => otherCa],
       ['an expired certificate', () => expired],
-    ])('refuses Set from %s', async (_, presented) => {
+    ])('refuses Set from %s, storing nothing', async (_, presented) => {
       const answer = await httpsSet(node().httpPort, 'http-refused', good.caFile, presented?.());
-      expect(answer).not.toMatch(/^HTTP/);
+      expect(answer).toBe('HTTP 401');
+      const read = await httpsStatus(
+        node().httpPort,
+        'GET',
+        '/_ringcache/scores/http-refused',
+        good.caFile,
+        good,
+      );
+      expect(read).toBe('HTTP 404');
+    });
+
+    it('answers health, readiness and metrics without a client certificate, and nothing else', async () => {
+      for (const path of ['/healthz', '/readyz', '/metrics'])
+        expect([path, await httpsStatus(node().httpPort, 'GET', path, good.caFile)]).toEqual([
+          path,
+          'HTTP 200',
+        ]);
+      for (const path of ['/_ringcache/scores/Tom', '/_ringcache/:stats'])
+        expect([path, await httpsStatus(node().httpPort, 'GET', path, good.caFile)]).toEqual([
+          path,
+          'HTTP 401',
+        ]);
     });
 
     it('refuses plaintext HTTP, and a plaintext gRPC Set', async () => {

@@ -46,19 +46,27 @@ export async function trySet(client: PeerClient, key: string): Promise<string> {
   }
 }
 
-/**
- * A Set over https on a node's HTTP peer port (`PUT /_ringcache/scores/<key>`), trusting the CA and
- * presenting `presented` if given: the status, or the error's message when the handshake fails.
- */
+/** A PUT of `key` to a node's HTTPS peer port, presenting `presented` (or no certificate): "HTTP <status>" or the error. */
 export function httpsSet(port: number, key: string, caFile: string, presented?: Presented): Promise<string> {
+  return httpsStatus(port, 'PUT', `/_ringcache/scores/${key}`, caFile, presented);
+}
+
+/** A request on a connection of its own, presenting `presented` (or no certificate): "HTTP <status>" or the error. */
+export function httpsStatus(
+  port: number,
+  method: string,
+  path: string,
+  caFile: string,
+  presented?: Presented,
+): Promise<string> {
   const cert = presented && { cert: read(presented.certFile), key: read(presented.keyFile) };
   return new Promise((resolve) => {
     const req = httpsRequest(
       {
         host: '127.0.0.1',
         port,
-        method: 'PUT',
-        path: `/_ringcache/scores/${key}`,
+        method,
+        path,
         ca: read(caFile),
         ...cert,
         // A connection of its own: no TLS session of an earlier request is resumed.
@@ -69,10 +77,10 @@ export function httpsSet(port: number, key: string, caFile: string, presented?: 
         res.on('end', () => resolve(`HTTP ${res.statusCode}`));
       },
     );
-    req.setHeader('content-type', 'application/octet-stream');
     req.setTimeout(5_000, () => req.destroy(new Error('no answer in 5 s')));
     req.on('error', (error) => resolve(error.message));
-    req.end('v');
+    if (method === 'PUT') req.setHeader('content-type', 'application/octet-stream');
+    req.end(method === 'PUT' ? 'v' : undefined);
   });
 }
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer } from 'node:https';
 
 import { type InFlightLimiter, REQUEST_ID_HEADER, type RequestLog } from '@ringcache/cache-core';
-import { followRotation, mutualTlsServerOptions, type TlsMaterial } from '@ringcache/tls';
+import { clientVerified, followRotation, mutualTlsServerOptions, type TlsMaterial } from '@ringcache/tls';
 
 import { requestIdFor, type FastPath } from './request-logging';
 
@@ -18,16 +18,26 @@ export interface EntryServerOptions {
   gate?: FastPath;
   inFlight?: InFlightLimiter;
   tls?: ServerTls;
-  /** Mutual TLS: only clients with a certificate from the material's CA; follows its rotations. */
+  /**
+   * Mutual TLS: every request but the probes and scrapes (`/healthz`, `/readyz`, `/metrics`) needs a
+   * client certificate from the material's CA (otherwise 401 `unauthenticated`); follows its rotations.
+   */
   mutualTls?: TlsMaterial;
   echoRequestId: boolean;
   isStream?: (url: string) => boolean;
   log: RequestLog;
 }
 
-/** Probes and scrapes: never shed, so an overloaded process is not also declared dead or blind. */
-const NEVER_SHED = new Set(['/healthz', '/readyz', '/metrics']);
-const OVERLOADED_BODY = (message: string) => JSON.stringify({ code: 'overloaded', message });
+/**
+ * Probes and scrapes: never shed, so an overloaded process is not also declared dead or blind; and open
+ * without a client certificate, so that orchestrators and Prometheus need none.
+ */
+const PROBES = new Set(['/healthz', '/readyz', '/metrics']);
+const errorBody = (code: string, message: string) => JSON.stringify({ code, message });
+const NO_CERTIFICATE = errorBody(
+  'unauthenticated',
+  "mutual TLS: this endpoint needs a client certificate signed by the cluster's CA",
+);
 
 /**
  * A Fastify `serverFactory` whose server (HTTP, or HTTPS with `tls`) is the process's one entry point:
@@ -41,13 +51,17 @@ export function entryServer(options: EntryServerOptions) {
   const isStream = options.isStream ?? (() => false);
   return (handler: (request: IncomingMessage, response: ServerResponse) => void): Server => {
     const serve = (request: IncomingMessage, response: ServerResponse): void => {
+      if (mutualTls && !clientVerified(request.socket) && !PROBES.has(request.url as string)) {
+        refuse(response, 401, NO_CERTIFICATE, echoRequestId ? requestIdFor(request) : undefined);
+        return;
+      }
       if (inFlight && !admit(inFlight, request, response)) return;
       if (gate?.(request, response, log)) return;
       if (!fastPath?.(request, response, log)) handler(request, response);
     };
     const admit = (limiter: InFlightLimiter, request: IncomingMessage, response: ServerResponse): boolean => {
       const url = request.url as string;
-      if (NEVER_SHED.has(url) || isStream(url)) return true;
+      if (PROBES.has(url) || isStream(url)) return true;
       if (!limiter.tryAcquire()) {
         shed(limiter, request, response, echoRequestId);
         return false;
@@ -57,7 +71,7 @@ export function entryServer(options: EntryServerOptions) {
     };
     // https.Server is an http.Server for everything Fastify and Nest use (listen, address, close).
     if (mutualTls) {
-      const server = createHttpsServer(mutualTlsServerOptions(mutualTls), serve);
+      const server = createHttpsServer(mutualTlsServerOptions(mutualTls, false), serve);
       followRotation(server, mutualTls);
       return server as unknown as Server;
     }
@@ -67,7 +81,7 @@ export function entryServer(options: EntryServerOptions) {
 
 /**
  * The 503 of a refused request. Not logged line by line (a flood of them is the overload itself): the
- * limiter counts them. An unread body is discarded by node:http, keeping the connection usable.
+ * limiter counts them.
  */
 function shed(
   limiter: InFlightLimiter,
@@ -75,13 +89,24 @@ function shed(
   response: ServerResponse,
   echoRequestId: boolean,
 ): void {
-  const body = OVERLOADED_BODY(limiter.describe());
+  const requestId = echoRequestId ? requestIdFor(request) : undefined;
+  refuse(response, 503, errorBody('overloaded', limiter.describe()), requestId, { 'retry-after': 1 });
+}
+
+/** A JSON error answered before any handler. An unread body is discarded by node:http, keeping the connection usable. */
+function refuse(
+  response: ServerResponse,
+  status: number,
+  body: string,
+  requestId: string | undefined,
+  extra: Record<string, string | number> = {},
+): void {
   const headers: Record<string, string | number> = {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
-    'retry-after': 1,
+    ...extra,
   };
-  if (echoRequestId) headers[REQUEST_ID_HEADER] = requestIdFor(request);
-  response.writeHead(503, headers);
+  if (requestId) headers[REQUEST_ID_HEADER] = requestId;
+  response.writeHead(status, headers);
   response.end(body);
 }

@@ -1,16 +1,23 @@
 import { Agent as HttpsAgent, type AgentOptions, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
-import type { ConnectionOptions, Server as TlsServer, TlsOptions } from 'node:tls';
+import type { ConnectionOptions, Server as TlsServer, TLSSocket, TlsOptions } from 'node:tls';
 
 import type { TlsMaterial } from './tls-material';
 
 /**
- * Options of a TLS server that accepts only clients presenting a certificate from the material's CA
- * (mutual TLS); a handshake without one, or with another CA's, fails before any request is read.
+ * Options of a TLS server that asks every client for a certificate from the material's CA (mutual TLS).
+ * With `verifiedOnly` (the default) a handshake without one, or with another CA's, fails before any
+ * request is read; without it the handshake completes and the server decides per request, from
+ * `clientVerified` — so that health, readiness and metrics stay open to probes and scrapers.
  */
-export function mutualTlsServerOptions(material: TlsMaterial): TlsOptions {
+export function mutualTlsServerOptions(material: TlsMaterial, verifiedOnly = true): TlsOptions {
   const { ca, cert, key } = material.pem;
-  return { ca, cert, key, requestCert: true, rejectUnauthorized: true };
+  return { ca, cert, key, requestCert: true, rejectUnauthorized: verifiedOnly };
+}
+
+/** Whether the client of a TLS socket presented a certificate that the server's CA signed and that is valid now. */
+export function clientVerified(socket: Duplex): boolean {
+  return (socket as Partial<TLSSocket>).authorized === true;
 }
 
 /**
