@@ -1,5 +1,11 @@
 export { StaticMembership } from './lib/static-membership';
-export { etcdClientFromConfig, peerConnector, staticMembers, tlsFromConfig } from './lib/from-config';
+export {
+  etcdClientFromConfig,
+  outlierDetectionFromConfig,
+  peerConnector,
+  staticMembers,
+  tlsFromConfig,
+} from './lib/from-config';
 export { discoveryFromConfig } from './lib/discovery';
 export type { Discovery, DiscoveryRole } from './lib/discovery';
 export { EtcdKeys } from './lib/etcd-keys';

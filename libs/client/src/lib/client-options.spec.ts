@@ -111,6 +111,15 @@ describe('resolveClientOptions', () => {
     expect(resolveClientOptions({ nodes, batching: false }).batching).toBe(false);
   });
 
+  it('takes outlier-detection settings, or false to turn it off', () => {
+    expect(resolveClientOptions({ nodes }).outlierDetection).toEqual({});
+    expect(
+      resolveClientOptions({ nodes, outlierDetection: { consecutiveFailures: 5, cooldownMs: 1_000 } })
+        .outlierDetection,
+    ).toEqual({ consecutiveFailures: 5, cooldownMs: 1_000 });
+    expect(resolveClientOptions({ nodes, outlierDetection: false }).outlierDetection).toBe(false);
+  });
+
   it.each([
     [
       { nearCache: { maxBytes: 4096 } },
@@ -137,6 +146,15 @@ describe('resolveClientOptions', () => {
     [
       { batching: true },
       'RingcacheClient option batching must be an object { windowMs?, maxKeys? } or false, got true',
+    ],
+    [
+      { outlierDetection: { consecutiveFailures: 0 } },
+      'RingcacheClient option outlierDetection.consecutiveFailures must be an integer in [1, 1000], got 0',
+    ],
+    [{ outlierDetection: { after: 1 } }, 'unknown RingcacheClient option outlierDetection.after'],
+    [
+      { outlierDetection: 'on' },
+      'RingcacheClient option outlierDetection must be an object { consecutiveFailures?, cooldownMs? } or false, got "on"',
     ],
   ])('refuses %j', (extra, message) => {
     expect(problem({ nodes, ...extra })).toBe(message);

@@ -99,6 +99,12 @@ export interface RingcacheClientOptions {
    * same turn of the event loop) and `maxKeys` (1 to 1,000; default 1,000), or `false` for a call per get.
    */
   batching?: { windowMs?: number; maxKeys?: number } | false;
+  /**
+   * A node that failed `consecutiveFailures` calls in a row (default 3; no answer in time, no connection) is
+   * skipped for `cooldownMs` (default 5,000; doubling while probes fail, up to 8×): reads of its keys go to
+   * the next owner at once, writes fail at once. `false` turns it off.
+   */
+  outlierDetection?: { consecutiveFailures?: number; cooldownMs?: number } | false;
   /** Where discovery reports what it does. Default: warnings to console.warn, nothing else. */
   logger?: DiscoveryLogger;
   /**
@@ -141,6 +147,7 @@ export interface ResolvedClientOptions {
   /** The near cache, or undefined for none. */
   nearCache?: ResolvedNearCacheOptions;
   batching: { windowMs?: number; maxKeys?: number } | false;
+  outlierDetection: { consecutiveFailures?: number; cooldownMs?: number } | false;
   logger: DiscoveryLogger;
   /** The TLS material, loaded; undefined for plaintext. */
   tls?: TlsMaterial;
@@ -164,6 +171,7 @@ const OPTION_KEYS = new Set([
   'http',
   'nearCache',
   'batching',
+  'outlierDetection',
   'logger',
   'tls',
 ]);
@@ -222,6 +230,7 @@ export function resolveClientOptions(options: RingcacheClientOptions): ResolvedC
     http: peerOptions('http', options.http),
     nearCache: resolveNearCache(options.nearCache),
     batching: resolveBatching(options.batching),
+    outlierDetection: resolveOutlierDetection(options.outlierDetection),
     logger: resolveLogger(options.logger),
     // Last: it reads files, and watches them until the client closes.
     tls: resolveClientTls(options.tls),
@@ -253,28 +262,45 @@ function resolveNearCache(near: unknown): ResolvedNearCacheOptions | undefined {
 
 /** Batching as the peer connector takes it; bad values are refused there, when the client is built. */
 function resolveBatching(batching: unknown): ResolvedClientOptions['batching'] {
-  if (batching === undefined) return {};
-  if (batching === false) return false;
-  if (typeof batching !== 'object' || batching === null || Array.isArray(batching))
+  return tunables('batching', batching, { windowMs: [0, 1_000], maxKeys: [1, 1_000] });
+}
+
+/** Outlier detection as the peer connector takes it. */
+function resolveOutlierDetection(outlier: unknown): ResolvedClientOptions['outlierDetection'] {
+  return tunables('outlierDetection', outlier, {
+    consecutiveFailures: [1, 1_000],
+    cooldownMs: [1, MAX_TIMER_MS],
+  });
+}
+
+/**
+ * An option that is `false` (off), or an object of integers each within its [min, max]: those given, the
+ * others undefined (the connector's defaults). Absent: `{}`, every default.
+ */
+function tunables<K extends string>(
+  option: string,
+  value: unknown,
+  ranges: Record<K, [number, number]>,
+): Partial<Record<K, number>> | false {
+  if (value === undefined) return {};
+  if (value === false) return false;
+  const keys = Object.keys(ranges) as K[];
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw invalid(
-      'RingcacheClient option batching must be an object { windowMs?, maxKeys? } or false',
-      batching,
+      `RingcacheClient option ${option} must be an object { ${keys.join('?, ')}? } or false`,
+      value,
     );
-  const given = batching as Record<string, unknown>;
+  const given = value as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (key !== 'windowMs' && key !== 'maxKeys')
-      throw invalid(`unknown RingcacheClient option batching.${key}`);
+    if (!(keys as string[]).includes(key)) throw invalid(`unknown RingcacheClient option ${option}.${key}`);
   }
-  return {
-    windowMs:
-      given['windowMs'] === undefined
-        ? undefined
-        : integer('RingcacheClient option batching.windowMs', given['windowMs'], 0, 0, 1_000),
-    maxKeys:
-      given['maxKeys'] === undefined
-        ? undefined
-        : integer('RingcacheClient option batching.maxKeys', given['maxKeys'], 1_000, 1, 1_000),
-  };
+  const resolved: Partial<Record<K, number>> = {};
+  for (const key of keys) {
+    const [min, max] = ranges[key];
+    if (given[key] !== undefined)
+      resolved[key] = integer(`RingcacheClient option ${option}.${key}`, given[key], min, min, max);
+  }
+  return resolved;
 }
 
 /**

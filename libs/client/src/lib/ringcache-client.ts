@@ -88,8 +88,11 @@ export class RingcacheClient {
 
   constructor(options: RingcacheClientOptions) {
     this.options = resolveClientOptions(options);
-    const { transport, grpc, http, batching, tls } = this.options;
-    const connect = checkedConnector(transport, peerConnector(transport, { grpc, http, batching, tls }));
+    const { transport, grpc, http, batching, outlierDetection, tls } = this.options;
+    const connect = checkedConnector(
+      transport,
+      peerConnector(transport, { grpc, http, batching, outlierDetection, tls }),
+    );
     this.peers = new PeerSet({
       connect,
       ring: { vnodes: this.options.vnodes, probes: this.options.probes },

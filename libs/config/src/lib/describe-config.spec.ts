@@ -25,7 +25,7 @@ describe('describeConfig', () => {
     expect(describeConfig(loadConfig({ env, cwd })).split('\n')).toEqual([
       'cluster: ringcache (no file)',
       'node: node1 on 127.0.0.1, grpc 8001, http 8101, advertised as 127.0.0.1, at most 20000 requests in flight',
-      'peers: grpc, deadline 3s, 160 vnodes, 8 probes, batches of 1000 keys per tick',
+      'peers: grpc, deadline 3s, 160 vnodes, 8 probes, batches of 1000 keys per tick, skip a node for 5s after 3 failures in a row',
       'nodes: node1 h:8001/h:8101',
       'gateway: 127.0.0.1:9999, keys up to 1KiB, values up to 1MiB',
       'gateway security: http, no api keys, at most 10000 requests in flight',
@@ -48,9 +48,7 @@ describe('describeConfig', () => {
         .split('\n')
         .map((line) => line.slice(0, line.indexOf(':')));
     const shared = ['cluster', 'peers', 'nodes', 'etcd', 'tls', 'security', 'log'];
-    expect(sections('gateway').sort()).toEqual(
-      [...shared, 'gateway', 'gateway security', 'groups'].sort(),
-    );
+    expect(sections('gateway').sort()).toEqual([...shared, 'gateway', 'gateway security', 'groups'].sort());
     expect(sections('node').sort()).toEqual([...shared, 'node', 'mysql', 'sqlite', 'demo', 'groups'].sort());
     expect(sections('ttl-worker').sort()).toEqual([...shared, 'ttlWorker'].sort());
     expect(describeConfig(loadConfig({ env, cwd }), 'gateway')).toContain('hot keys not counted');

@@ -61,6 +61,8 @@ describe('loadConfig', () => {
         probes: 8,
         batchWindowMs: 0,
         batchMaxKeys: 1000,
+        outlierFailures: 3,
+        outlierCooldownMs: 5000,
       },
       nodes: [],
       gateway: {
@@ -140,6 +142,8 @@ describe('loadConfig', () => {
         probes: 8,
         batchWindowMs: 0,
         batchMaxKeys: 1000,
+        outlierFailures: 3,
+        outlierCooldownMs: 5000,
       });
       expect(config.source.file).toBe(file);
     });

@@ -74,6 +74,8 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       probes: r.get('peers.probes'),
       batchWindowMs: r.get('peers.batchWindowMs'),
       batchMaxKeys: r.get('peers.batchMaxKeys'),
+      outlierFailures: r.get('peers.outlierFailures'),
+      outlierCooldownMs: r.get('peers.outlierCooldown'),
     },
     nodes: r.get('nodes'),
     gateway: {

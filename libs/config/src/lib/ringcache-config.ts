@@ -69,6 +69,10 @@ export interface PeersConfig {
   readonly batchWindowMs: number;
   /** Most keys in one batched GetMany, 1 to 1,000. */
   readonly batchMaxKeys: number;
+  /** Calls in a row a peer failed (timeout, no connection) before it is skipped; 0: never skipped. */
+  readonly outlierFailures: number;
+  /** How long a skipped peer is skipped before a probe, in ms; doubles while probes fail, up to 8×. */
+  readonly outlierCooldownMs: number;
 }
 
 /** One member of a static cluster. */

@@ -28,6 +28,8 @@ const VARIABLES: [
   ['RINGCACHE_PEERS_PROBES', '3', (c) => c.peers.probes, 3],
   ['RINGCACHE_PEERS_BATCH_WINDOW_MS', '2', (c) => c.peers.batchWindowMs, 2],
   ['RINGCACHE_PEERS_BATCH_MAX_KEYS', '64', (c) => c.peers.batchMaxKeys, 64],
+  ['RINGCACHE_PEERS_OUTLIER_FAILURES', '0', (c) => c.peers.outlierFailures, 0],
+  ['RINGCACHE_PEERS_OUTLIER_COOLDOWN', '2s', (c) => c.peers.outlierCooldownMs, 2_000],
   [
     'RINGCACHE_NODES',
     '[{"name":"n1","grpc":"10.0.0.1:8001","http":"10.0.0.1:8101"}]',
@@ -83,6 +85,8 @@ const VARIABLES: [
       ttlMs: 3_600_000,
       negativeTtlMs: 30_000,
       hotShare: 0.125,
+      hotKeyCapacity: 256,
+      hotKeyWindowMs: 60_000,
       loadTimeoutMs: 2500,
       staleGraceMs: 0,
     },

@@ -88,6 +88,18 @@ export const SETTINGS = {
     default: 1000,
     read: integer(1, 1_000),
   }),
+  // Outlier detection: a node that failed this many calls in a row (no answer in time, no connection) is
+  // skipped for the cooldown — reads go to the next owner at once — then probed; 0 turns it off.
+  'peers.outlierFailures': setting({
+    env: 'RINGCACHE_PEERS_OUTLIER_FAILURES',
+    default: 3,
+    read: integer(0, 1_000),
+  }),
+  'peers.outlierCooldown': setting({
+    env: 'RINGCACHE_PEERS_OUTLIER_COOLDOWN',
+    default: '5s',
+    read: duration(1, MAX_TIMER_MS),
+  }),
   nodes: setting({ env: 'RINGCACHE_NODES', default: [], read: staticNodes, fromEnv: fromJson }),
   'gateway.host': setting({ env: 'RINGCACHE_GATEWAY_HOST', default: '127.0.0.1', read: host }),
   'gateway.port': setting({ env: 'RINGCACHE_GATEWAY_PORT', default: 9999, read: port }),

@@ -75,6 +75,26 @@ export function peerConnector(
 /** A client that is never called: only lets the batching options be checked up front. */
 const NO_PEER = { name: 'options-check' } as PeerClient;
 
+/**
+ * Outlier detection as the configuration's `peers.outlier*` settings ask: options, or false (off). With a
+ * logger, a node being skipped is a warning and its return a line.
+ */
+export function outlierDetectionFromConfig(
+  config: RingcacheConfig,
+  logger?: DiscoveryLogger,
+): OutlierDetectionOptions | false {
+  const { outlierFailures, outlierCooldownMs } = config.peers;
+  if (outlierFailures === 0) return false;
+  const onChange = (peer: string, state: 'open' | 'closed') =>
+    state === 'open'
+      ? logger?.warn(
+          `peer ${peer}: ${outlierFailures} calls in a row failed; skipped, and probed again in ` +
+            `${outlierCooldownMs} ms or more`,
+        )
+      : logger?.log(`peer ${peer}: answering again; no longer skipped`);
+  return { consecutiveFailures: outlierFailures, cooldownMs: outlierCooldownMs, onChange };
+}
+
 /** The etcd client of an app, from the configuration's `etcd` settings. */
 export function etcdClientFromConfig(config: RingcacheConfig): Etcd3 {
   const { endpoints, dialTimeoutMs, username, password, tls } = config.etcd;

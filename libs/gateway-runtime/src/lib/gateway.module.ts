@@ -11,7 +11,13 @@ import {
 } from '@ringcache/app-shell';
 import { ClusterRouter, ClusterStats, PeerSet } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
-import { discoveryFromConfig, peerConnector, tlsFromConfig, type Discovery } from '@ringcache/discovery';
+import {
+  discoveryFromConfig,
+  outlierDetectionFromConfig,
+  peerConnector,
+  tlsFromConfig,
+  type Discovery,
+} from '@ringcache/discovery';
 import { InvalidationSubscriptions, NodeStatsClient } from '@ringcache/peer-http';
 
 import { BatchWritesController } from './batch-writes.controller';
@@ -51,6 +57,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
             new PeerSet({
               connect: peerConnector(config.peers.transport, {
                 tls,
+                outlierDetection: outlierDetectionFromConfig(config, logger),
                 batching: {
                   windowMs: config.peers.batchWindowMs,
                   maxKeys: config.peers.batchMaxKeys,

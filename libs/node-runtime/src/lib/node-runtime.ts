@@ -15,7 +15,13 @@ import {
 import { groupConfig, type RingcacheConfig } from '@ringcache/config';
 import { createDataSource, DatabaseProbe, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
 import { EtcdDelayQueue } from '@ringcache/delay-queue';
-import { discoveryFromConfig, peerConnector, tlsFromConfig, type Discovery } from '@ringcache/discovery';
+import {
+  discoveryFromConfig,
+  outlierDetectionFromConfig,
+  peerConnector,
+  tlsFromConfig,
+  type Discovery,
+} from '@ringcache/discovery';
 
 import type { GroupDefinition } from './group-definition';
 
@@ -106,6 +112,7 @@ export class NodeRuntime {
         self: config.node.name,
         connect: peerConnector(config.peers.transport, {
           tls: tlsFromConfig(config, logger),
+          outlierDetection: outlierDetectionFromConfig(config, logger),
           batching: {
             windowMs: config.peers.batchWindowMs,
             maxKeys: config.peers.batchMaxKeys,

@@ -10,6 +10,7 @@ import {
   etcdClientFromConfig,
   EtcdKeys,
   EtcdMembership,
+  outlierDetectionFromConfig,
   peerConnector,
   tlsFromConfig,
   type DiscoveryLogger,
@@ -64,7 +65,10 @@ export class TtlWorkerHost {
     const client = etcdClientFromConfig(config);
     const keys = new EtcdKeys(config.cluster);
     const peers = new PeerSet({
-      connect: peerConnector(config.peers.transport, { tls: tlsFromConfig(config, logger) }),
+      connect: peerConnector(config.peers.transport, {
+        tls: tlsFromConfig(config, logger),
+        outlierDetection: outlierDetectionFromConfig(config, logger),
+      }),
       ring: { vnodes: config.peers.vnodes, probes: config.peers.probes },
     });
     this.client = client;
