@@ -104,14 +104,17 @@ describe('request ids across hops', () => {
   it("echoes the client's id on an answer the gateway's near cache gives, which no owner sees", async () => {
     const key = 'trace-near';
     const metrics = `${cluster.gateway?.url}/metrics`;
-    const nearHits = async () => sumMetric(await scrapeMetrics(metrics), 'ringcache_gateway_near_cache_hits_total');
+    const nearHits = async () =>
+      sumMetric(await scrapeMetrics(metrics), 'ringcache_gateway_near_cache_hits_total');
     await eventually('the near cache to be on', async () =>
       expect(sumMetric(await scrapeMetrics(metrics), 'ringcache_gateway_near_cache_enabled')).toBe(1),
     );
     expect((await request('GET', gatewayUrl(cluster, 'scores', key))).status).toBe(404);
     const hitsBefore = await nearHits();
     const reqId = id('near');
-    const answer = await request('GET', gatewayUrl(cluster, 'scores', key), undefined, { 'x-request-id': reqId });
+    const answer = await request('GET', gatewayUrl(cluster, 'scores', key), undefined, {
+      'x-request-id': reqId,
+    });
     expect(answer.status).toBe(404);
     expect(answer.headers.get('x-request-id')).toBe(reqId);
     expect(await nearHits()).toBe(hitsBefore + 1);

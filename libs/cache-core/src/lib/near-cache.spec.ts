@@ -94,10 +94,15 @@ describe('NearCache', () => {
   it("counts each group's hits with that group's own capacity and window", () => {
     const cache = new NearCache({
       maxBytes: 1 << 20,
-      hotKeysOf: (group) => (group === 'quiet' ? { capacity: 0, windowMs: 1000 } : { capacity: 1, windowMs: 1000 }),
+      hotKeysOf: (group) =>
+        group === 'quiet' ? { capacity: 0, windowMs: 1000 } : { capacity: 1, windowMs: 1000 },
     });
     cache.setEnabled(true);
-    for (const [group, key] of [['quiet', 'k'], ['busy', 'a'], ['busy', 'b']]) {
+    for (const [group, key] of [
+      ['quiet', 'k'],
+      ['busy', 'a'],
+      ['busy', 'b'],
+    ]) {
       cache.store(group, key, answer('v'), cache.begin(group, key));
     }
     for (let i = 0; i < 3; i++) cache.get('quiet', 'k');
