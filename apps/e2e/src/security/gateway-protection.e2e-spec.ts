@@ -1,4 +1,6 @@
 import {
+  scrapeMetrics,
+  sumMetric,
   builtApp,
   createItemTable,
   freePort,
@@ -105,6 +107,12 @@ describe('gateway protection', () => {
     expect(overNodeHttp.headers['retry-after']).toBe('1');
     // Probes are never shed: an overloaded process is not declared dead.
     expect((await requestOver('GET', `${gateway.url}/healthz`)).status).toBe(200);
+    // And the refusals are counted where operators look: the gateway's, the node's (HTTP and gRPC; the
+    // gateway's own background calls to the node, such as stats samples, may add to it).
+    const shed = async (url: string) =>
+      sumMetric(await scrapeMetrics(`${url}/metrics`), 'ringcache_requests_shed_total');
+    expect(await shed(gateway.url)).toBeGreaterThanOrEqual(1);
+    expect(await shed(cluster.nodes[0].url)).toBeGreaterThanOrEqual(2);
 
     expect(await held).toMatchObject({ status: 200, body: 'v-b' });
     expect((await requestOver('GET', keyUrl(gateway.url, 'c'))).body).toBe('v-c');

@@ -4,7 +4,7 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 
-import { startHttpApp } from '@ringcache/app-shell';
+import { METRICS_REGISTRY, registerInFlightMetrics, startHttpApp } from '@ringcache/app-shell';
 import { InFlightLimiter, NearCache } from '@ringcache/cache-core';
 import { describeConfig, groupConfig, type RingcacheConfig } from '@ringcache/config';
 import { checkEtcdSignInFromConfig } from '@ringcache/discovery';
@@ -58,6 +58,8 @@ export async function startGateway(
   const logger = new Logger('gateway');
   const fastPath = new KeyFastPath({ near: cache, maxValueBytes: config.gateway.maxValueBytes });
   const near: GatewayNear = { cache, fastPath };
+  // Past this many requests under way, the next is answered 503 overloaded at once (load shedding).
+  const inFlight = new InFlightLimiter({ max: config.gateway.maxInFlight });
   const app = await startHttpApp(GatewayModule.forRoot(config, near), {
     name: 'gateway',
     host: config.gateway.host,
@@ -72,7 +74,7 @@ export async function startGateway(
     // Reads and writes of keys are answered before Fastify: see key-fast-path.ts.
     fastPath: (request, response, log) => fastPath.serve(request, response, log),
     gate: gatewayGate(new GatewayAuth({ apiKeys: config.gateway.apiKeys })),
-    inFlight: new InFlightLimiter({ max: config.gateway.maxInFlight }),
+    inFlight,
     // The dashboard's live feed stays open: not a request in flight, never logged as slow.
     isStream: (url) => url === EVENTS_PATH || url.startsWith(`${EVENTS_PATH}?`),
     tls: https,
@@ -81,7 +83,10 @@ export async function startGateway(
       options.configure?.(fastify);
       gatewayBodyParsers(fastify, Math.max(config.gateway.maxValueBytes + 1, 8 * 1024 * 1024));
     },
-    beforeListen: async (app) => serveGatewayDocs(app),
+    beforeListen: async (app) => {
+      registerInFlightMetrics(app.get(METRICS_REGISTRY), inFlight);
+      await serveGatewayDocs(app);
+    },
     handleSignals: options.handleSignals,
   });
   if (https) {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
-import { listeningPort, startHttpApp } from '@ringcache/app-shell';
+import { listeningPort, METRICS_REGISTRY, registerInFlightMetrics, startHttpApp } from '@ringcache/app-shell';
 import { InFlightLimiter, PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
 import {
   ConfigError,
@@ -62,6 +62,7 @@ export async function startCacheNode(
     fastPath: (request, response, log) => peerFastPath.serve(request, response, log),
     inFlight,
     beforeListen: async (nest) => {
+      registerInFlightMetrics(nest.get(METRICS_REGISTRY), inFlight);
       const handler = nest.get<PeerHandler>(PEER_HANDLER);
       peerFastPath.handler = handler;
       const health = nest.get(PeerGrpcHealth);
