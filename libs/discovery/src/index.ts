@@ -1,5 +1,12 @@
 export { StaticMembership } from './lib/static-membership';
-export { etcdClientFromConfig, peerConnector, staticMembers, tlsFromConfig } from './lib/from-config';
+export {
+  etcdClientFromConfig,
+  nodeStatsSource,
+  peerConnector,
+  staticMembers,
+  tlsFromConfig,
+} from './lib/from-config';
+export type { ClosableNodeStatsSource } from './lib/from-config';
 export { discoveryFromConfig } from './lib/discovery';
 export type { Discovery, DiscoveryRole } from './lib/discovery';
 export { EtcdKeys } from './lib/etcd-keys';
