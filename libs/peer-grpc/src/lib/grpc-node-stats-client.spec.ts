@@ -1,11 +1,4 @@
-import {
-  credentials,
-  loadPackageDefinition,
-  makeGenericClientConstructor,
-  Server,
-  ServerCredentials,
-  status,
-} from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, Server, ServerCredentials, status } from '@grpc/grpc-js';
 import type { Client, ServiceError } from '@grpc/grpc-js';
 
 import {
@@ -24,6 +17,7 @@ import { loadRingcacheProto, type CacheHandlers, type ProtoGrpcType } from '@rin
 import { freePort } from '@ringcache/testing';
 
 import { FakePeerHandler } from '../test/fake-peer-handler';
+import { rawCacheClient } from '../test/raw-cache-client';
 import { startTestNode, type TestNode } from '../test/test-node';
 import { GrpcNodeStatsClient } from './grpc-node-stats-client';
 import { RINGCACHE_CODE_METADATA } from './grpc-status';
@@ -90,22 +84,7 @@ describe('Stats and HotKeys over gRPC (the service and GrpcNodeStatsClient)', ()
   it('answers bad input INVALID_ARGUMENT with the ringcache code in the trailers, malformed bytes too', async () => {
     const proto = loadPackageDefinition(loadRingcacheProto()) as unknown as ProtoGrpcType;
     const typed = new proto.ringcache.v1.Cache(node.grpcAddress, credentials.createInsecure());
-    const identity = (bytes: Buffer) => bytes;
-    const RawCache = makeGenericClientConstructor(
-      {
-        HotKeys: {
-          path: '/ringcache.v1.Cache/HotKeys',
-          requestStream: false,
-          responseStream: false,
-          requestSerialize: identity,
-          requestDeserialize: identity,
-          responseSerialize: identity,
-          responseDeserialize: identity,
-        },
-      },
-      'RawCache',
-    );
-    const raw = new RawCache(node.grpcAddress, credentials.createInsecure());
+    const raw = rawCacheClient(node.grpcAddress, ['HotKeys']);
     try {
       const errors = [
         await failureOf(typed, 'HotKeys', { group: 'scores', limit: 0 }),
