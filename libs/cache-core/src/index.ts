@@ -16,6 +16,7 @@ export * from './lib/expiry-scheduler';
 export * from './lib/local-expiry';
 export * from './lib/cluster-router';
 export * from './lib/cluster-stats';
+export * from './lib/node-stats-answers';
 export * from './lib/invalidation-hub';
 export * from './lib/near-cache';
 export * from './lib/hot-key-tracker';

@@ -1,11 +1,13 @@
 export { StaticMembership } from './lib/static-membership';
 export {
   etcdClientFromConfig,
+  nodeStatsSource,
   outlierDetectionFromConfig,
   peerConnector,
   staticMembers,
   tlsFromConfig,
 } from './lib/from-config';
+export type { ClosableNodeStatsSource } from './lib/from-config';
 export { discoveryFromConfig } from './lib/discovery';
 export type { Discovery, DiscoveryRole } from './lib/discovery';
 export { EtcdKeys } from './lib/etcd-keys';

@@ -1,5 +1,7 @@
 export { GrpcPeerClient } from './lib/grpc-peer-client';
 export type { GrpcPeerClientOptions } from './lib/grpc-peer-client';
+export { GrpcNodeStatsClient } from './lib/grpc-node-stats-client';
+export type { GrpcNodeStatsClientOptions } from './lib/grpc-node-stats-client';
 export { grpcServerOptions } from './lib/grpc-server-options';
 export type { GrpcServerOptions } from './lib/grpc-server-options';
 export { grpcChannelCredentials, grpcServerCredentials } from './lib/grpc-tls';

@@ -31,3 +31,8 @@ export type { ExpireRequest, ExpireRequest__Output } from './generated/ringcache
 export type { ExpireResponse, ExpireResponse__Output } from './generated/ringcache/v1/ExpireResponse';
 export type { FlushRequest, FlushRequest__Output } from './generated/ringcache/v1/FlushRequest';
 export type { FlushResponse, FlushResponse__Output } from './generated/ringcache/v1/FlushResponse';
+export type { StatsRequest, StatsRequest__Output } from './generated/ringcache/v1/StatsRequest';
+export type { StatsResponse, StatsResponse__Output } from './generated/ringcache/v1/StatsResponse';
+export type { HotKeysRequest, HotKeysRequest__Output } from './generated/ringcache/v1/HotKeysRequest';
+export type { HotKeysResponse, HotKeysResponse__Output } from './generated/ringcache/v1/HotKeysResponse';
+export type { HotKey, HotKey__Output } from './generated/ringcache/v1/HotKey';

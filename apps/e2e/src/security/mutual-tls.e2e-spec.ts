@@ -122,9 +122,11 @@ describe('mutual TLS between processes', () => {
     expect(await get(`${url}/via-gateway`)).toEqual({ status: 200, body: 'written' });
     expect((await request('DELETE', `${url}/via-gateway`)).status).toBe(200);
     expect((await get(`${url}/via-gateway`)).status).toBe(404);
-    // The gateway reads the nodes' stats over https too, and its near cache serves only while the
-    // invalidation stream of every node is connected.
-    expect((await get(`${cluster.gateway?.url}/api/v1/groups`)).status).toBe(200);
+    // The gateway reads the nodes' stats over its peer transport with the same certificate (gRPC here), and
+    // its near cache serves only while the invalidation stream of every node is connected.
+    const groups = await get(`${cluster.gateway?.url}/api/v1/groups`);
+    expect(groups.status).toBe(200);
+    expect((JSON.parse(groups.body) as { nodes: { failed: unknown[] } }).nodes.failed).toEqual([]);
     const metrics = await scrapeMetrics(`${cluster.gateway?.url}/metrics`);
     expect(sumMetric(metrics, 'ringcache_gateway_near_cache_enabled')).toBe(1);
   });

@@ -12,7 +12,10 @@ import {
   type NodeStatsResponse,
 } from './protocol';
 
-/** Where a client of the cluster reads a node's statistics (the HTTP peer endpoint, whatever the transport). */
+/**
+ * Where a client of the cluster reads a node's statistics: over the peer transport the cluster uses (gRPC's
+ * Stats and HotKeys, or the HTTP peer endpoint's `:stats` and `<group>:hot`).
+ */
 export interface NodeStatsSource {
   /** Every group's counters on `member`; PeerUnavailableError when it does not answer in time. */
   groupStats(member: Member, options: CallOptions): Promise<NodeStatsResponse>;

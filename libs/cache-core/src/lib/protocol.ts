@@ -227,8 +227,8 @@ export interface PeerHandler {
   expire(request: ExpireRequest): Promise<ExpireResponse>;
   /** Calls `listener` with every invalidation this node announces until the returned function is called. */
   subscribe?(listener: (event: Invalidation) => void): () => void;
-  /** Every group's counters (observability, not the data path: served over HTTP only). */
+  /** Every group's counters (observability, not the data path; served by both transports). */
   groupStats?(): Promise<NodeStatsResponse>;
-  /** A group's hottest keys lately (observability, served over HTTP only). */
+  /** A group's hottest keys lately (observability, served by both transports). */
   hotKeys?(request: HotKeysRequest): Promise<HotKeysResponse>;
 }

@@ -3,12 +3,18 @@ import {
   OutlierDetectingPeerClient,
   type GetBatchingOptions,
   type Member,
+  type NodeStatsSource,
   type OutlierDetectionOptions,
   type PeerClient,
 } from '@ringcache/cache-core';
 import type { PeerTransport, RingcacheConfig, StaticNode } from '@ringcache/config';
-import { grpcChannelCredentials, GrpcPeerClient, type GrpcPeerClientOptions } from '@ringcache/peer-grpc';
-import { HttpPeerClient, type HttpPeerClientOptions } from '@ringcache/peer-http';
+import {
+  grpcChannelCredentials,
+  GrpcNodeStatsClient,
+  GrpcPeerClient,
+  type GrpcPeerClientOptions,
+} from '@ringcache/peer-grpc';
+import { HttpPeerClient, NodeStatsClient, type HttpPeerClientOptions } from '@ringcache/peer-http';
 import { TlsMaterial } from '@ringcache/tls';
 import type { Etcd3 } from 'etcd3';
 
@@ -53,8 +59,7 @@ export function peerConnector(
   options: PeerConnectorOptions = {},
 ): (member: Member) => PeerClient {
   const { tls } = options;
-  // One credentials object for every channel: each follows the material's rotations.
-  const grpc = tls ? { credentials: grpcChannelCredentials(tls), ...options.grpc } : options.grpc;
+  const grpc = tls ? { credentials: channelCredentials(tls), ...options.grpc } : options.grpc;
   const http = tls ? { tls, ...options.http } : options.http;
   const raw: (member: Member) => PeerClient =
     transport === 'grpc'
@@ -93,6 +98,35 @@ export function outlierDetectionFromConfig(
         )
       : logger?.log(`peer ${peer}: answering again; no longer skipped`);
   return { consecutiveFailures: outlierFailures, cooldownMs: outlierCooldownMs, onChange };
+}
+
+/** Reads nodes' statistics, and closes its connections when the process stops. */
+export type ClosableNodeStatsSource = NodeStatsSource & { close(): Promise<void> };
+
+/**
+ * Where a process reads nodes' statistics, over the transport its peer protocol uses: gRPC's Stats and
+ * HotKeys, or the HTTP peer endpoint's `:stats` and `<group>:hot`. With `tls`, mutual TLS as its peer
+ * clients (the same gRPC credentials, see peerConnector).
+ */
+export function nodeStatsSource(transport: PeerTransport, tls?: TlsMaterial): ClosableNodeStatsSource {
+  return transport === 'grpc'
+    ? new GrpcNodeStatsClient({ channel: tls ? { credentials: channelCredentials(tls) } : {} })
+    : new NodeStatsClient({ tls });
+}
+
+type ChannelCredentials = ReturnType<typeof grpcChannelCredentials>;
+
+/** gRPC credentials already made, by the material they follow. */
+const credentialsByMaterial = new WeakMap<TlsMaterial, ChannelCredentials>();
+
+/**
+ * The gRPC channel credentials of `tls`, made once per material: every channel of the process (peer
+ * clients, stats client) shares them, and each follows the material's rotations.
+ */
+function channelCredentials(tls: TlsMaterial): ChannelCredentials {
+  let credentials = credentialsByMaterial.get(tls);
+  if (!credentials) credentialsByMaterial.set(tls, (credentials = grpcChannelCredentials(tls)));
+  return credentials;
 }
 
 /** The etcd client of an app, from the configuration's `etcd` settings. */

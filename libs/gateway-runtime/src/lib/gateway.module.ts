@@ -13,12 +13,14 @@ import { ClusterRouter, ClusterStats, PeerSet } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import {
   discoveryFromConfig,
+  nodeStatsSource,
   outlierDetectionFromConfig,
   peerConnector,
   tlsFromConfig,
+  type ClosableNodeStatsSource,
   type Discovery,
 } from '@ringcache/discovery';
-import { InvalidationSubscriptions, NodeStatsClient } from '@ringcache/peer-http';
+import { InvalidationSubscriptions } from '@ringcache/peer-http';
 
 import { BatchWritesController } from './batch-writes.controller';
 import { DashboardModule } from './dashboard/dashboard.module';
@@ -28,7 +30,7 @@ import { gatewayReadiness } from './gateway-readiness';
 import { GatewayController } from './gateway.controller';
 import { GroupsController } from './groups.controller';
 import type { GatewayNear } from './near';
-import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, GATEWAY_PEERS } from './tokens';
+import { GATEWAY_DISCOVERY, GATEWAY_LIMITS, GATEWAY_NEAR, GATEWAY_NODE_STATS, GATEWAY_PEERS } from './tokens';
 
 /** Keeps the gateway's ring (and its near cache's subscriptions) in step with membership. */
 @Module({})
@@ -37,7 +39,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
     @Inject(GATEWAY_DISCOVERY) private readonly discovery: Discovery,
     @Inject(GATEWAY_PEERS) private readonly peers: PeerSet,
     @Inject(GATEWAY_NEAR) private readonly near: GatewayNear,
-    @Inject(NodeStatsClient) private readonly statsClient: NodeStatsClient,
+    @Inject(GATEWAY_NODE_STATS) private readonly nodeStats: ClosableNodeStatsSource,
   ) {}
 
   static forRoot(config: RingcacheConfig, near: GatewayNear): DynamicModule {
@@ -112,11 +114,12 @@ class GatewayClusterModule implements OnApplicationShutdown {
             return router;
           },
         },
-        { provide: NodeStatsClient, useFactory: () => new NodeStatsClient({ tls }) },
+        // Over the peer transport: a cluster on gRPC peers is asked Stats and HotKeys over gRPC.
+        { provide: GATEWAY_NODE_STATS, useFactory: () => nodeStatsSource(config.peers.transport, tls) },
         {
           provide: ClusterStats,
-          inject: [GATEWAY_PEERS, NodeStatsClient],
-          useFactory: (peers: PeerSet, source: NodeStatsClient) =>
+          inject: [GATEWAY_PEERS, GATEWAY_NODE_STATS],
+          useFactory: (peers: PeerSet, source: ClosableNodeStatsSource) =>
             new ClusterStats({
               members: () => peers.members(),
               source,
@@ -132,7 +135,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
         GATEWAY_NEAR,
         ClusterRouter,
         ClusterStats,
-        NodeStatsClient,
+        GATEWAY_NODE_STATS,
       ],
     };
   }
@@ -141,7 +144,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
     this.near.subscriptions?.stop();
     await this.discovery.close();
     await this.peers.close();
-    await this.statsClient.close();
+    await this.nodeStats.close();
   }
 }
 

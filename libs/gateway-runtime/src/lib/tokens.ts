@@ -4,6 +4,11 @@ export const GATEWAY_PEERS = 'ringcache:GatewayPeers';
 export const GATEWAY_DISCOVERY = 'ringcache:GatewayDiscovery';
 /** Injection token of the gateway's near cache bundle (GatewayNear). */
 export const GATEWAY_NEAR = 'ringcache:GatewayNear';
+/**
+ * Injection token of the gateway's source of nodes' statistics (ClosableNodeStatsSource, over the peer
+ * transport): ClusterStats and the dashboard's sampler share it.
+ */
+export const GATEWAY_NODE_STATS = 'ringcache:GatewayNodeStats';
 /** Injection token of the gateway's request limits. */
 export const GATEWAY_LIMITS = 'ringcache:GatewayLimits';
 

@@ -57,6 +57,8 @@ async function startBareServer(): Promise<{ address: string; close: () => void }
     DeleteMany: (_call, done) => done(null, { results: [] }),
     Flush: (_call, done) => done(null, { generation: 0 }),
     Expire: (_call, done) => done(null, { removed: 0, scheduled: 0 }),
+    Stats: (_call, done) => done(null, { json: '{"groups":[]}' }),
+    HotKeys: (_call, done) => done(null, { keys: [] }),
   };
   server.addService(proto.ringcache.v1.Cache.service, handlers);
   const port = await new Promise<number>((resolve, reject) =>

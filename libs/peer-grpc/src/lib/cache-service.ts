@@ -9,6 +9,7 @@ import type {
 import {
   OverloadedError,
   RingcacheError,
+  UnimplementedError,
   type ErrorCode,
   type InFlightLimiter,
   type PeerHandler,
@@ -29,10 +30,13 @@ import {
   getManyResponseToMessage,
   getRequestFromMessage,
   getResponseToMessage,
+  hotKeysRequestFromMessage,
+  hotKeysResponseToMessage,
   setManyRequestFromMessage,
   setManyResponseToMessage,
   setRequestFromMessage,
   setResponseToMessage,
+  statsResponseToMessage,
 } from './messages';
 import { requestIdFrom } from './request-id-metadata';
 import { toGrpcStatus } from './server-errors';
@@ -132,6 +136,15 @@ export function cacheServiceHandlers(
     Expire: unary('Expire', async (m) =>
       expireResponseToMessage(await handler.expire(expireRequestFromMessage(m as never))),
     ),
+    // The statistics calls: served when the handler keeps statistics, as the HTTP routes are.
+    Stats: unary('Stats', async () => {
+      if (!handler.groupStats) throw new UnimplementedError('Stats');
+      return statsResponseToMessage(await handler.groupStats());
+    }),
+    HotKeys: unary('HotKeys', async (m) => {
+      if (!handler.hotKeys) throw new UnimplementedError('HotKeys');
+      return hotKeysResponseToMessage(await handler.hotKeys(hotKeysRequestFromMessage(m as never)));
+    }),
   };
 }
 

@@ -14,7 +14,7 @@ import { RINGCACHE_CODE_METADATA } from './grpc-status';
 /** What a failed call was: which peer, which operation, for which group and key. */
 export interface CallContext {
   peer: string;
-  /** The RPC name: Get, GetMany, Set, Delete, Flush or Expire. */
+  /** The RPC name: Get, GetMany, Set, Delete, Flush, Expire, Stats, HotKeys, ... */
   operation: string;
   /** The group; '' for Expire, whose keys may span groups. */
   group: string;

@@ -9,6 +9,7 @@ import type {
 import {
   InvalidArgumentError,
   PeerUnavailableError,
+  RingcacheError,
   REQUEST_ID_HEADER,
   requestIdOf,
 } from '@ringcache/cache-core';
@@ -26,6 +27,9 @@ import type {
   GetManyResponse,
   GetRequest,
   GetResponse,
+  HotKeysRequest,
+  HotKeysResponse,
+  NodeStatsResponse,
   PeerClient,
   SetManyRequest,
   SetManyResponse,
@@ -41,6 +45,8 @@ import {
   flushResponseFromMessage,
   getManyResponseFromMessage,
   getResponseFromMessage,
+  hotKeysResponseFromMessage,
+  statsResponseFromMessage,
 } from './messages';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-size';
 import type * as pb from '@ringcache/proto';
@@ -82,7 +88,8 @@ function cacheClient(): pb.ProtoGrpcType['ringcache']['v1']['Cache'] {
   return cacheClientClass;
 }
 
-type Operation = 'Get' | 'GetMany' | 'Set' | 'SetMany' | 'Delete' | 'DeleteMany' | 'Flush' | 'Expire';
+type Operation =
+  'Get' | 'GetMany' | 'Set' | 'SetMany' | 'Delete' | 'DeleteMany' | 'Flush' | 'Expire' | 'Stats' | 'HotKeys';
 /** Group and key of a call, for its error: built only when the call fails. */
 type Target = () => Pick<CallContext, 'group' | 'key'>;
 type Callback<T> = (error: ServiceError | null, response?: T) => void;
@@ -227,10 +234,43 @@ export class GrpcPeerClient implements PeerClient {
     return expireResponseFromMessage(message);
   }
 
+  /**
+   * The peer's counters of every group (the Stats call; GrpcNodeStatsClient's, not the data path). An
+   * answer that is not the stats document rejects `internal`.
+   */
+  async groupStats(options: CallOptions): Promise<NodeStatsResponse> {
+    const message = await this.unary<pb.StatsResponse__Output>(
+      'Stats',
+      () => ({ group: '', key: '' }),
+      options,
+      (metadata, callOptions, done) => this.client.Stats({}, metadata, callOptions, done),
+    );
+    return this.checked('Stats', statsResponseFromMessage(message));
+  }
+
+  /** A group's hottest keys at the peer (the HotKeys call), checked field by field. */
+  async hotKeys(request: HotKeysRequest, options: CallOptions): Promise<HotKeysResponse> {
+    const message = await this.unary<pb.HotKeysResponse__Output>(
+      'HotKeys',
+      () => ({ group: request.group, key: '' }),
+      options,
+      (metadata, callOptions, done) =>
+        this.client.HotKeys({ group: request.group, limit: request.limit }, metadata, callOptions, done),
+    );
+    return this.checked('HotKeys', hotKeysResponseFromMessage(message));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.client.close();
+  }
+
+  /** A decoded answer the readers accepted, or an `internal` error naming the call and the peer. */
+  private checked<T>(operation: Operation, answer: T | undefined): T {
+    if (answer === undefined)
+      throw new RingcacheError('internal', `${operation} on peer ${this.name}: malformed answer`);
+    return answer;
   }
 
   /** Starts one unary call with a deadline and turns its outcome into a promise of the decoded message. */

@@ -6,6 +6,7 @@ import type { GetRequest } from '@ringcache/cache-core';
 import { eventually, sleep, TcpProxy } from '@ringcache/testing';
 
 import { FakePeerHandler } from '../test/fake-peer-handler';
+import { rawCacheClient } from '../test/raw-cache-client';
 import { startTestNode } from '../test/test-node';
 import type { TestNode } from '../test/test-node';
 import { GrpcPeerClient } from './grpc-peer-client';
@@ -28,25 +29,6 @@ function invoke(
       resolve(error ? { error } : { response }),
     ),
   );
-}
-
-/** A client of ringcache.v1.Cache that sends raw bytes, to send what no well-behaved encoder would. */
-function rawCacheClient(address: string): Client {
-  const identity = (bytes: Buffer) => bytes;
-  const raw = (method: string) => ({
-    path: `/ringcache.v1.Cache/${method}`,
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  });
-  const RawCache = makeGenericClientConstructor(
-    { Get: raw('Get'), Flush: raw('Flush'), Expire: raw('Expire') },
-    'RawCache',
-  );
-  return new RawCache(address, credentials.createInsecure());
 }
 
 describe('the peer gRPC server (hybrid Nest app on Fastify)', () => {
@@ -102,7 +84,7 @@ describe('the peer gRPC server (hybrid Nest app on Fastify)', () => {
 
   describe('malformed requests come back INVALID_ARGUMENT', () => {
     let raw: Client;
-    beforeAll(() => (raw = rawCacheClient(node.grpcAddress)));
+    beforeAll(() => (raw = rawCacheClient(node.grpcAddress, ['Get', 'Flush', 'Expire'])));
     afterAll(() => raw.close());
 
     it('bytes that do not decode as a GetRequest', async () => {

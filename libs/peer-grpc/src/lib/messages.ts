@@ -1,4 +1,4 @@
-import { isErrorCode } from '@ringcache/cache-core';
+import { isErrorCode, readHotKeys, readNodeStats } from '@ringcache/cache-core';
 import type {
   DeleteManyRequest,
   DeleteManyResponse,
@@ -12,6 +12,9 @@ import type {
   GetManyResponse,
   GetRequest,
   GetResponse,
+  HotKeysRequest,
+  HotKeysResponse,
+  NodeStatsResponse,
   SetManyRequest,
   SetManyResponse,
   SetRequest,
@@ -184,4 +187,38 @@ export function flushResponseFromMessage(m: pb.FlushResponse__Output): FlushResp
 /** Client side: a decoded ExpireResponse as the model. */
 export function expireResponseFromMessage(m: pb.ExpireResponse__Output): ExpireResponse {
   return { removed: m.removed, scheduled: m.scheduled };
+}
+
+/** Server side: a decoded HotKeysRequest as the handler's model (which checks group and limit). */
+export function hotKeysRequestFromMessage(m: pb.HotKeysRequest__Output): HotKeysRequest {
+  return { group: m.group, limit: m.limit };
+}
+
+/** Server side: a node's counters as a Stats answer: the JSON document the HTTP `:stats` route answers. */
+export function statsResponseToMessage(r: NodeStatsResponse): pb.StatsResponse {
+  return { json: JSON.stringify(r) };
+}
+
+/** Server side: a HotKeys answer as its message, keys field by field. */
+export function hotKeysResponseToMessage(r: HotKeysResponse): pb.HotKeysResponse {
+  return { keys: r.keys.map(({ key, count, rate, error }) => ({ key, count, rate, error })) };
+}
+
+/**
+ * Client side: a decoded StatsResponse as the model, checked as the HTTP client checks its answer
+ * (readNodeStats); undefined when its text is not JSON or not of that shape.
+ */
+export function statsResponseFromMessage(m: pb.StatsResponse__Output): NodeStatsResponse | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(m.json);
+  } catch {
+    return undefined;
+  }
+  return readNodeStats(body);
+}
+
+/** Client side: a decoded HotKeysResponse as the model, field by field; undefined when a count is not finite. */
+export function hotKeysResponseFromMessage(m: pb.HotKeysResponse__Output): HotKeysResponse | undefined {
+  return readHotKeys(m);
 }

@@ -93,13 +93,6 @@ describe('node statistics over HTTP (:stats, <group>:hot)', () => {
     }
   });
 
-  it('tells a node is not ready when /readyz does not answer 200, or nothing answers', async () => {
-    // The peer app serves the peer routes only: its /readyz is a 404.
-    expect(await client.ready(member, call)).toBe(false);
-    const gone = { ...member, httpAddress: `127.0.0.1:${await freePort()}` };
-    expect(await client.ready(gone, { deadlineMs: 1_000 })).toBe(false);
-  });
-
   it('fails as unavailable when the node does not answer', async () => {
     const gone = { ...member, httpAddress: `127.0.0.1:${await freePort()}` };
     await expect(client.groupStats(gone, { deadlineMs: 1_000 })).rejects.toBeInstanceOf(PeerUnavailableError);

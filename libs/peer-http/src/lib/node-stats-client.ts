@@ -2,6 +2,8 @@ import type { Agent } from 'node:http';
 
 import {
   PeerUnavailableError,
+  readHotKeys,
+  readNodeStats,
   type CallOptions,
   type HotKeysRequest,
   type HotKeysResponse,
@@ -12,7 +14,7 @@ import {
 import type { TlsMaterial } from '@ringcache/tls';
 
 import { exchange, type Answer } from './http-exchange';
-import { jsonAnswer, parseAddress } from './http-peer-client';
+import { jsonAnswer, malformedAnswer, parseAddress } from './http-peer-client';
 import { peerAgent } from './peer-agent';
 import { encodeMethodPath } from './peer-path';
 import type { RemoteCall } from './remote-error';
@@ -27,8 +29,8 @@ export interface NodeStatsClientOptions {
 }
 
 /**
- * Reads nodes' statistics (`:stats`, `<group>:hot`) from their HTTP endpoint, whatever transport the
- * peer protocol uses: every member has one. One keep-alive agent serves every node (it pools connections
+ * Reads nodes' statistics (`:stats`, `<group>:hot`) from their HTTP peer endpoint: the stats source of a
+ * cluster on HTTP peers (GrpcNodeStatsClient is gRPC's). One keep-alive agent serves every node (it pools connections
  * per address), so nothing needs creating or closing as members come and go.
  */
 export class NodeStatsClient implements NodeStatsSource {
@@ -42,43 +44,14 @@ export class NodeStatsClient implements NodeStatsSource {
   async groupStats(member: Member, options: CallOptions): Promise<NodeStatsResponse> {
     const call: RemoteCall = { peer: member.name, operation: 'Stats', group: '' };
     const answer = await this.send(member, call, `${PATH_PREFIX}:${STATS}`, options);
-    return jsonAnswer<NodeStatsResponse>(answer, call, (body) => {
-      const groups = (body as Partial<NodeStatsResponse>).groups;
-      return (
-        Array.isArray(groups) &&
-        groups.every((g) => typeof g?.name === 'string' && typeof g.stats === 'object' && g.stats !== null)
-      );
-    });
+    return checked(readNodeStats(jsonAnswer<unknown>(answer, call, () => true)), call);
   }
 
   async hotKeys(member: Member, request: HotKeysRequest, options: CallOptions): Promise<HotKeysResponse> {
     const call: RemoteCall = { peer: member.name, operation: 'HotKeys', group: request.group };
     const path = `${encodeMethodPath(request.group, HOT)}?${LIMIT_PARAM}=${request.limit}`;
     const answer = await this.send(member, call, path, options);
-    const { keys } = jsonAnswer<HotKeysResponse>(answer, call, (body) => {
-      const list = (body as Partial<HotKeysResponse>).keys;
-      return (
-        Array.isArray(list) &&
-        list.every(
-          (k) =>
-            typeof k?.key === 'string' &&
-            Number.isFinite(k.count) &&
-            Number.isFinite(k.rate) &&
-            Number.isFinite(k.error),
-        )
-      );
-    });
-    // Field by field, so nothing else a node sends is passed on.
-    return { keys: keys.map(({ key, count, rate, error }) => ({ key, count, rate, error })) };
-  }
-
-  /** Whether `member` answers its readiness probe (`/readyz`) with 200 in time; false on any failure. */
-  async ready(member: Member, options: CallOptions): Promise<boolean> {
-    const call: RemoteCall = { peer: member.name, operation: 'Ready', group: '' };
-    return this.send(member, call, '/readyz', options).then(
-      (answer) => answer.status === 200,
-      () => false,
-    );
+    return checked(readHotKeys(jsonAnswer<unknown>(answer, call, () => true)), call);
   }
 
   /** Closes every connection; calls after this reject PeerUnavailableError. */
@@ -102,4 +75,10 @@ export class NodeStatsClient implements NodeStatsSource {
       deadlineMs: options.deadlineMs,
     });
   }
+}
+
+/** An answer the readers accepted (readNodeStats, readHotKeys), or the malformed-answer error. */
+function checked<T>(read: T | undefined, call: RemoteCall): T {
+  if (read === undefined) throw malformedAnswer(call, 'unexpected body');
+  return read;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_HOT_LIMIT, HOT, LIMIT_PARAM, PATH_PREFIX, STATS } from './wire'
 /**
  * The answer to a GET of the node's statistics — `/_ringcache/:stats` or `/_ringcache/<group>:hot` — or
  * undefined for any other GET (a key, whose path always has a `/` after the group). They are reads for
- * operators and the gateway's `/api/v1/groups`, not the data path: only HTTP serves them.
+ * operators and the gateway's `/api/v1/groups`, not the data path; gRPC serves the same as Stats and HotKeys.
  */
 export function statsAnswer(handler: PeerHandler, url: string, query: unknown): Promise<object> | undefined {
   const queryAt = url.indexOf('?');

@@ -33,9 +33,9 @@ export const NDJSON_TYPE = 'application/x-ndjson';
 /** A line sent on the stream this often when nothing else is, so a dead stream is noticed. */
 export const STREAM_HEARTBEAT_MS = 5_000;
 
-/** `GET /_ringcache/:stats`: every group's counters on the node (observability, HTTP only). */
+/** `GET /_ringcache/:stats`: every group's counters on the node (observability; gRPC: Stats). */
 export const STATS = 'stats';
-/** `GET /_ringcache/<group>:hot?limit=<n>`: the group's hottest keys lately on the node (observability, HTTP only). */
+/** `GET /_ringcache/<group>:hot?limit=<n>`: the group's hottest keys lately on the node (observability; gRPC: HotKeys). */
 export const HOT = 'hot';
 /** Query parameter of `:hot`: how many keys, 1 to MAX_HOT_KEYS; absent means DEFAULT_HOT_LIMIT. */
 export const LIMIT_PARAM = 'limit';

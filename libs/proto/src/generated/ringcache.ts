@@ -60,6 +60,18 @@ import type {
   GetResponse__Output as _ringcache_v1_GetResponse__Output,
 } from './ringcache/v1/GetResponse';
 import type {
+  HotKey as _ringcache_v1_HotKey,
+  HotKey__Output as _ringcache_v1_HotKey__Output,
+} from './ringcache/v1/HotKey';
+import type {
+  HotKeysRequest as _ringcache_v1_HotKeysRequest,
+  HotKeysRequest__Output as _ringcache_v1_HotKeysRequest__Output,
+} from './ringcache/v1/HotKeysRequest';
+import type {
+  HotKeysResponse as _ringcache_v1_HotKeysResponse,
+  HotKeysResponse__Output as _ringcache_v1_HotKeysResponse__Output,
+} from './ringcache/v1/HotKeysResponse';
+import type {
   SetEntry as _ringcache_v1_SetEntry,
   SetEntry__Output as _ringcache_v1_SetEntry__Output,
 } from './ringcache/v1/SetEntry';
@@ -79,6 +91,14 @@ import type {
   SetResponse as _ringcache_v1_SetResponse,
   SetResponse__Output as _ringcache_v1_SetResponse__Output,
 } from './ringcache/v1/SetResponse';
+import type {
+  StatsRequest as _ringcache_v1_StatsRequest,
+  StatsRequest__Output as _ringcache_v1_StatsRequest__Output,
+} from './ringcache/v1/StatsRequest';
+import type {
+  StatsResponse as _ringcache_v1_StatsResponse,
+  StatsResponse__Output as _ringcache_v1_StatsResponse__Output,
+} from './ringcache/v1/StatsResponse';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new (...args: ConstructorParameters<Constructor>): Subtype;
@@ -124,6 +144,15 @@ export interface ProtoGrpcType {
       >;
       GetRequest: MessageTypeDefinition<_ringcache_v1_GetRequest, _ringcache_v1_GetRequest__Output>;
       GetResponse: MessageTypeDefinition<_ringcache_v1_GetResponse, _ringcache_v1_GetResponse__Output>;
+      HotKey: MessageTypeDefinition<_ringcache_v1_HotKey, _ringcache_v1_HotKey__Output>;
+      HotKeysRequest: MessageTypeDefinition<
+        _ringcache_v1_HotKeysRequest,
+        _ringcache_v1_HotKeysRequest__Output
+      >;
+      HotKeysResponse: MessageTypeDefinition<
+        _ringcache_v1_HotKeysResponse,
+        _ringcache_v1_HotKeysResponse__Output
+      >;
       SetEntry: MessageTypeDefinition<_ringcache_v1_SetEntry, _ringcache_v1_SetEntry__Output>;
       SetManyRequest: MessageTypeDefinition<
         _ringcache_v1_SetManyRequest,
@@ -135,6 +164,8 @@ export interface ProtoGrpcType {
       >;
       SetRequest: MessageTypeDefinition<_ringcache_v1_SetRequest, _ringcache_v1_SetRequest__Output>;
       SetResponse: MessageTypeDefinition<_ringcache_v1_SetResponse, _ringcache_v1_SetResponse__Output>;
+      StatsRequest: MessageTypeDefinition<_ringcache_v1_StatsRequest, _ringcache_v1_StatsRequest__Output>;
+      StatsResponse: MessageTypeDefinition<_ringcache_v1_StatsResponse, _ringcache_v1_StatsResponse__Output>;
     };
   };
 }

@@ -22,7 +22,7 @@ describe('ringcache.proto', () => {
     expect(existsSync(PROTO_PATH)).toBe(true);
   });
 
-  it('defines the Cache service with its eight unary methods', () => {
+  it('defines the Cache service with its ten unary methods', () => {
     expect(Object.keys(service).sort()).toEqual([
       'Delete',
       'DeleteMany',
@@ -30,8 +30,10 @@ describe('ringcache.proto', () => {
       'Flush',
       'Get',
       'GetMany',
+      'HotKeys',
       'Set',
       'SetMany',
+      'Stats',
     ]);
     expect(service['Get'].path).toBe('/ringcache.v1.Cache/Get');
     for (const method of Object.values(service)) {
@@ -102,6 +104,15 @@ describe('ringcache.proto', () => {
       },
     ];
     expect(responseRoundTrip('GetMany', { results })).toEqual({ results });
+  });
+
+  it('carries the stats document as JSON text and hot keys with fractional counts', () => {
+    const json = JSON.stringify({ groups: [{ name: 'scores', stats: { gets: { hit: 1 } } }] });
+    expect(requestRoundTrip('Stats', {})).toEqual({});
+    expect(responseRoundTrip('Stats', { json })).toEqual({ json });
+    expect(requestRoundTrip('HotKeys', { group: 'scores' })).toEqual({ group: 'scores', limit: 0 });
+    const keys = [{ key: 'Tom', count: 2.5, rate: 2.5 / 60, error: 0 }];
+    expect(responseRoundTrip('HotKeys', { keys })).toEqual({ keys });
   });
 
   it('fixes the loader options every side shares', () => {

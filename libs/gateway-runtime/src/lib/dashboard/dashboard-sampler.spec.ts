@@ -48,7 +48,6 @@ describe('DashboardSampler', () => {
       };
       return { groups: [{ name: 'g', stats: stats as never }] };
     },
-    ready: async (m) => m.name !== 'down',
   };
 
   beforeEach(() => {

@@ -1,13 +1,13 @@
-import type { CallOptions, Member, NodeStatsResponse } from '@ringcache/cache-core';
+import type { Member, NodeStatsSource } from '@ringcache/cache-core';
 
 import type { DashboardStream } from './dashboard-stream';
 import type { NodeReading, Sample, SampleHistory } from './sample-history';
 
-/** Where the sampler reads a node: its statistics, and whether it is ready (NodeStatsClient). */
-export interface NodeProbe {
-  groupStats(member: Member, options: CallOptions): Promise<NodeStatsResponse>;
-  ready(member: Member, options: CallOptions): Promise<boolean>;
-}
+/**
+ * Where the sampler reads a node's statistics (the gateway's stats source). A node that answers them is
+ * shown ready: its /readyz asks its database, which a sampler must not do every tick.
+ */
+export type NodeProbe = Pick<NodeStatsSource, 'groupStats'>;
 
 /** A member as the dashboard shows it. */
 export interface MemberView {

@@ -9,12 +9,11 @@ import {
 import type { PeerSet } from '@ringcache/cache-core';
 import type { RingcacheConfig } from '@ringcache/config';
 import type { Discovery } from '@ringcache/discovery';
-import { NodeStatsClient } from '@ringcache/peer-http';
 
-import { DASHBOARD_ASSETS, GATEWAY_DISCOVERY, GATEWAY_PEERS } from '../tokens';
+import { DASHBOARD_ASSETS, GATEWAY_DISCOVERY, GATEWAY_NODE_STATS, GATEWAY_PEERS } from '../tokens';
 import { loadDashboardAssets } from './dashboard-assets';
 import { DashboardController } from './dashboard.controller';
-import { DashboardSampler } from './dashboard-sampler';
+import { DashboardSampler, type NodeProbe } from './dashboard-sampler';
 import { DashboardStream } from './dashboard-stream';
 import { SampleHistory } from './sample-history';
 
@@ -42,13 +41,8 @@ export class DashboardModule implements OnApplicationBootstrap, BeforeApplicatio
         { provide: DashboardStream, useFactory: () => new DashboardStream() },
         {
           provide: DashboardSampler,
-          inject: [GATEWAY_PEERS, NodeStatsClient, SampleHistory, DashboardStream],
-          useFactory: (
-            peers: PeerSet,
-            probe: NodeStatsClient,
-            history: SampleHistory,
-            stream: DashboardStream,
-          ) =>
+          inject: [GATEWAY_PEERS, GATEWAY_NODE_STATS, SampleHistory, DashboardStream],
+          useFactory: (peers: PeerSet, probe: NodeProbe, history: SampleHistory, stream: DashboardStream) =>
             new DashboardSampler({
               members: () => peers.members(),
               shares: () => peers.shares(),

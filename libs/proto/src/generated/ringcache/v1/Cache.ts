@@ -51,6 +51,14 @@ import type {
   GetResponse__Output as _ringcache_v1_GetResponse__Output,
 } from '../../ringcache/v1/GetResponse';
 import type {
+  HotKeysRequest as _ringcache_v1_HotKeysRequest,
+  HotKeysRequest__Output as _ringcache_v1_HotKeysRequest__Output,
+} from '../../ringcache/v1/HotKeysRequest';
+import type {
+  HotKeysResponse as _ringcache_v1_HotKeysResponse,
+  HotKeysResponse__Output as _ringcache_v1_HotKeysResponse__Output,
+} from '../../ringcache/v1/HotKeysResponse';
+import type {
   SetManyRequest as _ringcache_v1_SetManyRequest,
   SetManyRequest__Output as _ringcache_v1_SetManyRequest__Output,
 } from '../../ringcache/v1/SetManyRequest';
@@ -66,6 +74,14 @@ import type {
   SetResponse as _ringcache_v1_SetResponse,
   SetResponse__Output as _ringcache_v1_SetResponse__Output,
 } from '../../ringcache/v1/SetResponse';
+import type {
+  StatsRequest as _ringcache_v1_StatsRequest,
+  StatsRequest__Output as _ringcache_v1_StatsRequest__Output,
+} from '../../ringcache/v1/StatsRequest';
+import type {
+  StatsResponse as _ringcache_v1_StatsResponse,
+  StatsResponse__Output as _ringcache_v1_StatsResponse__Output,
+} from '../../ringcache/v1/StatsResponse';
 
 /**
  * The peer cache service, served by every cache node.
@@ -354,6 +370,53 @@ export interface CacheClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   /**
+   * A group's hottest keys lately on this node, most requested first.
+   */
+  HotKeys(
+    argument: _ringcache_v1_HotKeysRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_HotKeysResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  HotKeys(
+    argument: _ringcache_v1_HotKeysRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_HotKeysResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  HotKeys(
+    argument: _ringcache_v1_HotKeysRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_HotKeysResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  HotKeys(
+    argument: _ringcache_v1_HotKeysRequest,
+    callback: grpc.requestCallback<_ringcache_v1_HotKeysResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * A group's hottest keys lately on this node, most requested first.
+   */
+  hotKeys(
+    argument: _ringcache_v1_HotKeysRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_HotKeysResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  hotKeys(
+    argument: _ringcache_v1_HotKeysRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_HotKeysResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  hotKeys(
+    argument: _ringcache_v1_HotKeysRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_HotKeysResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  hotKeys(
+    argument: _ringcache_v1_HotKeysRequest,
+    callback: grpc.requestCallback<_ringcache_v1_HotKeysResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
    * Stores a value at the key's owner, which then has every other node drop its copy.
    */
   Set(
@@ -445,6 +508,53 @@ export interface CacheClient extends grpc.Client {
   setMany(
     argument: _ringcache_v1_SetManyRequest,
     callback: grpc.requestCallback<_ringcache_v1_SetManyResponse__Output>,
+  ): grpc.ClientUnaryCall;
+
+  /**
+   * Every group's counters on this node: observability for gateways and operators, not the data path.
+   */
+  Stats(
+    argument: _ringcache_v1_StatsRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_StatsResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  Stats(
+    argument: _ringcache_v1_StatsRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_StatsResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  Stats(
+    argument: _ringcache_v1_StatsRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_StatsResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  Stats(
+    argument: _ringcache_v1_StatsRequest,
+    callback: grpc.requestCallback<_ringcache_v1_StatsResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  /**
+   * Every group's counters on this node: observability for gateways and operators, not the data path.
+   */
+  stats(
+    argument: _ringcache_v1_StatsRequest,
+    metadata: grpc.Metadata,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_StatsResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  stats(
+    argument: _ringcache_v1_StatsRequest,
+    metadata: grpc.Metadata,
+    callback: grpc.requestCallback<_ringcache_v1_StatsResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  stats(
+    argument: _ringcache_v1_StatsRequest,
+    options: grpc.CallOptions,
+    callback: grpc.requestCallback<_ringcache_v1_StatsResponse__Output>,
+  ): grpc.ClientUnaryCall;
+  stats(
+    argument: _ringcache_v1_StatsRequest,
+    callback: grpc.requestCallback<_ringcache_v1_StatsResponse__Output>,
   ): grpc.ClientUnaryCall;
 }
 
@@ -483,6 +593,11 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
   GetMany: grpc.handleUnaryCall<_ringcache_v1_GetManyRequest__Output, _ringcache_v1_GetManyResponse>;
 
   /**
+   * A group's hottest keys lately on this node, most requested first.
+   */
+  HotKeys: grpc.handleUnaryCall<_ringcache_v1_HotKeysRequest__Output, _ringcache_v1_HotKeysResponse>;
+
+  /**
    * Stores a value at the key's owner, which then has every other node drop its copy.
    */
   Set: grpc.handleUnaryCall<_ringcache_v1_SetRequest__Output, _ringcache_v1_SetResponse>;
@@ -491,6 +606,11 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
    * Stores many entries of one group (checked first: one invalid entry stores nothing), answered in order.
    */
   SetMany: grpc.handleUnaryCall<_ringcache_v1_SetManyRequest__Output, _ringcache_v1_SetManyResponse>;
+
+  /**
+   * Every group's counters on this node: observability for gateways and operators, not the data path.
+   */
+  Stats: grpc.handleUnaryCall<_ringcache_v1_StatsRequest__Output, _ringcache_v1_StatsResponse>;
 }
 
 export interface CacheDefinition extends grpc.ServiceDefinition {
@@ -530,6 +650,12 @@ export interface CacheDefinition extends grpc.ServiceDefinition {
     _ringcache_v1_GetManyRequest__Output,
     _ringcache_v1_GetManyResponse__Output
   >;
+  HotKeys: MethodDefinition<
+    _ringcache_v1_HotKeysRequest,
+    _ringcache_v1_HotKeysResponse,
+    _ringcache_v1_HotKeysRequest__Output,
+    _ringcache_v1_HotKeysResponse__Output
+  >;
   Set: MethodDefinition<
     _ringcache_v1_SetRequest,
     _ringcache_v1_SetResponse,
@@ -541,5 +667,11 @@ export interface CacheDefinition extends grpc.ServiceDefinition {
     _ringcache_v1_SetManyResponse,
     _ringcache_v1_SetManyRequest__Output,
     _ringcache_v1_SetManyResponse__Output
+  >;
+  Stats: MethodDefinition<
+    _ringcache_v1_StatsRequest,
+    _ringcache_v1_StatsResponse,
+    _ringcache_v1_StatsRequest__Output,
+    _ringcache_v1_StatsResponse__Output
   >;
 }
