@@ -213,7 +213,10 @@ describe('EtcdDelayQueue on a real etcd', () => {
 
   it('drops what it cannot hold, and anything scheduled after stop, counting both', async () => {
     const q = queue('dq-full', { maxPending: 3 });
+    expect(q.accepting()).toBe(true);
     for (let i = 0; i < 5; i++) q.schedule('g', `k${i}`, Date.now() + 10_000);
+    // Full: nodes refuse Sets with a TTL now (Group), rather than have their records dropped here.
+    expect(q.accepting()).toBe(false);
     q.schedule('g', 'nan', Number.NaN);
     expect(q.stats()).toMatchObject({ scheduled: 6, dropped: 3, pending: 3 });
     await q.stop();

@@ -155,6 +155,11 @@ export class EtcdDelayQueue implements ExpiryScheduler {
     this.arm(this.flushIntervalMs);
   }
 
+  /** False while the queue is full: a new key's schedule would be dropped (see ExpiryScheduler). */
+  accepting(): boolean {
+    return this.pending.size < this.maxPending;
+  }
+
   /** A snapshot of the counters. */
   stats(): DelayQueueStats {
     return { ...this.counters, pending: this.pending.size, leases: this.buckets.size };
