@@ -22,6 +22,7 @@ import type {
 } from './protocol';
 import { rebuildError } from './remote-errors';
 import { TurnBatches } from './turn-batches';
+import { WriteBatcher } from './write-batcher';
 
 /** Options of {@link BatchingPeerClient}. */
 export interface GetBatchingOptions {
@@ -76,7 +77,8 @@ interface DropBatch {
  * Auto-batching, as ioredis's auto-pipelining: every Get bound for this peer in the same turn of the event
  * loop (or window) goes out as one GetMany, and the answers — and per-key errors — are split back to their
  * callers; a batch of one key goes out as a plain Get. The owners' fan-out drops (`deleteMany` with
- * `localOnly`) of one turn go out as one call per group. Every other call passes straight through.
+ * `localOnly`) of one turn go out as one call per group, and so do single Sets and Deletes (WriteBatcher).
+ * Every other call passes straight through.
  *
  * A batch is sent with the shortest deadline left among its callers, and with the request id of its first
  * caller (the peer's log line then names one of the requests the call serves).
@@ -86,6 +88,7 @@ export class BatchingPeerClient implements PeerClient {
   private readonly onBatch?: (keys: number) => void;
   private readonly gets: TurnBatches<GetBatch>;
   private readonly drops: TurnBatches<DropBatch>;
+  private readonly writes: WriteBatcher;
 
   constructor(
     private readonly inner: PeerClient,
@@ -112,6 +115,7 @@ export class BatchingPeerClient implements PeerClient {
     this.onBatch = options.onBatch;
     this.gets = new TurnBatches(windowMs, (batch) => this.sendGets(batch), maxInFlight);
     this.drops = new TurnBatches(windowMs, (batch) => this.sendDrops(batch), maxInFlight);
+    this.writes = new WriteBatcher(inner, windowMs, maxInFlight, this.maxKeys);
   }
 
   get name(): string {
@@ -119,10 +123,8 @@ export class BatchingPeerClient implements PeerClient {
   }
 
   get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
-    const deadlineMs = options?.deadlineMs;
-    // A call the peer client would refuse anyway: let it say why, alone.
-    if (typeof deadlineMs !== 'number' || !(deadlineMs > 0) || !Number.isFinite(deadlineMs))
-      return this.inner.get(request, options);
+    if (!validDeadline(options)) return this.inner.get(request, options);
+    const deadlineMs = options.deadlineMs;
     return new Promise<GetResponse>((resolve, reject) => {
       const id = `${request.hops}/${request.group}`;
       const batch = this.gets.batch(id, () => ({
@@ -148,16 +150,21 @@ export class BatchingPeerClient implements PeerClient {
     return this.inner.getMany(request, options);
   }
 
+  /** Sets of one turn and group go out as one SetMany (WriteBatcher). */
   set(request: SetRequest, options: CallOptions): Promise<SetResponse> {
-    return this.inner.set(request, options);
+    if (!validDeadline(options) || !(request.value instanceof Uint8Array))
+      return this.inner.set(request, options);
+    return this.writes.set(request, options);
   }
 
   setMany(request: SetManyRequest, options: CallOptions): Promise<SetManyResponse> {
     return this.inner.setMany(request, options);
   }
 
+  /** Deletes at the owner of one turn and group go out as one DeleteMany (WriteBatcher). */
   delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
-    return this.inner.delete(request, options);
+    if (request.localOnly || !validDeadline(options)) return this.inner.delete(request, options);
+    return this.writes.delete(request, options);
   }
 
   /**
@@ -188,6 +195,7 @@ export class BatchingPeerClient implements PeerClient {
     await this.inner.close();
     this.gets.flush();
     this.drops.flush();
+    this.writes.flush();
   }
 
   /** One call for every caller's drops: the union of their keys; each caller gets the answers for its own. */
@@ -244,4 +252,10 @@ export class BatchingPeerClient implements PeerClient {
       (error: unknown) => all.forEach((w) => w.reject(error)),
     );
   }
+}
+
+/** A call the peer client would refuse anyway (no usable deadline) is sent alone, so it says why. */
+function validDeadline(options: CallOptions | undefined): boolean {
+  const deadlineMs = options?.deadlineMs;
+  return typeof deadlineMs === 'number' && deadlineMs > 0 && Number.isFinite(deadlineMs);
 }

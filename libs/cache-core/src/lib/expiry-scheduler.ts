@@ -7,6 +7,12 @@
 export interface ExpiryScheduler {
   /** Records that `group/key` expires at `expireAtMs` (ms since the epoch). Must not throw or block. */
   schedule(group: string, key: string, expireAtMs: number): void;
+  /**
+   * False while a new record would be dropped (the etcd delay queue is full: etcd has been unreachable for
+   * long). A Set with a TTL is then refused as unavailable, rather than stored without its record. Default:
+   * always accepting.
+   */
+  accepting?(): boolean;
 }
 
 /** An ExpiryScheduler that schedules nothing: entries expire lazily, when read or pruned. */

@@ -8,6 +8,7 @@ import {
   LoadError,
   LoadTimeoutError,
   RingcacheError,
+  UnavailableError,
   ValueTooLargeError,
 } from './errors';
 import { ExactExpiry } from './exact-expiry';
@@ -186,6 +187,7 @@ export class Group {
               .setMany({ group: this.name, entries: part, ...call.context }, call.options)
               .then((r) => r.results),
       local: async (part) => {
+        this.checkExpiryRecorded(part);
         const results = part.map(({ key, value, ttlMs }) => {
           this.counters.writes.sets++;
           this.dropLocal(key);
@@ -358,6 +360,19 @@ export class Group {
       if (at && error instanceof RingcacheError) error.message = at + error.message;
       throw error;
     }
+  }
+
+  /**
+   * A write whose entries expire must have their expiry recorded for active expiry: when the scheduler
+   * cannot take it (etcd away for long), the write fails clearly and nothing is stored. (Lazy expiry on
+   * read would still apply; what would be lost is the removal on time.)
+   */
+  private checkExpiryRecorded(entries: SetEntry[]): void {
+    if (this.o.expiry.accepting?.() !== false) return;
+    if (entries.every((e) => (e.ttlMs || this.o.ttlMs) === 0)) return;
+    throw new UnavailableError(
+      `group ${this.name}: the expiry queue is full (etcd unreachable?); a write with a TTL is refused rather than stored without its expiry record`,
+    );
   }
 
   private checkKey(key: string): void {

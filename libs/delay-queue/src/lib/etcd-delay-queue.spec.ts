@@ -138,6 +138,24 @@ describe('EtcdDelayQueue on a real etcd', () => {
     expect(q.stats().txns).toBeLessThan(300);
   }, 30_000);
 
+  it('writes only the latest schedule of a key set again before its record was written', async () => {
+    // etcd refuses a transaction that puts one key twice: a burst over few keys must not produce one.
+    const cluster = 'dq-coalesce';
+    const ttl = new TtlKeys(new EtcdKeys(cluster));
+    const q = queue(cluster);
+    const second = Math.floor(Date.now() / 1000) + 20;
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 50; i++) q.schedule('g', `k${i}`, second * 1000 + round);
+    }
+    expect(q.stats()).toMatchObject({ scheduled: 500, coalesced: 450, pending: 50 });
+    await q.flush();
+    expect(q.stats()).toMatchObject({ written: 50, failed: 0, pending: 0 });
+    const stored = await client.getAll().prefix(ttl.prefix).exec();
+    expect(stored.kvs).toHaveLength(50);
+    for (const kv of stored.kvs)
+      expect(decodeTtlRecord(kv.value.toString())?.expireAtMs).toBe(second * 1000 + 9);
+  }, 15_000);
+
   it('puts a key due sooner than the shortest lease into the first reachable second', async () => {
     const cluster = 'dq-short';
     const ttl = new TtlKeys(new EtcdKeys(cluster));
@@ -180,17 +198,25 @@ describe('EtcdDelayQueue on a real etcd', () => {
     for (let i = 0; i < 50; i++) q.schedule('g', `k${i}`, due);
     await eventually('a failed write', () => q.stats().failed > 0, 10_000);
     expect(q.stats().written).toBe(0);
+    // Set again while its first record waits for a retry: the newer expiry is the one written.
+    q.schedule('g', 'k0', due + 5_000);
     expect(warnings.join('\n')).toMatch(/writing to etcd failed .*retrying/);
     await proxy.restart();
     await eventually('written after etcd came back', () => q.stats().written === 50, 15_000);
     expect(q.stats().pending).toBe(0);
-    expect(await client.getAll().prefix('ringcache/dq-outage/ttl/').count()).toBe(50);
+    const stored = await client.getAll().prefix('ringcache/dq-outage/ttl/').exec();
+    expect(stored.kvs).toHaveLength(50);
+    const k0 = stored.kvs.find((kv) => kv.key.toString().endsWith('/g/k0'));
+    expect(decodeTtlRecord(k0?.value.toString() ?? '')?.expireAtMs).toBe(due + 5_000);
     expect(logs.join('\n')).toMatch(/works again/);
   }, 40_000);
 
   it('drops what it cannot hold, and anything scheduled after stop, counting both', async () => {
     const q = queue('dq-full', { maxPending: 3 });
+    expect(q.accepting()).toBe(true);
     for (let i = 0; i < 5; i++) q.schedule('g', `k${i}`, Date.now() + 10_000);
+    // Full: nodes refuse Sets with a TTL now (Group), rather than have their records dropped here.
+    expect(q.accepting()).toBe(false);
     q.schedule('g', 'nan', Number.NaN);
     expect(q.stats()).toMatchObject({ scheduled: 6, dropped: 3, pending: 3 });
     await q.stop();

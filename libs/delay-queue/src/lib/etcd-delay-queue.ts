@@ -39,6 +39,8 @@ export interface EtcdDelayQueueOptions {
 export interface DelayQueueStats {
   /** schedule() calls. */
   scheduled: number;
+  /** Schedules that replaced a pending one of the same key (only the latest of a key is written). */
+  coalesced: number;
   /** Keys written to etcd. */
   written: number;
   /** Key writes that failed (each retry counts again). */
@@ -68,7 +70,9 @@ interface Scheduled {
  * events into Expire calls.
  *
  * Writes are batched: schedules collect for `flushIntervalMs`, then go out as transactions of up to
- * `maxOpsPerTxn` puts, so 10,000 sets per second cost a few dozen etcd round trips, not 10,000.
+ * `maxOpsPerTxn` puts, so 10,000 sets per second cost a few dozen etcd round trips, not 10,000. A key
+ * scheduled again before its record was written keeps only its latest expiry (one put, and never two puts
+ * of one key in a transaction, which etcd refuses).
  * `schedule()` never blocks or throws. A failed write is retried by later flushes (backing off to 1 s
  * while etcd fails) until the key is `giveUpAfterMs` past due; a full queue drops new schedules. Both are
  * counted, and logged when writes start and stop failing. Either way the entry still expires lazily on read.
@@ -85,8 +89,20 @@ export class EtcdDelayQueue implements ExpiryScheduler {
   private readonly giveUpAfterMs: number;
   private readonly now: () => number;
   private readonly buckets: LeaseBuckets;
-  private readonly counters = { scheduled: 0, written: 0, failed: 0, dropped: 0, leasesGranted: 0, txns: 0 };
-  private pending: Scheduled[] = [];
+  private readonly counters = {
+    scheduled: 0,
+    coalesced: 0,
+    written: 0,
+    failed: 0,
+    dropped: 0,
+    leasesGranted: 0,
+    txns: 0,
+  };
+  /**
+   * What waits to be written, one schedule per group and key (the latest): etcd refuses a transaction that
+   * puts one key twice, and a key set again before its record was written needs only its newest expiry.
+   */
+  private pending = new Map<string, Scheduled>();
   private timer?: NodeJS.Timeout;
   /** The flush in progress: only one at a time, so a slow etcd is never hit by overlapping batches. */
   private flushing?: Promise<void>;
@@ -121,7 +137,13 @@ export class EtcdDelayQueue implements ExpiryScheduler {
       this.counters.dropped++;
       return;
     }
-    if (this.pending.length >= this.maxPending) {
+    const id = pendingId(group, key);
+    if (this.pending.has(id)) {
+      this.counters.coalesced++;
+      this.pending.set(id, { group, key, expireAtMs });
+      return;
+    }
+    if (this.pending.size >= this.maxPending) {
       this.counters.dropped++;
       if (!this.fullLogged) {
         this.fullLogged = true;
@@ -129,13 +151,18 @@ export class EtcdDelayQueue implements ExpiryScheduler {
       }
       return;
     }
-    this.pending.push({ group, key, expireAtMs });
+    this.pending.set(id, { group, key, expireAtMs });
     this.arm(this.flushIntervalMs);
+  }
+
+  /** False while the queue is full: a new key's schedule would be dropped (see ExpiryScheduler). */
+  accepting(): boolean {
+    return this.pending.size < this.maxPending;
   }
 
   /** A snapshot of the counters. */
   stats(): DelayQueueStats {
-    return { ...this.counters, pending: this.pending.length, leases: this.buckets.size };
+    return { ...this.counters, pending: this.pending.size, leases: this.buckets.size };
   }
 
   /**
@@ -143,7 +170,7 @@ export class EtcdDelayQueue implements ExpiryScheduler {
    * stays pending for the timer's retries). For tests and shutdown: the queue flushes by itself.
    */
   async flush(): Promise<void> {
-    while (this.pending.length > 0) {
+    while (this.pending.size > 0) {
       clearTimeout(this.timer);
       this.timer = undefined;
       const failedBefore = this.counters.failed;
@@ -164,8 +191,8 @@ export class EtcdDelayQueue implements ExpiryScheduler {
     this.stopped = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    this.counters.dropped += this.pending.length;
-    this.pending = [];
+    this.counters.dropped += this.pending.size;
+    this.pending.clear();
   }
 
   private arm(delayMs: number): void {
@@ -189,17 +216,42 @@ export class EtcdDelayQueue implements ExpiryScheduler {
   }
 
   private rearm(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.size === 0) return;
     if (this.failures > 0) this.arm(Math.min(this.flushIntervalMs * 2 ** this.failures, 1_000));
-    else this.arm(this.pending.length >= this.batchCapacity ? 0 : this.flushIntervalMs);
+    else this.arm(this.pending.size >= this.batchCapacity ? 0 : this.flushIntervalMs);
+  }
+
+  /** Removes and returns the oldest `n` pending schedules. */
+  private take(n: number): Scheduled[] {
+    const batch: Scheduled[] = [];
+    for (const [id, item] of this.pending) {
+      if (batch.length >= n) break;
+      this.pending.delete(id);
+      batch.push(item);
+    }
+    return batch;
+  }
+
+  /**
+   * Puts failed schedules back ahead of the others, unless their key was scheduled again meanwhile (the
+   * newer expiry wins).
+   */
+  private requeue(failed: Scheduled[]): void {
+    const rest = this.pending;
+    this.pending = new Map();
+    for (const item of failed) {
+      const id = pendingId(item.group, item.key);
+      if (!rest.has(id)) this.pending.set(id, item);
+    }
+    for (const [id, item] of rest) this.pending.set(id, item);
   }
 
   /** One round: up to `batchCapacity` keys, leases granted for new buckets, puts in parallel transactions. */
   private async writeBatch(): Promise<void> {
-    if (this.pending.length === 0) return;
+    if (this.pending.size === 0) return;
     const now = this.now();
     this.buckets.forgetPast(now);
-    const batch = this.pending.splice(0, this.batchCapacity);
+    const batch = this.take(this.batchCapacity);
     const byBucket = new Map<number, Scheduled[]>();
     for (const item of batch) {
       if (item.expireAtMs < now - this.giveUpAfterMs) {
@@ -274,8 +326,8 @@ export class EtcdDelayQueue implements ExpiryScheduler {
 
     // Stopped meanwhile (stop's timeout passed): nobody will retry these.
     if (this.stopped) this.counters.dropped += retry.length;
-    else if (retry.length > 0) this.pending = retry.concat(this.pending);
-    if (this.pending.length < this.maxPending) this.fullLogged = false;
+    else if (retry.length > 0) this.requeue(retry);
+    if (this.pending.size < this.maxPending) this.fullLogged = false;
     if (firstError) {
       if (this.failures === 0)
         this.logger.warn(`delay queue: writing to etcd failed (${firstError.message}); retrying`);
@@ -285,4 +337,9 @@ export class EtcdDelayQueue implements ExpiryScheduler {
       this.failures = 0;
     }
   }
+}
+
+/** The pending map's key of a schedule: the group's length first, so no group and key pair collide. */
+function pendingId(group: string, key: string): string {
+  return `${group.length}:${group}/${key}`;
 }
