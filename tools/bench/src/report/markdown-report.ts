@@ -42,7 +42,8 @@ export function markdownReport(report: BenchReport): string {
       '## Writes: 1 KiB values, 10,000 keys uniform, 64 connections',
       report.writes.length ? writesTable(report.writes) : undefined,
       '× Redis: against the Redis front’s `SET EX` (stores) or `DEL` (deletes) of the same run; a batch row ' +
-        'counts entries.',
+        'counts entries. The rows start 11 s after the cluster is up: for 10 s after a ring change (a start ' +
+        'is one) every write also fans out to every node, a transient that costs about 4× per write.',
     ),
     ...section(
       '## Near-cache staleness: how long another reader served the old value after a write returned',
