@@ -43,7 +43,7 @@ export function markdownReport(report: BenchReport): string {
       report.writes.length ? writesTable(report.writes) : undefined,
       '× Redis: against the Redis front’s `SET EX` (stores) or `DEL` (deletes) of the same run; a batch row ' +
         'counts entries. The rows start 11 s after the cluster is up: for 10 s after a ring change (a start ' +
-        'is one) every write also fans out to every node, a transient that costs about 4× per write.',
+        'is one) every write also fans out to every node, a transient that costs several times more per write.',
     ),
     ...section(
       '## Near-cache staleness: how long another reader served the old value after a write returned',
