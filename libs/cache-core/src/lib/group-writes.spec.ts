@@ -197,6 +197,29 @@ describe('Group writes', () => {
     expect((await g.get('b')).outcome).toBe('load');
     expect(g.stats()).toMatchObject({ generation: 5, writes: { flushes: 1 } });
   });
+
+  it('drops every entry for a node back from a lapse, keeping its generation, and fences loads in flight', async () => {
+    const { db, loader } = database({ a: '1', b: '2' });
+    const invalidations: unknown[] = [];
+    const g = new Group({ name: 'g', loader, maxBytes: 1 << 20, onInvalidate: (i) => invalidations.push(i) });
+    g.flush(4);
+    await g.get('a');
+    await g.set('s', Buffer.from('set while on the ring'), 0, ctx);
+    db.delayMs = 20;
+    const inFlight = g.get('b');
+    invalidations.length = 0;
+    g.dropAll();
+    db.rows['b'] = '3';
+    await inFlight;
+    db.delayMs = 0;
+    expect((await g.get('a')).outcome).toBe('load');
+    expect((await g.get('s')).found).toBe(false);
+    expect(text((await g.get('b')).value)).toBe('3');
+    // Not a flush: the cluster's generation stays, so the next real flush still applies here.
+    expect(g.stats()).toMatchObject({ generation: 4, writes: { flushes: 1 } });
+    expect(invalidations).toEqual([]);
+    expect(g.flush(5)).toBe(5);
+  });
 });
 
 describe('Group active expiry', () => {

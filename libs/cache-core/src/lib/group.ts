@@ -251,14 +251,23 @@ export class Group {
     if (generation <= this.generation) return this.generation;
     this.generation = generation;
     this.counters.writes.flushes++;
+    this.dropAll();
+    this.o.onInvalidate?.({ kind: 'flush', group: this.name, generation });
+    return this.generation;
+  }
+
+  /**
+   * Drops every entry held here, and fences the loads in flight, keeping the generation: for a node that
+   * was off the others' rings (its lease lapsed while it hung or was cut off from etcd). Writes meanwhile
+   * went to the owners standing in for it, and none reached it, so nothing it kept can be trusted.
+   */
+  dropAll(): void {
     this.fence.flush();
     this.loads.forgetAll();
     this.forwards.forgetAll();
     this.main.clear();
     this.hot.clear();
     this.peerFetches.clear();
-    this.o.onInvalidate?.({ kind: 'flush', group: this.name, generation });
-    return this.generation;
   }
 
   /**

@@ -17,6 +17,11 @@ export interface EtcdRegistrationOptions {
   /** The software version, published in the registration's metadata. */
   version: string;
   logger: DiscoveryLogger;
+  /**
+   * Called when the registration is found lost, before registering again: the others dropped this node
+   * from their rings meanwhile, and writes of its keys went elsewhere. Default none.
+   */
+  onLapse?: (reason: string) => void;
 }
 
 /** Another live node already uses this node's name. */
@@ -92,6 +97,8 @@ export class EtcdRegistration {
     this.options.logger.warn(`etcd registration lost (${reason}); registering again`);
     this.lease?.release();
     this.lease = undefined;
+    // Before the new registration puts this node back on the rings: what it holds is to be dropped first.
+    this.options.onLapse?.(reason);
     this.scheduleRegister(0);
   }
 

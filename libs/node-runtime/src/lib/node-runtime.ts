@@ -188,7 +188,11 @@ export class NodeRuntime {
    * so no peer is sent here before it can answer. Fails on a duplicate node name.
    */
   async join(self: Member): Promise<void> {
-    await this.discovery.register(self);
+    // Back on the rings after its registration lapsed (hung, or cut off from etcd, past the lease TTL), the
+    // node starts empty: writes of its keys went to the owners standing in for it and never reached it.
+    await this.discovery.register(self, () => {
+      for (const group of this.groups.all()) group.dropAll();
+    });
   }
 
   /**
