@@ -108,6 +108,22 @@ describe('checkHistory', () => {
     expect(report.staleness.max).toBe(1_070);
   });
 
+  it('catches a node back on the rings after its lease lapsed serving a key deleted meanwhile (chaos seed 7)', () => {
+    // node2 was SIGSTOPped past its lease; the delete went to the owner standing in for it. Once node2 was
+    // back on the rings it served the value it still held, for ~5 s, through both gateways.
+    const h = history();
+    h.set('sdk', 'p9', 'sdk-2:15:p9$', 30_100, 30_110);
+    h.del('sdk', 'p9', 32_690, 32_701);
+    h.get('gateway1', 'p9', null, 33_000, 33_002);
+    h.get('gateway1', 'p9', 'sdk-2:15:p9$', 37_642, 37_691);
+    h.get('gateway2', 'p9', 'sdk-2:15:p9$', 37_904, 37_906);
+    h.get('sdk', 'p9', 'sdk-2:15:p9$', 38_000, 38_001);
+    const report = checkHistory(h.ops, OPTIONS);
+    expect(failed(report)).toEqual(['read-your-writes', 'bounded']);
+    expect(report.checks[0].violations).toBe(1);
+    expect(report.staleness).toMatchObject({ max: 5_299, staleReads: 3 });
+  });
+
   it('catches a table-backed key served its old row after the cache-aside delete returned (rule b)', () => {
     const h = history();
     const u = h.update('gateway1', 't1', 'u1', 0, 5);
