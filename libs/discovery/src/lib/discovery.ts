@@ -20,8 +20,8 @@ export interface Discovery {
   readonly membership: Membership;
   /**
    * Registers this node (etcd); fails on a duplicate node name. `onLapse` is called whenever the
-   * registration was lost and is about to be made again (the node was off the others' rings). No-op for
-   * a static list.
+   * registration is found lost, and again right before it is written anew (the node was off the others'
+   * rings meanwhile). No-op for a static list.
    */
   register(self: Member, onLapse?: (reason: string) => void): Promise<void>;
   /** Leaves the cluster at once (revokes the lease), before draining. No-op for a static list. */

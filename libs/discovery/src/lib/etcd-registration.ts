@@ -18,8 +18,9 @@ export interface EtcdRegistrationOptions {
   version: string;
   logger: DiscoveryLogger;
   /**
-   * Called when the registration is found lost, before registering again: the others dropped this node
-   * from their rings meanwhile, and writes of its keys went elsewhere. Default none.
+   * Called when the registration is found lost, and again right before it is written anew (registering
+   * may take a while, etcd being away, and the node serves meanwhile): the others dropped this node from
+   * their rings, and writes of its keys went elsewhere. Default none.
    */
   onLapse?: (reason: string) => void;
 }
@@ -132,6 +133,8 @@ export class EtcdRegistration {
       // When this process started, so a dashboard can show each node's uptime.
       const startedAt = new Date(Date.now() - process.uptime() * 1000).toISOString();
       const value = encodeEndpoint({ ...self, metadata: { ...self.metadata, startedAt } }, version);
+      // Back on the rings with the puts below: drop what was kept while off them.
+      if (this.registrations > 0) this.options.onLapse?.('registering again');
       await lease.put(keys.node(self.name, self.grpcAddress)).value(value);
       await lease.put(keys.cache(self.grpcAddress)).value(value);
     } catch (error) {
