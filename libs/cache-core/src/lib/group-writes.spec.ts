@@ -198,6 +198,29 @@ describe('Group writes', () => {
     expect(g.stats()).toMatchObject({ generation: 5, writes: { flushes: 1 } });
   });
 
+  it('drops the entries of keys that moved to another owner after a ring change, and keeps its own', async () => {
+    const { db, loader } = database({ a: '1', b: '2' });
+    // Who owns what, as the ring says: a key moves to another node when its owner comes back.
+    const owners: Record<string, 'self' | 'other'> = { a: 'self', b: 'self' };
+    const other = {} as unknown as Exclude<RouteStep, 'self'>;
+    const peers: PeerPicker = {
+      ringVersion: 'v1',
+      route: (ringKey) => [owners[ringKey.slice('g/'.length)] === 'self' ? 'self' : other],
+      others: () => [],
+    };
+    const g = new Group({ name: 'g', loader, maxBytes: 1 << 20, peers });
+    await g.get('a');
+    await g.get('b');
+    expect(g.dropForeign()).toBe(0);
+    owners['a'] = 'other';
+    expect(g.dropForeign()).toBe(1);
+    // Were it to own `a` again (or answer for its unreachable owner), it loads it anew.
+    owners['a'] = 'self';
+    expect((await g.get('a')).outcome).toBe('load');
+    expect((await g.get('b')).outcome).not.toBe('load');
+    expect(db.loads).toBe(3);
+  });
+
   it('drops every entry for a node back from a lapse, keeping its generation, and fences loads in flight', async () => {
     const { db, loader } = database({ a: '1', b: '2' });
     const invalidations: unknown[] = [];

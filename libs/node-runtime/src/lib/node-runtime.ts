@@ -148,6 +148,8 @@ export class NodeRuntime {
       await membership.start();
       const apply = () => {
         if (peers.update(membership.members())) {
+          // Keys that moved to another node are that node's now; what this one kept of them would go stale.
+          for (const group of groups.all()) group.dropForeign();
           logger.log(
             `ring ${peers.ringVersion}: ${
               peers
