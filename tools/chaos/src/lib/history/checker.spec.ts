@@ -124,6 +124,20 @@ describe('checkHistory', () => {
     expect(report.staleness).toMatchObject({ max: 5_299, staleReads: 3 });
   });
 
+  it('catches a former owner, answering for a hung owner, serving a row older than a returned write (chaos seed 42)', () => {
+    // node2 owned t174 while node1 was down and kept it when node1 came back; node1's writes never reached
+    // it. When node1 hung two minutes later, the gateways fell back to node2, which served the first row.
+    const h = history();
+    h.get('gateway1', 't174', 'init:t174$', 91_000, 91_010);
+    const u = h.update('gateway1', 't174', 'gateway1-0:134:t174$', 112_500, 112_550);
+    h.del('gateway1', 't174', 112_560, 112_584, true, u.id);
+    h.get('gateway2', 't174', 'gateway1-0:134:t174$', 150_000, 150_002);
+    h.get('gateway1', 't174', 'init:t174$', 237_079, 237_105);
+    const report = checkHistory(h.ops, { ...OPTIONS, tableKeys: new Map([['t174', 'init:t174$']]) });
+    expect(failed(report)).toEqual(['read-your-writes', 'bounded']);
+    expect(report.staleness.max).toBe(124_495);
+  });
+
   it('catches a table-backed key served its old row after the cache-aside delete returned (rule b)', () => {
     const h = history();
     const u = h.update('gateway1', 't1', 'u1', 0, 5);
