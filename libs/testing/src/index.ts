@@ -7,6 +7,7 @@ export type { ClientTlsFiles, WaitTarget } from './lib/http';
 export { parsePrometheus, scrapeMetrics, sumMetric } from './lib/metrics';
 export type { Sample } from './lib/metrics';
 export { ScratchMysql, MYSQL_ADMIN_URL } from './lib/scratch-mysql';
+export { PrivateMariadb } from './lib/private-mariadb';
 export type { ScratchMysqlOptions } from './lib/scratch-mysql';
 export { TcpProxy } from './lib/tcp-proxy';
 export type { BlackholeMode, ProxyListen } from './lib/tcp-proxy';

@@ -253,14 +253,39 @@ export class Group {
     if (generation <= this.generation) return this.generation;
     this.generation = generation;
     this.counters.writes.flushes++;
+    this.dropAll();
+    this.o.onInvalidate?.({ kind: 'flush', group: this.name, generation });
+    return this.generation;
+  }
+
+  /**
+   * Drops the entries of keys this node no longer owns, after a ring change. A node that owned a key while
+   * its owner was off the ring (crashed, hung past its lease) must not keep it once the owner is back: the
+   * owner's writes reach only the nodes that fetched the key from it, so the copy would never be dropped,
+   * and would be served again whenever the owner cannot be reached. Returns how many were dropped.
+   */
+  dropForeign(): number {
+    const foreign: string[] = [];
+    for (const key of this.main.keys()) {
+      const [owner] = this.o.peers.route(this.ringKey(key), 1);
+      if (owner !== undefined && owner !== 'self') foreign.push(key);
+    }
+    for (const key of foreign) this.main.delete(key);
+    return foreign.length;
+  }
+
+  /**
+   * Drops every entry held here, and fences the loads in flight, keeping the generation: for a node that
+   * was off the others' rings (its lease lapsed while it hung or was cut off from etcd). Writes meanwhile
+   * went to the owners standing in for it, and none reached it, so nothing it kept can be trusted.
+   */
+  dropAll(): void {
     this.fence.flush();
     this.loads.forgetAll();
     this.forwards.forgetAll();
     this.main.clear();
     this.hot.clear();
     this.peerFetches.clear();
-    this.o.onInvalidate?.({ kind: 'flush', group: this.name, generation });
-    return this.generation;
   }
 
   /**

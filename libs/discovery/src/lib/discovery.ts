@@ -18,8 +18,12 @@ export interface Discovery {
   /** `static` (a configured list) or `etcd`. */
   readonly kind: 'static' | 'etcd';
   readonly membership: Membership;
-  /** Registers this node (etcd); fails on a duplicate node name. No-op for a static list. */
-  register(self: Member): Promise<void>;
+  /**
+   * Registers this node (etcd); fails on a duplicate node name. `onLapse` is called whenever the
+   * registration is found lost, and again right before it is written anew (the node was off the others'
+   * rings meanwhile). No-op for a static list.
+   */
+  register(self: Member, onLapse?: (reason: string) => void): Promise<void>;
   /** Leaves the cluster at once (revokes the lease), before draining. No-op for a static list. */
   deregister(): Promise<void>;
   /** True once registered (always true for a static list). */
@@ -82,7 +86,7 @@ export function discoveryFromConfig(
   return {
     kind: 'etcd',
     membership,
-    async register(self: Member) {
+    async register(self: Member, onLapse?: (reason: string) => void) {
       registration = new EtcdRegistration({
         client,
         keys,
@@ -90,6 +94,7 @@ export function discoveryFromConfig(
         leaseTtlSeconds: config.etcd.leaseTtlSeconds,
         version,
         logger,
+        onLapse,
       });
       await registration.start();
       // Our own key gone while we run (lease expired during an etcd outage, a manual delete): come back.

@@ -39,7 +39,12 @@ describe('etcd discovery on a real etcd', () => {
   });
 
   /** A registration with its own client (as each node has), stopped after the test. */
-  async function register(keys: EtcdKeys, self: Member, leaseTtlSeconds = 5): Promise<EtcdRegistration> {
+  async function register(
+    keys: EtcdKeys,
+    self: Member,
+    leaseTtlSeconds = 5,
+    onLapse?: (reason: string) => void,
+  ): Promise<EtcdRegistration> {
     const own = createEtcdClient({ endpoints: etcd.endpoints, dialTimeoutMs: 2_000 });
     clients.push(own);
     const registration = new EtcdRegistration({
@@ -49,6 +54,7 @@ describe('etcd discovery on a real etcd', () => {
       leaseTtlSeconds,
       version: 'test',
       logger: quiet,
+      onLapse,
     });
     await registration.start();
     cleanups.push(() => registration.stop());
@@ -165,16 +171,23 @@ describe('etcd discovery on a real etcd', () => {
     await expect(register(keys, member('node1', 18031))).resolves.toBeInstanceOf(EtcdRegistration);
   });
 
-  it('registers again by itself when its keys are deleted while it runs', async () => {
+  it('registers again by itself when its keys are deleted while it runs, saying so before it does', async () => {
     const keys = new EtcdKeys('renew');
     const membership = await watch(keys.nodes);
-    const registration = await register(keys, member('node1', 18041));
+    // Registrations made when each lapse was announced: the node hears of it before it is back.
+    const lapses: number[] = [];
+    const registration = await register(keys, member('node1', 18041), 5, () =>
+      lapses.push(registration.count),
+    );
     membership.onChange((members) => {
       if (!members.some((m) => m.name === 'node1')) registration.renew('missing from the member list');
     });
     await eventually('registered', () => membership.members().length === 1);
+    expect(lapses).toEqual([]);
     await client.delete().prefix(keys.root);
     await eventually('back', () => membership.members().length === 1 && registration.count === 2, 5_000);
+    // Once when the lapse was seen, once right before the new registration was written.
+    expect(lapses).toEqual([1, 1]);
   });
 
   it('keeps its members while etcd is unreachable, and re-reads the prefix after a compaction it missed', async () => {

@@ -17,6 +17,12 @@ export interface EtcdRegistrationOptions {
   /** The software version, published in the registration's metadata. */
   version: string;
   logger: DiscoveryLogger;
+  /**
+   * Called when the registration is found lost, and again right before it is written anew (registering
+   * may take a while, etcd being away, and the node serves meanwhile): the others dropped this node from
+   * their rings, and writes of its keys went elsewhere. Default none.
+   */
+  onLapse?: (reason: string) => void;
 }
 
 /** Another live node already uses this node's name. */
@@ -92,6 +98,8 @@ export class EtcdRegistration {
     this.options.logger.warn(`etcd registration lost (${reason}); registering again`);
     this.lease?.release();
     this.lease = undefined;
+    // Before the new registration puts this node back on the rings: what it holds is to be dropped first.
+    this.options.onLapse?.(reason);
     this.scheduleRegister(0);
   }
 
@@ -125,6 +133,8 @@ export class EtcdRegistration {
       // When this process started, so a dashboard can show each node's uptime.
       const startedAt = new Date(Date.now() - process.uptime() * 1000).toISOString();
       const value = encodeEndpoint({ ...self, metadata: { ...self.metadata, startedAt } }, version);
+      // Back on the rings with the puts below: drop what was kept while off them.
+      if (this.registrations > 0) this.options.onLapse?.('registering again');
       await lease.put(keys.node(self.name, self.grpcAddress)).value(value);
       await lease.put(keys.cache(self.grpcAddress)).value(value);
     } catch (error) {

@@ -157,6 +157,8 @@ export class NodeRuntime {
       await membership.start();
       const apply = () => {
         if (peers.update(membership.members())) {
+          // Keys that moved to another node are that node's now; what this one kept of them would go stale.
+          for (const group of groups.all()) group.dropForeign();
           logger.log(
             `ring ${peers.ringVersion}: ${
               peers
@@ -197,7 +199,11 @@ export class NodeRuntime {
    * so no peer is sent here before it can answer. Fails on a duplicate node name.
    */
   async join(self: Member): Promise<void> {
-    await this.discovery.register(self);
+    // Back on the rings after its registration lapsed (hung, or cut off from etcd, past the lease TTL), the
+    // node starts empty: writes of its keys went to the owners standing in for it and never reached it.
+    await this.discovery.register(self, () => {
+      for (const group of this.groups.all()) group.dropAll();
+    });
   }
 
   /**
