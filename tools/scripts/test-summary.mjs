@@ -29,9 +29,16 @@ for (const project of projectsWithTarget('test')) {
   for (const suite of broken) problems.push(`${project.name}: suite failed to run: ${suite.name}`);
   for (const suite of result.testResults) {
     for (const test of suite.assertionResults.filter((t) => t.status === 'failed')) {
-      const why = (test.failureMessages[0] ?? '').split('\n').find((line) => line.trim()) ?? '';
+      // The first lines of the failure, without colours: what was expected, and what came.
+      const why = (test.failureMessages[0] ?? '')
+        .replace(/\x1b\[[0-9;]*m/g, '')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean)
+        .slice(0, 4)
+        .join(' | ');
       problems.push(
-        `${project.name}: failed: ${relative(root, suite.name)} › ${test.fullName}: ${why.trim().slice(0, 300)}`,
+        `${project.name}: failed: ${relative(root, suite.name)} › ${test.fullName}: ${why.slice(0, 400)}`,
       );
     }
   }
