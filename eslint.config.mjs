@@ -67,6 +67,7 @@ export default [
       'libs/*/src/test/**/*.ts',
       'libs/*/src/testing/**/*.ts',
       'tools/bench/**',
+      'tools/soak/**',
     ],
     rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing']) },
   },
