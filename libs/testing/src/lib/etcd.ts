@@ -23,6 +23,12 @@ export interface EtcdClusterOptions {
    * presents the same certificate. Default none: plain http. Peer traffic stays plain (loopback).
    */
   tls?: ClientTlsFiles;
+  /**
+   * Periodic auto-compaction keeping this much history (`--auto-compaction-retention`, e.g. `1m`), as a
+   * long-running etcd needs: without it every revision stays in memory and on disk. Default none: the
+   * suites' members live for seconds.
+   */
+  autoCompaction?: string;
 }
 
 /** Options of {@link EtcdCluster.etcdctl}. */
@@ -55,6 +61,7 @@ export class EtcdCluster {
     private readonly root: string,
     /** The certificate members serve with and the test presents, when the cluster runs client TLS. */
     readonly tls?: ClientTlsFiles,
+    private readonly autoCompaction?: string,
   ) {}
 
   /** Client endpoints of every member, for RINGCACHE_ETCD_ENDPOINTS. */
@@ -82,7 +89,7 @@ export class EtcdCluster {
       });
     }
     const token = `ringcache-test-${process.pid}-${Date.now()}`;
-    const cluster = new EtcdCluster(members, token, root, options.tls);
+    const cluster = new EtcdCluster(members, token, root, options.tls, options.autoCompaction);
     for (const member of members) cluster.launch(member, 'new');
     try {
       await cluster.waitHealthy(30_000);
@@ -233,6 +240,9 @@ export class EtcdCluster {
         '1000',
         '--log-level',
         'warn',
+        ...(this.autoCompaction
+          ? ['--auto-compaction-mode=periodic', `--auto-compaction-retention=${this.autoCompaction}`]
+          : []),
         ...(this.tls
           ? [
               `--cert-file=${this.tls.certFile}`,
