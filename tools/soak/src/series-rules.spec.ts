@@ -82,11 +82,13 @@ describe('judge: RSS', () => {
     expect(judge(rss, 360).verdict).toBe('pass');
   });
 
-  it('holds a process without a cache to a flat RSS', () => {
+  it('holds a process without a cache to an RSS that does not grow', () => {
     const leaking = series('rss', sampled(30, (t) => 80 * MiB + (t / 1_800) * 20 * MiB));
     expect(judge(leaking, 360).verdict).toBe('fail');
     const steady = series('rss', sampled(30, (t) => 80 * MiB + sawtooth(t)));
     expect(judge(steady, 360).verdict).toBe('pass');
+    const shrinking = series('rss', sampled(30, (t) => 110 * MiB - (t / 1_800) * 20 * MiB));
+    expect(judge(shrinking, 360).verdict).toBe('pass');
   });
 });
 
@@ -96,6 +98,12 @@ describe('judge: other series', () => {
     const judgement = judge(heap, 360);
     expect(judgement.verdict).toBe('info');
     expect(judgement.limit).toBeUndefined();
+  });
+
+  it('only reports a series marked so, however it grows', () => {
+    const rss = { ...series('rss', sampled(30, (t) => 100 * MiB + t * MiB), 2 * MiB), reportOnly: true };
+    expect(judge(rss, 360).verdict).toBe('info');
+    expect(judge({ ...rss, reportOnly: false }, 360).verdict).toBe('fail');
   });
 
   it('flags a cache counted past its budget', () => {

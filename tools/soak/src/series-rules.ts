@@ -22,7 +22,12 @@ export interface Series {
    * 0 or absent: the process holds no cache.
    */
   budgetBytes?: number;
+  /** Reported without a verdict (memory of the soak process itself, which also runs the load). Default false. */
+  reportOnly?: boolean;
 }
+
+/** The kinds of series that must stay flat. */
+export type FlatKind = 'fds' | 'sockets' | 'etcd-keys' | 'etcd-leases';
 
 /** A tolerance of a flat series: the larger of an absolute amount and a share of the series' level. */
 export interface Tolerance {
@@ -37,7 +42,7 @@ export interface Tolerance {
  * counts that follow the load's randomness (delay-queue keys are writes with a TTL in flight). A leak of one
  * descriptor a minute moves the line by 30 over a 30-minute soak: caught.
  */
-export const FLAT_TOLERANCE: Record<'fds' | 'sockets' | 'etcd-keys' | 'etcd-leases', Tolerance> = {
+export const FLAT_TOLERANCE: Record<FlatKind, Tolerance> = {
   fds: { absolute: 4, relative: 0.05 },
   sockets: { absolute: 4, relative: 0.05 },
   'etcd-keys': { absolute: 16, relative: 0.1 },
@@ -51,8 +56,8 @@ export const FLAT_TOLERANCE: Record<'fds' | 'sockets' | 'etcd-keys' | 'etcd-leas
 export const RSS_GROWTH_PER_BUDGET = 1.5;
 
 /**
- * A process that holds no cache (ttl-worker, etcd) has no budget to grow into: its RSS must stay flat, within
- * the larger of 8 MiB (a V8 or Go heap settling on its working size) and 5 % of its level.
+ * A process that holds no cache (ttl-worker, etcd) has no budget to grow into: its RSS must not grow by more
+ * than the larger of 8 MiB (a V8 or Go heap settling on its working size) and 5 % of its level.
  */
 export const NO_CACHE_RSS_TOLERANCE: Tolerance = { absolute: 8 * 2 ** 20, relative: 0.05 };
 
@@ -101,25 +106,30 @@ export function judge(series: Series, warmUpEndT: number): Judgement {
   const fit = judged.length >= MIN_JUDGED_POINTS ? leastSquares(judged) : undefined;
   if (!fit) {
     const rule = `fewer than ${MIN_JUDGED_POINTS} samples after warm-up`;
-    return { ...base, verdict: isInfo(series.kind) ? 'info' : 'fail', rule };
+    return { ...base, verdict: isInfo(series) ? 'info' : 'fail', rule };
   }
   const change = fit.slope * (judged[judged.length - 1].t - judged[0].t);
   const level = judged.reduce((sum, p) => sum + p.v, 0) / judged.length;
   const trend = { ...base, slopePerHour: fit.slope * 3_600, change };
-  if (isInfo(series.kind)) return { ...trend, verdict: 'info', rule: 'reported' };
+  if (isInfo(series)) return { ...trend, verdict: 'info', rule: 'reported' };
   if (series.kind === 'rss' && (series.budgetBytes ?? 0) > 0) {
     const limit = RSS_GROWTH_PER_BUDGET * (series.budgetBytes as number);
     const ok = change <= limit;
     return { ...trend, limit, verdict: ok ? 'pass' : 'fail', rule: `growth ≤ ${RSS_GROWTH_PER_BUDGET}× budget` };
   }
-  const tolerance = series.kind === 'rss' ? NO_CACHE_RSS_TOLERANCE : FLAT_TOLERANCE[series.kind];
-  const limit = toleranceAt(tolerance, level);
+  if (series.kind === 'rss') {
+    const limit = toleranceAt(NO_CACHE_RSS_TOLERANCE, level);
+    const ok = change <= limit;
+    return { ...trend, limit, verdict: ok ? 'pass' : 'fail', rule: ok ? 'no growth' : 'grows' };
+  }
+  const limit = toleranceAt(FLAT_TOLERANCE[series.kind as FlatKind], level);
   const ok = Math.abs(change) <= limit;
   return { ...trend, limit, verdict: ok ? 'pass' : 'fail', rule: ok ? 'flat' : 'not flat' };
 }
 
-function isInfo(kind: SeriesKind): kind is 'heap-used' | 'external' {
-  return kind === 'heap-used' || kind === 'external';
+/** Heap and external memory are reported, as is any series marked report-only. */
+function isInfo(series: Series): boolean {
+  return series.reportOnly === true || series.kind === 'heap-used' || series.kind === 'external';
 }
 
 /**

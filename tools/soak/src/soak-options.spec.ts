@@ -5,10 +5,10 @@ describe('parseSoakOptions', () => {
     expect(parseSoakOptions([])).toEqual({
       durationMs: 1_800_000,
       intervalMs: 5_000,
-      rate: 250,
-      concurrency: 16,
+      rate: 200,
+      concurrency: 24,
       keys: 40_000,
-      budgetBytes: 4 * 2 ** 20,
+      budgetBytes: 2 * 2 ** 20,
       warmUpShare: 0.2,
       seed: 1,
       jsonPath: undefined,

@@ -8,13 +8,13 @@ export interface SoakOptions {
   durationMs: number;
   /** Time between samples, in ms. `--interval`, default 5s. */
   intervalMs: number;
-  /** Operations started per second, gateway and SDK together. `--rate`, default 250. */
+  /** Operations started per second, gateway and SDK together. `--rate`, default 200. */
   rate: number;
-  /** Most operations in flight at once; an operation due while that many wait is skipped. `--concurrency`, default 16. */
+  /** Most operations in flight at once; an operation due while that many wait is skipped. `--concurrency`, default 24. */
   concurrency: number;
   /** Distinct keys asked for; the table holds the first three quarters, the rest are not found. `--keys`, default 40000. */
   keys: number;
-  /** The soak group's `maxBytes` on each node. `--budget`, default 4MiB. */
+  /** The soak group's `maxBytes` on each node. `--budget`, default 2MiB. */
   budgetBytes: number;
   /** Share of the run always counted as warm-up (more when the caches fill later). `--warm-up`, default 0.2. */
   warmUpShare: number;
@@ -26,8 +26,8 @@ export interface SoakOptions {
 
 /** Usage line printed with an option error. */
 export const USAGE =
-  'usage: node dist/tools/soak/main.js [--duration 30m] [--interval 5s] [--rate 250] [--concurrency 16] ' +
-  '[--keys 40000] [--budget 4MiB] [--warm-up 0.2] [--seed 1] [--json file]';
+  'usage: node dist/tools/soak/main.js [--duration 30m] [--interval 5s] [--rate 200] [--concurrency 24] ' +
+  '[--keys 40000] [--budget 2MiB] [--warm-up 0.2] [--seed 1] [--json file]';
 
 /** Parses and checks the command line; throws a RangeError naming the option and the value. */
 export function parseSoakOptions(argv: string[]): SoakOptions {
@@ -36,10 +36,10 @@ export function parseSoakOptions(argv: string[]): SoakOptions {
     options: {
       duration: { type: 'string', default: '30m' },
       interval: { type: 'string', default: '5s' },
-      rate: { type: 'string', default: '250' },
-      concurrency: { type: 'string', default: '16' },
+      rate: { type: 'string', default: '200' },
+      concurrency: { type: 'string', default: '24' },
       keys: { type: 'string', default: '40000' },
-      budget: { type: 'string', default: '4MiB' },
+      budget: { type: 'string', default: '2MiB' },
       'warm-up': { type: 'string', default: '0.2' },
       seed: { type: 'string', default: '1' },
       json: { type: 'string' },
