@@ -49,11 +49,15 @@ describe('EtcdCluster with auto-compaction', () => {
         return /"revision":(\d+)/.exec(put.output)?.[1];
       };
       const [oldCompacting, oldPlain] = await Promise.all([firstRevision(compacting), firstRevision(plain)]);
-      await eventually('revision compacted', async () => {
-        await compacting.etcdctl(['put', 'tick', 'x']);
-        const read = await compacting.etcdctl(['get', 'k', `--rev=${oldCompacting}`]);
-        expect(read.output).toMatch(/compacted/);
-      }, 15_000);
+      await eventually(
+        'revision compacted',
+        async () => {
+          await compacting.etcdctl(['put', 'tick', 'x']);
+          const read = await compacting.etcdctl(['get', 'k', `--rev=${oldCompacting}`]);
+          expect(read.output).toMatch(/compacted/);
+        },
+        15_000,
+      );
       const kept = await plain.etcdctl(['get', 'k', `--rev=${oldPlain}`, '--print-value-only']);
       expect(kept.output.trim()).toBe('v1');
     } finally {
