@@ -18,13 +18,19 @@ async function main(): Promise<void> {
     console.error(`${(error as Error).message}\n${USAGE}`);
     process.exit(2);
   }
+  // A first Ctrl-C ends the load early and reports what was sampled; a second stops every child at once.
+  const early = new AbortController();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      console.error(`soak: ${signal}, stopping every process it started`);
+    process.on(signal, () => {
+      if (!early.signal.aborted) {
+        console.error(`soak: ${signal}, ending the load early (again to stop at once)`);
+        early.abort();
+        return;
+      }
       void stopAllProcesses().finally(() => process.exit(130));
     });
   }
-  const result = await runSoak(options, (line) => console.error(`soak: ${line}`));
+  const result = await runSoak(options, (line) => console.error(`soak: ${line}`), early.signal);
   if (options.jsonPath) writeFileSync(options.jsonPath, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(soakReport(result));
   if (!result.ok) process.exitCode = 1;

@@ -1,6 +1,16 @@
 import { FuzzRandom } from '@ringcache/testing';
 
-import { BATCH_KEYS, OP_WEIGHTS, OpMix, rowsFor, soakKey, TTL_SECONDS, VALUE_BYTES, type Op, type OpKind } from './op-mix';
+import {
+  BATCH_KEYS,
+  OP_WEIGHTS,
+  OpMix,
+  rowsFor,
+  soakKey,
+  TTL_SECONDS,
+  VALUE_BYTES,
+  type Op,
+  type OpKind,
+} from './op-mix';
 
 function draw(count: number, keys = 10_000, seed = 7): Op[] {
   const mix = new OpMix(keys, new FuzzRandom(seed));

@@ -94,6 +94,8 @@ export class OpMix {
 
   private key(): string {
     const hot = Math.max(1, Math.floor(this.keys / 100));
-    return soakKey(this.random.chance(HOT_SHARE) ? this.random.int(0, hot - 1) : this.random.int(0, this.keys - 1));
+    return soakKey(
+      this.random.chance(HOT_SHARE) ? this.random.int(0, hot - 1) : this.random.int(0, this.keys - 1),
+    );
   }
 }

@@ -27,14 +27,35 @@ describe('judgementTable', () => {
       verdict: 'pass',
       rule: 'growth ≤ 1.5× budget',
     },
-    { process: 'etcd', kind: 'etcd-leases', start: 4, end: 90, max: 95, slopePerHour: 120, change: 60, limit: 9, verdict: 'fail', rule: 'not flat' },
-    { process: 'gateway', kind: 'heap-used', start: 30 * MiB, end: 31 * MiB, max: 40 * MiB, verdict: 'info', rule: 'reported' },
+    {
+      process: 'etcd',
+      kind: 'etcd-leases',
+      start: 4,
+      end: 90,
+      max: 95,
+      slopePerHour: 120,
+      change: 60,
+      limit: 9,
+      verdict: 'fail',
+      rule: 'not flat',
+    },
+    {
+      process: 'gateway',
+      kind: 'heap-used',
+      start: 30 * MiB,
+      end: 31 * MiB,
+      max: 40 * MiB,
+      verdict: 'info',
+      rule: 'reported',
+    },
   ];
 
   it('has a row per series with its verdict, and a failed rule says so', () => {
     const lines = judgementTable(rows).split('\n');
     expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^\| series +\| start +\| end +\| max +\| slope \/ h +\| change after warm-up +\| limit +\| verdict +\|$/);
+    expect(lines[0]).toMatch(
+      /^\| series +\| start +\| end +\| max +\| slope \/ h +\| change after warm-up +\| limit +\| verdict +\|$/,
+    );
     expect(lines[2]).toContain('| node1 RSS ');
     expect(lines[2]).toContain('+2.0 MiB');
     expect(lines[2]).toContain('≤ 13.5 MiB (1.5× budget)');
@@ -45,7 +66,11 @@ describe('judgementTable', () => {
   });
 
   it('keeps every line the same width', () => {
-    const widths = new Set(judgementTable(rows).split('\n').map((l) => [...l].length));
+    const widths = new Set(
+      judgementTable(rows)
+        .split('\n')
+        .map((l) => [...l].length),
+    );
     expect(widths.size).toBe(1);
   });
 });

@@ -2,7 +2,8 @@ import { keyCount } from './sampler';
 
 describe('keyCount', () => {
   it('reads the count of a range, which a limit does not cut', () => {
-    const answer = '{"header":{"cluster_id":1,"revision":812},"kvs":[{"key":"cmluZ2NhY2hl"}],"more":true,"count":3138}';
+    const answer =
+      '{"header":{"cluster_id":1,"revision":812},"kvs":[{"key":"cmluZ2NhY2hl"}],"more":true,"count":3138}';
     expect(keyCount(answer)).toBe(3138);
   });
 

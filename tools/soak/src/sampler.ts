@@ -83,7 +83,9 @@ export class Sampler {
       this.add(p.name, 'external', t, sumMetric(samples, 'nodejs_external_memory_bytes'), p.budgetBytes);
       if (!p.cacheMetric) return undefined;
       this.add(p.name, 'cache-bytes', t, sumMetric(samples, p.cacheMetric), p.budgetBytes);
-      return p.cacheMetric === 'ringcache_cache_bytes' ? sumMetric(samples, 'ringcache_evictions_total') > 0 : undefined;
+      return p.cacheMetric === 'ringcache_cache_bytes'
+        ? sumMetric(samples, 'ringcache_evictions_total') > 0
+        : undefined;
     } catch (error) {
       this.miss(`${p.name} /metrics at ${t.toFixed(0)} s: ${(error as Error).message}`);
       return p.cacheMetric === 'ringcache_cache_bytes' ? false : undefined;
@@ -105,10 +107,21 @@ export class Sampler {
     return match ? Number(match[1]) : undefined;
   }
 
-  private add(process: string, kind: SeriesKind, t: number, v: number, budgetBytes: number, reportOnly?: boolean): void {
+  private add(
+    process: string,
+    kind: SeriesKind,
+    t: number,
+    v: number,
+    budgetBytes: number,
+    reportOnly?: boolean,
+  ): void {
     const id = `${process}/${kind}`;
     let series = this.series.get(id);
-    if (!series) this.series.set(id, (series = { process, kind, points: [], budgetBytes, ...(reportOnly ? { reportOnly } : {}) }));
+    if (!series)
+      this.series.set(
+        id,
+        (series = { process, kind, points: [], budgetBytes, ...(reportOnly ? { reportOnly } : {}) }),
+      );
     series.points.push({ t, v });
   }
 

@@ -19,12 +19,18 @@ function series(kind: SeriesKind, points: Point[], budgetBytes?: number): Series
 
 describe('judge: series that must stay flat', () => {
   it('passes descriptors that wobble around one level', () => {
-    const fds = series('fds', sampled(30, (t) => 60 + Math.round(2 * jitter(t))));
+    const fds = series(
+      'fds',
+      sampled(30, (t) => 60 + Math.round(2 * jitter(t))),
+    );
     expect(judge(fds, 360)).toMatchObject({ verdict: 'pass', start: expect.any(Number) });
   });
 
   it('flags a descriptor leak of one a minute', () => {
-    const fds = series('fds', sampled(30, (t) => 60 + Math.floor(t / 60) + Math.round(2 * jitter(t))));
+    const fds = series(
+      'fds',
+      sampled(30, (t) => 60 + Math.floor(t / 60) + Math.round(2 * jitter(t))),
+    );
     const judgement = judge(fds, 360);
     expect(judgement.verdict).toBe('fail');
     expect(judgement.slopePerHour).toBeCloseTo(60, -1);
@@ -32,32 +38,53 @@ describe('judge: series that must stay flat', () => {
   });
 
   it('flags sockets that leak one every two minutes from a level of 40', () => {
-    const sockets = series('sockets', sampled(30, (t) => 40 + Math.floor(t / 120)));
+    const sockets = series(
+      'sockets',
+      sampled(30, (t) => 40 + Math.floor(t / 120)),
+    );
     expect(judge(sockets, 360).verdict).toBe('fail');
   });
 
   it('ignores what grows during warm-up', () => {
-    const fds = series('fds', sampled(30, (t) => Math.min(60, 20 + t / 5)));
+    const fds = series(
+      'fds',
+      sampled(30, (t) => Math.min(60, 20 + t / 5)),
+    );
     expect(judge(fds, 360).verdict).toBe('pass');
     expect(judge(fds, 0).verdict).toBe('fail');
   });
 
   it('flags a count that falls away as well as one that climbs', () => {
-    const sockets = series('sockets', sampled(30, (t) => 200 - t / 20));
+    const sockets = series(
+      'sockets',
+      sampled(30, (t) => 200 - t / 20),
+    );
     expect(judge(sockets, 360).verdict).toBe('fail');
   });
 
   it('flags leases that pile up slowly, and passes a steady number', () => {
-    const piling = series('etcd-leases', sampled(30, (t) => 64 + Math.floor(t / 120)));
+    const piling = series(
+      'etcd-leases',
+      sampled(30, (t) => 64 + Math.floor(t / 120)),
+    );
     expect(judge(piling, 360).verdict).toBe('fail');
-    const steady = series('etcd-leases', sampled(30, (t) => 64 + Math.round(3 * jitter(t))));
+    const steady = series(
+      'etcd-leases',
+      sampled(30, (t) => 64 + Math.round(3 * jitter(t))),
+    );
     expect(judge(steady, 360).verdict).toBe('pass');
   });
 
   it('passes etcd keys that follow the load around a level, and flags keys left behind', () => {
-    const steady = series('etcd-keys', sampled(30, (t) => 3_000 + Math.round(200 * jitter(t))));
+    const steady = series(
+      'etcd-keys',
+      sampled(30, (t) => 3_000 + Math.round(200 * jitter(t))),
+    );
     expect(judge(steady, 360).verdict).toBe('pass');
-    const leftBehind = series('etcd-keys', sampled(30, (t) => 3_000 + t / 3 + Math.round(200 * jitter(t))));
+    const leftBehind = series(
+      'etcd-keys',
+      sampled(30, (t) => 3_000 + t / 3 + Math.round(200 * jitter(t))),
+    );
     expect(judge(leftBehind, 360).verdict).toBe('fail');
   });
 });
@@ -66,58 +93,113 @@ describe('judge: RSS', () => {
   const sawtooth = (t: number) => ((t / 5) % 6) * MiB;
 
   it('passes growth within 1.5× the budget after warm-up', () => {
-    const rss = series('rss', sampled(30, (t) => 150 * MiB + (t / 1_800) * 10 * MiB + sawtooth(t)), 8 * MiB);
+    const rss = series(
+      'rss',
+      sampled(30, (t) => 150 * MiB + (t / 1_800) * 10 * MiB + sawtooth(t)),
+      8 * MiB,
+    );
     const judgement = judge(rss, 360);
     expect(judgement.verdict).toBe('pass');
     expect(judgement.limit).toBe(12 * MiB);
   });
 
   it('flags growth past 1.5× the budget under a garbage-collection sawtooth', () => {
-    const rss = series('rss', sampled(30, (t) => 150 * MiB + (t / 1_800) * 20 * MiB + sawtooth(t)), 8 * MiB);
+    const rss = series(
+      'rss',
+      sampled(30, (t) => 150 * MiB + (t / 1_800) * 20 * MiB + sawtooth(t)),
+      8 * MiB,
+    );
     expect(judge(rss, 360).verdict).toBe('fail');
   });
 
   it('does not hold shrinking against a process', () => {
-    const rss = series('rss', sampled(30, (t) => 300 * MiB - (t / 1_800) * 50 * MiB), 8 * MiB);
+    const rss = series(
+      'rss',
+      sampled(30, (t) => 300 * MiB - (t / 1_800) * 50 * MiB),
+      8 * MiB,
+    );
     expect(judge(rss, 360).verdict).toBe('pass');
   });
 
   it('holds a process without a cache to an RSS that does not grow', () => {
-    const leaking = series('rss', sampled(30, (t) => 80 * MiB + (t / 1_800) * 20 * MiB));
+    const leaking = series(
+      'rss',
+      sampled(30, (t) => 80 * MiB + (t / 1_800) * 20 * MiB),
+    );
     expect(judge(leaking, 360).verdict).toBe('fail');
-    const steady = series('rss', sampled(30, (t) => 80 * MiB + sawtooth(t)));
+    const steady = series(
+      'rss',
+      sampled(30, (t) => 80 * MiB + sawtooth(t)),
+    );
     expect(judge(steady, 360).verdict).toBe('pass');
-    const shrinking = series('rss', sampled(30, (t) => 110 * MiB - (t / 1_800) * 20 * MiB));
+    const shrinking = series(
+      'rss',
+      sampled(30, (t) => 110 * MiB - (t / 1_800) * 20 * MiB),
+    );
     expect(judge(shrinking, 360).verdict).toBe('pass');
   });
 });
 
 describe('judge: other series', () => {
   it('only reports heap and external memory', () => {
-    const heap = series('heap-used', sampled(30, (t) => 50 * MiB + t * MiB));
+    const heap = series(
+      'heap-used',
+      sampled(30, (t) => 50 * MiB + t * MiB),
+    );
     const judgement = judge(heap, 360);
     expect(judgement.verdict).toBe('info');
     expect(judgement.limit).toBeUndefined();
   });
 
   it('only reports a series marked so, however it grows', () => {
-    const rss = { ...series('rss', sampled(30, (t) => 100 * MiB + t * MiB), 2 * MiB), reportOnly: true };
+    const rss = {
+      ...series(
+        'rss',
+        sampled(30, (t) => 100 * MiB + t * MiB),
+        2 * MiB,
+      ),
+      reportOnly: true,
+    };
     expect(judge(rss, 360).verdict).toBe('info');
     expect(judge({ ...rss, reportOnly: false }, 360).verdict).toBe('fail');
   });
 
   it('flags a cache counted past its budget', () => {
-    expect(judge(series('cache-bytes', sampled(5, () => 9 * MiB), 8 * MiB), 60).verdict).toBe('fail');
-    expect(judge(series('cache-bytes', sampled(5, () => 8 * MiB), 8 * MiB), 60).verdict).toBe('pass');
+    expect(
+      judge(
+        series(
+          'cache-bytes',
+          sampled(5, () => 9 * MiB),
+          8 * MiB,
+        ),
+        60,
+      ).verdict,
+    ).toBe('fail');
+    expect(
+      judge(
+        series(
+          'cache-bytes',
+          sampled(5, () => 8 * MiB),
+          8 * MiB,
+        ),
+        60,
+      ).verdict,
+    ).toBe('pass');
   });
 
   it('fails a series with too few samples after warm-up', () => {
-    const fds = series('fds', sampled(1, () => 60));
+    const fds = series(
+      'fds',
+      sampled(1, () => 60),
+    );
     expect(judge(fds, 55)).toMatchObject({ verdict: 'fail', rule: expect.stringMatching(/fewer than 3/) });
   });
 
   it('reports start, end and max', () => {
-    const fds = series('fds', [4, 9, 7].map((v, i) => ({ t: i, v })));
+    const fds = series(
+      'fds',
+      [4, 9, 7].map((v, i) => ({ t: i, v })),
+    );
     expect(judge(fds, 0)).toMatchObject({ start: 4, end: 7, max: 9 });
   });
 });

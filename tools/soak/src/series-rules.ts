@@ -2,14 +2,7 @@ import { after, leastSquares, type Point } from './trend';
 
 /** What a series measures. */
 export type SeriesKind =
-  | 'rss'
-  | 'heap-used'
-  | 'external'
-  | 'fds'
-  | 'sockets'
-  | 'etcd-keys'
-  | 'etcd-leases'
-  | 'cache-bytes';
+  'rss' | 'heap-used' | 'external' | 'fds' | 'sockets' | 'etcd-keys' | 'etcd-leases' | 'cache-bytes';
 
 /** One sampled quantity of one process (or of etcd as a whole) over the run. */
 export interface Series {
@@ -115,7 +108,12 @@ export function judge(series: Series, warmUpEndT: number): Judgement {
   if (series.kind === 'rss' && (series.budgetBytes ?? 0) > 0) {
     const limit = RSS_GROWTH_PER_BUDGET * (series.budgetBytes as number);
     const ok = change <= limit;
-    return { ...trend, limit, verdict: ok ? 'pass' : 'fail', rule: `growth ≤ ${RSS_GROWTH_PER_BUDGET}× budget` };
+    return {
+      ...trend,
+      limit,
+      verdict: ok ? 'pass' : 'fail',
+      rule: `growth ≤ ${RSS_GROWTH_PER_BUDGET}× budget`,
+    };
   }
   if (series.kind === 'rss') {
     const limit = toleranceAt(NO_CACHE_RSS_TOLERANCE, level);
@@ -136,7 +134,11 @@ function isInfo(series: Series): boolean {
  * When the steady state begins: after `share` of the run, and not before every cache is full (the first
  * sample at which every node had evicted); undefined when the caches never filled.
  */
-export function warmUpEnd(durationS: number, cachesFullAtT: number | undefined, share = 0.2): number | undefined {
+export function warmUpEnd(
+  durationS: number,
+  cachesFullAtT: number | undefined,
+  share = 0.2,
+): number | undefined {
   if (cachesFullAtT === undefined) return undefined;
   return Math.max(share * durationS, cachesFullAtT);
 }

@@ -1,5 +1,12 @@
 import { RingcacheClient } from '@ringcache/client';
-import { createItemTable, EtcdCluster, ITEM_GROUP, ScratchMysql, startCluster, type TestCluster } from '@ringcache/testing';
+import {
+  createItemTable,
+  EtcdCluster,
+  ITEM_GROUP,
+  ScratchMysql,
+  startCluster,
+  type TestCluster,
+} from '@ringcache/testing';
 
 import { rowsFor, soakKey } from './op-mix';
 import type { SampledProcess } from './sampler';
@@ -29,6 +36,8 @@ export interface SoakCluster {
   mysql: ScratchMysql;
   cluster: TestCluster;
   client: RingcacheClient;
+  /** The gateway's base URL. */
+  gatewayUrl: string;
   /** Every process started (and the soak process itself, which hosts the SDK client). */
   processes: SampledProcess[];
   /** Stops the client, the cluster and etcd, and drops the database; safe to call twice. */
@@ -75,7 +84,8 @@ export async function startSoakCluster(keys: number, budgetBytes: number): Promi
     });
     stops.push(() => client.close());
     await client.ready();
-    const gateway = cluster.gateway!;
+    const gateway = cluster.gateway;
+    if (!gateway) throw new Error('the cluster started no gateway');
     const processes: SampledProcess[] = [
       ...cluster.nodes.map((node) => ({
         name: node.name,
@@ -118,7 +128,7 @@ export async function startSoakCluster(keys: number, budgetBytes: number): Promi
         memoryReportOnly: true,
       },
     ];
-    return { etcd, mysql, cluster, client, processes, stop };
+    return { etcd, mysql, cluster, client, gatewayUrl: gateway.url, processes, stop };
   } catch (error) {
     await stop();
     throw error;

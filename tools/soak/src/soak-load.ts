@@ -84,7 +84,8 @@ export class SoakLoad {
         (found) => this.count(op.kind, found ? 'ok' : 'notFound'),
         (error: Error) => {
           this.count(op.kind, 'errors');
-          if (this.tally.firstErrors.length < 10) this.tally.firstErrors.push(`${op.kind} ${op.keys[0]}: ${error.message}`);
+          if (this.tally.firstErrors.length < 10)
+            this.tally.firstErrors.push(`${op.kind} ${op.keys[0]}: ${error.message}`);
         },
       );
       const tracked = done.finally(() => this.inFlight.delete(tracked));
@@ -129,7 +130,12 @@ export class SoakLoad {
   }
 
   /** One request to the gateway; resolves with false on a 404, rejects on a status not in `expected`. */
-  private http(method: string, path: string, body: string | Buffer | undefined, expected: number[]): Promise<boolean> {
+  private http(
+    method: string,
+    path: string,
+    body: string | Buffer | undefined,
+    expected: number[],
+  ): Promise<boolean> {
     const url = `${this.options.gatewayUrl}/api/v1/groups/${this.options.group}/${path}`;
     const headers = typeof body === 'string' ? { 'content-type': 'application/json' } : undefined;
     return new Promise((resolve, reject) => {
@@ -140,7 +146,10 @@ export class SoakLoad {
         res.on('end', () => {
           const status = res.statusCode ?? 0;
           if (expected.includes(status)) resolve(status !== 404);
-          else reject(new Error(`${method} ${path} answered ${status} ${Buffer.concat(chunks).subarray(0, 200)}`));
+          else
+            reject(
+              new Error(`${method} ${path} answered ${status} ${Buffer.concat(chunks).subarray(0, 200)}`),
+            );
         });
       });
       req.on('timeout', () => req.destroy(new Error(`no answer within ${OP_TIMEOUT_MS} ms`)));

@@ -66,7 +66,15 @@ export function parseSoakOptions(argv: string[]): SoakOptions {
 
 function number(name: string, text: string, min: number, max: number, whole = true): number {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max || (whole && !Number.isInteger(value)))
-    throw new RangeError(`--${name} ${text}: expected ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`);
+  if (
+    text.trim() === '' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (whole && !Number.isInteger(value))
+  )
+    throw new RangeError(
+      `--${name} ${text}: expected ${whole ? 'a whole number' : 'a number'} from ${min} to ${max}`,
+    );
   return value;
 }

@@ -38,31 +38,43 @@ export interface SoakResult {
 
 /**
  * Runs a soak: starts the cluster, runs the load for the options' duration while sampling every
- * `intervalMs`, stops everything, and judges every series after the warm-up.
+ * `intervalMs`, stops everything, and judges every series after the warm-up. `stop` ends the load early
+ * (Ctrl-C): what was sampled so far is still judged, and everything started is stopped and removed.
  */
-export async function runSoak(options: SoakOptions, progress: (line: string) => void): Promise<SoakResult> {
-  progress('starting etcd, a scratch MariaDB database, 3 cache nodes, a gateway, a ttl-worker and an SDK client');
+export async function runSoak(
+  options: SoakOptions,
+  progress: (line: string) => void,
+  stop?: AbortSignal,
+): Promise<SoakResult> {
+  progress(
+    'starting etcd, a scratch MariaDB database, 3 cache nodes, a gateway, a ttl-worker and an SDK client',
+  );
   const soak: SoakCluster = await startSoakCluster(options.keys, options.budgetBytes);
   try {
     const started = Date.now();
     const sampler = new Sampler(soak.processes, soak.etcd, started);
     const load = new SoakLoad({
-      gatewayUrl: soak.cluster.gateway!.url,
+      gatewayUrl: soak.gatewayUrl,
       client: soak.client,
       group: SOAK_GROUP,
       mix: new OpMix(options.keys, new FuzzRandom(options.seed)),
       rate: options.rate,
       concurrency: options.concurrency,
     });
-    progress(`load: ${options.rate} ops/s, at most ${options.concurrency} in flight, for ${options.durationMs / 1_000} s`);
+    progress(
+      `load: ${options.rate} ops/s, at most ${options.concurrency} in flight, for ${options.durationMs / 1_000} s`,
+    );
     load.start();
     for (let n = 0; ; n++) {
       const next = started + n * options.intervalMs;
-      if (next > started + options.durationMs) break;
-      await sleep(Math.max(0, next - Date.now()));
+      if (next > started + options.durationMs || stop?.aborted) break;
+      await sleep(Math.max(0, next - Date.now()), undefined, { signal: stop }).catch(() => undefined);
+      if (stop?.aborted) break;
       await sampler.sample();
       if (n > 0 && n % Math.max(1, Math.round(60_000 / options.intervalMs)) === 0)
-        progress(`${Math.round((Date.now() - started) / 1_000)} s${sampler.cachesFullAtS === undefined ? '' : ', caches full'}`);
+        progress(
+          `${Math.round((Date.now() - started) / 1_000)} s${sampler.cachesFullAtS === undefined ? '' : ', caches full'}`,
+        );
     }
     const tally = await load.stop();
     const durationS = (Date.now() - started) / 1_000;
@@ -108,5 +120,17 @@ export function judgeRun(
     },
   ];
   const ok = checks.every((c) => c.ok) && judgements.every((j) => j.verdict !== 'fail');
-  return { options, startedAt, durationS, cachesFullAtS: sampler.cachesFullAtS, warmUpEndS, series, judgements, load, checks, misses: sampler.misses, ok };
+  return {
+    options,
+    startedAt,
+    durationS,
+    cachesFullAtS: sampler.cachesFullAtS,
+    warmUpEndS,
+    series,
+    judgements,
+    load,
+    checks,
+    misses: sampler.misses,
+    ok,
+  };
 }

@@ -28,12 +28,29 @@ describe('leastSquares', () => {
   it('has no line with fewer than two points or no spread of time', () => {
     expect(leastSquares([])).toBeUndefined();
     expect(leastSquares([{ t: 1, v: 1 }])).toBeUndefined();
-    expect(leastSquares([{ t: 1, v: 1 }, { t: 1, v: 2 }])).toBeUndefined();
+    expect(
+      leastSquares([
+        { t: 1, v: 1 },
+        { t: 1, v: 2 },
+      ]),
+    ).toBeUndefined();
   });
 });
 
 describe('after', () => {
   it('keeps the points from a time on', () => {
-    expect(after([{ t: 0, v: 1 }, { t: 5, v: 2 }, { t: 9, v: 3 }], 5)).toEqual([{ t: 5, v: 2 }, { t: 9, v: 3 }]);
+    expect(
+      after(
+        [
+          { t: 0, v: 1 },
+          { t: 5, v: 2 },
+          { t: 9, v: 3 },
+        ],
+        5,
+      ),
+    ).toEqual([
+      { t: 5, v: 2 },
+      { t: 9, v: 3 },
+    ]);
   });
 });
