@@ -8,7 +8,14 @@ interface SoakFile {
   ok: boolean;
   warmUpEndS?: number;
   durationS: number;
-  judgements: { process: string; kind: string; verdict: 'pass' | 'fail' | 'info'; rule: string; change?: number; limit?: number }[];
+  judgements: {
+    process: string;
+    kind: string;
+    verdict: 'pass' | 'fail' | 'info';
+    rule: string;
+    change?: number;
+    limit?: number;
+  }[];
   checks: { name: string; ok: boolean; detail: string }[];
 }
 
@@ -17,7 +24,7 @@ const PROCESSES = ['node1', 'node2', 'node3', 'gateway', 'ttl-worker', 'etcd', '
 
 /**
  * A short soak on real processes: three nodes, a gateway, a ttl-worker, etcd and MariaDB under steady mixed
- * load (gateway and SDK), sampled every 2.5 s. Once the caches are full, nothing may keep growing: descriptors,
+ * load (gateway and SDK), sampled every 2.5 s for 80 s. Once the caches are full, nothing may keep growing: descriptors,
  * sockets, etcd keys and leases stay flat and every process's RSS keeps the memory rule. The rules themselves
  * are unit-tested in tools/soak with series that grow.
  */
@@ -34,33 +41,61 @@ describe('soak', () => {
   it('keeps descriptors, sockets, etcd keys and leases flat, and RSS within the rule, once the caches are full', async () => {
     const file = join(dir.path, 'soak.json');
     const passOn = ['RINGCACHE_TEST_MYSQL_ADMIN_URL', 'ETCD_BIN', 'ETCDCTL_BIN'];
-    const env = toolEnv(Object.fromEntries(passOn.filter((k) => process.env[k]).map((k) => [k, process.env[k]])));
+    const env = toolEnv(
+      Object.fromEntries(passOn.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
+    );
     const run = await runToExit(
       {
         name: 'soak',
         command: process.execPath,
-        args: [join(workspaceRoot(), 'dist/tools/soak/main.js'), '--duration', '70s', '--interval', '2500ms', '--json', file],
+        args: [
+          join(workspaceRoot(), 'dist/tools/soak/main.js'),
+          // The smallest budget, so the caches fill within the first half of the run even on a busy machine.
+          '--duration',
+          '80s',
+          '--interval',
+          '2500ms',
+          '--budget',
+          '1MiB',
+          '--json',
+          file,
+        ],
         env,
       },
       110_000,
     );
     // The soak's own output (its report, or why it stopped) when it wrote no result.
-    expect({ written: existsSync(file), output: existsSync(file) ? '' : run.output }).toEqual({ written: true, output: '' });
+    expect({ written: existsSync(file), output: existsSync(file) ? '' : run.output }).toEqual({
+      written: true,
+      output: '',
+    });
     const result = JSON.parse(readFileSync(file, 'utf8')) as SoakFile;
 
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+    // At least a dozen samples after warm-up for each trend.
     expect(result.warmUpEndS).toBeLessThan(result.durationS * 0.6);
     const judged = (kind: string) => result.judgements.filter((j) => j.kind === kind);
     // Every started process was sampled, and every rule was judged on it.
-    expect(judged('fds').map((j) => j.process).sort()).toEqual([...PROCESSES].sort());
+    expect(
+      judged('fds')
+        .map((j) => j.process)
+        .sort(),
+    ).toEqual([...PROCESSES].sort());
     expect(judged('etcd-leases')).toHaveLength(1);
     expect(judged('etcd-keys')).toHaveLength(1);
     for (const kind of ['fds', 'sockets', 'etcd-keys', 'etcd-leases']) {
-      expect({ kind, failed: judged(kind).filter((j) => j.verdict !== 'pass') }).toEqual({ kind, failed: [] });
+      expect({ kind, failed: judged(kind).filter((j) => j.verdict !== 'pass') }).toEqual({
+        kind,
+        failed: [],
+      });
     }
     const rss = judged('rss').filter((j) => j.verdict !== 'info');
     expect(rss.map((j) => j.process).sort()).toEqual(PROCESSES.filter((p) => p !== 'soak (SDK)').sort());
     expect(rss.filter((j) => j.verdict !== 'pass')).toEqual([]);
-    expect({ code: run.code, ok: result.ok, output: run.code === 0 ? '' : run.output }).toEqual({ code: 0, ok: true, output: '' });
+    expect({ code: run.code, ok: result.ok, output: run.code === 0 ? '' : run.output }).toEqual({
+      code: 0,
+      ok: true,
+      output: '',
+    });
   }, 120_000);
 });
