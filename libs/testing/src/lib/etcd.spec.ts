@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { Etcd3 } from 'etcd3';
 
 import { TestCa } from './certificates';
@@ -62,6 +65,29 @@ describe('EtcdCluster with auto-compaction', () => {
       expect(kept.output.trim()).toBe('v1');
     } finally {
       await Promise.all([compacting.stop(), plain.stop()]);
+    }
+  }, 40_000);
+});
+
+describe('EtcdCluster with a snapshot count', () => {
+  it('snapshots after that many entries, where etcd by default would not yet', async () => {
+    const snapshotting = await EtcdCluster.start({ snapshotCount: 100 });
+    const plain = await EtcdCluster.start(1);
+    const snapshots = (etcd: EtcdCluster) =>
+      readdirSync(join(etcd.members[0].dataDir, 'member', 'snap')).filter((f) => f.endsWith('.snap'));
+    try {
+      for (const etcd of [snapshotting, plain]) {
+        const client = new Etcd3({ hosts: etcd.endpoints });
+        try {
+          for (let i = 0; i < 150; i++) await client.put(`k${i}`).value('v');
+        } finally {
+          client.close();
+        }
+      }
+      await eventually('a snapshot written', () => expect(snapshots(snapshotting).length).toBeGreaterThan(0));
+      expect(snapshots(plain)).toEqual([]);
+    } finally {
+      await Promise.all([snapshotting.stop(), plain.stop()]);
     }
   }, 40_000);
 });
