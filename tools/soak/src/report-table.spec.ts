@@ -18,6 +18,7 @@ describe('judgementTable', () => {
     {
       process: 'node1',
       kind: 'rss',
+      budgetBytes: 9 * MiB,
       start: 120 * MiB,
       end: 160 * MiB,
       max: 165 * MiB,
@@ -30,6 +31,7 @@ describe('judgementTable', () => {
     {
       process: 'etcd',
       kind: 'etcd-leases',
+      budgetBytes: 0,
       start: 4,
       end: 90,
       max: 95,
@@ -42,6 +44,7 @@ describe('judgementTable', () => {
     {
       process: 'gateway',
       kind: 'heap-used',
+      budgetBytes: 4 * MiB,
       start: 30 * MiB,
       end: 31 * MiB,
       max: 40 * MiB,

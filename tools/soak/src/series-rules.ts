@@ -61,6 +61,8 @@ export const MIN_JUDGED_POINTS = 3;
 export interface Judgement {
   process: string;
   kind: SeriesKind;
+  /** The process's cache budget in bytes (0: none). */
+  budgetBytes: number;
   start: number;
   end: number;
   max: number;
@@ -86,6 +88,7 @@ export function judge(series: Series, warmUpEndT: number): Judgement {
   const base = {
     process: series.process,
     kind: series.kind,
+    budgetBytes: series.budgetBytes ?? 0,
     start: values[0] ?? NaN,
     end: values[values.length - 1] ?? NaN,
     max: values.length ? Math.max(...values) : NaN,
