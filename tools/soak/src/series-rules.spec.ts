@@ -112,6 +112,33 @@ describe('judge: RSS', () => {
     expect(judge(rss, 360).verdict).toBe('fail');
   });
 
+  it('judges RSS only once memory has settled, and not at all in a run too short for it', () => {
+    // Heaps still growing to their working size in the first five minutes of a ten-minute run, then level.
+    const rss = series(
+      'rss',
+      sampled(10, (t) => 150 * MiB - Math.max(0, 300 - t) * 0.2 * MiB),
+      8 * MiB,
+    );
+    expect(judge(rss, 120).verdict).toBe('fail');
+    expect(judge(rss, 120, 300).verdict).toBe('pass');
+    const short = series(
+      'rss',
+      sampled(2, (t) => 100 * MiB + t * MiB),
+      8 * MiB,
+    );
+    expect(judge(short, 60, 300)).toMatchObject({
+      verdict: 'info',
+      rule: expect.stringMatching(/^not judged/),
+    });
+    // A leak after the memory warm-up is still caught.
+    const leak = series(
+      'rss',
+      sampled(30, (t) => 150 * MiB + t * 0.02 * MiB),
+      8 * MiB,
+    );
+    expect(judge(leak, 120, 300).verdict).toBe('fail');
+  });
+
   it('does not hold shrinking against a process', () => {
     const rss = series(
       'rss',
@@ -209,5 +236,7 @@ describe('warmUpEnd', () => {
     expect(warmUpEnd(1_800, 40)).toBe(360);
     expect(warmUpEnd(60, 30)).toBe(30);
     expect(warmUpEnd(60, undefined)).toBeUndefined();
+    expect(warmUpEnd(90, 20, 0.2, 30)).toBe(50);
+    expect(warmUpEnd(1_800, 110, 0.2, 30)).toBe(360);
   });
 });

@@ -54,6 +54,14 @@ export const RSS_GROWTH_PER_BUDGET = 1.5;
  */
 export const NO_CACHE_RSS_TOLERANCE: Tolerance = { absolute: 8 * 2 ** 20, relative: 0.05 };
 
+/**
+ * Memory settles later than the rest: V8's and Go's heaps grow to their working size over the first minutes
+ * under load (a 30-minute soak saw the nodes' RSS rise until about the fourth minute, then stay level or fall),
+ * while descriptors, sockets and etcd's counts settle as soon as the caches are full. RSS is judged only on
+ * samples from this many seconds on; a shorter run reports it without a verdict.
+ */
+export const MEMORY_SETTLE_S = 300;
+
 /** Fewest samples after warm-up a trend is judged on. */
 export const MIN_JUDGED_POINTS = 3;
 
@@ -82,8 +90,11 @@ export function toleranceAt(tolerance: Tolerance, level: number): number {
   return Math.max(tolerance.absolute, tolerance.relative * Math.abs(level));
 }
 
-/** Judges one series on its samples from `warmUpEndT` (seconds) on. */
-export function judge(series: Series, warmUpEndT: number): Judgement {
+/**
+ * Judges one series on its samples from `warmUpEndT` (seconds) on, RSS from `memoryFromT` on (default: the
+ * same).
+ */
+export function judge(series: Series, warmUpEndT: number, memoryFromT = warmUpEndT): Judgement {
   const values = series.points.map((p) => p.v);
   const base = {
     process: series.process,
@@ -98,8 +109,12 @@ export function judge(series: Series, warmUpEndT: number): Judgement {
     const ok = base.max <= limit;
     return { ...base, limit, verdict: ok ? 'pass' : 'fail', rule: ok ? 'max ≤ budget' : 'over its budget' };
   }
-  const judged = after(series.points, warmUpEndT);
+  const judged = after(series.points, series.kind === 'rss' ? Math.max(warmUpEndT, memoryFromT) : warmUpEndT);
   const fit = judged.length >= MIN_JUDGED_POINTS ? leastSquares(judged) : undefined;
+  if (!fit && series.kind === 'rss' && memoryFromT > warmUpEndT) {
+    const rule = `not judged: the run ends before memory settles (${memoryFromT} s)`;
+    return { ...base, verdict: 'info', rule };
+  }
   if (!fit) {
     const rule = `fewer than ${MIN_JUDGED_POINTS} samples after warm-up`;
     return { ...base, verdict: isInfo(series) ? 'info' : 'fail', rule };
@@ -135,13 +150,16 @@ function isInfo(series: Series): boolean {
 
 /**
  * When the steady state begins: after `share` of the run, and not before every cache is full (the first
- * sample at which every node had evicted); undefined when the caches never filled.
+ * sample at which every node had evicted) plus `settleS`, the longest TTL: the delay queue holds a key (and
+ * its second's lease) for an entry's TTL, so its counts settle one TTL after the flow of writes and loads
+ * does. Undefined when the caches never filled.
  */
 export function warmUpEnd(
   durationS: number,
   cachesFullAtT: number | undefined,
   share = 0.2,
+  settleS = 0,
 ): number | undefined {
   if (cachesFullAtT === undefined) return undefined;
-  return Math.max(share * durationS, cachesFullAtT);
+  return Math.max(share * durationS, cachesFullAtT + settleS);
 }

@@ -36,6 +36,8 @@ export const ETCD_COMPACTION = '1m';
 export const ETCD_SNAPSHOT_COUNT = 10_000;
 /** TTL of loaded values and of writes without one: they expire through the delay queue and ttl-worker. */
 export const GROUP_TTL = '30s';
+/** The longest TTL of anything the soak stores (loaded values; writes carry 2–20 s), in seconds. */
+export const LONGEST_TTL_S = 30;
 
 /** Everything a soak runs against, and what it samples. */
 export interface SoakCluster {

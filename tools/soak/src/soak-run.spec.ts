@@ -3,7 +3,7 @@ import type { Series } from './series-rules';
 import type { LoadTally } from './soak-load';
 import { parseSoakOptions } from './soak-options';
 
-const options = parseSoakOptions(['--duration', '100s', '--interval', '5s']);
+const options = parseSoakOptions(['--duration', '120s', '--interval', '5s']);
 
 /** Flat descriptors of one node, sampled every 5 s for 100 s, plus `extra`. */
 function samplerWith(cachesFullAtS: number | undefined, exited: string[] = [], extra: Series[] = []) {
@@ -25,7 +25,7 @@ describe('judgeRun', () => {
   it('passes a steady run, judged after the warm-up', () => {
     const result = judgeRun(options, 'now', 100, samplerWith(30), load(1_000, 0));
     expect(result.ok).toBe(true);
-    expect(result.warmUpEndS).toBe(30);
+    expect(result.warmUpEndS).toBe(60);
     expect(result.checks.every((c) => c.ok)).toBe(true);
   });
 

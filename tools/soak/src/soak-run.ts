@@ -4,10 +4,10 @@ import { FuzzRandom } from '@ringcache/testing';
 
 import { OpMix } from './op-mix';
 import { Sampler } from './sampler';
-import { SOAK_GROUP, startSoakCluster, type SoakCluster } from './soak-cluster';
+import { LONGEST_TTL_S, SOAK_GROUP, startSoakCluster, type SoakCluster } from './soak-cluster';
 import { SoakLoad, type LoadTally } from './soak-load';
 import type { SoakOptions } from './soak-options';
-import { judge, warmUpEnd, type Judgement, type Series } from './series-rules';
+import { judge, MEMORY_SETTLE_S, warmUpEnd, type Judgement, type Series } from './series-rules';
 
 /** Most errors, as a share of operations, a soak may see: a steady cluster answers everything. */
 export const MAX_ERROR_SHARE = 0.01;
@@ -94,9 +94,9 @@ export function judgeRun(
   load: LoadTally,
 ): SoakResult {
   const series = sampler.all();
-  const warmUpEndS = warmUpEnd(durationS, sampler.cachesFullAtS, options.warmUpShare);
+  const warmUpEndS = warmUpEnd(durationS, sampler.cachesFullAtS, options.warmUpShare, LONGEST_TTL_S);
   // Without a steady state every trend is judged over the whole run, and the run fails anyway.
-  const judgements = series.map((s) => judge(s, warmUpEndS ?? 0));
+  const judgements = series.map((s) => judge(s, warmUpEndS ?? 0, MEMORY_SETTLE_S));
   const ops = Object.values(load.byKind).reduce((sum, t) => sum + t.ok + t.notFound + t.errors, 0);
   const errors = Object.values(load.byKind).reduce((sum, t) => sum + t.errors, 0);
   const checks: RunCheck[] = [
