@@ -24,9 +24,10 @@ const PROCESSES = ['node1', 'node2', 'node3', 'gateway', 'ttl-worker', 'etcd', '
 
 /**
  * A short soak on real processes: three nodes, a gateway, a ttl-worker, etcd and MariaDB under steady mixed
- * load (gateway and SDK), sampled every 2.5 s for 80 s. Once the caches are full, nothing may keep growing: descriptors,
- * sockets, etcd keys and leases stay flat and every process's RSS keeps the memory rule. The rules themselves
- * are unit-tested in tools/soak with series that grow.
+ * load (gateway and SDK), sampled every 2 s for 90 s. Once the caches are full, nothing may keep growing:
+ * descriptors, sockets, etcd keys and leases stay flat, no process exits, no operation fails. RSS is sampled
+ * and reported, but heaps take minutes to reach their working size, so only a run past the memory warm-up
+ * (`npm run soak`, 5 minutes and more) judges it. The rules are unit-tested in tools/soak with growing series.
  */
 describe('soak', () => {
   let dir: TempDir;
@@ -38,7 +39,7 @@ describe('soak', () => {
   });
   afterAll(() => dir?.remove());
 
-  it('keeps descriptors, sockets, etcd keys and leases flat, and RSS within the rule, once the caches are full', async () => {
+  it('keeps descriptors, sockets, etcd keys and leases flat once the caches are full', async () => {
     const file = join(dir.path, 'soak.json');
     const passOn = ['RINGCACHE_TEST_MYSQL_ADMIN_URL', 'ETCD_BIN', 'ETCDCTL_BIN'];
     const env = toolEnv(
@@ -52,9 +53,9 @@ describe('soak', () => {
           join(workspaceRoot(), 'dist/tools/soak/main.js'),
           // The smallest budget, so the caches fill within the first half of the run even on a busy machine.
           '--duration',
-          '80s',
+          '90s',
           '--interval',
-          '2500ms',
+          '2s',
           '--budget',
           '1MiB',
           '--json',
@@ -62,7 +63,7 @@ describe('soak', () => {
         ],
         env,
       },
-      110_000,
+      112_000,
     );
     // The soak's own output (its report, or why it stopped) when it wrote no result.
     expect({ written: existsSync(file), output: existsSync(file) ? '' : run.output }).toEqual({
@@ -73,7 +74,7 @@ describe('soak', () => {
 
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     // At least a dozen samples after warm-up for each trend.
-    expect(result.warmUpEndS).toBeLessThan(result.durationS * 0.6);
+    expect(result.warmUpEndS).toBeLessThan(result.durationS * 0.7);
     const judged = (kind: string) => result.judgements.filter((j) => j.kind === kind);
     // Every started process was sampled, and every rule was judged on it.
     expect(
@@ -83,19 +84,15 @@ describe('soak', () => {
     ).toEqual([...PROCESSES].sort());
     expect(judged('etcd-leases')).toHaveLength(1);
     expect(judged('etcd-keys')).toHaveLength(1);
-    for (const kind of ['fds', 'sockets', 'etcd-keys', 'etcd-leases']) {
-      expect({ kind, failed: judged(kind).filter((j) => j.verdict !== 'pass') }).toEqual({
-        kind,
-        failed: [],
-      });
-    }
-    const rss = judged('rss').filter((j) => j.verdict !== 'info');
-    expect(rss.map((j) => j.process).sort()).toEqual(PROCESSES.filter((p) => p !== 'soak (SDK)').sort());
-    expect(rss.filter((j) => j.verdict !== 'pass')).toEqual([]);
-    expect({ code: run.code, ok: result.ok, output: run.code === 0 ? '' : run.output }).toEqual({
-      code: 0,
-      ok: true,
-      output: '',
-    });
+    // RSS is sampled for every process it started, and not judged in a run this short.
+    expect(
+      judged('rss')
+        .map((j) => j.process)
+        .sort(),
+    ).toEqual([...PROCESSES].sort());
+    expect(judged('rss').every((j) => j.verdict === 'info')).toBe(true);
+    // Nothing keeps growing: every failed rule at once, with its numbers.
+    expect(result.judgements.filter((j) => j.verdict === 'fail')).toEqual([]);
+    expect({ code: run.code, ok: result.ok }).toEqual({ code: 0, ok: true });
   }, 120_000);
 });
