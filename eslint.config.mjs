@@ -68,6 +68,7 @@ export default [
       'libs/*/src/testing/**/*.ts',
       'tools/bench/**',
       'tools/chaos/**',
+      'tools/soak/**',
     ],
     rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing']) },
   },

@@ -49,6 +49,12 @@ export async function startEtcd(members, { quiet = true } = {}) {
         initialCluster,
         '--initial-cluster-state',
         'new',
+        // Keep 5 minutes of history: every write with a TTL is a delay-queue key that its lease's expiry
+        // deletes, and without compaction each revision would stay in etcd's memory and database for good.
+        '--auto-compaction-mode',
+        'periodic',
+        '--auto-compaction-retention',
+        '5m',
         '--log-level',
         'warn',
       ],

@@ -30,3 +30,5 @@ export { TestCa } from './lib/certificates';
 export type { IssuedCertificate, IssueOptions } from './lib/certificates';
 export { deepJson, FuzzRandom } from './lib/fuzz-random';
 export { rssBytes } from './lib/process-rss';
+export { openFds } from './lib/process-fds';
+export type { OpenFds } from './lib/process-fds';

@@ -779,6 +779,12 @@ function checkCompose(text: string, repo: Repo, dockerfileText: string): Compose
         `${member}: --initial-cluster=${flags.get('initial-cluster')}, expected ${expectedCluster}`,
       );
     if (flags.get('initial-cluster-state') !== 'new') problems.push(`${member}: --initial-cluster-state=new`);
+    // Every write with a TTL is a delay-queue revision: without compaction etcd keeps them all.
+    if (
+      flags.get('auto-compaction-mode') !== 'periodic' ||
+      ['', '0', undefined].includes(flags.get('auto-compaction-retention'))
+    )
+      problems.push(`${member}: needs --auto-compaction-mode=periodic and a --auto-compaction-retention`);
     const token = flags.get('initial-cluster-token');
     if (!token || etcd.some((m) => flagsOf(services[m].command).get('initial-cluster-token') !== token))
       problems.push(`${member}: every member needs the same --initial-cluster-token`);
@@ -1133,6 +1139,9 @@ describe('docker files', () => {
         breakCompose('http://etcd1:2379,http://etcd2:2379,http://etcd3:2379', 'http://etcd1:2379'),
       ).toContain(
         'gateway: etcd endpoints http://etcd1:2379 are not the members http://etcd1:2379,http://etcd2:2379,http://etcd3:2379',
+      );
+      expect(breakCompose('--auto-compaction-retention=5m', '--auto-compaction-retention=0')).toContain(
+        'etcd1: needs --auto-compaction-mode=periodic and a --auto-compaction-retention',
       );
       expect(breakCompose('@mysql:3306/ringcache', '@db:3306/ringcache')).toContain(
         'node1: MySQL at db:3306, not the mysql service',

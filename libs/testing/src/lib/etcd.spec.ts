@@ -1,7 +1,11 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
 import { Etcd3 } from 'etcd3';
 
 import { TestCa } from './certificates';
 import { EtcdCluster } from './etcd';
+import { eventually } from './http';
 import { tempDir } from './temp-dir';
 
 describe('EtcdCluster', () => {
@@ -35,6 +39,57 @@ describe('EtcdCluster', () => {
       await etcd.stop();
     }
   }, 60_000);
+});
+
+describe('EtcdCluster with auto-compaction', () => {
+  it('compacts away old revisions, and keeps them without the option', async () => {
+    const compacting = await EtcdCluster.start({ autoCompaction: '1s' });
+    const plain = await EtcdCluster.start(1);
+    try {
+      const firstRevision = async (etcd: EtcdCluster) => {
+        const put = await etcd.etcdctl(['put', 'k', 'v1', '-w', 'json']);
+        await etcd.etcdctl(['put', 'k', 'v2']);
+        return /"revision":(\d+)/.exec(put.output)?.[1];
+      };
+      const [oldCompacting, oldPlain] = await Promise.all([firstRevision(compacting), firstRevision(plain)]);
+      await eventually(
+        'revision compacted',
+        async () => {
+          await compacting.etcdctl(['put', 'tick', 'x']);
+          const read = await compacting.etcdctl(['get', 'k', `--rev=${oldCompacting}`]);
+          expect(read.output).toMatch(/compacted/);
+        },
+        15_000,
+      );
+      const kept = await plain.etcdctl(['get', 'k', `--rev=${oldPlain}`, '--print-value-only']);
+      expect(kept.output.trim()).toBe('v1');
+    } finally {
+      await Promise.all([compacting.stop(), plain.stop()]);
+    }
+  }, 40_000);
+});
+
+describe('EtcdCluster with a snapshot count', () => {
+  it('snapshots after that many entries, where etcd by default would not yet', async () => {
+    const snapshotting = await EtcdCluster.start({ snapshotCount: 100 });
+    const plain = await EtcdCluster.start(1);
+    const snapshots = (etcd: EtcdCluster) =>
+      readdirSync(join(etcd.members[0].dataDir, 'member', 'snap')).filter((f) => f.endsWith('.snap'));
+    try {
+      for (const etcd of [snapshotting, plain]) {
+        const client = new Etcd3({ hosts: etcd.endpoints });
+        try {
+          for (let i = 0; i < 150; i++) await client.put(`k${i}`).value('v');
+        } finally {
+          client.close();
+        }
+      }
+      await eventually('a snapshot written', () => expect(snapshots(snapshotting).length).toBeGreaterThan(0));
+      expect(snapshots(plain)).toEqual([]);
+    } finally {
+      await Promise.all([snapshotting.stop(), plain.stop()]);
+    }
+  }, 40_000);
 });
 
 describe('EtcdCluster with client TLS', () => {

@@ -23,6 +23,18 @@ export interface EtcdClusterOptions {
    * presents the same certificate. Default none: plain http. Peer traffic stays plain (loopback).
    */
   tls?: ClientTlsFiles;
+  /**
+   * Periodic auto-compaction keeping this much history (`--auto-compaction-retention`, e.g. `1m`), as a
+   * long-running etcd needs: without it every revision stays in memory and on disk. Default none: the
+   * suites' members live for seconds.
+   */
+  autoCompaction?: string;
+  /**
+   * Applied entries between snapshots (`--snapshot-count`). etcd holds its raft log in memory until a
+   * snapshot lets it drop the entries: a run that must see etcd's memory settle under steady writes sets this
+   * below etcd's default of 100,000. Default: etcd's.
+   */
+  snapshotCount?: number;
 }
 
 /** Options of {@link EtcdCluster.etcdctl}. */
@@ -55,6 +67,7 @@ export class EtcdCluster {
     private readonly root: string,
     /** The certificate members serve with and the test presents, when the cluster runs client TLS. */
     readonly tls?: ClientTlsFiles,
+    private readonly extraArgs: string[] = [],
   ) {}
 
   /** Client endpoints of every member, for RINGCACHE_ETCD_ENDPOINTS. */
@@ -82,7 +95,13 @@ export class EtcdCluster {
       });
     }
     const token = `ringcache-test-${process.pid}-${Date.now()}`;
-    const cluster = new EtcdCluster(members, token, root, options.tls);
+    const extraArgs = [
+      ...(options.autoCompaction
+        ? ['--auto-compaction-mode=periodic', `--auto-compaction-retention=${options.autoCompaction}`]
+        : []),
+      ...(options.snapshotCount ? [`--snapshot-count=${options.snapshotCount}`] : []),
+    ];
+    const cluster = new EtcdCluster(members, token, root, options.tls, extraArgs);
     for (const member of members) cluster.launch(member, 'new');
     try {
       await cluster.waitHealthy(30_000);
@@ -233,6 +252,7 @@ export class EtcdCluster {
         '1000',
         '--log-level',
         'warn',
+        ...this.extraArgs,
         ...(this.tls
           ? [
               `--cert-file=${this.tls.certFile}`,
