@@ -4,6 +4,7 @@ import type { MachineFacts } from '../env/machine';
 import type { LibRow } from '../libs.bench';
 import type { ExpiryRow } from '../scenarios/expiry.scenario';
 import type { HttpRow } from '../scenarios/http-row';
+import type { HungRow } from '../scenarios/hung-node.scenario';
 import type { ConvergenceRow } from '../scenarios/membership.scenario';
 import type { MemoryRow } from '../scenarios/memory.scenario';
 import type { RingRebuildRow } from '../scenarios/ring-rebuild.scenario';
@@ -34,6 +35,8 @@ export interface BenchReport {
   membership: ConvergenceRow[];
   /** Absent when the run left the scenario out (`--only`). */
   expiry?: ExpiryRow;
+  /** Reads of a SIGSTOPped node's keys under load. */
+  hung: HungRow[];
 }
 
 /** True when any scenario failed (a skipped baseline is not a failure). */
@@ -45,6 +48,7 @@ export function anyFailed(report: BenchReport): boolean {
     report.stampede.some((r) => r.status === 'failed') ||
     report.memory.some((r) => r.status === 'failed') ||
     report.membership.some((r) => r.status === 'failed') ||
-    report.expiry?.status === 'failed'
+    report.expiry?.status === 'failed' ||
+    report.hung.some((r) => r.status === 'failed')
   );
 }

@@ -4,6 +4,7 @@ import { libsTable } from '../libs.bench';
 import type { BenchReport } from './bench-report';
 import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
 import { coldFillTable, httpTable } from './http-table';
+import { hungNodeTable } from './hung-node-table';
 import { memoryTable } from './memory-table';
 import { stalenessTable } from './staleness-table';
 import { writesTable } from './writes-table';
@@ -76,6 +77,14 @@ export function markdownReport(report: BenchReport): string {
       report.expiry && expiryTable(report.expiry),
       "Lateness is removal time − expiry time from the nodes' `ringcache_expiry_lateness_seconds` histogram, " +
         'so percentiles are bucket bounds.',
+    ),
+    ...section(
+      '## A hung node: one of 3 nodes SIGSTOPped for 10 s under load (gRPC peers, gateway near cache off)',
+      report.hung.length ? hungNodeTable(report.hung) : undefined,
+      'Closed loops read only the stopped node’s keys through the gateway. Targets (issue 15): a read in ' +
+        'flight at SIGSTOP or started in the first second after it takes at most ' +
+        'peers.deadlineMs + 1 s (4,000 ms); from 1 s after SIGSTOP to SIGCONT the p99 is ≤ 50 ms, outlier ' +
+        'detection sending reads to the next owner.',
     ),
     ...section('## Libraries', report.libs.length ? libsTable(report.libs) : undefined),
     `wall time ${report.wallSec} s`,

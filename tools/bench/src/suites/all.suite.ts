@@ -18,6 +18,7 @@ import { bareHttpRows } from '../scenarios/bare-http.scenario';
 import { clusterRows } from '../scenarios/cluster.scenario';
 import { expiryRow } from '../scenarios/expiry.scenario';
 import { groupcacheRows } from '../scenarios/groupcache.scenario';
+import { hungNodeRow } from '../scenarios/hung-node.scenario';
 import { mariadbStampedeRow } from '../scenarios/mariadb-stampede.scenario';
 import { membershipRows } from '../scenarios/membership.scenario';
 import { memoryRows } from '../scenarios/memory.scenario';
@@ -42,6 +43,7 @@ export const SCENARIOS = [
   'rings',
   'membership',
   'expiry',
+  'hung',
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
@@ -92,6 +94,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     const rings = wanted('rings') ? ringRebuildRows(quick) : [];
     const membership = wanted('membership') ? await membershipRows(context) : [];
     const expiry = wanted('expiry') ? await expiryRow(context) : undefined;
+    const hung = wanted('hung') ? [await hungNodeRow(context)] : [];
     const writes = wanted('writes') ? await writeRows(context) : [];
     const staleness = wanted('writes') ? await stalenessRows(context) : [];
     const writeRowsAll = [...redis.writes, ...writes];
@@ -123,6 +126,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       rings,
       membership,
       expiry,
+      hung,
     };
     console.log(markdownReport(report));
     console.log(`wrote ${writeResultFile(out, fileTimestamp(startedAt), report)}`);
