@@ -82,6 +82,10 @@ export class GrpcNodeStatsClient implements NodeStatsSource {
     } else {
       client = new GrpcPeerClient({
         ...this.options.channel,
+        // Connections of its own: grpc-js shares connections between channels of equal settings, so a
+        // sample that dialled a node before it listened would put the data path's connection into
+        // reconnect backoff too, failing the first writes to that node at once.
+        channelOptions: { 'grpc.use_local_subchannel_pool': 1, ...this.options.channel?.channelOptions },
         name: member.name,
         address: member.grpcAddress,
       });
