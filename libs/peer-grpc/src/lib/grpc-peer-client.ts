@@ -292,6 +292,9 @@ export class GrpcPeerClient implements PeerClient {
       );
     }
     const metadata = new Metadata();
+    // Statistics are no data path: they wait, within their deadline, for a connection being (re)made
+    // rather than failing at once while the channel backs off (a node just started, say).
+    if (operation === 'Stats' || operation === 'HotKeys') metadata.setOptions({ waitForReady: true });
     // Checked here, so an id that metadata cannot carry fails no call: it is only left out.
     const requestId = requestIdOf(options.requestId);
     if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
