@@ -99,8 +99,13 @@ export function servedSerial(port: number, tls: ClientTlsFiles, alpn?: string[])
     socket.once('secureConnect', () => {
       const serial = socket.getPeerCertificate().serialNumber;
       socket.end();
-      resolve(serial);
+      resolve(hexSerial(serial));
     });
     socket.once('error', reject);
   });
+}
+
+/** A certificate serial as hex without leading zeros, upper case: openssl and Node write them differently. */
+export function hexSerial(serial: string): string {
+  return serial.replace(/^0+(?=.)/, '').toUpperCase();
 }
