@@ -86,6 +86,9 @@ export class GrpcNodeStatsClient implements NodeStatsSource {
         // sample that dialled a node before it listened would put the data path's connection into
         // reconnect backoff too, failing the first writes to that node at once.
         channelOptions: { 'grpc.use_local_subchannel_pool': 1, ...this.options.channel?.channelOptions },
+        // Statistics are no data path: wait, within the deadline, for a node just started (or restarted)
+        // rather than failing at once while the channel backs off.
+        waitForReady: true,
         name: member.name,
         address: member.grpcAddress,
       });

@@ -76,6 +76,11 @@ export interface GrpcPeerClientOptions {
    * restarted peer unused for minutes). While waiting, calls fail at once with UNAVAILABLE.
    */
   maxReconnectBackoffMs?: number;
+  /**
+   * Calls wait, within their deadline, for a connection being made or remade, instead of failing at once
+   * while the channel backs off. Default false: the data path fails fast and falls back to the next owner.
+   */
+  waitForReady?: boolean;
   /** Further grpc-js channel options; they override the ones above. Default none. */
   channelOptions?: ChannelOptions;
 }
@@ -97,14 +102,15 @@ type Callback<T> = (error: ServiceError | null, response?: T) => void;
 /**
  * The peer protocol over gRPC: one grpc-js channel (one HTTP/2 connection) per peer, opened lazily on the
  * first call and reused by every call after, concurrent ones multiplexed as streams. Calls do not wait for
- * the channel to become ready: a peer that is down fails at once with PeerUnavailableError, and every call
- * carries a deadline.
+ * the channel to become ready (unless `waitForReady`): a peer that is down fails at once with
+ * PeerUnavailableError, and every call carries a deadline.
  */
 export class GrpcPeerClient implements PeerClient {
   readonly name: string;
   /** The peer's `host:port`. */
   readonly address: string;
   private readonly client: pb.CacheClient;
+  private readonly waitForReady: boolean;
   private closed = false;
 
   constructor(options: GrpcPeerClientOptions) {
@@ -144,6 +150,7 @@ export class GrpcPeerClient implements PeerClient {
     };
     this.name = name;
     this.address = address;
+    this.waitForReady = options.waitForReady ?? false;
     const Client = cacheClient();
     this.client = new Client(
       address,
@@ -292,9 +299,7 @@ export class GrpcPeerClient implements PeerClient {
       );
     }
     const metadata = new Metadata();
-    // Statistics are no data path: they wait, within their deadline, for a connection being (re)made
-    // rather than failing at once while the channel backs off (a node just started, say).
-    if (operation === 'Stats' || operation === 'HotKeys') metadata.setOptions({ waitForReady: true });
+    if (this.waitForReady) metadata.setOptions({ waitForReady: true });
     // Checked here, so an id that metadata cannot carry fails no call: it is only left out.
     const requestId = requestIdOf(options.requestId);
     if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
