@@ -1,7 +1,8 @@
-import type { Campaign, Election, ElectionObserver, Etcd3 } from 'etcd3';
+import type { Campaign, Election, Etcd3 } from 'etcd3';
 
 import type { DiscoveryLogger } from '@ringcache/discovery';
 
+import { ElectionObserver } from './election-observer';
 import type { TtlKeys } from './ttl-keys';
 
 /**
@@ -32,7 +33,8 @@ export interface LeaderElectionOptions {
  * with a key under its own lease (kept alive); the oldest key leads. A leader that dies stops renewing and
  * its key expires after `ttlSeconds`; one that resigns revokes its lease and the next candidate is elected
  * at once. A failed campaign (etcd away longer than the lease, say) deposes the leader and campaigns again.
- * The observer tells standbys who leads, for readiness and logs.
+ * The observer ({@link ElectionObserver}, not etcd3's: see there why) tells standbys who leads, for readiness
+ * and logs.
  */
 export class LeaderElection {
   private readonly o: LeaderElectionOptions;
@@ -62,11 +64,6 @@ export class LeaderElection {
   /** The leading worker's name, as last observed (undefined while unknown or leaderless). */
   get leader(): string | undefined {
     return this.role_ === 'leader' ? this.o.name : this.leader_;
-  }
-
-  /** True when the observer is watching the election. */
-  get observing(): boolean {
-    return this.observer !== undefined;
   }
 
   /** Starts campaigning and observing. */
@@ -107,7 +104,7 @@ export class LeaderElection {
         `ttl-worker ${this.o.name}: could not resign (${(error as Error).message}); the campaign lease expires by itself`,
       );
     }
-    await observer?.cancel().catch(() => undefined);
+    await observer?.cancel();
   }
 
   private runCampaign(): void {
@@ -144,22 +141,28 @@ export class LeaderElection {
 
   private observe(): void {
     if (this.stopped) return;
-    this.election.observe().then(
-      (observer) => {
-        if (this.stopped) {
-          void observer.cancel().catch(() => undefined);
-          return;
-        }
-        this.observer = observer;
-        this.seen(observer.leader());
-        observer.on('change', (leader) => this.seen(leader));
-        observer.on('error', (error: Error) => {
-          if (this.observer !== observer) return;
-          this.observer = undefined;
-          this.retryObserve(`observing the election failed: ${error.message}`);
-        });
+    const observer = new ElectionObserver({
+      client: this.o.client,
+      namespace: this.o.keys.electionNamespace,
+      name: this.o.keys.electionName,
+      onChange: (leader) => this.seen(leader),
+      onError: (error) => {
+        if (this.observer !== observer) return;
+        this.observer = undefined;
+        this.retryObserve(`observing the election failed: ${error.message}`);
       },
-      (error: Error) => this.retryObserve(`observing the election failed: ${error.message}`),
+    });
+    this.observer = observer;
+    observer.start().then(
+      () => {
+        if (this.observer === observer) this.seen(observer.leader);
+      },
+      (error: Error) => {
+        if (this.observer !== observer) return;
+        this.observer = undefined;
+        void observer.cancel();
+        this.retryObserve(`observing the election failed: ${error.message}`);
+      },
     );
   }
 

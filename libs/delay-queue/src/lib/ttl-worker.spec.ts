@@ -222,6 +222,21 @@ describe('TtlWorker on a real etcd', () => {
     expect(nodes[0].calls.flatMap((c) => c.keys)).toHaveLength(100);
   }, 40_000);
 
+  // npm start runs two workers at once on a fresh etcd: each must learn where it stands (etcd3's own election
+  // observer told the later campaigner that it led itself, so it never settled and never became ready).
+  it('two workers started at the same moment both settle: one leads, the other stands by behind it', async () => {
+    for (let round = 0; round < 5; round++) {
+      const nodes = [new FakeNode('node1')];
+      const a = worker(`w-pair-${round}`, 'a', nodes).worker;
+      const b = worker(`w-pair-${round}`, 'b', nodes).worker;
+      await eventually(`round ${round}: both settled`, () => a.settled() && b.settled(), 10_000);
+      const roles = [a.role, b.role].sort();
+      expect(roles).toEqual(['leader', 'standby']);
+      const leader = a.role === 'leader' ? 'a' : 'b';
+      expect([a.stats().leader, b.stats().leader]).toEqual([leader, leader]);
+    }
+  }, 60_000);
+
   it('takes over when the leader dies, delivering what expired meanwhile and everything after', async () => {
     const cluster = 'w-crash';
     const nodes = [new FakeNode('node1')];
