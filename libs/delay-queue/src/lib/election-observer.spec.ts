@@ -14,8 +14,8 @@ describe('ElectionObserver on a real etcd', () => {
     etcd = await EtcdCluster.start(1);
   }, 30_000);
 
-  // A client per test: resigning campaigns cancels calls, which etcd3 counts towards its circuit breaker,
-  // and one test's cleanup must not leave the next test's client refusing calls for a second.
+  // A client per test: one test's cleanup (resigned campaigns, cancelled calls, and etcd3 resetting its
+  // connections after them) must not reach into the next test.
   beforeEach(() => {
     client = createEtcdClient({ endpoints: etcd.endpoints, dialTimeoutMs: 2_000 });
   });

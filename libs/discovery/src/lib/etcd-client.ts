@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, retry } from 'cockatiel';
-import { Etcd3, isRecoverableError, type IOptions } from 'etcd3';
+import { Etcd3, GRPCCancelledError, isRecoverableError, type IOptions } from 'etcd3';
 
 type WatchBackoff = NonNullable<IOptions['faultHandling']>['watchBackoff'];
 
@@ -35,7 +35,7 @@ export function createEtcdClient(options: EtcdClientOptions): Etcd3 {
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
     faultHandling: {
       host: () =>
-        circuitBreaker(handleWhen(isRecoverableError), {
+        circuitBreaker(handleWhen(isHostFailure), {
           halfOpenAfter: 1_000,
           breaker: new ConsecutiveBreaker(3),
         }),
@@ -58,4 +58,15 @@ export function createEtcdClient(options: EtcdClientOptions): Etcd3 {
     };
   }
   return new Etcd3(settings);
+}
+
+/**
+ * Whether an error of a call says that the member it went to is failing, and counts towards that member's
+ * circuit breaker. etcd3 counts every recoverable error, cancellations included; but a call is cancelled
+ * because its caller gave up on it (a watch or a campaign ended), or because etcd3 reset the member's
+ * connections after another error, so three cancelled calls in a row would make the client refuse every
+ * call to a healthy member for a second.
+ */
+export function isHostFailure(error: Error): boolean {
+  return isRecoverableError(error) && !(error instanceof GRPCCancelledError);
 }
