@@ -1,5 +1,5 @@
 import { judge, warmUpEnd, type Series, type SeriesKind } from './series-rules';
-import type { Point } from './trend';
+import { after, leastSquares, type Point } from './trend';
 
 const MiB = 2 ** 20;
 
@@ -108,6 +108,30 @@ describe('judge: RSS', () => {
       'rss',
       sampled(30, (t) => 150 * MiB + (t / 1_800) * 20 * MiB + sawtooth(t)),
       8 * MiB,
+    );
+    expect(judge(rss, 360).verdict).toBe('fail');
+  });
+
+  it('judges RSS on its peaks, so where the run cuts a garbage-collection sawtooth does not decide', () => {
+    // A gateway's RSS in a 30-minute soak: level peaks near 235 MiB, troughs near 168 MiB, a cycle of ~4 min.
+    const gcCycle = (phase: number) => (t: number) => 168 * MiB + (((t + phase) % 240) / 240) * 67 * MiB;
+    const changesThroughEverySample: number[] = [];
+    for (const phase of [0, 40, 80, 120, 160, 200]) {
+      const rss = series('rss', sampled(30, gcCycle(phase)), 4 * MiB);
+      expect(judge(rss, 360)).toMatchObject({ verdict: 'pass', limit: 6 * MiB });
+      const judged = after(rss.points, 360);
+      const fit = leastSquares(judged) as { slope: number };
+      changesThroughEverySample.push(fit.slope * (judged[judged.length - 1].t - judged[0].t));
+    }
+    // A line through every sample would have failed some of these runs (it moves by more than 6 MiB).
+    expect(Math.max(...changesThroughEverySample.map(Math.abs))).toBeGreaterThan(6 * MiB);
+  });
+
+  it('flags a leak under a garbage-collection sawtooth: its peaks rise', () => {
+    const rss = series(
+      'rss',
+      sampled(30, (t) => 168 * MiB + ((t % 240) / 240) * 67 * MiB + (t / 1_800) * 12 * MiB),
+      4 * MiB,
     );
     expect(judge(rss, 360).verdict).toBe('fail');
   });

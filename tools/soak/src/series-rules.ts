@@ -1,4 +1,4 @@
-import { after, leastSquares, type Point } from './trend';
+import { after, leastSquares, upperEnvelope, type Point } from './trend';
 
 /** What a series measures. */
 export type SeriesKind =
@@ -62,6 +62,15 @@ export const NO_CACHE_RSS_TOLERANCE: Tolerance = { absolute: 8 * 2 ** 20, relati
  */
 export const MEMORY_SETTLE_S = 300;
 
+/**
+ * RSS is judged on its peaks: the judged window is cut into this many equal spans and the line goes through
+ * the highest sample of each. A V8 heap swings by tens of MiB between major collections (a gateway's RSS
+ * went between 168 and 235 MiB in a 30-minute soak, its heap used between 35 and 115 MiB), and a line
+ * through every sample of such a sawtooth moves by up to half its height depending only on where the run
+ * cuts a cycle. Peaks that keep rising are what a leak — and a container's memory limit — sees.
+ */
+export const RSS_PEAK_WINDOWS = 5;
+
 /** Fewest samples after warm-up a trend is judged on. */
 export const MIN_JUDGED_POINTS = 3;
 
@@ -74,7 +83,7 @@ export interface Judgement {
   start: number;
   end: number;
   max: number;
-  /** Slope of the least-squares line over the samples after warm-up, per hour. */
+  /** Slope of the least-squares line over the samples after warm-up (RSS: over their peaks), per hour. */
   slopePerHour?: number;
   /** How far that line moved over the judged window (slope × its length). */
   change?: number;
@@ -110,7 +119,8 @@ export function judge(series: Series, warmUpEndT: number, memoryFromT = warmUpEn
     return { ...base, limit, verdict: ok ? 'pass' : 'fail', rule: ok ? 'max ≤ budget' : 'over its budget' };
   }
   const judged = after(series.points, series.kind === 'rss' ? Math.max(warmUpEndT, memoryFromT) : warmUpEndT);
-  const fit = judged.length >= MIN_JUDGED_POINTS ? leastSquares(judged) : undefined;
+  const fitted = series.kind === 'rss' ? upperEnvelope(judged, RSS_PEAK_WINDOWS) : judged;
+  const fit = fitted.length >= MIN_JUDGED_POINTS ? leastSquares(fitted) : undefined;
   if (!fit && series.kind === 'rss' && memoryFromT > warmUpEndT) {
     const rule = `not judged: the run ends before memory settles (${memoryFromT} s)`;
     return { ...base, verdict: 'info', rule };

@@ -9,7 +9,7 @@ import {
   SCORES_BUDGET_BYTES,
   SDK_NEAR_BYTES,
 } from './soak-cluster';
-import { MIN_JUDGED_POINTS } from './series-rules';
+import { MIN_JUDGED_POINTS, RSS_PEAK_WINDOWS } from './series-rules';
 import { judgementTable } from './report-table';
 import type { SoakResult } from './soak-run';
 
@@ -34,7 +34,7 @@ export function soakReport(result: SoakResult): string {
     `- cluster: 1 etcd member (auto-compaction ${ETCD_COMPACTION}, a snapshot every ${ETCD_SNAPSHOT_COUNT.toLocaleString('en-US')} entries), MariaDB (scratch database, \`item\` table with ${Math.floor(options.keys * 0.75).toLocaleString('en-US')} rows), 3 cache nodes over gRPC, a gateway, a ttl-worker, and the SDK client in this process`,
     `- budgets: soak group ${mib(options.budgetBytes)} + scores ${mib(SCORES_BUDGET_BYTES)} per node, gateway near cache ${mib(GATEWAY_NEAR_BYTES)}, SDK near cache ${mib(SDK_NEAR_BYTES)}; group TTL ${GROUP_TTL}`,
     `- load: ${options.rate} ops/s, at most ${options.concurrency} in flight, ${options.keys.toLocaleString('en-US')} keys (seed ${options.seed}); ${result.load.skipped} operations skipped while the limit was in flight`,
-    `- warm-up: the first ${options.warmUpShare * 100} % of the run, or until every node evicts plus the longest TTL (${LONGEST_TTL_S} s) if later: ${result.warmUpEndS === undefined ? 'never ended' : `${result.warmUpEndS.toFixed(0)} s`}; trends are least-squares lines over the samples after it (at least ${MIN_JUDGED_POINTS})`,
+    `- warm-up: the first ${options.warmUpShare * 100} % of the run, or until every node evicts plus the longest TTL (${LONGEST_TTL_S} s) if later: ${result.warmUpEndS === undefined ? 'never ended' : `${result.warmUpEndS.toFixed(0)} s`}; trends are least-squares lines over the samples after it (at least ${MIN_JUDGED_POINTS}); RSS's through the highest sample of each of ${RSS_PEAK_WINDOWS} equal spans of that time`,
   ];
   const checks = result.checks.map((c) => `- ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`);
   const errors = result.load.firstErrors.length

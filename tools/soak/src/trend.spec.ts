@@ -1,4 +1,4 @@
-import { after, leastSquares } from './trend';
+import { after, leastSquares, upperEnvelope } from './trend';
 
 describe('leastSquares', () => {
   it('finds the slope and intercept of points on a line', () => {
@@ -52,5 +52,43 @@ describe('after', () => {
       { t: 5, v: 2 },
       { t: 9, v: 3 },
     ]);
+  });
+});
+
+describe('upperEnvelope', () => {
+  const points = [3, 9, 1, 4, 8, 2, 7, 7, 5].map((v, i) => ({ t: i * 10, v }));
+
+  it('keeps the highest point of each equal span of time, the last point in the last span', () => {
+    expect(upperEnvelope(points, 3)).toEqual([
+      { t: 10, v: 9 },
+      { t: 40, v: 8 },
+      { t: 60, v: 7 },
+    ]);
+    expect(upperEnvelope(points, 1)).toEqual([{ t: 10, v: 9 }]);
+  });
+
+  it('gives nothing for a span without a point, and one point when all share a time', () => {
+    expect(
+      upperEnvelope(
+        [
+          { t: 0, v: 1 },
+          { t: 100, v: 2 },
+        ],
+        4,
+      ),
+    ).toEqual([
+      { t: 0, v: 1 },
+      { t: 100, v: 2 },
+    ]);
+    expect(
+      upperEnvelope(
+        [
+          { t: 5, v: 1 },
+          { t: 5, v: 3 },
+        ],
+        3,
+      ),
+    ).toEqual([{ t: 5, v: 3 }]);
+    expect(upperEnvelope([], 3)).toEqual([]);
   });
 });

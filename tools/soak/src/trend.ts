@@ -41,3 +41,21 @@ export function leastSquares(points: readonly Point[]): Fit | undefined {
 export function after(points: readonly Point[], fromT: number): Point[] {
   return points.filter((p) => p.t >= fromT);
 }
+
+/**
+ * The highest point of each of `windows` equal spans of time over `points`: the peaks a sawtooth reaches in
+ * every cycle, so a line through them does not depend on where in a cycle the series starts or ends, as a
+ * line through every point does. A span without a point gives none.
+ */
+export function upperEnvelope(points: readonly Point[], windows: number): Point[] {
+  if (points.length === 0) return [];
+  const from = points[0].t;
+  const width = (points[points.length - 1].t - from) / windows;
+  const peaks: (Point | undefined)[] = new Array(windows).fill(undefined);
+  for (const p of points) {
+    const i = width > 0 ? Math.min(windows - 1, Math.floor((p.t - from) / width)) : 0;
+    const peak = peaks[i];
+    if (!peak || p.v > peak.v) peaks[i] = p;
+  }
+  return peaks.filter((p): p is Point => p !== undefined);
+}
