@@ -27,10 +27,12 @@ const LATE_MS = 1_000;
  */
 const FAST_MS = 2_500;
 
-/** The rejection of `promise` and how long it took. */
-async function timedFailure(promise: Promise<unknown>): Promise<{ error: RingcacheError; ms: number }> {
+/** The rejection of the promise `call` returns, and how long it took from before the call. */
+async function timedFailure(call: () => Promise<unknown>): Promise<{ error: RingcacheError; ms: number }> {
+  // The clock starts before the call does: a call's deadline is set as it starts, and a stall of the
+  // machine between the two would make the call seem to fail early.
   const started = performance.now();
-  const error = await promise.then(
+  const error = await call().then(
     () => new Error('expected the call to fail'),
     (e: unknown) => e,
   );
@@ -85,7 +87,7 @@ describe('GrpcPeerClient when the peer fails', () => {
     const node = await startTestNode(handler);
     const client = new GrpcPeerClient({ name: 'stuck', address: node.grpcAddress });
     try {
-      const { error, ms } = await timedFailure(
+      const { error, ms } = await timedFailure(() =>
         client.get({ group: 'hang', key: 'k', ...ctx }, { deadlineMs: DEADLINE_MS }),
       );
       expect(error).toBeInstanceOf(PeerUnavailableError);
@@ -122,7 +124,7 @@ describe('GrpcPeerClient when the peer fails', () => {
         ],
       ] as const;
       for (const [operation, start] of calls) {
-        const { error, ms } = await timedFailure(start());
+        const { error, ms } = await timedFailure(() => start());
         expect(error).toBeInstanceOf(PeerUnavailableError);
         expect(error).toMatchObject({ recoverable: true, peer: 'stuck', operation });
         expect(error.message).toMatch(new RegExp(`^${operation} on peer stuck failed: DEADLINE_EXCEEDED`));
@@ -140,24 +142,24 @@ describe('GrpcPeerClient when the peer fails', () => {
     // A free port: bound, then released, so nothing listens on it.
     const client = new GrpcPeerClient({ name: 'down', address: `127.0.0.1:${await freePort()}` });
     try {
-      const { error, ms } = await timedFailure(
+      const { error, ms } = await timedFailure(() =>
         client.get({ group: 'scores', key: 'k', ...ctx }, { deadlineMs: 5_000 }),
       );
       expect(error).toBeInstanceOf(PeerUnavailableError);
       expect(error.message).toMatch(/^Get on peer down failed: UNAVAILABLE/);
       expect(ms).toBeLessThan(FAST_MS);
       // Still fast while the channel backs off between reconnection attempts.
-      const again = await timedFailure(
+      const again = await timedFailure(() =>
         client.get({ group: 'scores', key: 'k', ...ctx }, { deadlineMs: 5_000 }),
       );
       expect(again.error).toBeInstanceOf(PeerUnavailableError);
       expect(again.ms).toBeLessThan(FAST_MS);
-      const flush = await timedFailure(
+      const flush = await timedFailure(() =>
         client.flush({ group: 'scores', generation: 1 }, { deadlineMs: 5_000 }),
       );
       expect(flush.error).toBeInstanceOf(PeerUnavailableError);
       expect(flush.error.message).toMatch(/^Flush on peer down failed: UNAVAILABLE/);
-      const expire = await timedFailure(client.expire({ keys: [] }, { deadlineMs: 5_000 }));
+      const expire = await timedFailure(() => client.expire({ keys: [] }, { deadlineMs: 5_000 }));
       expect(expire.error).toBeInstanceOf(PeerUnavailableError);
       expect(expire.error.message).toMatch(/^Expire on peer down failed: UNAVAILABLE/);
     } finally {
@@ -172,7 +174,7 @@ describe('GrpcPeerClient when the peer fails', () => {
     const get = (key = 'k') => client.get({ group: 'g', key, ...ctx }, { deadlineMs: 5_000 });
     try {
       await expect(get()).resolves.toMatchObject({ found: true });
-      const inFlight = timedFailure(get('hang'));
+      const inFlight = timedFailure(() => get('hang'));
       await eventually('the peer holding the call', () => peer.process.printed(/^holding hang$/m), 5_000);
       peer.process.signal('SIGKILL');
       // The call in flight when the peer died fails when the connection drops, long before its deadline.
@@ -180,7 +182,7 @@ describe('GrpcPeerClient when the peer fails', () => {
       expect(dropped.error).toBeInstanceOf(PeerUnavailableError);
       expect(dropped.ms).toBeLessThan(FAST_MS);
       await peer.process.exited;
-      const { error, ms } = await timedFailure(get());
+      const { error, ms } = await timedFailure(() => get());
       expect(error).toBeInstanceOf(PeerUnavailableError);
       expect(ms).toBeLessThan(FAST_MS);
 
@@ -203,12 +205,16 @@ describe('GrpcPeerClient when the peer fails', () => {
     const client = new GrpcPeerClient({ name: 'closed', address: '127.0.0.1:9' });
     await client.close();
     await client.close();
-    const { error } = await timedFailure(client.get({ group: 'g', key: 'k', ...ctx }, { deadlineMs: 1_000 }));
+    const { error } = await timedFailure(() =>
+      client.get({ group: 'g', key: 'k', ...ctx }, { deadlineMs: 1_000 }),
+    );
     expect(error).toBeInstanceOf(PeerUnavailableError);
     expect(error.message).toBe('Get on peer closed failed: the client is closed');
-    const flush = await timedFailure(client.flush({ group: 'g', generation: 1 }, { deadlineMs: 1_000 }));
+    const flush = await timedFailure(() =>
+      client.flush({ group: 'g', generation: 1 }, { deadlineMs: 1_000 }),
+    );
     expect(flush.error.message).toBe('Flush on peer closed failed: the client is closed');
-    const expire = await timedFailure(client.expire({ keys: [] }, { deadlineMs: 1_000 }));
+    const expire = await timedFailure(() => client.expire({ keys: [] }, { deadlineMs: 1_000 }));
     expect(expire.error.message).toBe('Expire on peer closed failed: the client is closed');
   });
 
@@ -221,7 +227,7 @@ describe('GrpcPeerClient when the peer fails', () => {
           () => client.flush({ group: 'g', generation: 1 }, { deadlineMs }),
           () => client.expire({ keys: [] }, { deadlineMs }),
         ]) {
-          const { error } = await timedFailure(start());
+          const { error } = await timedFailure(() => start());
           expect(error).toBeInstanceOf(InvalidArgumentError);
         }
       }
