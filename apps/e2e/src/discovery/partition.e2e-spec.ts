@@ -57,6 +57,17 @@ describe('partitions', () => {
     await eventually('all agree', () => converged(cluster, NAMES));
   });
 
+  // Reads a failed test left running would go on against a stopped cluster, at full speed.
+  const started: BackgroundReads[] = [];
+  const startReads = (targets: ReadTarget[], concurrency?: number) => {
+    const reads = new BackgroundReads(targets, concurrency);
+    started.push(reads);
+    return reads;
+  };
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((reads) => reads.stop()));
+  });
+
   afterAll(async () => {
     await cluster?.stop();
     await fromPeers?.stop();
@@ -105,11 +116,57 @@ describe('partitions', () => {
     ).toEqual([]);
   }
 
+  // The etcd partition first: after the peer partition heals, the gateway and node1 may still skip node3
+  // (outlier detection) for a while, and node3 is the next owner of some of node4's keys.
+  it('drops a node cut off from etcd when its lease expires, answers its keys all along, and takes it back once healed', async () => {
+    const node4 = fromEtcd.node;
+    const reads = startReads(targetsAround(node4));
+    await eventually('reads flowing', () => reads.records.length >= 20);
+    const others = ['node1', 'node2', 'node3'];
+    const cut = Date.now();
+    fromEtcd.cut();
+    await eventually(
+      'node4 gone from the other rings',
+      async () => {
+        const urls = [
+          ...others.map((name) => `${cluster.node(name).url}/cluster`),
+          `${cluster.gateway?.url}/api/v1/cluster`,
+        ];
+        const seen = await Promise.all(urls.map(viewOf));
+        return seen.every((v) => !v.members.some((m) => m.name === 'node4'));
+      },
+      (leaseTtlSeconds + 10) * 1_000,
+    );
+    const goneMs = Date.now() - cut;
+    // Cut off, node4 keeps serving on its last ring: it is alive and says so.
+    expect((await viewOf(`${node4.url}/cluster`)).members.length).toBeGreaterThan(0);
+    await eventually('reads on the ring without node4', () => reads.summary(cut + goneMs).reads >= 40);
+    const during = reads.summary(cut);
+    const servedBefore = await servedByItself(node4);
+    const healed = Date.now();
+    fromEtcd.heal();
+    const backMs = await eventually('node4 on every ring again', () => converged(cluster, NAMES), 30_000);
+    await eventually(
+      'node4 serving the gateway again',
+      async () => (await servedByItself(node4)) > servedBefore,
+      15_000,
+    );
+    await eventually('reads after healing', () => reads.summary(healed + backMs).reads >= 40);
+    const stats = await reads.stop();
+    console.log(
+      `etcd partition: node4 gone from the other rings ${goneMs} ms after the cut (lease ${leaseTtlSeconds} s), ` +
+        `back on every ring ${backMs} ms after healing; ${during.reads} reads from the cut to the heal, ` +
+        `${during.correct} correct, slowest ${during.slowestMs} ms; ${stats.correct} of ${stats.reads} correct in all`,
+    );
+    expect(goneMs).toBeLessThan((leaseTtlSeconds + 5) * 1_000);
+    expectAnsweredInTime(stats, reads);
+  });
+
   it('answers the keys of a node cut off from its peers and the gateway through the next owner, and it serves them again once healed', async () => {
     const node3 = fromPeers.node;
     const targets = targetsAround(node3);
     // More loops than usual, so reads keep flowing while some of them wait out the deadline on node3.
-    const reads = new BackgroundReads(targets, 8);
+    const reads = startReads(targets, 8);
     await eventually('reads flowing', () => reads.records.length >= 20);
     const fallbacksBefore = await fallbacks();
     const cut = Date.now();
@@ -151,49 +208,5 @@ describe('partitions', () => {
     );
     expectAnsweredInTime(stats, reads);
     expect(fellBack).toBeGreaterThan(0);
-  });
-
-  it('drops a node cut off from etcd when its lease expires, answers its keys all along, and takes it back once healed', async () => {
-    const node4 = fromEtcd.node;
-    const reads = new BackgroundReads(targetsAround(node4));
-    await eventually('reads flowing', () => reads.records.length >= 20);
-    const others = ['node1', 'node2', 'node3'];
-    const cut = Date.now();
-    fromEtcd.cut();
-    await eventually(
-      'node4 gone from the other rings',
-      async () => {
-        const urls = [
-          ...others.map((name) => `${cluster.node(name).url}/cluster`),
-          `${cluster.gateway?.url}/api/v1/cluster`,
-        ];
-        const seen = await Promise.all(urls.map(viewOf));
-        return seen.every((v) => !v.members.some((m) => m.name === 'node4'));
-      },
-      (leaseTtlSeconds + 10) * 1_000,
-    );
-    const goneMs = Date.now() - cut;
-    // Cut off, node4 keeps serving on its last ring: it is alive and says so.
-    expect((await viewOf(`${node4.url}/cluster`)).members.length).toBeGreaterThan(0);
-    await eventually('reads on the ring without node4', () => reads.summary(cut + goneMs).reads >= 40);
-    const during = reads.summary(cut);
-    const servedBefore = await servedByItself(node4);
-    const healed = Date.now();
-    fromEtcd.heal();
-    const backMs = await eventually('node4 on every ring again', () => converged(cluster, NAMES), 30_000);
-    await eventually(
-      'node4 serving the gateway again',
-      async () => (await servedByItself(node4)) > servedBefore,
-      15_000,
-    );
-    await eventually('reads after healing', () => reads.summary(healed + backMs).reads >= 40);
-    const stats = await reads.stop();
-    console.log(
-      `etcd partition: node4 gone from the other rings ${goneMs} ms after the cut (lease ${leaseTtlSeconds} s), ` +
-        `back on every ring ${backMs} ms after healing; ${during.reads} reads from the cut to the heal, ` +
-        `${during.correct} correct, slowest ${during.slowestMs} ms; ${stats.correct} of ${stats.reads} correct in all`,
-    );
-    expect(goneMs).toBeLessThan((leaseTtlSeconds + 5) * 1_000);
-    expectAnsweredInTime(stats, reads);
   });
 });
