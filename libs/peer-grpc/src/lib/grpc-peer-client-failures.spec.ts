@@ -124,7 +124,7 @@ describe('GrpcPeerClient when the peer fails', () => {
         ],
       ] as const;
       for (const [operation, start] of calls) {
-        const { error, ms } = await timedFailure(() => start());
+        const { error, ms } = await timedFailure(start);
         expect(error).toBeInstanceOf(PeerUnavailableError);
         expect(error).toMatchObject({ recoverable: true, peer: 'stuck', operation });
         expect(error.message).toMatch(new RegExp(`^${operation} on peer stuck failed: DEADLINE_EXCEEDED`));
@@ -227,7 +227,7 @@ describe('GrpcPeerClient when the peer fails', () => {
           () => client.flush({ group: 'g', generation: 1 }, { deadlineMs }),
           () => client.expire({ keys: [] }, { deadlineMs }),
         ]) {
-          const { error } = await timedFailure(() => start());
+          const { error } = await timedFailure(start);
           expect(error).toBeInstanceOf(InvalidArgumentError);
         }
       }
