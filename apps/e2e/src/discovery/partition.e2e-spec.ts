@@ -57,17 +57,6 @@ describe('partitions', () => {
     await eventually('all agree', () => converged(cluster, NAMES));
   });
 
-  // Reads a failed test left running would go on against a stopped cluster, at full speed.
-  const started: BackgroundReads[] = [];
-  const startReads = (targets: ReadTarget[], concurrency?: number) => {
-    const reads = new BackgroundReads(targets, concurrency);
-    started.push(reads);
-    return reads;
-  };
-  afterEach(async () => {
-    await Promise.all(started.splice(0).map((reads) => reads.stop()));
-  });
-
   afterAll(async () => {
     await cluster?.stop();
     await fromPeers?.stop();
@@ -120,7 +109,7 @@ describe('partitions', () => {
   // (outlier detection) for a while, and node3 is the next owner of some of node4's keys.
   it('drops a node cut off from etcd when its lease expires, answers its keys all along, and takes it back once healed', async () => {
     const node4 = fromEtcd.node;
-    const reads = startReads(targetsAround(node4));
+    const reads = new BackgroundReads(targetsAround(node4));
     await eventually('reads flowing', () => reads.records.length >= 20);
     const others = ['node1', 'node2', 'node3'];
     const cut = Date.now();
@@ -166,7 +155,7 @@ describe('partitions', () => {
     const node3 = fromPeers.node;
     const targets = targetsAround(node3);
     // More loops than usual, so reads keep flowing while some of them wait out the deadline on node3.
-    const reads = startReads(targets, 8);
+    const reads = new BackgroundReads(targets, 8);
     await eventually('reads flowing', () => reads.records.length >= 20);
     const fallbacksBefore = await fallbacks();
     const cut = Date.now();

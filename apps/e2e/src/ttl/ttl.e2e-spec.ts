@@ -80,7 +80,9 @@ describe('TTL through the delay queue and the ttl-worker', () => {
     });
     const lastLoad = Date.now();
     const heldAtEnd = await held('short');
-    expect(heldAtEnd).toBeGreaterThan(500);
+    // Those loaded in the last 2 s are still there to be removed; how many follows how fast loading went.
+    const loadedInLastTtl = Math.min(keys.length, (keys.length * 2_000) / Math.max(1, lastLoad - started));
+    expect(heldAtEnd).toBeGreaterThan(loadedInLastTtl / 4);
     await eventually(
       'every entry removed',
       async () => (await held('short')) === 0,

@@ -192,7 +192,7 @@ describe('TtlWorker on a real etcd', () => {
     expect(w.stats().batches.partial).toBeGreaterThan(0);
     expect(w.stats().expireCalls.failed).toBe(w.stats().batches.partial);
     expect(logs.filter((l) => /Expire on node node2 failed/.test(l))).toHaveLength(1);
-  }, 20_000);
+  }, 30_000);
 
   it('hands over at once on a graceful stop, and the new leader misses nothing', async () => {
     const cluster = 'w-resign';
@@ -287,7 +287,7 @@ describe('TtlWorker on a real etcd', () => {
     await eventually('delivered by the new worker', deliveredAll(nodes, whileDown), 10_000);
     expect(next.stats().expiredKeys).toBe(40);
     expect(logs.join('\n')).toMatch(/resuming from revision \d+/);
-  }, 30_000);
+  }, 40_000);
 
   it('after a compaction, logs the gap, asks every node to sweep, and goes on', async () => {
     const cluster = 'w-compact';

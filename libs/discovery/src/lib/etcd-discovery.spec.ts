@@ -188,7 +188,7 @@ describe('etcd discovery on a real etcd', () => {
     await eventually('back', () => membership.members().length === 1 && registration.count === 2, 5_000);
     // Once when the lapse was seen, once right before the new registration was written.
     expect(lapses).toEqual([1, 1]);
-  });
+  }, 20_000);
 
   it('keeps its members while etcd is unreachable, and re-reads the prefix after a compaction it missed', async () => {
     const keys = new EtcdKeys('compact');
@@ -218,7 +218,7 @@ describe('etcd discovery on a real etcd', () => {
     expect(membership.resyncCount).toBeGreaterThan(0);
     // The members come from the re-read; the watch resumes right after it.
     await eventually('watching again', () => membership.state === 'watching');
-  });
+  }, 40_000);
 
   it('answers pingEtcd while etcd answers, and fails it within its timeout when etcd hangs', async () => {
     const keys = new EtcdKeys('ping');

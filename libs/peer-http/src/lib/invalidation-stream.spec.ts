@@ -60,7 +60,7 @@ describe('the invalidation stream', () => {
     await eventually('event after reconnect', () =>
       events.some((e) => e.kind === 'key' && e.key === 'after'),
     );
-  });
+  }, 20_000);
 
   it('answers a node without invalidations with 501', async () => {
     const plain = await startPeerApp(new FakePeerHandler());

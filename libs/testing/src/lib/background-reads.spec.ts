@@ -95,6 +95,20 @@ describe('BackgroundReads', () => {
     const stopped = reads.stop();
     server.closeAllConnections();
     expect((await stopped).errors).toBe(1);
+  }, 20_000);
+
+  it('stops every reader still running at once, and only those', async () => {
+    const stopped = new BackgroundReads([{ key: 'a', url: `${base}/200/1`, expected: '1' }], 1);
+    await stopped.stop();
+    const left = [1, 2].map(
+      (n) => new BackgroundReads([{ key: `k${n}`, url: `${base}/200/${n}`, expected: `${n}` }], 2),
+    );
+    await eventually('both reading', () => left.every((reads) => reads.records.length > 0), 5_000);
+    await BackgroundReads.stopAll();
+    const counts = left.map((reads) => reads.records.length);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(left.map((reads) => reads.records.length)).toEqual(counts);
+    await BackgroundReads.stopAll(); // nothing left: a no-op
   });
 
   it('refuses to run without targets', () => {

@@ -44,6 +44,17 @@ const READ_TIMEOUT_MS = 20_000;
  * made during one window (a lease not yet expired, a partition) and bound how long each took.
  */
 export class BackgroundReads {
+  /** Readers not yet stopped, so a test's cleanup can stop what a failed test left running. */
+  private static readonly live = new Set<BackgroundReads>();
+
+  /**
+   * Stops every reader still running. The e2e setup calls it after each test: loops a failed test left
+   * running would otherwise go on at full speed against a stopped cluster, and keep jest from exiting.
+   */
+  static async stopAll(): Promise<void> {
+    await Promise.all([...BackgroundReads.live].map((reads) => reads.stop()));
+  }
+
   /** Every read finished so far, in the order they finished. */
   readonly records: ReadRecord[] = [];
   private running = true;
@@ -52,6 +63,7 @@ export class BackgroundReads {
   /** Starts `concurrency` loops (default 4) over `targets`, in turn. */
   constructor(targets: ReadTarget[], concurrency = 4) {
     if (targets.length === 0) throw new Error('BackgroundReads needs at least one target');
+    BackgroundReads.live.add(this);
     this.loops = Array.from({ length: concurrency }, async (_, worker) => {
       for (let i = worker; this.running; i += concurrency)
         this.records.push(await read(targets[i % targets.length]));
@@ -66,6 +78,7 @@ export class BackgroundReads {
   /** Lets the reads in flight finish, starts no more, and sums up every read. */
   async stop(): Promise<ReadSummary> {
     this.running = false;
+    BackgroundReads.live.delete(this);
     await Promise.all(this.loops);
     return this.summary();
   }

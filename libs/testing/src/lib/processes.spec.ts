@@ -21,7 +21,7 @@ describe('startProcess', () => {
     expect(await p.stop()).toEqual({ code: 0, signal: null });
     expect(p.alive).toBe(false);
     expect(p.output()).toContain('bye');
-  });
+  }, 20_000);
 
   it('escalates to SIGKILL when a process ignores SIGTERM', async () => {
     const p = startProcess({
@@ -31,7 +31,7 @@ describe('startProcess', () => {
     });
     await eventually('the stubborn process to ignore SIGTERM', () => p.printed(/^up$/), 10_000);
     expect(await p.stop('SIGTERM', 200)).toEqual({ code: null, signal: 'SIGKILL' });
-  });
+  }, 20_000);
 
   it('hands out distinct free ports', async () => {
     const ports = await Promise.all(Array.from({ length: 20 }, () => freePort()));

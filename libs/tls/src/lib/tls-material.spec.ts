@@ -6,6 +6,9 @@ import { eventually, tempDir, TestCa, type TempDir } from '@ringcache/testing';
 
 import { TlsMaterial, TlsMaterialError } from './tls-material';
 
+/** Longer than the waits of a rotation test together, so a slow machine fails on the wait that names what it missed. */
+const ROTATION_TEST_MS = 30_000;
+
 describe('TlsMaterial', () => {
   let dir: TempDir;
   let ca: TestCa;
@@ -62,29 +65,37 @@ describe('TlsMaterial', () => {
     );
   });
 
-  it('swaps in rotated files and tells its listeners, without a restart', async () => {
-    const reloads: string[] = [];
-    const material = open({ onReload: (m: TlsMaterial) => reloads.push(m.serialNumber) });
-    const heard: string[] = [];
-    material.onChange((pem) => heard.push(new X509Certificate(pem.cert).serialNumber));
-    const next = ca.issue('next');
-    copyFileSync(next.certFile, files.certFile);
-    copyFileSync(next.keyFile, files.keyFile);
-    await eventually('the new certificate in use', () => material.serialNumber === next.serial, 10_000);
-    expect(heard).toEqual([next.serial]);
-    expect(reloads).toEqual([next.serial]);
-  });
+  it(
+    'swaps in rotated files and tells its listeners, without a restart',
+    async () => {
+      const reloads: string[] = [];
+      const material = open({ onReload: (m: TlsMaterial) => reloads.push(m.serialNumber) });
+      const heard: string[] = [];
+      material.onChange((pem) => heard.push(new X509Certificate(pem.cert).serialNumber));
+      const next = ca.issue('next');
+      copyFileSync(next.certFile, files.certFile);
+      copyFileSync(next.keyFile, files.keyFile);
+      await eventually('the new certificate in use', () => material.serialNumber === next.serial, 10_000);
+      expect(heard).toEqual([next.serial]);
+      expect(reloads).toEqual([next.serial]);
+    },
+    ROTATION_TEST_MS,
+  );
 
-  it('keeps the old material while the new files do not fit together', async () => {
-    const errors: string[] = [];
-    const material = open({ onError: (e: Error) => errors.push(e.message) });
-    const before = material.serialNumber;
-    const next = ca.issue('half');
-    copyFileSync(next.certFile, files.certFile);
-    await eventually('the mismatch reported', () => errors.length > 0, 5_000);
-    expect(errors[0]).toMatch(/is not the key of/);
-    expect(material.serialNumber).toBe(before);
-    copyFileSync(next.keyFile, files.keyFile);
-    await eventually('the new pair in use', () => material.serialNumber === next.serial, 10_000);
-  });
+  it(
+    'keeps the old material while the new files do not fit together',
+    async () => {
+      const errors: string[] = [];
+      const material = open({ onError: (e: Error) => errors.push(e.message) });
+      const before = material.serialNumber;
+      const next = ca.issue('half');
+      copyFileSync(next.certFile, files.certFile);
+      await eventually('the mismatch reported', () => errors.length > 0, 5_000);
+      expect(errors[0]).toMatch(/is not the key of/);
+      expect(material.serialNumber).toBe(before);
+      copyFileSync(next.keyFile, files.keyFile);
+      await eventually('the new pair in use', () => material.serialNumber === next.serial, 10_000);
+    },
+    ROTATION_TEST_MS,
+  );
 });
