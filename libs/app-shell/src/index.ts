@@ -9,6 +9,7 @@ export type { ServerTls } from './lib/entry-server';
 export { MetricsModule, MetricsController, METRICS_REGISTRY } from './lib/metrics.module';
 export { batchSizeHistogram } from './lib/batch-histogram';
 export { registerInFlightMetrics } from './lib/in-flight-metrics';
+export { registerPeerSkipMetrics } from './lib/peer-skip-metrics';
 export type { LogLevel } from './lib/log-levels';
 export { createAppLogger } from './lib/app-logger';
 export type { AppLoggerOptions, LogFormat } from './lib/app-logger';

@@ -5,6 +5,7 @@ export * from './lib/membership';
 export * from './lib/peer-set';
 export * from './lib/batching-peer-client';
 export * from './lib/outlier-detection';
+export * from './lib/peer-skips';
 export * from './lib/remote-errors';
 export { LoadBatcher, type LoadBatcherOptions } from './lib/load-batcher';
 export * from './lib/group';

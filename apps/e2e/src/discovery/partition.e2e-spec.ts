@@ -88,6 +88,16 @@ describe('partitions', () => {
     });
   }
 
+  /** What outlier detection in the process at `url` says of `peer`: times skipped, times back, skipped now (1/0). */
+  async function outlierView(url: string, peer: string) {
+    const samples = await scrapeMetrics(`${url}/metrics`);
+    return {
+      skips: sumMetric(samples, 'ringcache_peer_skips_total', { peer }),
+      returns: sumMetric(samples, 'ringcache_peer_returns_total', { peer }),
+      skipped: sumMetric(samples, 'ringcache_peer_skipped', { peer }),
+    };
+  }
+
   /** Read fallbacks so far: the gateway's to a next owner, and the nodes' to a next owner or a local load. */
   async function fallbacks(): Promise<number> {
     const gateway = sumMetric(
@@ -179,20 +189,28 @@ describe('partitions', () => {
     const during = reads.summary(cut);
     const waited = reads.records.filter((r) => r.startedAt >= cut && r.ms >= deadlineMs).length;
     const fellBack = (await fallbacks()) - fallbacksBefore;
-    const servedBefore = await servedByItself(node3);
+    // Its two callers, the gateway and node1 (the reads through node1), skipped it during the cut.
+    const callers = [cluster.gateway?.url ?? '', cluster.node('node1').url];
+    for (const url of callers) expect((await outlierView(url, 'node3')).skips).toBeGreaterThan(0);
     const healed = Date.now();
     fromPeers.heal();
+    // Requests held during the cut are delivered as it heals; only a probe that succeeds puts node3 back in use.
+    // A caller probes a skipped peer after its cooldown, which doubles while probes fail: up to 8 × 5 s.
     const tookMs = await eventually(
-      'node3 serving the gateway again',
-      async () => (await servedByItself(node3)) > servedBefore,
-      // The gateway probes a skipped peer after its cooldown, which doubles while probes fail: up to 8 × 5 s.
+      'the gateway and node1 using node3 again',
+      async () => {
+        const views = await Promise.all(callers.map((url) => outlierView(url, 'node3')));
+        return views.every((view) => view.skipped === 0 && view.returns > 0);
+      },
       8 * 5_000 + deadlineMs + 5_000,
     );
+    const servedBack = await servedByItself(node3);
+    await eventually('node3 serving reads again', async () => (await servedByItself(node3)) > servedBack);
     await eventually('reads after healing', () => reads.summary(healed).reads >= 40);
     const stats = await reads.stop();
     console.log(
       `peer partition: ${during.reads} reads during it, ${during.correct} correct, slowest ${during.slowestMs} ms, ` +
-        `${waited} waited out the deadline, ${fellBack} fallbacks; node3 served again ${tookMs} ms after healing; after: ` +
+        `${waited} waited out the deadline, ${fellBack} fallbacks; node3 in use again ${tookMs} ms after healing; after: ` +
         `${reads.summary(healed).correct} of ${reads.summary(healed).reads} correct, slowest ${reads.summary(healed).slowestMs} ms`,
     );
     expectAnsweredInTime(stats, reads);

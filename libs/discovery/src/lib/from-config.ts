@@ -5,6 +5,7 @@ import {
   type Member,
   type NodeStatsSource,
   type OutlierDetectionOptions,
+  type PeerSkips,
   type PeerClient,
 } from '@ringcache/cache-core';
 import type { PeerTransport, RingcacheConfig, StaticNode } from '@ringcache/config';
@@ -82,21 +83,24 @@ const NO_PEER = { name: 'options-check' } as PeerClient;
 
 /**
  * Outlier detection as the configuration's `peers.outlier*` settings ask: options, or false (off). With a
- * logger, a node being skipped is a warning and its return a line.
+ * logger, a node being skipped is a warning and its return a line; with `skips`, both are counted there
+ * (for `/metrics`).
  */
 export function outlierDetectionFromConfig(
   config: RingcacheConfig,
   logger?: DiscoveryLogger,
+  skips?: PeerSkips,
 ): OutlierDetectionOptions | false {
   const { outlierFailures, outlierCooldownMs } = config.peers;
   if (outlierFailures === 0) return false;
-  const onChange = (peer: string, state: 'open' | 'closed') =>
-    state === 'open'
-      ? logger?.warn(
-          `peer ${peer}: ${outlierFailures} calls in a row failed; skipped, and probed again in ` +
-            `${outlierCooldownMs} ms or more`,
-        )
-      : logger?.log(`peer ${peer}: answering again; no longer skipped`);
+  const onChange = (peer: string, state: 'open' | 'closed') => {
+    skips?.onChange(peer, state);
+    if (state === 'closed') return logger?.log(`peer ${peer}: answering again; no longer skipped`);
+    logger?.warn(
+      `peer ${peer}: ${outlierFailures} calls in a row failed; skipped, and probed again in ` +
+        `${outlierCooldownMs} ms or more`,
+    );
+  };
   return { consecutiveFailures: outlierFailures, cooldownMs: outlierCooldownMs, onChange };
 }
 

@@ -7,9 +7,10 @@ import {
   HealthModule,
   METRICS_REGISTRY,
   MetricsModule,
+  registerPeerSkipMetrics,
   RINGCACHE_VERSION,
 } from '@ringcache/app-shell';
-import { ClusterRouter, ClusterStats, PeerSet } from '@ringcache/cache-core';
+import { ClusterRouter, ClusterStats, PeerSet, PeerSkips } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import {
   discoveryFromConfig,
@@ -47,6 +48,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
     // Mutual TLS to the nodes, for every kind of call: peer protocol, invalidation streams, stats.
     const tls = tlsFromConfig(config, logger);
     const subscriptions = near.cache ? new InvalidationSubscriptions(near.cache, logger, tls) : undefined;
+    const skips = new PeerSkips();
     return {
       module: GatewayClusterModule,
       global: true,
@@ -59,7 +61,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
             new PeerSet({
               connect: peerConnector(config.peers.transport, {
                 tls,
-                outlierDetection: outlierDetectionFromConfig(config, logger),
+                outlierDetection: outlierDetectionFromConfig(config, logger, skips),
                 batching: {
                   windowMs: config.peers.batchWindowMs,
                   maxKeys: config.peers.batchMaxKeys,
@@ -109,6 +111,7 @@ class GatewayClusterModule implements OnApplicationShutdown {
               nextGeneration: (group) => discovery.nextGeneration(group),
             });
             registerGatewayMetrics(registry, router, peers, { ...near, subscriptions });
+            registerPeerSkipMetrics(registry, skips, () => peers.members().map((m) => m.name));
             // From now on reads and writes of keys are answered in node:http, before Fastify (key-fast-path.ts).
             near.fastPath.router = router;
             return router;

@@ -15,8 +15,9 @@ import {
   HealthModule,
   METRICS_REGISTRY,
   MetricsModule,
+  registerPeerSkipMetrics,
 } from '@ringcache/app-shell';
-import { PEER_HANDLER } from '@ringcache/cache-core';
+import { PEER_HANDLER, PeerSkips } from '@ringcache/cache-core';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 import { PeerGrpcHealth, PeerGrpcModule } from '@ringcache/peer-grpc';
 import { PeerHttpModule } from '@ringcache/peer-http';
@@ -46,6 +47,7 @@ class NodeRuntimeModule implements BeforeApplicationShutdown, OnApplicationShutd
           inject: [METRICS_REGISTRY],
           useFactory: async (registry: Registry) => {
             const lateness = expiryLatenessHistogram(registry);
+            const peerSkips = new PeerSkips();
             const runtime = await NodeRuntime.start({
               config,
               groups,
@@ -61,8 +63,10 @@ class NodeRuntimeModule implements BeforeApplicationShutdown, OnApplicationShutd
                 'ringcache_load_batch_keys',
                 "Keys per call to a group's loader (loadMany for a batch, load for one).",
               ),
+              peerSkips,
             });
             registerNodeMetrics(registry, runtime);
+            registerPeerSkipMetrics(registry, peerSkips, () => runtime.peers.others().map((p) => p.name));
             return runtime;
           },
         },

@@ -11,6 +11,7 @@ import {
   PeerSet,
   type ExpiryScheduler,
   type Member,
+  type PeerSkips,
 } from '@ringcache/cache-core';
 import { groupConfig, type RingcacheConfig } from '@ringcache/config';
 import { createDataSource, DatabaseProbe, ensureDemoData, rowLoader, Student } from '@ringcache/data-source';
@@ -44,6 +45,8 @@ export interface NodeRuntimeOptions {
   onPeerBatch?: (keys: number) => void;
   /** Told the keys of each call to a group's loader, for the load batch-size histogram. */
   onLoadBatch?: (keys: number) => void;
+  /** Where outlier detection's skips and returns of other nodes are counted, for `/metrics`. */
+  peerSkips?: PeerSkips;
 }
 
 /** Active expiry as the node runs it: the etcd delay queue (with the ttl-worker), or a local sweep. */
@@ -112,7 +115,7 @@ export class NodeRuntime {
         self: config.node.name,
         connect: peerConnector(config.peers.transport, {
           tls: tlsFromConfig(config, logger),
-          outlierDetection: outlierDetectionFromConfig(config, logger),
+          outlierDetection: outlierDetectionFromConfig(config, logger, options.peerSkips),
           batching: {
             windowMs: config.peers.batchWindowMs,
             maxKeys: config.peers.batchMaxKeys,
