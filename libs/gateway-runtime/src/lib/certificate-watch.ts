@@ -1,7 +1,8 @@
-import { readFileSync, unwatchFile, watchFile, type Stats } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Server as TlsServer } from 'node:tls';
 
 import type { GatewayTlsConfig } from '@ringcache/config';
+import { pollFileContents } from '@ringcache/tls';
 
 /** How often the certificate files are polled for a change, in ms. */
 const POLL_MS = 2_000;
@@ -25,20 +26,20 @@ export function readCertificate(tls: GatewayTlsConfig): { cert: Buffer; key: Buf
 }
 
 /**
- * Renewed certificates without a restart: both files are polled (fs.watchFile: it survives the file being
- * replaced by a rename, as certificate tools do) and, when either changes, the pair is read again and
- * given to the server for new connections (setSecureContext). A pair that does not load — a key written
- * before its certificate, say — is reported and the old one kept; the next change tries again. Returns
- * the function that stops watching.
+ * Renewed certificates without a restart: both files' contents are polled (by path, so a file replaced by
+ * a rename, as certificate tools do, is seen too) against the pair the server started with, `served`. When
+ * either changes, the pair is read again and given to the server for new connections (setSecureContext).
+ * A pair that does not load — a key written before its certificate, say — is reported and the old one
+ * kept; the next change tries again. Returns the function that stops watching.
  */
 export function watchCertificate(
   server: TlsServer,
   tls: GatewayTlsConfig,
+  served: { cert: Buffer; key: Buffer },
   logger: CertificateWatchLogger,
   pollMs = POLL_MS,
 ): () => void {
-  const reload = (current: Stats, previous: Stats) => {
-    if (current.mtimeMs === previous.mtimeMs && current.size === previous.size) return;
+  const reload = () => {
     try {
       server.setSecureContext(readCertificate(tls));
       logger.log(`gateway certificate reloaded from ${tls.certFile}`);
@@ -46,10 +47,6 @@ export function watchCertificate(
       logger.warn(`gateway certificate not reloaded, keeping the previous one: ${(error as Error).message}`);
     }
   };
-  // Not persistent: watching must not keep a closing process alive.
-  for (const file of [tls.certFile, tls.keyFile])
-    watchFile(file, { interval: pollMs, persistent: false }, reload);
-  return () => {
-    for (const file of [tls.certFile, tls.keyFile]) unwatchFile(file, reload);
-  };
+  // The poll's timer is unref'd: watching must not keep a closing process alive.
+  return pollFileContents([tls.certFile, tls.keyFile], pollMs, reload, [served.cert, served.key]);
 }

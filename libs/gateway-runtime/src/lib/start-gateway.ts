@@ -91,7 +91,7 @@ export async function startGateway(
   });
   if (https) {
     const server = app.getHttpServer() as unknown as TlsServer;
-    const stop = watchCertificate(server, tls, logger);
+    const stop = watchCertificate(server, tls, https, logger);
     server.once('close', stop);
   }
   for (const line of describeConfig(config, 'gateway').split('\n')) logger.log(line);

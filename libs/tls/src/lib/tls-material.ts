@@ -1,6 +1,8 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync, unwatchFile, watchFile } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createSecureContext, type SecureContext } from 'node:tls';
+
+import { pollFileContents } from './file-poll';
 
 /** The PEM text of a CA bundle, a certificate (chain) and its private key. */
 export interface TlsPem {
@@ -20,7 +22,7 @@ export interface TlsFiles {
 export interface TlsMaterialOptions {
   /**
    * How often the files are checked for a change, in ms; 0 never re-reads them. Default 2,000: a rotated
-   * certificate is in use within a few seconds, at the cost of three stat calls per interval.
+   * certificate is in use within a few seconds, at the cost of reading three small files per interval.
    */
   watchIntervalMs?: number;
   /** Prefix of the names in error messages, e.g. `tls` → `tls.certFile /etc/x.pem: …`. Default `tls`. */
@@ -56,7 +58,7 @@ export class TlsMaterial {
   private context_?: SecureContext;
   private readonly listeners = new Set<Listener>();
   private settleTimer?: NodeJS.Timeout;
-  private watched: string[] = [];
+  private stopPolling?: () => void;
 
   private constructor(
     pem: TlsPem,
@@ -78,8 +80,10 @@ export class TlsMaterial {
    * content unusable) and watches them for changes.
    */
   static fromFiles(files: TlsFiles, options: TlsMaterialOptions = {}): TlsMaterial {
-    const material = new TlsMaterial(readPem(files, options.label ?? 'tls'), files, options);
-    material.watch(options.watchIntervalMs ?? 2_000);
+    const pem = readPem(files, options.label ?? 'tls');
+    const material = new TlsMaterial(pem, files, options);
+    // Polled against what was just read: a file replaced since then is a change too.
+    material.watch(options.watchIntervalMs ?? 2_000, [pem.ca, pem.cert, pem.key]);
     return material;
   }
 
@@ -108,8 +112,8 @@ export class TlsMaterial {
   /** Stops watching the files. Listeners stay subscribed but hear nothing more. */
   close(): void {
     clearTimeout(this.settleTimer);
-    for (const path of this.watched) unwatchFile(path, this.changed);
-    this.watched = [];
+    this.stopPolling?.();
+    this.stopPolling = undefined;
   }
 
   /** Reads the files again now; swaps them in and tells listeners if they changed and are usable. */
@@ -130,12 +134,11 @@ export class TlsMaterial {
     this.options.onReload?.(this);
   }
 
-  private watch(intervalMs: number): void {
+  private watch(intervalMs: number, read: Buffer[]): void {
     if (!this.files || intervalMs <= 0) return;
-    this.watched = [...new Set([this.files.caFile, this.files.certFile, this.files.keyFile])];
-    // Not persistent: watching certificates must never keep a process (or a test) alive.
-    for (const path of this.watched)
-      watchFile(path, { interval: intervalMs, persistent: false }, this.changed);
+    const { caFile, certFile, keyFile } = this.files;
+    // The poll's timer is unref'd: watching certificates never keeps a process (or a test) alive.
+    this.stopPolling = pollFileContents([caFile, certFile, keyFile], intervalMs, this.changed, read);
   }
 
   private readonly changed = (): void => {
