@@ -1,6 +1,7 @@
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyServerOptions } from 'fastify';
 
+import { clientErrorHandler } from './client-errors';
 import { requestIdFor } from './request-logging';
 
 /**
@@ -15,7 +16,8 @@ export const MAX_PARAM_LENGTH = 16 * 1024;
  * missing key reaches the route that says so instead of a generic 404. While closing, requests that still
  * arrive on open connections are served (not answered 503), and their connections closed after (see
  * closeOnSignals): a peer's request is never failed just because this node is on its way out. Each
- * request's id (`request.id`) is its `x-request-id`, or one made here (requestIdFor).
+ * request's id (`request.id`) is its `x-request-id`, or one made here (requestIdFor). Bytes that are no
+ * request are answered after the answers to the requests before them (clientErrorHandler).
  */
 export function createFastifyAdapter(
   options: Pick<FastifyServerOptions, 'frameworkErrors' | 'serverFactory'> = {},
@@ -23,6 +25,7 @@ export function createFastifyAdapter(
   return new FastifyAdapter({
     ...options,
     return503OnClosing: false,
+    clientErrorHandler,
     genReqId: requestIdFor,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH, ignoreTrailingSlash: true },
   });
