@@ -26,10 +26,8 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   answered.add(socket);
   // No more requests are read from a broken stream.
   socket.pause();
-  let done = false;
   const answer = () => {
-    if (done || socket.destroyed) return;
-    done = true;
+    if (socket.destroyed) return;
     if (!socket.writable) {
       socket.destroy();
       return;
@@ -40,7 +38,7 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   afterInFlight(socket, Date.now() + IN_FLIGHT_WAIT_MS, answer);
 }
 
-/** Calls `then` once no response is being written on `socket`, or at `deadline`, or not at all if it closes. */
+/** Calls `then`, once, when no response is being written on `socket` any more, or at `deadline`. */
 function afterInFlight(socket: Socket, deadline: number, then: () => void): void {
   // node's own field for the response now being written on a connection (pipelined ones queue behind it).
   const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
@@ -48,13 +46,17 @@ function afterInFlight(socket: Socket, deadline: number, then: () => void): void
     then();
     return;
   }
-  const timer = setTimeout(then, deadline - Date.now());
-  timer.unref();
-  response.once('finish', () => {
+  // node hands the connection to the next queued response after this event: look again after it.
+  const finished = () => {
     clearTimeout(timer);
-    // node hands the connection to the next queued response after this event: look again after it.
     setImmediate(() => afterInFlight(socket, deadline, then));
-  });
+  };
+  const timer = setTimeout(() => {
+    response.off('finish', finished);
+    then();
+  }, deadline - Date.now());
+  timer.unref();
+  response.once('finish', finished);
 }
 
 /** The raw HTTP answer Fastify's own handler gives for `error`. */
