@@ -22,9 +22,9 @@ function same(a: Seen, b: Seen): boolean {
  * now.
  *
  * Contents, not stat times, are compared. A stat watcher (fs.watchFile) takes its first stat on the thread
- * pool after it starts, so a file replaced in between is never seen as changed, and a rewrite within the
- * same clock tick, of the same size, leaves the stat unchanged. Certificates are a few KiB, so reading them
- * every poll costs microseconds. The timer does not keep the process alive.
+ * pool after it starts, so a file replaced in between is never seen as changed; and where timestamps are
+ * coarse, a rewrite of the same size within one clock tick leaves the stat as it was. Certificates are a
+ * few KiB, so reading them every poll costs microseconds. The timer does not keep the process alive.
  */
 export function pollFileContents(
   paths: readonly string[],
