@@ -214,10 +214,17 @@ export class BatchingPeerClient implements PeerClient {
   }
 
   private sendGets(batch: GetBatch): Promise<void> {
-    const keys = [...batch.keys.keys()];
-    const all = [...batch.keys.values()].flat();
-    const now = performance.now();
-    const deadlineMs = Math.max(1, Math.ceil(Math.min(...all.map((w) => w.deadlineAt)) - now));
+    const keys: string[] = [];
+    const all: Waiter[] = [];
+    let deadlineAt = Infinity;
+    for (const [key, waiters] of batch.keys) {
+      keys.push(key);
+      for (const waiter of waiters) {
+        all.push(waiter);
+        if (waiter.deadlineAt < deadlineAt) deadlineAt = waiter.deadlineAt;
+      }
+    }
+    const deadlineMs = Math.max(1, Math.ceil(deadlineAt - performance.now()));
     const requestId = all[0].requestId;
     const call: CallOptions = { deadlineMs, requestId };
     const { group, hops, ringVersion } = batch;

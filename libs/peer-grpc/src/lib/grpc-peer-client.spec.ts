@@ -346,6 +346,14 @@ describe('GrpcPeerClient against a Nest node', () => {
       expect(error).toMatchObject({ code: 'internal', recoverable: false, message: 'internal error' });
     });
 
+    it("leaves the process's Error.stackTraceLimit as it was, and its errors keep a stack", async () => {
+      const before = Error.stackTraceLimit;
+      const error = await failure(client.get({ group: 'nope', key: 'k', ...ctx }, call));
+      await client.get({ group: 'scores', key: 'Tom', ...ctx }, call);
+      expect(Error.stackTraceLimit).toBe(before);
+      expect(error.stack).toContain('fromServiceError');
+    });
+
     it('an error in one GetMany key fails the call with that error', async () => {
       const key = 'k'.repeat(FAKE_MAX_KEY_BYTES + 1);
       const error = await failure(client.getMany({ group: 'scores', keys: ['a', key], ...ctx }, call));

@@ -304,15 +304,23 @@ export class GrpcPeerClient implements PeerClient {
     const requestId = requestIdOf(options.requestId);
     if (requestId) metadata.set(REQUEST_ID_HEADER, requestId);
     return new Promise<T>((resolve, reject) => {
-      start(metadata, { deadline: Date.now() + deadlineMs }, (error, response) => {
-        if (!error) {
-          // grpc-js always passes a message on success; the cast only drops the optional of its type.
-          resolve(response as T);
-          return;
-        }
-        const { group, key } = target();
-        reject(fromServiceError(error, { peer: this.name, operation, group, key }));
-      });
+      // grpc-js captures the caller's stack on every call (`new Error()`) for errors we rebuild anyway
+      // (fromServiceError names the peer, call and key): it is not captured, which saves a stack walk.
+      const stackTraceLimit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        start(metadata, { deadline: Date.now() + deadlineMs }, (error, response) => {
+          if (!error) {
+            // grpc-js always passes a message on success; the cast only drops the optional of its type.
+            resolve(response as T);
+            return;
+          }
+          const { group, key } = target();
+          reject(fromServiceError(error, { peer: this.name, operation, group, key }));
+        });
+      } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+      }
     });
   }
 }
