@@ -32,7 +32,10 @@ export interface FuzzTally {
   noAnswer: string[];
   /** Every answer of 500 or above, except the 501 of a method the protocol does not implement. */
   serverErrors: string[];
-  /** `group/key`s an accepted (2xx) write targeted, and groups an accepted flush targeted. */
+  /**
+   * `group/key`s that an accepted (2xx) write, or a write that got no answer, targeted; groups that such a
+   * flush targeted.
+   */
   touched: Set<string>;
   flushed: Set<string>;
 }
@@ -68,11 +71,12 @@ export function send(agent: Agent, base: string, req: FuzzRequest, fresh = false
     outgoing.on('timeout', () => outgoing.destroy(new Error('timed out')));
     outgoing.on('error', (error) => resolve({ body: '', error: error.message }));
     // A short Content-Length makes node:http refuse to write the rest: send it raw on the socket.
-    if (req.shortLength && req.body) {
+    const { body, shortLength } = req;
+    if (shortLength && body) {
       outgoing.on('socket', (socket) =>
-        socket.once('connect', () => socket.write(req.body!.subarray(-req.shortLength!))),
+        socket.once('connect', () => socket.write(body.subarray(-shortLength))),
       );
-      outgoing.end(req.body.subarray(0, req.body.length - req.shortLength));
+      outgoing.end(body.subarray(0, body.length - shortLength));
     } else outgoing.end(req.body);
   });
 }
@@ -119,6 +123,8 @@ export async function fuzz(
       }
       tally.sent++;
       if (answer.status === undefined) {
+        // Whether a request without an answer was carried out is unknown: its targets may have changed.
+        mayHaveChanged(tally, req);
         // A body over the servers' 1 MiB limit may be cut off by the server's early answer (413) and
         // connection close while it is still being written: a refusal, not a lost request.
         const refusedBody =
@@ -129,15 +135,18 @@ export async function fuzz(
       tally.byStatus.set(answer.status, (tally.byStatus.get(answer.status) ?? 0) + 1);
       if (answer.status >= 500 && answer.status !== 501)
         tally.serverErrors.push(describeRequest(req, answer));
-      if (answer.status < 300) {
-        for (const target of req.targets) tally.touched.add(target);
-        for (const group of req.flushes ?? []) tally.flushed.add(group);
-      }
+      if (answer.status < 300) mayHaveChanged(tally, req);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   agent.destroy();
   return tally;
+}
+
+/** Counts the keys and groups `req` writes or flushes as possibly changed. */
+function mayHaveChanged(tally: FuzzTally, req: FuzzRequest): void {
+  for (const target of req.targets) tally.touched.add(target);
+  for (const group of req.flushes ?? []) tally.flushed.add(group);
 }
 
 /** Every live process of the cluster with its pid, for RSS readings. */

@@ -7,7 +7,7 @@ import { FUZZ_GROUP, gatewayRequest, KEPT_GROUP, peerRequest } from './fuzz-requ
 /**
  * Random requests against real processes — the gateway's API and the nodes' peer routes: methods, paths,
  * encodings (valid and broken), headers and bodies. Nothing may crash, answer 500, leak memory, or change
- * a key that no accepted write named. FUZZ_SEED replays a run; FUZZ_COUNT raises the counts.
+ * a key that no accepted or unanswered write named. FUZZ_SEED replays a run; FUZZ_COUNT raises the counts.
  */
 describe('HTTP fuzzing', () => {
   let cluster: TestCluster;
@@ -43,11 +43,12 @@ describe('HTTP fuzzing', () => {
     const started = Date.now();
     const count = FuzzRandom.count(6_000);
     // The first tenth warms the processes up (heaps grow to their working size); RSS is measured from there.
-    const warmUp = await fuzz(cluster.gateway!.url, Math.ceil(count / 10), gatewayRequest, random);
+    const gateway = cluster.gateway?.url as string;
+    const warmUp = await fuzz(gateway, Math.ceil(count / 10), gatewayRequest, random);
     tallies.push(warmUp);
     check(warmUp);
     rssBefore = rssMiB(cluster);
-    const tally = await fuzz(cluster.gateway!.url, count - Math.ceil(count / 10), gatewayRequest, random);
+    const tally = await fuzz(gateway, count - Math.ceil(count / 10), gatewayRequest, random);
     tallies.push(tally);
     console.log(summary('gateway', tally, Date.now() - started));
     check(tally);
@@ -68,7 +69,7 @@ describe('HTTP fuzzing', () => {
     }
   });
 
-  it('keeps every process up, its memory bounded, and every key no accepted write named', async () => {
+  it('keeps every process up, its memory bounded, and every key no accepted or unanswered write named', async () => {
     expect(await allHealthy(cluster)).toEqual([]);
     expect(rssGrowth(cluster, rssBefore, 'HTTP fuzzing')).toEqual([]);
     expect(await changedKeys(cluster, tallies)).toEqual([]);

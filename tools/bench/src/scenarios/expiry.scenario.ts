@@ -9,6 +9,7 @@ import {
 
 import type { BenchContext } from '../bench-context';
 import { onInterrupt } from '../env/cleanup';
+import { failureNote } from '../report/failure';
 
 /** Expiry lateness and write throughput, measured on one run. */
 export interface ExpiryRow {
@@ -113,7 +114,7 @@ export async function expiryRow(context: BenchContext): Promise<ExpiryRow> {
     );
   } catch (error) {
     row.status = 'failed';
-    row.notes.push((error as Error).message);
+    row.notes.push(failureNote(error));
   } finally {
     await cluster?.stop();
     await etcd.stop();

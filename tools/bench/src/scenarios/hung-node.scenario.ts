@@ -5,6 +5,7 @@ import { KeyOwners, sleep, type NodeHandle, type TestCluster } from '@ringcache/
 import type { BenchContext } from '../bench-context';
 import { BENCH_GROUP, KEY_PATH_PREFIX, keyName } from '../data/keys';
 import { onInterrupt } from '../env/cleanup';
+import { failureNote } from '../report/failure';
 import { startBenchCluster } from './bench-cluster';
 import { hungFigures, type HungFigures, type HungSample } from './hung-node-figures';
 
@@ -110,7 +111,7 @@ export async function hungNodeRow(context: BenchContext): Promise<HungRow> {
     row.figures = hungFigures(samples, stopAt, contAt);
   } catch (error) {
     row.status = 'failed';
-    row.notes.push((error as Error).message);
+    row.notes.push(failureNote(error));
   } finally {
     continueVictim();
     agent.destroy();
