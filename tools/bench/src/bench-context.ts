@@ -9,6 +9,12 @@ export interface BenchSettings {
   warmupSec: number;
   /** Measured part of each timed row, s. */
   durationSec: number;
+  /**
+   * Unmeasured writes a front takes before its first write row, s, per kind of write: a fresh process runs a
+   * path it has not run before several times slower until V8 has optimized it, and a new cluster's write path
+   * takes ~10,000 writes (~8 s here) to get there — longer than a row's warm-up.
+   */
+  writeWarmupSec: number;
   /** Distinct keys of the uniform rows (every one warmed first). 10,000. */
   keys: number;
   /** Concurrent requests of the cold stampede. 1,000. */
@@ -30,6 +36,7 @@ export function benchSettings(quick: boolean): BenchSettings {
     connections: 64,
     warmupSec: quick ? 1 : 3,
     durationSec: quick ? 2 : 10,
+    writeWarmupSec: quick ? 3 : 10,
     keys: 10_000,
     stampede: 1_000,
     // Budgets operators run with, values small and large; the quick run keeps one small case.

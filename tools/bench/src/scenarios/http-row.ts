@@ -35,6 +35,21 @@ export interface HttpRow {
   notes: string[];
 }
 
+/**
+ * Warms the write path of the front at `origin` before its first write row: `writeWarmupSec` of each target
+ * (a write kind), unmeasured. Every key of the targets is written in it, so the rows then overwrite keys, as
+ * a cache that has been up a while does.
+ */
+export async function warmWrites(context: BenchContext, origin: string, targets: Target[]): Promise<void> {
+  const { connections, writeWarmupSec } = context.settings;
+  for (const target of targets) {
+    context.progress(
+      `${origin}: ${target.method ?? 'GET'} for ${writeWarmupSec} s, unmeasured (write warm-up)`,
+    );
+    await runLoad(context, { mode: 'timed', origin, target, connections, durationSec: writeWarmupSec });
+  }
+}
+
 /** A row that produced no number, with the reason. */
 export function unmeasuredRow(
   base: Pick<HttpRow, 'id' | 'name' | 'kind' | 'keys'>,

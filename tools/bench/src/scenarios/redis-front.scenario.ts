@@ -3,10 +3,11 @@ import Redis from 'ioredis';
 import type { BenchContext } from '../bench-context';
 import { KEY_PATH_PREFIX, keyName, VALUE_BYTES } from '../data/keys';
 import { onInterrupt } from '../env/cleanup';
+import type { Target } from '../load/load-spec';
 import { runLoad } from '../load/run-load';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
-import { measureRow, unmeasuredRow, type HttpRow } from './http-row';
+import { measureRow, unmeasuredRow, warmWrites, type HttpRow } from './http-row';
 
 /** Where the local Redis is expected. */
 export const REDIS_URL = 'redis://127.0.0.1:6379';
@@ -122,28 +123,18 @@ export async function redisFrontRows(context: BenchContext): Promise<RedisFrontR
       redisServer,
     );
     const uniformTarget = { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys } as const;
-    const setTtl = await measureRow(
-      context,
-      SET_TTL,
-      server.origin,
-      {
-        ...uniformTarget,
-        method: 'PUT',
-        query: '?ttl=60s',
-        body: WRITE_VALUE,
-        contentType: 'application/octet-stream',
-      },
-      pids,
-      redisServer,
-    );
-    const del = await measureRow(
-      context,
-      DEL,
-      server.origin,
-      { ...uniformTarget, method: 'DELETE' },
-      pids,
-      redisServer,
-    );
+    const put: Target = {
+      ...uniformTarget,
+      method: 'PUT',
+      query: '?ttl=60s',
+      body: WRITE_VALUE,
+      contentType: 'application/octet-stream',
+    };
+    const remove: Target = { ...uniformTarget, method: 'DELETE' };
+    // The same write warm-up as ringcache's fronts get, though this simple path is fast within a second.
+    await warmWrites(context, server.origin, [put, remove]);
+    const setTtl = await measureRow(context, SET_TTL, server.origin, put, pids, redisServer);
+    const del = await measureRow(context, DEL, server.origin, remove, pids, redisServer);
     return {
       reads: [hot, { ...uniform, coldFill: warm, notes: [...warmNote, ...uniform.notes] }],
       writes: [setTtl, del],
