@@ -21,18 +21,17 @@ const BATCH_ENTRIES = 100;
 
 const KEYS = { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys: 10_000 } as const;
 const PUT = { method: 'PUT', body: WRITE_VALUE, contentType: 'application/octet-stream' } as const;
+const PUT_TTL: Target = { ...KEYS, ...PUT, query: '?ttl=60s' };
+const DELETE: Target = { ...KEYS, method: 'DELETE' };
+
+/** What each write front takes, unmeasured, before its rows (warmWrites): a PUT with a TTL, a DELETE. */
+const WARM_UP: Target[] = [PUT_TTL, DELETE];
 
 /** The gateway's write rows, as the issue names them: 1 KiB, 10,000 keys, 3 nodes on etcd. */
-/** What each write front takes, unmeasured, before its rows (warmWrites): a PUT with a TTL, a DELETE. */
-const WARM_UP: Target[] = [
-  { ...KEYS, ...PUT, query: '?ttl=60s' },
-  { ...KEYS, method: 'DELETE' },
-];
-
 const GATEWAY_ROWS: [RowBase, Target][] = [
-  [row('write-gateway-set-ttl', 'gateway, PUT 1 KiB ?ttl=60s'), { ...KEYS, ...PUT, query: '?ttl=60s' }],
+  [row('write-gateway-set-ttl', 'gateway, PUT 1 KiB ?ttl=60s'), PUT_TTL],
   [row('write-gateway-set', 'gateway, PUT 1 KiB, no TTL'), { ...KEYS, ...PUT }],
-  [row('write-gateway-delete', 'gateway, DELETE'), { ...KEYS, method: 'DELETE' }],
+  [row('write-gateway-delete', 'gateway, DELETE'), DELETE],
   [
     row('write-gateway-batchset', `gateway, keys:batchSet of ${BATCH_ENTRIES} × 1 KiB ?ttl=60s (entries/s)`),
     {
@@ -47,8 +46,8 @@ const GATEWAY_ROWS: [RowBase, Target][] = [
 
 /** The SDK front's write rows: `client.set` and `client.delete` in a node:http service. */
 const SDK_ROWS: [RowBase, Target][] = [
-  [row('write-sdk-set-ttl', 'SDK front (HTTP), set 1 KiB ttl 60s'), { ...KEYS, ...PUT, query: '?ttl=60s' }],
-  [row('write-sdk-delete', 'SDK front (HTTP), delete'), { ...KEYS, method: 'DELETE' }],
+  [row('write-sdk-set-ttl', 'SDK front (HTTP), set 1 KiB ttl 60s'), PUT_TTL],
+  [row('write-sdk-delete', 'SDK front (HTTP), delete'), DELETE],
 ];
 
 function row(id: string, what: string): RowBase {
