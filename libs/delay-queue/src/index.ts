@@ -5,6 +5,6 @@ export type { TtlWorkerOptions, TtlWorkerStats } from './lib/ttl-worker';
 export type { WorkerRole } from './lib/leader-election';
 export { TtlKeys } from './lib/ttl-keys';
 export type { TtlKeyParts } from './lib/ttl-keys';
-export { decodeTtlRecord, encodeTtlRecord } from './lib/ttl-record';
-export type { TtlRecord } from './lib/ttl-record';
+export { decodeTtlBatch, decodeTtlRecord, encodeTtlRecord, packTtlBatches } from './lib/ttl-record';
+export type { PackedBatch, TtlBatch, TtlRecord } from './lib/ttl-record';
 export { InvalidOptionError } from './lib/errors';

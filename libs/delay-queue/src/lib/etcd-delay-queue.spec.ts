@@ -6,7 +6,7 @@ import { EtcdCluster, eventually, TcpProxy } from '@ringcache/testing';
 import { InvalidOptionError } from './errors';
 import { EtcdDelayQueue, type EtcdDelayQueueOptions } from './etcd-delay-queue';
 import { TtlKeys } from './ttl-keys';
-import { decodeTtlRecord } from './ttl-record';
+import { decodeTtlBatch } from './ttl-record';
 
 const quiet = { log: () => undefined, warn: () => undefined };
 /** Set RINGCACHE_REPORT=1 to print the numbers these tests measure. */
@@ -56,9 +56,26 @@ describe('EtcdDelayQueue on a real etcd', () => {
     return seen;
   }
 
-  it('puts every key of a second under one lease, and the keys vanish as their second begins', async () => {
-    const cluster = 'dq-lease';
+  /** Every key the queue's records in etcd carry, by `group/key`, with its record's etcd key and lease. */
+  async function storedEntries(cluster: string) {
     const ttl = new TtlKeys(new EtcdKeys(cluster));
+    const stored = await client.getAll().prefix(ttl.prefix).exec();
+    const entries = new Map<string, { expireAtMs: number; record: string; lease: string }>();
+    for (const kv of stored.kvs) {
+      const record = kv.key.toString();
+      expect(ttl.parse(record)?.kind).toBe('batch');
+      const batch = decodeTtlBatch(kv.value.toString());
+      expect(batch?.owner).toBe('node1');
+      for (const e of batch?.entries ?? []) {
+        expect(entries.has(`${e.group}/${e.key}`)).toBe(false);
+        entries.set(`${e.group}/${e.key}`, { expireAtMs: e.expireAtMs, record, lease: kv.lease });
+      }
+    }
+    return { records: stored.kvs, entries };
+  }
+
+  it('packs the keys of a second into one record under the lease of that second, deleted as the second begins', async () => {
+    const cluster = 'dq-lease';
     const q = queue(cluster);
     const deleted = await deletions(cluster);
     const first = Math.floor(Date.now() / 1000) + 4;
@@ -67,33 +84,35 @@ describe('EtcdDelayQueue on a real etcd', () => {
       const second = first + (i % 2);
       const expireAtMs = second * 1000 + ((i * 7) % 1000);
       q.schedule('scores', `k${i}`, expireAtMs);
-      due.set(ttl.entry(second, 'scores', `k${i}`), expireAtMs);
+      due.set(`scores/k${i}`, expireAtMs);
     }
     await q.flush();
 
-    const stored = await client.getAll().prefix(ttl.prefix).exec();
-    expect(stored.kvs).toHaveLength(600);
-    expect(new Set(stored.kvs.map((kv) => kv.lease)).size).toBe(2);
-    for (const kv of stored.kvs) {
-      expect(decodeTtlRecord(kv.value.toString())).toEqual({
-        owner: 'node1',
-        expireAtMs: due.get(kv.key.toString()),
-      });
+    const { records, entries } = await storedEntries(cluster);
+    // 600 short keys in two seconds: one record per second, one transaction.
+    expect(records).toHaveLength(2);
+    expect(new Set(records.map((kv) => kv.lease)).size).toBe(2);
+    expect(new Map([...entries].map(([key, e]) => [key, e.expireAtMs]))).toEqual(due);
+    for (const [, e] of entries) {
+      expect(new TtlKeys(new EtcdKeys(cluster)).parse(e.record)?.second).toBe(
+        Math.floor(e.expireAtMs / 1000),
+      );
     }
     expect(q.stats()).toMatchObject({
       scheduled: 600,
       written: 600,
+      records: 2,
+      txns: 1,
       failed: 0,
       leasesGranted: 2,
       pending: 0,
       leases: 2,
     });
-    expect(q.stats().txns).toBeLessThanOrEqual(Math.ceil(600 / 120) + 1);
 
-    await eventually('every key deleted', () => deleted.size === 600, 10_000);
+    await eventually('every record deleted', () => deleted.size === 2, 10_000);
     const early: number[] = [];
-    for (const [key, at] of deleted) {
-      const lateness = at - (due.get(key) as number);
+    for (const [key, e] of entries) {
+      const lateness = (deleted.get(e.record) as number) - (due.get(key) as number);
       // Never late by more than the watch's own delay; early by at most the lead plus the rounded-down TTL.
       expect(lateness).toBeLessThan(1_000);
       expect(lateness).toBeGreaterThan(-2_600);
@@ -109,7 +128,7 @@ describe('EtcdDelayQueue on a real etcd', () => {
     expect(q.stats().leases).toBe(1);
   }, 30_000);
 
-  it('turns a burst of schedules into a few large transactions', async () => {
+  it('turns a burst of schedules into a few records and transactions', async () => {
     const q = queue('dq-burst');
     const due = Date.now() + 30_000;
     const started = Date.now();
@@ -118,14 +137,36 @@ describe('EtcdDelayQueue on a real etcd', () => {
     const ms = Date.now() - started;
     const stats = q.stats();
     report(
-      `20,000 schedules written in ${ms} ms (${Math.round(20_000 / (ms / 1000))} puts/s) with ${stats.txns} txns, ${stats.leasesGranted} leases`,
+      `20,000 schedules written in ${ms} ms with ${stats.records} records in ${stats.txns} txns, ${stats.leasesGranted} leases`,
     );
-    expect(stats.txns).toBeLessThanOrEqual(Math.ceil(20_000 / 120) + 5);
+    // ~25 bytes a key: 5 seconds × ~4,000 keys, each second's keys in two records of ≤ 64 KiB.
+    expect(stats.records).toBeLessThanOrEqual(12);
+    expect(stats.txns).toBeLessThanOrEqual(2);
     expect(stats.leasesGranted).toBe(5);
-    expect(await client.getAll().prefix('ringcache/dq-burst/ttl/').count()).toBe(20_000);
+    const { records, entries } = await storedEntries('dq-burst');
+    expect(records).toHaveLength(stats.records);
+    expect(entries.size).toBe(20_000);
+    for (const kv of records) expect(kv.value.length).toBeLessThanOrEqual(65_536);
   }, 30_000);
 
-  it('batches a steady 10,000 schedules per second into about one transaction per flush', async () => {
+  it('caps records by size, and a key longer than the cap still gets a record of its own', async () => {
+    const q = queue('dq-record-size', { maxRecordBytes: 4_096 });
+    const due = Date.now() + 30_000;
+    for (let i = 0; i < 300; i++) q.schedule('g', `${'x'.repeat(100)}-${i}`, due);
+    q.schedule('g', 'y'.repeat(6_000), due);
+    await q.flush();
+    const { records, entries } = await storedEntries('dq-record-size');
+    expect(entries.size).toBe(301);
+    const oversized = records.filter((kv) => kv.value.length > 4_096);
+    expect(oversized).toHaveLength(1);
+    expect(decodeTtlBatch(oversized[0].value.toString())?.entries).toHaveLength(1);
+    // 300 × ~120 bytes in records of ≤ 4 KiB: at least 9 of them, nearly full.
+    expect(records.length).toBeGreaterThanOrEqual(10);
+    expect(records.length).toBeLessThanOrEqual(12);
+    expect(q.stats()).toMatchObject({ written: 301, records: records.length, failed: 0 });
+  }, 15_000);
+
+  it('batches a steady 10,000 schedules per second into about one record per flush', async () => {
     const q = queue('dq-steady');
     const due = Date.now() + 30_000;
     // 1 s of 10 schedules per ms.
@@ -134,14 +175,16 @@ describe('EtcdDelayQueue on a real etcd', () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
     await eventually('all written', () => q.stats().written === 10_000, 10_000);
-    report(`10,000 schedules over ~1 s: ${q.stats().txns} txns`);
-    expect(q.stats().txns).toBeLessThan(300);
+    const { records, txns } = q.stats();
+    report(`10,000 schedules over ~1 s: ${records} records in ${txns} txns`);
+    // One flush every 100 ms, each one transaction of one or two records (the keys span one second).
+    expect(txns).toBeLessThanOrEqual(25);
+    expect(records).toBeLessThanOrEqual(40);
+    expect((await storedEntries('dq-steady')).entries.size).toBe(10_000);
   }, 30_000);
 
   it('writes only the latest schedule of a key set again before its record was written', async () => {
-    // etcd refuses a transaction that puts one key twice: a burst over few keys must not produce one.
     const cluster = 'dq-coalesce';
-    const ttl = new TtlKeys(new EtcdKeys(cluster));
     const q = queue(cluster);
     const second = Math.floor(Date.now() / 1000) + 20;
     for (let round = 0; round < 10; round++) {
@@ -149,11 +192,10 @@ describe('EtcdDelayQueue on a real etcd', () => {
     }
     expect(q.stats()).toMatchObject({ scheduled: 500, coalesced: 450, pending: 50 });
     await q.flush();
-    expect(q.stats()).toMatchObject({ written: 50, failed: 0, pending: 0 });
-    const stored = await client.getAll().prefix(ttl.prefix).exec();
-    expect(stored.kvs).toHaveLength(50);
-    for (const kv of stored.kvs)
-      expect(decodeTtlRecord(kv.value.toString())?.expireAtMs).toBe(second * 1000 + 9);
+    expect(q.stats()).toMatchObject({ written: 50, records: 1, failed: 0, pending: 0 });
+    const { entries } = await storedEntries(cluster);
+    expect(entries.size).toBe(50);
+    for (const [, e] of entries) expect(e.expireAtMs).toBe(second * 1000 + 9);
   }, 15_000);
 
   it('puts a key due sooner than the shortest lease into the first reachable second', async () => {
@@ -204,10 +246,9 @@ describe('EtcdDelayQueue on a real etcd', () => {
     await proxy.restart();
     await eventually('written after etcd came back', () => q.stats().written === 50, 15_000);
     expect(q.stats().pending).toBe(0);
-    const stored = await client.getAll().prefix('ringcache/dq-outage/ttl/').exec();
-    expect(stored.kvs).toHaveLength(50);
-    const k0 = stored.kvs.find((kv) => kv.key.toString().endsWith('/g/k0'));
-    expect(decodeTtlRecord(k0?.value.toString() ?? '')?.expireAtMs).toBe(due + 5_000);
+    const { entries } = await storedEntries('dq-outage');
+    expect(entries.size).toBe(50);
+    expect(entries.get('g/k0')?.expireAtMs).toBe(due + 5_000);
     expect(logs.join('\n')).toMatch(/works again/);
   }, 40_000);
 

@@ -1,4 +1,6 @@
-import { EtcdLeaseInvalidError, type Etcd3, type IRequestOp } from 'etcd3';
+import { randomBytes } from 'node:crypto';
+
+import { EtcdLeaseInvalidError, type Etcd3 } from 'etcd3';
 
 import type { ExpiryScheduler } from '@ringcache/cache-core';
 import type { DiscoveryLogger, EtcdKeys } from '@ringcache/discovery';
@@ -6,7 +8,7 @@ import type { DiscoveryLogger, EtcdKeys } from '@ringcache/discovery';
 import { integerOption } from './errors';
 import { LeaseBuckets } from './lease-buckets';
 import { TtlKeys } from './ttl-keys';
-import { encodeTtlRecord } from './ttl-record';
+import { MAX_TXN_BYTES, recordTransactions } from './record-transactions';
 
 /** Options of an {@link EtcdDelayQueue}. */
 export interface EtcdDelayQueueOptions {
@@ -15,11 +17,20 @@ export interface EtcdDelayQueueOptions {
   /** This node's name, stored in every record as its owner. */
   owner: string;
   logger: DiscoveryLogger;
-  /** Schedules are collected for this many ms, then written together. Default 25. */
+  /**
+   * Schedules are collected for this many ms, then written together. Default 100: a flush costs one etcd
+   * transaction (a raft commit and a WAL fsync) and one client call whatever it carries, so this sets the
+   * queue's cost per second at any write rate; a record lands at most this much later, long before its
+   * second (leases end no sooner than `minLeaseTtlSeconds` after they are granted).
+   */
   flushIntervalMs?: number;
-  /** Puts per etcd transaction; etcd refuses more than its `--max-txn-ops` (128 by default). Default 120. */
+  /** Keys taken by one flush; keys beyond wait for the next flush, started at once. Default 20,000. */
+  maxKeysPerFlush?: number;
+  /** JSON bytes of one record (many keys of one bucket); a record holds at least one key. Default 65,536. */
+  maxRecordBytes?: number;
+  /** Records per etcd transaction; etcd refuses more than its `--max-txn-ops` (128 by default). Default 120. */
   maxOpsPerTxn?: number;
-  /** Transactions sent at once by one flush; keys beyond wait for the next flush, started at once. Default 8. */
+  /** Transactions sent at once; a flush with more sends them in waves of this many. Default 8. */
   maxTxnsPerFlush?: number;
   /** Schedules held while etcd is slow or away; beyond this, new schedules are dropped (counted). Default 50,000. */
   maxPending?: number;
@@ -43,6 +54,8 @@ export interface DelayQueueStats {
   coalesced: number;
   /** Keys written to etcd. */
   written: number;
+  /** Records written to etcd (each carries many keys of one bucket). */
+  records: number;
   /** Key writes that failed (each retry counts again). */
   failed: number;
   /** Keys given up: queue full, too long past due, or still pending at stop(). */
@@ -64,15 +77,17 @@ interface Scheduled {
 }
 
 /**
- * The etcd delay queue, the writing side (DESIGN §4): `schedule()` records `ttl/<second>/<group>/<key>` →
- * `{"owner","expireAtMs"}` under one lease per second-bucket (see LeaseBuckets for the bucket choice and
- * its lateness). When a bucket's lease ends, etcd deletes its keys and the ttl-worker turns the DELETE
- * events into Expire calls.
+ * The etcd delay queue, the writing side (DESIGN §4): `schedule()` records a key's expiry under one lease per
+ * second-bucket (see LeaseBuckets for the bucket choice and its lateness). When a bucket's lease ends, etcd
+ * deletes its records and the ttl-worker turns the DELETE events into Expire calls.
  *
- * Writes are batched: schedules collect for `flushIntervalMs`, then go out as transactions of up to
- * `maxOpsPerTxn` puts, so 10,000 sets per second cost a few dozen etcd round trips, not 10,000. A key
- * scheduled again before its record was written keeps only its latest expiry (one put, and never two puts
- * of one key in a transaction, which etcd refuses).
+ * Writes are batched twice: schedules collect for `flushIntervalMs`, then each bucket's keys go out packed
+ * into records `ttl/<second>/~<owner>/<id>` → `{"owner","entries":[[group,key,expireAtMs],…]}` of up to
+ * `maxRecordBytes`, in transactions of up to `maxOpsPerTxn` records. So 10,000 sets per second cost about one
+ * put per bucket per flush — about ten small transactions a second — not 10,000 puts: etcd's work (and its
+ * watchers') grows with flushes, not with writes. A key scheduled again before its record was written
+ * keeps only its latest expiry; one written already keeps its record, and the node keeps an entry set again
+ * since, to expire later, when the old record's Expire comes.
  * `schedule()` never blocks or throws. A failed write is retried by later flushes (backing off to 1 s
  * while etcd fails) until the key is `giveUpAfterMs` past due; a full queue drops new schedules. Both are
  * counted, and logged when writes start and stop failing. Either way the entry still expires lazily on read.
@@ -84,7 +99,12 @@ export class EtcdDelayQueue implements ExpiryScheduler {
   private readonly logger: DiscoveryLogger;
   private readonly flushIntervalMs: number;
   private readonly maxOpsPerTxn: number;
+  private readonly maxTxnsPerFlush: number;
+  private readonly maxRecordBytes: number;
   private readonly batchCapacity: number;
+  /** Record ids are `<recordPrefix><seq>`: random per queue, so a restarted node never reuses a live key. */
+  private readonly recordPrefix = `${randomBytes(4).toString('hex')}.`;
+  private recordSeq = 0;
   private readonly maxPending: number;
   private readonly giveUpAfterMs: number;
   private readonly now: () => number;
@@ -93,6 +113,7 @@ export class EtcdDelayQueue implements ExpiryScheduler {
     scheduled: 0,
     coalesced: 0,
     written: 0,
+    records: 0,
     failed: 0,
     dropped: 0,
     leasesGranted: 0,
@@ -117,10 +138,23 @@ export class EtcdDelayQueue implements ExpiryScheduler {
     this.keys = new TtlKeys(options.keys);
     this.owner = options.owner;
     this.logger = options.logger;
-    this.flushIntervalMs = integerOption(name, 'flushIntervalMs', options.flushIntervalMs ?? 25, 1, 10_000);
+    this.flushIntervalMs = integerOption(name, 'flushIntervalMs', options.flushIntervalMs ?? 100, 1, 10_000);
     this.maxOpsPerTxn = integerOption(name, 'maxOpsPerTxn', options.maxOpsPerTxn ?? 120, 1, 10_000);
-    this.batchCapacity =
-      this.maxOpsPerTxn * integerOption(name, 'maxTxnsPerFlush', options.maxTxnsPerFlush ?? 8, 1, 1_000);
+    this.maxTxnsPerFlush = integerOption(name, 'maxTxnsPerFlush', options.maxTxnsPerFlush ?? 8, 1, 1_000);
+    this.maxRecordBytes = integerOption(
+      name,
+      'maxRecordBytes',
+      options.maxRecordBytes ?? 65_536,
+      1_024,
+      MAX_TXN_BYTES / 2,
+    );
+    this.batchCapacity = integerOption(
+      name,
+      'maxKeysPerFlush',
+      options.maxKeysPerFlush ?? 20_000,
+      1,
+      1_000_000,
+    );
     this.maxPending = integerOption(name, 'maxPending', options.maxPending ?? 50_000, 1);
     this.giveUpAfterMs = integerOption(name, 'giveUpAfterMs', options.giveUpAfterMs ?? 30_000, 0);
     this.now = options.now ?? Date.now;
@@ -246,7 +280,7 @@ export class EtcdDelayQueue implements ExpiryScheduler {
     for (const [id, item] of rest) this.pending.set(id, item);
   }
 
-  /** One round: up to `batchCapacity` keys, leases granted for new buckets, puts in parallel transactions. */
+  /** One round: up to `batchCapacity` keys, leases granted for new buckets, records in parallel transactions. */
   private async writeBatch(): Promise<void> {
     if (this.pending.size === 0) return;
     const now = this.now();
@@ -291,38 +325,31 @@ export class EtcdDelayQueue implements ExpiryScheduler {
       }),
     );
 
-    const puts: { bucket: number; item: Scheduled; op: IRequestOp }[] = [];
-    for (const [bucket, items] of byBucket) {
-      const lease = leaseOf.get(bucket);
-      if (lease === undefined) continue;
-      for (const item of items) {
-        const key = this.keys.entry(bucket, item.group, item.key);
-        const value = encodeTtlRecord({ owner: this.owner, expireAtMs: item.expireAtMs });
-        puts.push({
-          bucket,
-          item,
-          op: { request_put: { key: Buffer.from(key), value: Buffer.from(value), lease } },
-        });
-      }
+    const txns = recordTransactions(byBucket, leaseOf, {
+      owner: this.owner,
+      keys: this.keys,
+      maxRecordBytes: this.maxRecordBytes,
+      maxOpsPerTxn: this.maxOpsPerTxn,
+      nextId: () => `${this.recordPrefix}${(this.recordSeq++).toString(36)}`,
+    });
+    // At most maxTxnsPerFlush transactions at once: a large backlog goes out in waves.
+    for (let i = 0; i < txns.length; i += this.maxTxnsPerFlush) {
+      await Promise.all(
+        txns.slice(i, i + this.maxTxnsPerFlush).map(async (txn) => {
+          try {
+            await this.client.kv.txn({ success: txn.ops });
+            this.counters.written += txn.items.length;
+            this.counters.records += txn.ops.length;
+            this.counters.txns++;
+          } catch (error) {
+            // etcd does not say which lease is gone: forget every bucket of the transaction, re-grant on retry.
+            if (error instanceof EtcdLeaseInvalidError)
+              for (const bucket of txn.buckets) this.buckets.forget(bucket);
+            fail(txn.items, error as Error);
+          }
+        }),
+      );
     }
-    const txns: (typeof puts)[] = [];
-    for (let i = 0; i < puts.length; i += this.maxOpsPerTxn) txns.push(puts.slice(i, i + this.maxOpsPerTxn));
-    await Promise.all(
-      txns.map(async (txn) => {
-        try {
-          await this.client.kv.txn({ success: txn.map((p) => p.op) });
-          this.counters.written += txn.length;
-          this.counters.txns++;
-        } catch (error) {
-          // etcd does not say which lease is gone: forget every bucket of the transaction, re-grant on retry.
-          if (error instanceof EtcdLeaseInvalidError) for (const p of txn) this.buckets.forget(p.bucket);
-          fail(
-            txn.map((p) => p.item),
-            error as Error,
-          );
-        }
-      }),
-    );
 
     // Stopped meanwhile (stop's timeout passed): nobody will retry these.
     if (this.stopped) this.counters.dropped += retry.length;

@@ -6,7 +6,7 @@ import type { DiscoveryLogger } from '@ringcache/discovery';
 import { ExpiryBacklog } from './expiry-backlog';
 import { RevisionStore } from './revision-store';
 import type { TtlKeys } from './ttl-keys';
-import { decodeTtlRecord } from './ttl-record';
+import { decodeTtlBatch, decodeTtlRecord } from './ttl-record';
 
 /** Options of an {@link ExpiryConsumer}; see TtlWorkerOptions for the defaults. */
 export interface ExpiryConsumerOptions {
@@ -40,7 +40,10 @@ export interface ConsumerStats {
   lagMs: number;
   /** Times the revision to resume from had been compacted. */
   compactions: number;
-  /** DELETE events whose previous value was missing or not ours: sent with the bucket's start as expiry. */
+  /**
+   * DELETE events whose previous value was missing or not ours: a single-key entry is sent with its bucket's
+   * start as expiry; a batch record's keys are unknown, and expire on read.
+   */
   withoutRecord: number;
 }
 
@@ -225,13 +228,23 @@ export class ExpiryConsumer {
     this.resumeFrom = revision + 1n;
     const parts = this.o.keys.parse(kv.key.toString());
     if (!parts) return;
-    const record = previous ? decodeTtlRecord(previous.value.toString()) : undefined;
-    // Without the record, the bucket's first millisecond: nodes then drop what is due within that second.
-    if (!record) this.withoutRecord++;
-    const expireAtMs = record?.expireAtMs ?? parts.second * 1000;
     const now = this.o.now();
-    this.o.onLateness(Math.max(0, now - expireAtMs));
-    this.backlog.push(revision, { group: parts.group, key: parts.key, expireAtMs }, now);
+    const push = (key: ExpiredKey) => {
+      this.o.onLateness(Math.max(0, now - key.expireAtMs));
+      this.backlog.push(revision, key, now);
+    };
+    if (parts.kind === 'batch') {
+      const batch = previous ? decodeTtlBatch(previous.value.toString()) : undefined;
+      // Without the record its keys are unknown: they expire on read (etcd gives the previous value unless
+      // its revision was compacted, and then the watch resumes past a gap and asks nodes to sweep).
+      if (!batch) this.withoutRecord++;
+      for (const key of batch?.entries ?? []) push(key);
+    } else {
+      const record = previous ? decodeTtlRecord(previous.value.toString()) : undefined;
+      // Without the record, the bucket's first millisecond: nodes then drop what is due within that second.
+      if (!record) this.withoutRecord++;
+      push({ group: parts.group, key: parts.key, expireAtMs: record?.expireAtMs ?? parts.second * 1000 });
+    }
     if (this.delivering) return;
     if (this.backlog.size >= this.o.batchMaxKeys) void this.pump(false);
     else if (!this.batchTimer) {

@@ -13,6 +13,7 @@ import { EtcdCluster, eventually, sleep, TcpProxy } from '@ringcache/testing';
 import { EtcdDelayQueue } from './etcd-delay-queue';
 import { TtlKeys } from './ttl-keys';
 import { TtlWorker, type TtlWorkerOptions } from './ttl-worker';
+import { decodeTtlBatch, encodeTtlRecord } from './ttl-record';
 
 /** Set RINGCACHE_REPORT=1 to print the numbers these tests measure. */
 const report = (line: string) => process.env['RINGCACHE_REPORT'] && console.log(line);
@@ -181,6 +182,27 @@ describe('TtlWorker on a real etcd', () => {
     });
   }, 30_000);
 
+  it('still delivers the single-key records of older nodes; a record it cannot read is counted', async () => {
+    const cluster = 'w-layouts';
+    const ttl = new TtlKeys(new EtcdKeys(cluster));
+    const nodes = [new FakeNode('node1')];
+    const { worker: w } = worker(cluster, 'w1', nodes);
+    await eventually('leading and watching', () => w.role === 'leader' && w.settled(), 10_000);
+    const lease = client.lease(2, { autoKeepAlive: false });
+    const second = Math.floor(Date.now() / 1000) + 3;
+    const expireAtMs = second * 1000 + 250;
+    await lease
+      .put(ttl.entry(second, 'scores', 'old/a'))
+      .value(encodeTtlRecord({ owner: 'node1', expireAtMs }));
+    await lease.put(ttl.entry(second, 'scores', 'foreign')).value('not a record');
+    await lease.put(ttl.batch(second, 'node9', 'x.1')).value('not a batch');
+    await eventually('both single-key records delivered', () => nodes[0].received().size === 2, 10_000);
+    expect(nodes[0].received().get('scores/old/a')?.expireAtMs).toBe(expireAtMs);
+    // Without its record, a single key is sent with its bucket's first millisecond.
+    expect(nodes[0].received().get('scores/foreign')?.expireAtMs).toBe(second * 1000);
+    expect(w.stats()).toMatchObject({ expiredKeys: 2, withoutRecord: 2 });
+  }, 20_000);
+
   it('logs a node that does not answer, counts it, and still serves the others', async () => {
     const cluster = 'w-deadnode';
     const nodes = [new FakeNode('node1'), new FakeNode('node2')];
@@ -301,9 +323,14 @@ describe('TtlWorker on a real etcd', () => {
     const lost = await scheduleKeys(q, 'lost', 5, 2_600);
     const later = await scheduleKeys(q, 'later', 5, 9_000);
     const ttl = new TtlKeys(new EtcdKeys(cluster));
+    // Until only the later keys' records are left in etcd.
     await eventually(
       'lost keys expired',
-      async () => (await client.getAll().prefix(ttl.prefix).count()) === 5,
+      async () => {
+        const values = await client.getAll().prefix(ttl.prefix).strings();
+        const left = Object.values(values).flatMap((v) => decodeTtlBatch(v)?.entries ?? []);
+        return left.length === 5 && left.every((e) => e.key.startsWith('later'));
+      },
       10_000,
     );
     const { header } = await client.get('anything').exec();

@@ -51,7 +51,7 @@ export interface TtlWorkerStats {
   sweeps: number;
   /** Times the revision to resume from had been compacted. */
   compactions: number;
-  /** Keys whose DELETE came without our record: sent with their bucket's start as expiry. */
+  /** DELETE events that came without our record (see ConsumerStats.withoutRecord). */
   withoutRecord: number;
   /** While leading: the watch is connected. */
   watching: boolean;

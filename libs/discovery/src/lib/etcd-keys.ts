@@ -5,7 +5,7 @@
  * - `node/<nodeName>/<addr>` — each node's own service name, its address beneath (watched by nodes);
  * - `cache/<addr>` — the top-level service name every node also registers under (watched by gateways
  *   and clients);
- * - `group/<group>` and `ttl/<expirySecond>/<group>/<key>` — used by writes and expiry.
+ * - `group/<group>` and `ttl/<expirySecond>/~<owner>/<id>` (delay-queue records) — used by writes and expiry.
  */
 export class EtcdKeys {
   /** `ringcache/<cluster>/` */

@@ -7,7 +7,7 @@ import type { Etcd3 } from 'etcd3';
 
 import { listeningPort, startHttpApp } from '@ringcache/app-shell';
 import { loadConfig, type RingcacheConfig } from '@ringcache/config';
-import { TtlKeys, encodeTtlRecord } from '@ringcache/delay-queue';
+import { TtlKeys, packTtlBatches } from '@ringcache/delay-queue';
 import { createEtcdClient, encodeEndpoint, EtcdKeys } from '@ringcache/discovery';
 import { EtcdCluster, eventually, freePort, scrapeMetrics, sumMetric } from '@ringcache/testing';
 
@@ -100,10 +100,15 @@ describe('TtlWorkerModule', () => {
       async () => sumMetric(await scrapeMetrics(`${url}/metrics`), 'ringcache_ttl_worker_nodes') === 1,
     );
 
-    // One delay-queue entry, removed at once (as its lease's end would).
-    const entry = new TtlKeys(keys).entry(Math.floor(Date.now() / 1000), 'scores', 'Tom');
-    await client.put(entry).value(encodeTtlRecord({ owner: 'node1', expireAtMs: Date.now() - 50 }));
-    await client.delete().key(entry);
+    // One delay-queue record of one key, removed at once (as its lease's end would).
+    const record = new TtlKeys(keys).batch(Math.floor(Date.now() / 1000), 'node1', 'r.0');
+    const [packed] = packTtlBatches(
+      'node1',
+      [{ group: 'scores', key: 'Tom', expireAtMs: Date.now() - 50 }],
+      4_096,
+    );
+    await client.put(record).value(packed.value);
+    await client.delete().key(record);
     await eventually('delivery counted', async () => {
       const metrics = await scrapeMetrics(`${url}/metrics`);
       expect(sumMetric(metrics, 'ringcache_ttl_worker_leader')).toBe(1);
