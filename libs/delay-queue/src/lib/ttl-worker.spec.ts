@@ -203,6 +203,19 @@ describe('TtlWorker on a real etcd', () => {
     expect(w.stats()).toMatchObject({ expiredKeys: 2, withoutRecord: 2 });
   }, 20_000);
 
+  it('delivers a second whose records pass 4 MiB, which etcd sends as one watch response', async () => {
+    const cluster = 'w-big-second';
+    const nodes = [new FakeNode('node1')];
+    const { worker: w } = worker(cluster, 'w1', nodes);
+    await eventually('leading and watching', () => w.role === 'leader' && w.settled(), 10_000);
+    // 30,000 keys of ~190 bytes due within 300 ms: ~6 MB of records, ended by one or two lease revocations.
+    const due = await scheduleKeys(queue(cluster), `${'x'.repeat(180)}-`, 30_000, 3_000);
+    const delivered = () => nodes[0].calls.reduce((n, call) => n + call.keys.length, 0);
+    await eventually('every key delivered', () => delivered() >= 30_000, 20_000);
+    expectDelivered(nodes[0], due);
+    expect(w.stats()).toMatchObject({ expiredKeys: 30_000, withoutRecord: 0 });
+  }, 40_000);
+
   it('logs a node that does not answer, counts it, and still serves the others', async () => {
     const cluster = 'w-deadnode';
     const nodes = [new FakeNode('node1'), new FakeNode('node2')];

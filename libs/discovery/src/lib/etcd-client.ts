@@ -5,6 +5,9 @@ import { Etcd3, GRPCCancelledError, isRecoverableError, type IOptions } from 'et
 
 type WatchBackoff = NonNullable<IOptions['faultHandling']>['watchBackoff'];
 
+/** Largest message taken from etcd (a watch response), in bytes: 256 MiB: millions of expiring keys. */
+export const ETCD_MAX_RECEIVE_BYTES = 256 * 1024 * 1024;
+
 /** Options of {@link createEtcdClient}. */
 export interface EtcdClientOptions {
   /** `http(s)://host:port` of each member. */
@@ -29,9 +32,16 @@ export function createEtcdClient(options: EtcdClientOptions): Etcd3 {
   const settings: IOptions = {
     hosts: options.endpoints,
     dialTimeout: options.dialTimeoutMs,
-    // grpc-js waits up to 120 s between reconnection attempts by default: after an etcd outage of a few
-    // seconds a process would come back to etcd up to minutes late. Retry quickly instead.
-    grpcOptions: { 'grpc.initial_reconnect_backoff_ms': 100, 'grpc.max_reconnect_backoff_ms': 2_000 },
+    grpcOptions: {
+      // grpc-js waits up to 120 s between reconnection attempts by default: after an etcd outage of a few
+      // seconds a process would come back to etcd up to minutes late. Retry quickly instead.
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': 2_000,
+      // etcd sends every event of one revision in one watch response, and a bucket lease's end deletes all of
+      // its delay-queue records at one revision. grpc-js refuses messages over 4 MiB by default: the watch
+      // then failed on every retry, and expiry stopped for good.
+      'grpc.max_receive_message_length': ETCD_MAX_RECEIVE_BYTES,
+    },
     defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + callTimeoutMs }),
     faultHandling: {
       host: () =>
