@@ -59,6 +59,10 @@ async function startBareServer(): Promise<{ address: string; close: () => void }
     Expire: (_call, done) => done(null, { removed: 0, scheduled: 0 }),
     Stats: (_call, done) => done(null, { json: '{"groups":[]}' }),
     HotKeys: (_call, done) => done(null, { keys: [] }),
+    GetStream: (call) => {
+      call.on('data', (m) => call.write({ id: m.id, response: { results: [] } }));
+      call.on('end', () => call.end());
+    },
   };
   server.addService(proto.ringcache.v1.Cache.service, handlers);
   const port = await new Promise<number>((resolve, reject) =>

@@ -1,13 +1,16 @@
 import type {
   sendUnaryData,
   Server,
+  ServerDuplexStream,
   ServerUnaryCall,
   ServiceDefinition,
   UntypedServiceImplementation,
 } from '@grpc/grpc-js';
 
 import {
+  newRequestId,
   OverloadedError,
+  requestIdOf,
   RingcacheError,
   UnimplementedError,
   type ErrorCode,
@@ -15,6 +18,7 @@ import {
   type PeerHandler,
 } from '@ringcache/cache-core';
 import { CACHE_SERVICE_NAME } from '@ringcache/proto';
+import type * as pb from '@ringcache/proto';
 
 import { assertDecoded } from './malformed-request';
 import {
@@ -38,6 +42,7 @@ import {
   setResponseToMessage,
   statsResponseToMessage,
 } from './messages';
+import { OpenStreams } from './open-streams';
 import { requestIdFrom } from './request-id-metadata';
 import { toGrpcStatus } from './server-errors';
 
@@ -46,6 +51,9 @@ export interface CacheServiceLogger {
   error(fields: object): void;
   warn(fields: object): void;
 }
+
+/** A GetStream message without a request: the handler refuses it as it refuses an empty GetMany. */
+const EMPTY_GET_MANY: pb.GetManyRequest__Output = { group: '', keys: [], ringVersion: '', hops: 0 };
 
 /** Codes that mean this node could not serve the call (not the caller's mistake): logged, with the request id. */
 const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set([
@@ -56,6 +64,8 @@ const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set([
 ]);
 
 type Unary = (call: ServerUnaryCall<object, object>, callback: sendUnaryData<object>) => void;
+/** How a served call ends: with its answer, or with the error to report. */
+type Done<R> = (error: unknown, response?: R) => void;
 
 /**
  * The `ringcache.v1.Cache` service as grpc-js handlers that call the PeerHandler directly. Nest's
@@ -64,60 +74,96 @@ type Unary = (call: ServerUnaryCall<object, object>, callback: sendUnaryData<obj
  * server Nest creates gets these instead (see grpcServerOptions). Each handler decodes (a malformed message
  * is INVALID_ARGUMENT), calls the handler, and encodes the answer or the error's status (toGrpcStatus);
  * unexpected errors are logged with their stack, failures on this node's side as warnings. With `inFlight`,
- * a call past the bound is answered RESOURCE_EXHAUSTED `overloaded` at once, without decoding it.
+ * a call past the bound is answered RESOURCE_EXHAUSTED `overloaded` at once, without decoding it. GetStream
+ * serves each of its messages as a GetMany call, by the same rules; `streams` tracks the open ones, so that
+ * a shutdown can end them (OpenStreams).
  */
 export function cacheServiceHandlers(
   handler: PeerHandler,
   logger: CacheServiceLogger,
   inFlight?: InFlightLimiter,
+  streams = new OpenStreams(),
 ): UntypedServiceImplementation {
-  const unary =
-    <M extends object, R>(name: string, run: (message: M, requestId: string) => Promise<R>): Unary =>
-    (call, callback) => {
-      if (inFlight && !inFlight.tryAcquire()) {
-        callback(toGrpcStatus(new OverloadedError(inFlight.describe())));
-        return;
-      }
-      const done: sendUnaryData<object> = inFlight
-        ? (error, value) => {
-            inFlight.release();
-            callback(error, value);
-          }
-        : callback;
-      serve(call, done, name, run);
-    };
-  const serve = <M extends object, R>(
-    call: ServerUnaryCall<object, object>,
-    callback: sendUnaryData<object>,
-    name: string,
-    run: (message: M, requestId: string) => Promise<R>,
-  ): void => {
-    const requestId = requestIdFrom(call.metadata);
+  /** Runs one call within the in-flight bound, logs its failure as it deserves, and reports how it ended. */
+  const serve = <R>(requestId: string, run: () => Promise<R>, done: Done<R>): void => {
+    if (inFlight && !inFlight.tryAcquire()) {
+      done(new OverloadedError(inFlight.describe()));
+      return;
+    }
     let answer: Promise<R>;
     try {
-      answer = run(assertDecoded(call.request as M, `${name}Request`), requestId);
+      answer = run();
     } catch (error) {
       answer = Promise.reject(error);
     }
     answer.then(
-      (response) => callback(null, response as object),
+      (response) => {
+        inFlight?.release();
+        done(undefined, response);
+      },
       (error: unknown) => {
+        inFlight?.release();
         if (!(error instanceof RingcacheError)) {
           logger.error({ msg: 'unexpected error serving a peer call', reqId: requestId, err: error });
         } else if (SERVER_SIDE.has(error.code)) {
           logger.warn({ msg: error.message, reqId: requestId, code: error.code });
         }
-        callback(toGrpcStatus(error));
+        done(error);
       },
     );
+  };
+  const unary =
+    <M extends object, R>(name: string, run: (message: M, requestId: string) => Promise<R>): Unary =>
+    (call, callback) => {
+      const requestId = requestIdFrom(call.metadata);
+      serve(
+        requestId,
+        () => run(assertDecoded(call.request as M, `${name}Request`), requestId),
+        (error, response) =>
+          error === undefined ? callback(null, response as object) : callback(toGrpcStatus(error)),
+      );
+    };
+  const getMany = async (m: pb.GetManyRequest__Output, requestId: string) =>
+    getManyResponseToMessage(await handler.getMany(getManyRequestFromMessage(m, requestId)));
+  const getStream = (call: ServerDuplexStream<object, object>): void => {
+    if (!streams.opened(call)) return;
+    call.on('data', (message: pb.GetStreamRequest__Output) => {
+      try {
+        assertDecoded(message, 'GetStreamRequest');
+      } catch (error) {
+        // Without a decoded id there is no call to answer: the stream ends, as a unary call would.
+        call.emit('error', toGrpcStatus(error));
+        return;
+      }
+      const { id } = message;
+      const requestId = requestIdOf(message.requestId) ?? newRequestId();
+      streams.started(call);
+      serve(
+        requestId,
+        () => getMany(message.request ?? EMPTY_GET_MANY, requestId),
+        (error, response) => {
+          if (call.cancelled || call.destroyed) return streams.finished(call);
+          if (error === undefined) call.write({ id, response });
+          else {
+            const code = error instanceof RingcacheError ? error.code : 'internal';
+            call.write({ id, errorCode: code, errorMessage: toGrpcStatus(error).details });
+          }
+          streams.finished(call);
+        },
+      );
+    });
+    call.on('end', () => {
+      if (!call.writableEnded) call.end();
+    });
+    // A broken connection: its calls' answers have nowhere to go, and the caller fails them itself.
+    call.on('error', () => undefined);
   };
   return {
     Get: unary('Get', async (m, id) =>
       getResponseToMessage(await handler.get(getRequestFromMessage(m as never, id))),
     ),
-    GetMany: unary('GetMany', async (m, id) =>
-      getManyResponseToMessage(await handler.getMany(getManyRequestFromMessage(m as never, id))),
-    ),
+    GetMany: unary('GetMany', (m, id) => getMany(m as pb.GetManyRequest__Output, id)),
+    GetStream: getStream,
     Set: unary('Set', async (m, id) =>
       setResponseToMessage(await handler.set(setRequestFromMessage(m as never, id))),
     ),

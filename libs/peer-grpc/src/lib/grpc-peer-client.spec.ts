@@ -3,12 +3,12 @@ import {
   KeyTooLongError,
   LoadError,
   LoadTimeoutError,
-  RingcacheError,
   UnimplementedError,
   UnknownGroupError,
 } from '@ringcache/cache-core';
 
 import { FAKE_MAX_KEY_BYTES, FakePeerHandler } from '../test/fake-peer-handler';
+import { failure } from '../test/failure';
 import { startTestNode } from '../test/test-node';
 import type { TestNode } from '../test/test-node';
 import { GrpcPeerClient } from './grpc-peer-client';
@@ -30,16 +30,6 @@ describe('GrpcPeerClient against a Nest node', () => {
     await client.close();
     await node.close();
   });
-
-  /** The error a call rejects with (fails the test when it resolves). */
-  async function failure(promise: Promise<unknown>): Promise<RingcacheError> {
-    const error = await promise.then(
-      () => new Error('expected the call to fail'),
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(RingcacheError);
-    return error as RingcacheError;
-  }
 
   describe('Get', () => {
     it('answers a found value with its expiry', async () => {

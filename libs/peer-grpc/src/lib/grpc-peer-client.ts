@@ -48,6 +48,7 @@ import {
   hotKeysResponseFromMessage,
   statsResponseFromMessage,
 } from './messages';
+import { GetStream } from './get-stream';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-size';
 import type * as pb from '@ringcache/proto';
 
@@ -81,6 +82,11 @@ export interface GrpcPeerClientOptions {
    * while the channel backs off. Default false: the data path fails fast and falls back to the next owner.
    */
   waitForReady?: boolean;
+  /**
+   * GetMany calls go as messages on one long-lived GetStream per peer (see GetStream), not as unary calls.
+   * Default true. A peer that does not serve GetStream gets unary calls.
+   */
+  streamGets?: boolean;
   /** Further grpc-js channel options; they override the ones above. Default none. */
   channelOptions?: ChannelOptions;
 }
@@ -111,6 +117,7 @@ export class GrpcPeerClient implements PeerClient {
   readonly address: string;
   private readonly client: pb.CacheClient;
   private readonly waitForReady: boolean;
+  private readonly gets?: GetStream;
   private closed = false;
 
   constructor(options: GrpcPeerClientOptions) {
@@ -157,6 +164,14 @@ export class GrpcPeerClient implements PeerClient {
       options.credentials ?? grpcCredentials.createInsecure(),
       channelOptions,
     );
+    if (options.streamGets !== false) {
+      this.gets = new GetStream({
+        peer: name,
+        open: (metadata) => this.client.GetStream(metadata),
+        waitForReady: this.waitForReady,
+        unary: (request, callOptions) => this.getManyUnary(request, callOptions),
+      });
+    }
   }
 
   async get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
@@ -170,14 +185,23 @@ export class GrpcPeerClient implements PeerClient {
   }
 
   async getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse> {
-    const message = await this.unary<pb.GetManyResponse__Output>(
+    // A request the stream cannot carry as it is (closed, a bad deadline or keys) goes unary, which
+    // refuses it with the error a unary call gives.
+    const message =
+      this.gets && !this.closed && isStreamable(request, options)
+        ? await this.gets.call(request, options)
+        : await this.getManyUnary(request, options);
+    return getManyResponseFromMessage(message);
+  }
+
+  private getManyUnary(request: GetManyRequest, options: CallOptions): Promise<pb.GetManyResponse__Output> {
+    return this.unary<pb.GetManyResponse__Output>(
       'GetMany',
       // Joining the keys is not free, which is why targets are built on failure only.
       () => ({ group: request.group, key: Array.isArray(request.keys) ? request.keys.join(',') : '' }),
       options,
       (metadata, callOptions, done) => this.client.GetMany(request, metadata, callOptions, done),
     );
-    return getManyResponseFromMessage(message);
   }
 
   async set(request: SetRequest, options: CallOptions): Promise<SetResponse> {
@@ -270,6 +294,7 @@ export class GrpcPeerClient implements PeerClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.gets?.close();
     this.client.close();
   }
 
@@ -323,6 +348,15 @@ export class GrpcPeerClient implements PeerClient {
       }
     });
   }
+}
+
+/** A GetMany the stream can carry: a positive finite deadline, a group and keys that are strings. */
+function isStreamable(request: GetManyRequest, options: CallOptions): boolean {
+  const deadlineMs = options?.deadlineMs;
+  if (typeof deadlineMs !== 'number' || !(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return false;
+  if (typeof request.group !== 'string' || !Array.isArray(request.keys)) return false;
+  for (const key of request.keys) if (typeof key !== 'string') return false;
+  return true;
 }
 
 /** `host:port` with a port in 1..65535; the host a name, an IPv4 address, or a bracketed IPv6 address. */

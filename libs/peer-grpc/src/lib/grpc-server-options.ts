@@ -9,6 +9,7 @@ import { LOADER_OPTIONS, PROTO_PACKAGE, PROTO_PATH } from '@ringcache/proto';
 
 import { boundPort } from './bound-port';
 import { boundShutdown } from './bounded-shutdown';
+import { OpenStreams } from './open-streams';
 import { cacheServiceHandlers, serveCacheService, type CacheServiceLogger } from './cache-service';
 import { tolerateMalformedRequests } from './malformed-request';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-size';
@@ -80,10 +81,12 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
   if (typeof options.handler?.get !== 'function') {
     throw new TypeError('grpcServerOptions option handler must be a PeerHandler');
   }
+  const streams = new OpenStreams();
   const cache = cacheServiceHandlers(
     options.handler,
     options.logger ?? new Logger('PeerGrpc'),
     options.inFlight,
+    streams,
   );
   const health = options.health ?? new PeerGrpcHealth();
   return {
@@ -101,7 +104,7 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
       onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
         tolerateMalformedRequests(definition);
         serveCacheService(server, cache);
-        boundShutdown(server, shutdownGraceMs);
+        boundShutdown(server, shutdownGraceMs, () => streams.drain());
         health.addToServer(server);
         if (onListening) {
           const port = boundPort(server);

@@ -60,6 +60,14 @@ import type {
   GetResponse__Output as _ringcache_v1_GetResponse__Output,
 } from './ringcache/v1/GetResponse';
 import type {
+  GetStreamRequest as _ringcache_v1_GetStreamRequest,
+  GetStreamRequest__Output as _ringcache_v1_GetStreamRequest__Output,
+} from './ringcache/v1/GetStreamRequest';
+import type {
+  GetStreamResponse as _ringcache_v1_GetStreamResponse,
+  GetStreamResponse__Output as _ringcache_v1_GetStreamResponse__Output,
+} from './ringcache/v1/GetStreamResponse';
+import type {
   HotKey as _ringcache_v1_HotKey,
   HotKey__Output as _ringcache_v1_HotKey__Output,
 } from './ringcache/v1/HotKey';
@@ -144,6 +152,14 @@ export interface ProtoGrpcType {
       >;
       GetRequest: MessageTypeDefinition<_ringcache_v1_GetRequest, _ringcache_v1_GetRequest__Output>;
       GetResponse: MessageTypeDefinition<_ringcache_v1_GetResponse, _ringcache_v1_GetResponse__Output>;
+      GetStreamRequest: MessageTypeDefinition<
+        _ringcache_v1_GetStreamRequest,
+        _ringcache_v1_GetStreamRequest__Output
+      >;
+      GetStreamResponse: MessageTypeDefinition<
+        _ringcache_v1_GetStreamResponse,
+        _ringcache_v1_GetStreamResponse__Output
+      >;
       HotKey: MessageTypeDefinition<_ringcache_v1_HotKey, _ringcache_v1_HotKey__Output>;
       HotKeysRequest: MessageTypeDefinition<
         _ringcache_v1_HotKeysRequest,

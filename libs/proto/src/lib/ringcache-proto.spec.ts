@@ -22,7 +22,7 @@ describe('ringcache.proto', () => {
     expect(existsSync(PROTO_PATH)).toBe(true);
   });
 
-  it('defines the Cache service with its ten unary methods', () => {
+  it('defines the Cache service: ten unary methods and the GetStream stream', () => {
     expect(Object.keys(service).sort()).toEqual([
       'Delete',
       'DeleteMany',
@@ -30,14 +30,20 @@ describe('ringcache.proto', () => {
       'Flush',
       'Get',
       'GetMany',
+      'GetStream',
       'HotKeys',
       'Set',
       'SetMany',
       'Stats',
     ]);
     expect(service['Get'].path).toBe('/ringcache.v1.Cache/Get');
-    for (const method of Object.values(service)) {
-      expect(method.requestStream || method.responseStream).toBe(false);
+    for (const [name, method] of Object.entries(service)) {
+      const streaming = name === 'GetStream';
+      expect({ name, requestStream: method.requestStream, responseStream: method.responseStream }).toEqual({
+        name,
+        requestStream: streaming,
+        responseStream: streaming,
+      });
     }
   });
 

@@ -51,6 +51,14 @@ import type {
   GetResponse__Output as _ringcache_v1_GetResponse__Output,
 } from '../../ringcache/v1/GetResponse';
 import type {
+  GetStreamRequest as _ringcache_v1_GetStreamRequest,
+  GetStreamRequest__Output as _ringcache_v1_GetStreamRequest__Output,
+} from '../../ringcache/v1/GetStreamRequest';
+import type {
+  GetStreamResponse as _ringcache_v1_GetStreamResponse,
+  GetStreamResponse__Output as _ringcache_v1_GetStreamResponse__Output,
+} from '../../ringcache/v1/GetStreamResponse';
+import type {
   HotKeysRequest as _ringcache_v1_HotKeysRequest,
   HotKeysRequest__Output as _ringcache_v1_HotKeysRequest__Output,
 } from '../../ringcache/v1/HotKeysRequest';
@@ -370,6 +378,31 @@ export interface CacheClient extends grpc.Client {
   ): grpc.ClientUnaryCall;
 
   /**
+   * GetMany calls over one long-lived stream per peer, matched by id: a call costs a message each way, with
+   * no HTTP/2 stream, metadata, deadline or status of its own. Each answer carries its call's result or its
+   * error; the caller runs the deadlines. Answers may come in any order.
+   */
+  GetStream(
+    metadata: grpc.Metadata,
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_ringcache_v1_GetStreamRequest, _ringcache_v1_GetStreamResponse__Output>;
+  GetStream(
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_ringcache_v1_GetStreamRequest, _ringcache_v1_GetStreamResponse__Output>;
+  /**
+   * GetMany calls over one long-lived stream per peer, matched by id: a call costs a message each way, with
+   * no HTTP/2 stream, metadata, deadline or status of its own. Each answer carries its call's result or its
+   * error; the caller runs the deadlines. Answers may come in any order.
+   */
+  getStream(
+    metadata: grpc.Metadata,
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_ringcache_v1_GetStreamRequest, _ringcache_v1_GetStreamResponse__Output>;
+  getStream(
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_ringcache_v1_GetStreamRequest, _ringcache_v1_GetStreamResponse__Output>;
+
+  /**
    * A group's hottest keys lately on this node, most requested first.
    */
   HotKeys(
@@ -593,6 +626,16 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
   GetMany: grpc.handleUnaryCall<_ringcache_v1_GetManyRequest__Output, _ringcache_v1_GetManyResponse>;
 
   /**
+   * GetMany calls over one long-lived stream per peer, matched by id: a call costs a message each way, with
+   * no HTTP/2 stream, metadata, deadline or status of its own. Each answer carries its call's result or its
+   * error; the caller runs the deadlines. Answers may come in any order.
+   */
+  GetStream: grpc.handleBidiStreamingCall<
+    _ringcache_v1_GetStreamRequest__Output,
+    _ringcache_v1_GetStreamResponse
+  >;
+
+  /**
    * A group's hottest keys lately on this node, most requested first.
    */
   HotKeys: grpc.handleUnaryCall<_ringcache_v1_HotKeysRequest__Output, _ringcache_v1_HotKeysResponse>;
@@ -649,6 +692,12 @@ export interface CacheDefinition extends grpc.ServiceDefinition {
     _ringcache_v1_GetManyResponse,
     _ringcache_v1_GetManyRequest__Output,
     _ringcache_v1_GetManyResponse__Output
+  >;
+  GetStream: MethodDefinition<
+    _ringcache_v1_GetStreamRequest,
+    _ringcache_v1_GetStreamResponse,
+    _ringcache_v1_GetStreamRequest__Output,
+    _ringcache_v1_GetStreamResponse__Output
   >;
   HotKeys: MethodDefinition<
     _ringcache_v1_HotKeysRequest,

@@ -1,0 +1,208 @@
+import { loadPackageDefinition, Server, ServerCredentials, status } from '@grpc/grpc-js';
+import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+
+import {
+  InFlightLimiter,
+  KeyTooLongError,
+  OverloadedError,
+  PeerUnavailableError,
+  UnknownGroupError,
+} from '@ringcache/cache-core';
+import { loadRingcacheProto, type ProtoGrpcType } from '@ringcache/proto';
+import { eventually } from '@ringcache/testing';
+
+import { FakePeerHandler } from '../test/fake-peer-handler';
+import { failure } from '../test/failure';
+import { startTestNode } from '../test/test-node';
+import { cacheServiceHandlers } from './cache-service';
+import { GrpcPeerClient } from './grpc-peer-client';
+
+const ctx = { ringVersion: '', hops: 0 };
+const call = { deadlineMs: 5_000 };
+const quiet = { error: () => undefined, warn: () => undefined };
+
+/** A plain grpc-js server of the Cache service with `handlers`, on `port` (0: a free one). */
+async function serve(
+  handlers: UntypedServiceImplementation,
+  port = 0,
+): Promise<{ server: Server; port: number }> {
+  const proto = loadPackageDefinition(loadRingcacheProto()) as unknown as ProtoGrpcType;
+  const server = new Server();
+  server.addService(proto.ringcache.v1.Cache.service, handlers);
+  const bound = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
+  );
+  return { server, port: bound };
+}
+
+/** The node's handlers, except that a unary GetMany fails: a call that succeeds went over GetStream. */
+function streamOnly(handler: FakePeerHandler, inFlight?: InFlightLimiter): UntypedServiceImplementation {
+  return {
+    ...cacheServiceHandlers(handler, quiet, inFlight),
+    GetMany: (_call: unknown, done: (error: object) => void) =>
+      done({ code: status.FAILED_PRECONDITION, details: 'unary GetMany used' }),
+  };
+}
+
+describe('GetMany over GetStream', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  function client(port: number, name = 'node1'): GrpcPeerClient {
+    const c = new GrpcPeerClient({ name, address: `127.0.0.1:${port}` });
+    cleanups.push(() => c.close());
+    return c;
+  }
+
+  async function node(handler: FakePeerHandler, handlers = streamOnly(handler)) {
+    const { server, port } = await serve(handlers);
+    cleanups.push(() => server.forceShutdown());
+    return { server, port };
+  }
+
+  it('answers concurrent calls, each with its own keys, over the stream', async () => {
+    const handler = new FakePeerHandler();
+    for (let i = 0; i < 100; i++) handler.put(`k${i}`, Buffer.from(`v${i}`));
+    const c = client((await node(handler)).port);
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        c.getMany({ group: 'scores', keys: [`k${i}`, 'missing', `k${(i + 1) % 100}`], ...ctx }, call),
+      ),
+    );
+    answers.forEach(({ results }, i) =>
+      expect(results.map((r) => (r.found ? Buffer.from(r.value).toString() : null))).toEqual([
+        `v${i}`,
+        null,
+        `v${(i + 1) % 100}`,
+      ]),
+    );
+    expect(handler.received).toHaveLength(100);
+  });
+
+  it('fails a call with its own error, rebuilt as the unary call would be, and the others still answer', async () => {
+    const handler = new FakePeerHandler();
+    handler.put('a', Buffer.from('A'));
+    const c = client((await node(handler)).port);
+    const [long, unknown, good] = await Promise.allSettled([
+      c.getMany({ group: 'scores', keys: ['a', 'x'.repeat(40)], ...ctx }, call),
+      c.getMany({ group: 'nope', keys: ['a'], ...ctx }, call),
+      c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call),
+    ]);
+    expect(long).toMatchObject({ status: 'rejected', reason: expect.any(KeyTooLongError) });
+    expect(unknown).toMatchObject({ status: 'rejected', reason: expect.any(UnknownGroupError) });
+    expect((unknown as PromiseRejectedResult).reason.message).toMatch(/nope/);
+    expect(good).toMatchObject({ status: 'fulfilled', value: { results: [{ found: true }] } });
+    // An empty list is the handler's error too, and the stream goes on.
+    expect((await failure(c.getMany({ group: 'scores', keys: [], ...ctx }, call))).code).toBe(
+      'invalid_argument',
+    );
+    expect((await c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)).results[0].found).toBe(true);
+  });
+
+  it('fails a call past its deadline as unreachable, and serves the next call on the same stream', async () => {
+    const handler = new FakePeerHandler();
+    handler.put('a', Buffer.from('A'));
+    const c = client((await node(handler)).port);
+    cleanups.push(() => handler.release());
+    const started = performance.now();
+    const error = await failure(c.getMany({ group: 'hang', keys: ['h'], ...ctx }, { deadlineMs: 300 }));
+    expect(error).toBeInstanceOf(PeerUnavailableError);
+    expect(error.message).toMatch(/DEADLINE_EXCEEDED/);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(290);
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect((await c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)).results[0].found).toBe(true);
+  });
+
+  it('answers overloaded past the node in-flight bound, per call', async () => {
+    const handler = new FakePeerHandler();
+    handler.put('a', Buffer.from('A'));
+    const c = client((await node(handler, streamOnly(handler, new InFlightLimiter({ max: 1 })))).port);
+    const held = c.getMany({ group: 'hang', keys: ['h'], ...ctx }, call);
+    await eventually('the first call held', () => handler.received.length === 1);
+    expect(await failure(c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call))).toBeInstanceOf(
+      OverloadedError,
+    );
+    handler.release();
+    await held;
+    expect((await c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)).results[0].found).toBe(true);
+  });
+
+  it('fails the calls waiting on a peer that stops at once, and reaches it again once it is back', async () => {
+    const handler = new FakePeerHandler();
+    handler.put('a', Buffer.from('A'));
+    const { server, port } = await serve(streamOnly(handler));
+    const c = client(port);
+    expect((await c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)).results[0].found).toBe(true);
+    const waiting = c.getMany({ group: 'hang', keys: ['h'], ...ctx }, call);
+    await eventually('the call held', () => handler.received.length === 2);
+    const started = performance.now();
+    server.forceShutdown();
+    const error = await failure(waiting);
+    expect(error).toBeInstanceOf(PeerUnavailableError);
+    expect(performance.now() - started).toBeLessThan(2_500);
+    handler.release();
+
+    const back = await serve(streamOnly(handler), port);
+    cleanups.push(() => back.server.forceShutdown());
+    await eventually(
+      'answered by the restarted peer',
+      async () =>
+        (await c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call).catch(() => undefined))?.results[0]
+          .found === true,
+      10_000,
+    );
+  });
+
+  it("does not hold a node's graceful shutdown: a call in progress is answered, then the stream ends", async () => {
+    const handler = new FakePeerHandler();
+    handler.put('a', Buffer.from('A'));
+    const node = await startTestNode(handler, { shutdownGraceMs: 10_000 });
+    const c = client(node.grpcPort);
+    expect((await c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)).results[0].found).toBe(true);
+    const held = c.getMany({ group: 'hang', keys: ['h'], ...ctx }, call);
+    await eventually('the call held', () => handler.received.length === 2);
+    const started = performance.now();
+    const closed = node.close();
+    setTimeout(() => handler.release(), 200);
+    expect((await held).results).toEqual([{ found: false, value: Buffer.alloc(0), expireAtMs: 0 }]);
+    await closed;
+    // Well under the 10 s grace: the open stream ended as soon as its call was answered.
+    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(await failure(c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call))).toBeInstanceOf(
+      PeerUnavailableError,
+    );
+  });
+
+  it('sends unary GetMany calls to a peer that does not serve GetStream, the first ones too', async () => {
+    const handler = new FakePeerHandler();
+    handler.put('a', Buffer.from('A'));
+    const { GetStream: _, ...older } = cacheServiceHandlers(handler, quiet);
+    const c = client((await node(handler, older)).port);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)),
+    );
+    expect(answers.map((a) => a.results[0].found)).toEqual([true, true, true, true, true]);
+    expect((await c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)).results[0].found).toBe(true);
+    expect(handler.received).toHaveLength(6);
+  });
+
+  it('goes unary when asked to, and for a call the stream cannot carry', async () => {
+    const handler = new FakePeerHandler();
+    handler.put('a', Buffer.from('A'));
+    const { port } = await node(handler);
+    const unary = new GrpcPeerClient({ name: 'node1', address: `127.0.0.1:${port}`, streamGets: false });
+    cleanups.push(() => unary.close());
+    // This server refuses unary GetMany: the client that was told so used it.
+    expect((await failure(unary.getMany({ group: 'scores', keys: ['a'], ...ctx }, call))).message).toMatch(
+      /unary GetMany used/,
+    );
+    const c = client(port);
+    expect((await failure(c.getMany({ group: 'scores', keys: ['a'], ...ctx }, { deadlineMs: 0 }))).code).toBe(
+      'invalid_argument',
+    );
+  });
+});
