@@ -152,9 +152,8 @@ export function cacheServiceHandlers(
         },
       );
     });
-    call.on('end', () => {
-      if (!call.writableEnded) call.end();
-    });
+    // The caller half-closed: the answers it is owed still go out, then the stream ends.
+    call.on('end', () => streams.endWhenAnswered(call));
     // A broken connection: its calls' answers have nowhere to go, and the caller fails them itself.
     call.on('error', () => undefined);
   };

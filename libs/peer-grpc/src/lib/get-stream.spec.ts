@@ -1,4 +1,4 @@
-import { loadPackageDefinition, Server, ServerCredentials, status } from '@grpc/grpc-js';
+import { credentials, loadPackageDefinition, Server, ServerCredentials, status } from '@grpc/grpc-js';
 import type { UntypedServiceImplementation } from '@grpc/grpc-js';
 
 import {
@@ -175,6 +175,32 @@ describe('GetMany over GetStream', () => {
     expect(await failure(c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call))).toBeInstanceOf(
       PeerUnavailableError,
     );
+  });
+
+  it('answers the calls of a caller that half-closed its stream, then ends it', async () => {
+    const handler = new FakePeerHandler();
+    const { port } = await node(handler);
+    const proto = loadPackageDefinition(loadRingcacheProto()) as unknown as ProtoGrpcType;
+    const raw = new proto.ringcache.v1.Cache(`127.0.0.1:${port}`, credentials.createInsecure());
+    cleanups.push(() => raw.close());
+    const stream = raw.GetStream();
+    const answers: unknown[] = [];
+    stream.on('data', (m) => answers.push(m));
+    const ended = new Promise((resolve) => stream.on('end', resolve));
+    stream.write({ id: 7, request: { group: 'hang', keys: ['h'] } });
+    stream.write({ id: 8, request: { group: 'scores', keys: ['x'] } });
+    stream.end();
+    await eventually('both calls reached the node', () => handler.received.length === 2);
+    setTimeout(() => handler.release(), 100);
+    await ended;
+    expect(answers).toEqual([
+      expect.objectContaining({ id: 8, errorCode: '' }),
+      expect.objectContaining({
+        id: 7,
+        errorCode: '',
+        response: { results: [expect.objectContaining({ found: false })] },
+      }),
+    ]);
   });
 
   it('sends unary GetMany calls to a peer that does not serve GetStream, the first ones too', async () => {

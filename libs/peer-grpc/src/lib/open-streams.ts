@@ -9,7 +9,7 @@ type Call = ServerDuplexStream<object, object>;
  * and every stream opened after it at once; callers then go to the next owner, as for a node that left.
  */
 export class OpenStreams {
-  private readonly calls = new Map<Call, { serving: number }>();
+  private readonly calls = new Map<Call, { serving: number; ending: boolean }>();
   private draining = false;
 
   /** Tracks a new stream; false when draining (it was ended at once). */
@@ -18,7 +18,7 @@ export class OpenStreams {
       call.end();
       return false;
     }
-    this.calls.set(call, { serving: 0 });
+    this.calls.set(call, { serving: 0, ending: false });
     call.on('close', () => this.calls.delete(call));
     return true;
   }
@@ -34,7 +34,18 @@ export class OpenStreams {
     const state = this.calls.get(stream);
     if (!state) return;
     state.serving--;
-    if (this.draining && state.serving === 0) this.end(stream);
+    if ((this.draining || state.ending) && state.serving === 0) this.end(stream);
+  }
+
+  /** The caller half-closed `stream`: it ends once the calls it carries are answered. */
+  endWhenAnswered(stream: Call): void {
+    const state = this.calls.get(stream);
+    if (!state) {
+      if (!stream.writableEnded) stream.end();
+      return;
+    }
+    state.ending = true;
+    if (state.serving === 0) this.end(stream);
   }
 
   /** Ends every stream once its calls are answered, and refuses new ones. */
