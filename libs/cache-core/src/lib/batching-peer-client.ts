@@ -20,6 +20,7 @@ import type {
   SetRequest,
   SetResponse,
 } from './protocol';
+import { hasUsableDeadline } from './protocol';
 import { rebuildError } from './remote-errors';
 import { TurnBatches } from './turn-batches';
 import { WriteBatcher } from './write-batcher';
@@ -123,7 +124,8 @@ export class BatchingPeerClient implements PeerClient {
   }
 
   get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
-    if (!validDeadline(options)) return this.inner.get(request, options);
+    // A call the peer client would refuse anyway (no usable deadline) is sent alone, so it says why.
+    if (!hasUsableDeadline(options)) return this.inner.get(request, options);
     const deadlineMs = options.deadlineMs;
     return new Promise<GetResponse>((resolve, reject) => {
       const id = `${request.hops}/${request.group}`;
@@ -152,7 +154,7 @@ export class BatchingPeerClient implements PeerClient {
 
   /** Sets of one turn and group go out as one SetMany (WriteBatcher). */
   set(request: SetRequest, options: CallOptions): Promise<SetResponse> {
-    if (!validDeadline(options) || !(request.value instanceof Uint8Array))
+    if (!hasUsableDeadline(options) || !(request.value instanceof Uint8Array))
       return this.inner.set(request, options);
     return this.writes.set(request, options);
   }
@@ -163,7 +165,7 @@ export class BatchingPeerClient implements PeerClient {
 
   /** Deletes at the owner of one turn and group go out as one DeleteMany (WriteBatcher). */
   delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
-    if (request.localOnly || !validDeadline(options)) return this.inner.delete(request, options);
+    if (request.localOnly || !hasUsableDeadline(options)) return this.inner.delete(request, options);
     return this.writes.delete(request, options);
   }
 
@@ -259,10 +261,4 @@ export class BatchingPeerClient implements PeerClient {
       (error: unknown) => all.forEach((w) => w.reject(error)),
     );
   }
-}
-
-/** A call the peer client would refuse anyway (no usable deadline) is sent alone, so it says why. */
-function validDeadline(options: CallOptions | undefined): boolean {
-  const deadlineMs = options?.deadlineMs;
-  return typeof deadlineMs === 'number' && deadlineMs > 0 && Number.isFinite(deadlineMs);
 }

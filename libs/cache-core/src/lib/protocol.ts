@@ -185,6 +185,12 @@ export interface CallOptions {
   requestId?: string;
 }
 
+/** Whether `options` carries a deadline a call can keep: a positive, finite number of ms. */
+export function hasUsableDeadline(options: CallOptions | undefined): boolean {
+  const deadlineMs = options?.deadlineMs;
+  return typeof deadlineMs === 'number' && deadlineMs > 0 && Number.isFinite(deadlineMs);
+}
+
 /**
  * The client side of the peer protocol, one per remote node. Implementations keep one channel or
  * keep-alive agent per peer and reuse it. Failures to reach the peer, and deadlines, reject with

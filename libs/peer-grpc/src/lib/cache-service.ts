@@ -44,7 +44,7 @@ import {
 } from './messages';
 import { OpenStreams } from './open-streams';
 import { requestIdFrom } from './request-id-metadata';
-import { toGrpcStatus } from './server-errors';
+import { toGrpcStatus, wireError } from './server-errors';
 
 /** Where the service reports failures worth a line. */
 export interface CacheServiceLogger {
@@ -145,8 +145,8 @@ export function cacheServiceHandlers(
           if (call.cancelled || call.destroyed) return streams.finished(call);
           if (error === undefined) call.write({ id, response });
           else {
-            const code = error instanceof RingcacheError ? error.code : 'internal';
-            call.write({ id, errorCode: code, errorMessage: toGrpcStatus(error).details });
+            const { code, details } = wireError(error);
+            call.write({ id, errorCode: code, errorMessage: details });
           }
           streams.finished(call);
         },

@@ -51,11 +51,6 @@ export class GetStream {
 
   constructor(private readonly o: GetStreamOptions) {}
 
-  /** Calls waiting for their answers. */
-  get pending(): number {
-    return this.waiting.size;
-  }
-
   call(request: GetManyRequest, options: CallOptions): Promise<pb.GetManyResponse__Output> {
     if (this.unsupported || this.closed) return this.o.unary(request, options);
     const stream = this.stream ?? this.openStream();

@@ -7,6 +7,7 @@ import type {
 } from '@grpc/grpc-js';
 
 import {
+  hasUsableDeadline,
   InvalidArgumentError,
   PeerUnavailableError,
   RingcacheError,
@@ -316,7 +317,7 @@ export class GrpcPeerClient implements PeerClient {
       return Promise.reject(new PeerUnavailableError(this.name, operation, 'the client is closed'));
     }
     const deadlineMs = options?.deadlineMs;
-    if (typeof deadlineMs !== 'number' || !(deadlineMs > 0) || !Number.isFinite(deadlineMs)) {
+    if (!hasUsableDeadline(options)) {
       return Promise.reject(
         new InvalidArgumentError(
           `${operation}: deadlineMs must be a positive number of ms, got ${String(deadlineMs)}`,
@@ -352,8 +353,7 @@ export class GrpcPeerClient implements PeerClient {
 
 /** A GetMany the stream can carry: a positive finite deadline, a group and keys that are strings. */
 function isStreamable(request: GetManyRequest, options: CallOptions): boolean {
-  const deadlineMs = options?.deadlineMs;
-  if (typeof deadlineMs !== 'number' || !(deadlineMs > 0) || !Number.isFinite(deadlineMs)) return false;
+  if (!hasUsableDeadline(options)) return false;
   if (typeof request.group !== 'string' || !Array.isArray(request.keys)) return false;
   for (const key of request.keys) if (typeof key !== 'string') return false;
   return true;
