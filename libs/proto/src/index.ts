@@ -12,11 +12,8 @@ export type { DeleteResponse, DeleteResponse__Output } from './generated/ringcac
 export type { GetManyRequest, GetManyRequest__Output } from './generated/ringcache/v1/GetManyRequest';
 export type { GetManyResponse, GetManyResponse__Output } from './generated/ringcache/v1/GetManyResponse';
 export type { GetRequest, GetRequest__Output } from './generated/ringcache/v1/GetRequest';
-export type { GetStreamRequest, GetStreamRequest__Output } from './generated/ringcache/v1/GetStreamRequest';
-export type {
-  GetStreamResponse,
-  GetStreamResponse__Output,
-} from './generated/ringcache/v1/GetStreamResponse';
+export type { CallRequest, CallRequest__Output } from './generated/ringcache/v1/CallRequest';
+export type { CallResponse, CallResponse__Output } from './generated/ringcache/v1/CallResponse';
 export type { GetResponse, GetResponse__Output } from './generated/ringcache/v1/GetResponse';
 export type { SetRequest, SetRequest__Output } from './generated/ringcache/v1/SetRequest';
 export type { SetResponse, SetResponse__Output } from './generated/ringcache/v1/SetResponse';

@@ -1,7 +1,7 @@
 import { loadPackageDefinition, Server, ServerCredentials } from '@grpc/grpc-js';
 
 import { loadRingcacheProto } from '@ringcache/proto';
-import type { CacheHandlers, ProtoGrpcType } from '@ringcache/proto';
+import type { CacheHandlers, CallRequest__Output, ProtoGrpcType } from '@ringcache/proto';
 
 import { GrpcPeerClient } from '../lib/grpc-peer-client';
 import { FakePeerHandler } from '../test/fake-peer-handler';
@@ -59,8 +59,20 @@ async function startBareServer(): Promise<{ address: string; close: () => void }
     Expire: (_call, done) => done(null, { removed: 0, scheduled: 0 }),
     Stats: (_call, done) => done(null, { json: '{"groups":[]}' }),
     HotKeys: (_call, done) => done(null, { keys: [] }),
-    GetStream: (call) => {
-      call.on('data', (m) => call.write({ id: m.id, response: { results: [] } }));
+    // Each stream call answered as its unary method above answers it.
+    Calls: (call) => {
+      const answers = {
+        get: { found: true, value: VALUE, expireAtMs: 0 },
+        getMany: { results: [] },
+        set: { expireAtMs: 0 },
+        setMany: { results: [] },
+        delete: { deleted: false },
+        deleteMany: { results: [] },
+      };
+      call.on(
+        'data',
+        (m: CallRequest__Output) => m.call && call.write({ id: m.id, [m.call]: answers[m.call] }),
+      );
       call.on('end', () => call.end());
     },
   };

@@ -8,6 +8,7 @@ import type {
 } from '@grpc/grpc-js';
 
 import {
+  InvalidArgumentError,
   newRequestId,
   OverloadedError,
   requestIdOf,
@@ -45,15 +46,13 @@ import {
 import { OpenStreams } from './open-streams';
 import { requestIdFrom } from './request-id-metadata';
 import { toGrpcStatus, wireError } from './server-errors';
+import type { StreamCall } from './stream-calls';
 
 /** Where the service reports failures worth a line. */
 export interface CacheServiceLogger {
   error(fields: object): void;
   warn(fields: object): void;
 }
-
-/** A GetStream message without a request: the handler refuses it as it refuses an empty GetMany. */
-const EMPTY_GET_MANY: pb.GetManyRequest__Output = { group: '', keys: [], ringVersion: '', hops: 0 };
 
 /** Codes that mean this node could not serve the call (not the caller's mistake): logged, with the request id. */
 const SERVER_SIDE: ReadonlySet<ErrorCode> = new Set([
@@ -74,9 +73,10 @@ type Done<R> = (error: unknown, response?: R) => void;
  * server Nest creates gets these instead (see grpcServerOptions). Each handler decodes (a malformed message
  * is INVALID_ARGUMENT), calls the handler, and encodes the answer or the error's status (toGrpcStatus);
  * unexpected errors are logged with their stack, failures on this node's side as warnings. With `inFlight`,
- * a call past the bound is answered RESOURCE_EXHAUSTED `overloaded` at once, without decoding it. GetStream
- * serves each of its messages as a GetMany call, by the same rules; `streams` tracks the open ones, so that
- * a shutdown can end them (OpenStreams).
+ * a call past the bound is answered RESOURCE_EXHAUSTED `overloaded` at once, without decoding it. A Calls
+ * stream serves each of its messages as the unary method of its call's name, by the same rules, and answers
+ * an error with its ringcache code and message; `streams` tracks the open ones, so that a shutdown can end
+ * them (OpenStreams).
  */
 export function cacheServiceHandlers(
   handler: PeerHandler,
@@ -123,27 +123,42 @@ export function cacheServiceHandlers(
           error === undefined ? callback(null, response as object) : callback(toGrpcStatus(error)),
       );
     };
-  const getMany = async (m: pb.GetManyRequest__Output, requestId: string) =>
-    getManyResponseToMessage(await handler.getMany(getManyRequestFromMessage(m, requestId)));
-  const getStream = (call: ServerDuplexStream<object, object>): void => {
+  /** The data calls, served alike as unary methods and as messages of a Calls stream. */
+  const data: { [K in StreamCall]: (message: never, requestId: string) => Promise<object> } = {
+    get: async (m, id) => getResponseToMessage(await handler.get(getRequestFromMessage(m, id))),
+    getMany: async (m, id) =>
+      getManyResponseToMessage(await handler.getMany(getManyRequestFromMessage(m, id))),
+    set: async (m, id) => setResponseToMessage(await handler.set(setRequestFromMessage(m, id))),
+    setMany: async (m, id) =>
+      setManyResponseToMessage(await handler.setMany(setManyRequestFromMessage(m, id))),
+    delete: async (m, id) => deleteResponseToMessage(await handler.delete(deleteRequestFromMessage(m, id))),
+    deleteMany: async (m, id) =>
+      deleteManyResponseToMessage(await handler.deleteMany(deleteManyRequestFromMessage(m, id))),
+  };
+  const calls = (call: ServerDuplexStream<object, object>): void => {
     if (!streams.opened(call)) return;
-    call.on('data', (message: pb.GetStreamRequest__Output) => {
+    call.on('data', (message: pb.CallRequest__Output) => {
       try {
-        assertDecoded(message, 'GetStreamRequest');
+        assertDecoded(message, 'CallRequest');
       } catch (error) {
         // Without a decoded id there is no call to answer: the stream ends, as a unary call would.
         call.emit('error', toGrpcStatus(error));
         return;
       }
-      const { id } = message;
+      const { id, call: kind } = message;
       const requestId = requestIdOf(message.requestId) ?? newRequestId();
       streams.started(call);
       serve(
         requestId,
-        () => getMany(message.request ?? EMPTY_GET_MANY, requestId),
+        () => {
+          // A call this node does not know (a newer caller's) or none at all: refused, the stream goes on.
+          if (kind === undefined || !Object.hasOwn(data, kind))
+            throw new InvalidArgumentError('CallRequest carries no call this node serves');
+          return data[kind](message[kind] as never, requestId);
+        },
         (error, response) => {
           if (call.cancelled || call.destroyed) return streams.finished(call);
-          if (error === undefined) call.write({ id, response });
+          if (error === undefined) call.write({ id, [kind as StreamCall]: response });
           else {
             const { code, details } = wireError(error);
             call.write({ id, errorCode: code, errorMessage: details });
@@ -158,23 +173,13 @@ export function cacheServiceHandlers(
     call.on('error', () => undefined);
   };
   return {
-    Get: unary('Get', async (m, id) =>
-      getResponseToMessage(await handler.get(getRequestFromMessage(m as never, id))),
-    ),
-    GetMany: unary('GetMany', (m, id) => getMany(m as pb.GetManyRequest__Output, id)),
-    GetStream: getStream,
-    Set: unary('Set', async (m, id) =>
-      setResponseToMessage(await handler.set(setRequestFromMessage(m as never, id))),
-    ),
-    SetMany: unary('SetMany', async (m, id) =>
-      setManyResponseToMessage(await handler.setMany(setManyRequestFromMessage(m as never, id))),
-    ),
-    DeleteMany: unary('DeleteMany', async (m, id) =>
-      deleteManyResponseToMessage(await handler.deleteMany(deleteManyRequestFromMessage(m as never, id))),
-    ),
-    Delete: unary('Delete', async (m, id) =>
-      deleteResponseToMessage(await handler.delete(deleteRequestFromMessage(m as never, id))),
-    ),
+    Get: unary('Get', data.get),
+    GetMany: unary('GetMany', data.getMany),
+    Set: unary('Set', data.set),
+    SetMany: unary('SetMany', data.setMany),
+    Delete: unary('Delete', data.delete),
+    DeleteMany: unary('DeleteMany', data.deleteMany),
+    Calls: calls,
     Flush: unary('Flush', async (m) =>
       flushResponseToMessage(await handler.flush(flushRequestFromMessage(m as never))),
     ),

@@ -338,7 +338,8 @@ describe('GrpcPeerClient against a Nest node', () => {
 
     it("leaves the process's Error.stackTraceLimit as it was, and its errors keep a stack", async () => {
       const before = Error.stackTraceLimit;
-      const error = await failure(client.get({ group: 'nope', key: 'k', ...ctx }, call));
+      // A unary call (the data calls go over the Calls stream).
+      const error = await failure(client.flush({ group: 'nope', generation: 1 }, call));
       await client.get({ group: 'scores', key: 'Tom', ...ctx }, call);
       expect(Error.stackTraceLimit).toBe(before);
       expect(error.stack).toContain('fromServiceError');

@@ -49,8 +49,9 @@ import {
   hotKeysResponseFromMessage,
   statsResponseFromMessage,
 } from './messages';
-import { GetStream } from './get-stream';
+import { CallStream } from './call-stream';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-size';
+import { callTarget, isStreamable, OPERATION, type StreamCall, type StreamCalls } from './stream-calls';
 import type * as pb from '@ringcache/proto';
 
 /** Options of a {@link GrpcPeerClient}. */
@@ -84,10 +85,11 @@ export interface GrpcPeerClientOptions {
    */
   waitForReady?: boolean;
   /**
-   * GetMany calls go as messages on one long-lived GetStream per peer (see GetStream), not as unary calls.
-   * Default true. A peer that does not serve GetStream gets unary calls.
+   * The data calls (Get, GetMany, Set, SetMany, Delete, DeleteMany) go as messages on one long-lived Calls
+   * stream per peer (see CallStream), not as unary calls. Default true. A peer that does not serve Calls
+   * gets unary calls.
    */
-  streamGets?: boolean;
+  streamCalls?: boolean;
   /** Further grpc-js channel options; they override the ones above. Default none. */
   channelOptions?: ChannelOptions;
 }
@@ -118,7 +120,7 @@ export class GrpcPeerClient implements PeerClient {
   readonly address: string;
   private readonly client: pb.CacheClient;
   private readonly waitForReady: boolean;
-  private readonly gets?: GetStream;
+  private readonly calls?: CallStream;
   private closed = false;
 
   constructor(options: GrpcPeerClientOptions) {
@@ -165,84 +167,78 @@ export class GrpcPeerClient implements PeerClient {
       options.credentials ?? grpcCredentials.createInsecure(),
       channelOptions,
     );
-    if (options.streamGets !== false) {
-      this.gets = new GetStream({
+    if (options.streamCalls !== false) {
+      this.calls = new CallStream({
         peer: name,
-        open: (metadata) => this.client.GetStream(metadata),
+        open: (metadata) => this.client.Calls(metadata),
         waitForReady: this.waitForReady,
-        unary: (request, callOptions) => this.getManyUnary(request, callOptions),
+        unary: (kind, request, callOptions) => this.unaryData(kind, request, callOptions),
       });
     }
   }
 
   async get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
-    const message = await this.unary<pb.GetResponse__Output>(
-      'Get',
-      () => request,
-      options,
-      (metadata, callOptions, done) => this.client.Get(request, metadata, callOptions, done),
-    );
-    return getResponseFromMessage(message);
+    return getResponseFromMessage(await this.data('get', request, options));
   }
 
   async getMany(request: GetManyRequest, options: CallOptions): Promise<GetManyResponse> {
-    // A request the stream cannot carry as it is (closed, a bad deadline or keys) goes unary, which
-    // refuses it with the error a unary call gives.
-    const message =
-      this.gets && !this.closed && isStreamable(request, options)
-        ? await this.gets.call(request, options)
-        : await this.getManyUnary(request, options);
-    return getManyResponseFromMessage(message);
-  }
-
-  private getManyUnary(request: GetManyRequest, options: CallOptions): Promise<pb.GetManyResponse__Output> {
-    return this.unary<pb.GetManyResponse__Output>(
-      'GetMany',
-      // Joining the keys is not free, which is why targets are built on failure only.
-      () => ({ group: request.group, key: Array.isArray(request.keys) ? request.keys.join(',') : '' }),
-      options,
-      (metadata, callOptions, done) => this.client.GetMany(request, metadata, callOptions, done),
-    );
+    return getManyResponseFromMessage(await this.data('getMany', request, options));
   }
 
   async set(request: SetRequest, options: CallOptions): Promise<SetResponse> {
-    const message = await this.unary<pb.SetResponse__Output>(
-      'Set',
-      () => request,
-      options,
-      (metadata, callOptions, done) => this.client.Set(request, metadata, callOptions, done),
-    );
-    return { expireAtMs: message.expireAtMs };
+    return { expireAtMs: (await this.data('set', request, options)).expireAtMs };
   }
 
   async setMany(request: SetManyRequest, options: CallOptions): Promise<SetManyResponse> {
-    const message = await this.unary<pb.SetManyResponse__Output>(
-      'SetMany',
-      () => ({ group: request.group, key: '' }),
-      options,
-      (metadata, callOptions, done) => this.client.SetMany(request, metadata, callOptions, done),
-    );
-    return { results: message.results.map((r) => ({ expireAtMs: r.expireAtMs })) };
-  }
-
-  async deleteMany(request: DeleteManyRequest, options: CallOptions): Promise<DeleteManyResponse> {
-    const message = await this.unary<pb.DeleteManyResponse__Output>(
-      'DeleteMany',
-      () => ({ group: request.group, key: '' }),
-      options,
-      (metadata, callOptions, done) => this.client.DeleteMany(request, metadata, callOptions, done),
-    );
-    return { results: message.results.map((r) => ({ deleted: r.deleted })) };
+    const { results } = await this.data('setMany', request, options);
+    return { results: results.map((r) => ({ expireAtMs: r.expireAtMs })) };
   }
 
   async delete(request: DeleteRequest, options: CallOptions): Promise<DeleteResponse> {
-    const message = await this.unary<pb.DeleteResponse__Output>(
-      'Delete',
-      () => request,
+    return { deleted: (await this.data('delete', request, options)).deleted };
+  }
+
+  async deleteMany(request: DeleteManyRequest, options: CallOptions): Promise<DeleteManyResponse> {
+    const { results } = await this.data('deleteMany', request, options);
+    return { results: results.map((r) => ({ deleted: r.deleted })) };
+  }
+
+  /**
+   * A data call: on the Calls stream, unless asked not to or the call is one the stream cannot carry as it
+   * is (a bad deadline or field, a large value: see isStreamable), which goes unary — and is refused there
+   * with the error a unary call gives.
+   */
+  private data<K extends StreamCall>(
+    kind: K,
+    request: StreamCalls[K][0],
+    options: CallOptions,
+  ): Promise<StreamCalls[K][1]> {
+    return this.calls && !this.closed && isStreamable(kind, request, options)
+      ? this.calls.call(kind, request, options)
+      : this.unaryData(kind, request, options);
+  }
+
+  /** A data call as its unary method. */
+  private unaryData<K extends StreamCall>(
+    kind: K,
+    request: StreamCalls[K][0],
+    options: CallOptions,
+  ): Promise<StreamCalls[K][1]> {
+    const operation = OPERATION[kind];
+    // The generated client's methods, by name: each takes its own request type, which `kind` matches.
+    const method = this.client[operation].bind(this.client) as unknown as (
+      request: StreamCalls[K][0],
+      metadata: Metadata,
+      options: GrpcCallOptions,
+      done: Callback<StreamCalls[K][1]>,
+    ) => void;
+    return this.unary<StreamCalls[K][1]>(
+      operation,
+      // Joining GetMany's keys is not free, which is why targets are built on failure only.
+      () => callTarget(kind, request),
       options,
-      (metadata, callOptions, done) => this.client.Delete(request, metadata, callOptions, done),
+      (metadata, callOptions, done) => method(request, metadata, callOptions, done),
     );
-    return { deleted: message.deleted };
   }
 
   async flush(request: FlushRequest, options: CallOptions): Promise<FlushResponse> {
@@ -295,7 +291,7 @@ export class GrpcPeerClient implements PeerClient {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.gets?.close();
+    this.calls?.close();
     this.client.close();
   }
 
@@ -349,14 +345,6 @@ export class GrpcPeerClient implements PeerClient {
       }
     });
   }
-}
-
-/** A GetMany the stream can carry: a positive finite deadline, a group and keys that are strings. */
-function isStreamable(request: GetManyRequest, options: CallOptions): boolean {
-  if (!hasUsableDeadline(options)) return false;
-  if (typeof request.group !== 'string' || !Array.isArray(request.keys)) return false;
-  for (const key of request.keys) if (typeof key !== 'string') return false;
-  return true;
 }
 
 /** `host:port` with a port in 1..65535; the host a name, an IPv4 address, or a bracketed IPv6 address. */

@@ -3,8 +3,8 @@ import type { ServerDuplexStream } from '@grpc/grpc-js';
 type Call = ServerDuplexStream<object, object>;
 
 /**
- * The GetStreams a server has open, with the calls each is serving, so that a shutdown can end them: a
- * GetStream never ends by itself, and the server's graceful shutdown waits for every call — the node would
+ * The Calls streams a server has open, with the calls each is serving, so that a shutdown can end them: a
+ * Calls stream never ends by itself, and the server's graceful shutdown waits for every call — the node would
  * hold on until its grace ran out. `drain()` ends each stream as soon as the calls it carries are answered,
  * and every stream opened after it at once; callers then go to the next owner, as for a node that left.
  */

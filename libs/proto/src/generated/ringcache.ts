@@ -8,6 +8,14 @@ import type {
   CacheDefinition as _ringcache_v1_CacheDefinition,
 } from './ringcache/v1/Cache';
 import type {
+  CallRequest as _ringcache_v1_CallRequest,
+  CallRequest__Output as _ringcache_v1_CallRequest__Output,
+} from './ringcache/v1/CallRequest';
+import type {
+  CallResponse as _ringcache_v1_CallResponse,
+  CallResponse__Output as _ringcache_v1_CallResponse__Output,
+} from './ringcache/v1/CallResponse';
+import type {
   DeleteManyRequest as _ringcache_v1_DeleteManyRequest,
   DeleteManyRequest__Output as _ringcache_v1_DeleteManyRequest__Output,
 } from './ringcache/v1/DeleteManyRequest';
@@ -59,14 +67,6 @@ import type {
   GetResponse as _ringcache_v1_GetResponse,
   GetResponse__Output as _ringcache_v1_GetResponse__Output,
 } from './ringcache/v1/GetResponse';
-import type {
-  GetStreamRequest as _ringcache_v1_GetStreamRequest,
-  GetStreamRequest__Output as _ringcache_v1_GetStreamRequest__Output,
-} from './ringcache/v1/GetStreamRequest';
-import type {
-  GetStreamResponse as _ringcache_v1_GetStreamResponse,
-  GetStreamResponse__Output as _ringcache_v1_GetStreamResponse__Output,
-} from './ringcache/v1/GetStreamResponse';
 import type {
   HotKey as _ringcache_v1_HotKey,
   HotKey__Output as _ringcache_v1_HotKey__Output,
@@ -121,6 +121,8 @@ export interface ProtoGrpcType {
       Cache: SubtypeConstructor<typeof grpc.Client, _ringcache_v1_CacheClient> & {
         service: _ringcache_v1_CacheDefinition;
       };
+      CallRequest: MessageTypeDefinition<_ringcache_v1_CallRequest, _ringcache_v1_CallRequest__Output>;
+      CallResponse: MessageTypeDefinition<_ringcache_v1_CallResponse, _ringcache_v1_CallResponse__Output>;
       DeleteManyRequest: MessageTypeDefinition<
         _ringcache_v1_DeleteManyRequest,
         _ringcache_v1_DeleteManyRequest__Output
@@ -152,14 +154,6 @@ export interface ProtoGrpcType {
       >;
       GetRequest: MessageTypeDefinition<_ringcache_v1_GetRequest, _ringcache_v1_GetRequest__Output>;
       GetResponse: MessageTypeDefinition<_ringcache_v1_GetResponse, _ringcache_v1_GetResponse__Output>;
-      GetStreamRequest: MessageTypeDefinition<
-        _ringcache_v1_GetStreamRequest,
-        _ringcache_v1_GetStreamRequest__Output
-      >;
-      GetStreamResponse: MessageTypeDefinition<
-        _ringcache_v1_GetStreamResponse,
-        _ringcache_v1_GetStreamResponse__Output
-      >;
       HotKey: MessageTypeDefinition<_ringcache_v1_HotKey, _ringcache_v1_HotKey__Output>;
       HotKeysRequest: MessageTypeDefinition<
         _ringcache_v1_HotKeysRequest,

@@ -22,15 +22,15 @@ describe('ringcache.proto', () => {
     expect(existsSync(PROTO_PATH)).toBe(true);
   });
 
-  it('defines the Cache service: ten unary methods and the GetStream stream', () => {
+  it('defines the Cache service: ten unary methods and the Calls stream', () => {
     expect(Object.keys(service).sort()).toEqual([
+      'Calls',
       'Delete',
       'DeleteMany',
       'Expire',
       'Flush',
       'Get',
       'GetMany',
-      'GetStream',
       'HotKeys',
       'Set',
       'SetMany',
@@ -38,7 +38,7 @@ describe('ringcache.proto', () => {
     ]);
     expect(service['Get'].path).toBe('/ringcache.v1.Cache/Get');
     for (const [name, method] of Object.entries(service)) {
-      const streaming = name === 'GetStream';
+      const streaming = name === 'Calls';
       expect({ name, requestStream: method.requestStream, responseStream: method.responseStream }).toEqual({
         name,
         requestStream: streaming,
@@ -119,6 +119,16 @@ describe('ringcache.proto', () => {
     expect(requestRoundTrip('HotKeys', { group: 'scores' })).toEqual({ group: 'scores', limit: 0 });
     const keys = [{ key: 'Tom', count: 2.5, rate: 2.5 / 60, error: 0 }];
     expect(responseRoundTrip('HotKeys', { keys })).toEqual({ keys });
+  });
+
+  it('names the call a Calls message carries, and keeps an answer of zero values as that answer', () => {
+    const call = requestRoundTrip('Calls', { id: 7, requestId: 'r1', delete: { group: 'g', key: 'k' } });
+    expect(call).toMatchObject({ id: 7, requestId: 'r1', call: 'delete', delete: { group: 'g', key: 'k' } });
+    expect(call['get']).toBeUndefined();
+    // An empty DeleteResponse still says which call it answers: the member is set, not absent.
+    const answer = responseRoundTrip('Calls', { id: 7, delete: { deleted: false } });
+    expect(answer).toMatchObject({ id: 7, errorCode: '', answer: 'delete', delete: { deleted: false } });
+    expect(requestRoundTrip('Calls', { id: 8 })['call']).toBeUndefined();
   });
 
   it('fixes the loader options every side shares', () => {

@@ -3,6 +3,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import type {
+  CallRequest as _ringcache_v1_CallRequest,
+  CallRequest__Output as _ringcache_v1_CallRequest__Output,
+} from '../../ringcache/v1/CallRequest';
+import type {
+  CallResponse as _ringcache_v1_CallResponse,
+  CallResponse__Output as _ringcache_v1_CallResponse__Output,
+} from '../../ringcache/v1/CallResponse';
+import type {
   DeleteManyRequest as _ringcache_v1_DeleteManyRequest,
   DeleteManyRequest__Output as _ringcache_v1_DeleteManyRequest__Output,
 } from '../../ringcache/v1/DeleteManyRequest';
@@ -51,14 +59,6 @@ import type {
   GetResponse__Output as _ringcache_v1_GetResponse__Output,
 } from '../../ringcache/v1/GetResponse';
 import type {
-  GetStreamRequest as _ringcache_v1_GetStreamRequest,
-  GetStreamRequest__Output as _ringcache_v1_GetStreamRequest__Output,
-} from '../../ringcache/v1/GetStreamRequest';
-import type {
-  GetStreamResponse as _ringcache_v1_GetStreamResponse,
-  GetStreamResponse__Output as _ringcache_v1_GetStreamResponse__Output,
-} from '../../ringcache/v1/GetStreamResponse';
-import type {
   HotKeysRequest as _ringcache_v1_HotKeysRequest,
   HotKeysRequest__Output as _ringcache_v1_HotKeysRequest__Output,
 } from '../../ringcache/v1/HotKeysRequest';
@@ -96,6 +96,33 @@ import type {
  */
 export interface CacheClient extends grpc.Client {
   /**
+   * The data calls (Get, GetMany, Set, SetMany, Delete, DeleteMany) over one long-lived stream per peer,
+   * matched by id: a call costs a message each way, with no HTTP/2 stream, metadata, deadline or status of
+   * its own. Each answer carries its call's result or its error; the caller runs the deadlines. Answers may
+   * come in any order. Each call is served as the unary method of its name would serve it.
+   */
+  Calls(
+    metadata: grpc.Metadata,
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_ringcache_v1_CallRequest, _ringcache_v1_CallResponse__Output>;
+  Calls(
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_ringcache_v1_CallRequest, _ringcache_v1_CallResponse__Output>;
+  /**
+   * The data calls (Get, GetMany, Set, SetMany, Delete, DeleteMany) over one long-lived stream per peer,
+   * matched by id: a call costs a message each way, with no HTTP/2 stream, metadata, deadline or status of
+   * its own. Each answer carries its call's result or its error; the caller runs the deadlines. Answers may
+   * come in any order. Each call is served as the unary method of its name would serve it.
+   */
+  calls(
+    metadata: grpc.Metadata,
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_ringcache_v1_CallRequest, _ringcache_v1_CallResponse__Output>;
+  calls(
+    options?: grpc.CallOptions,
+  ): grpc.ClientDuplexStream<_ringcache_v1_CallRequest, _ringcache_v1_CallResponse__Output>;
+
+  /**
    * Drops a key at the owner, which then has every other node drop its copy (local_only: just here).
    */
   Delete(
@@ -376,31 +403,6 @@ export interface CacheClient extends grpc.Client {
     argument: _ringcache_v1_GetManyRequest,
     callback: grpc.requestCallback<_ringcache_v1_GetManyResponse__Output>,
   ): grpc.ClientUnaryCall;
-
-  /**
-   * GetMany calls over one long-lived stream per peer, matched by id: a call costs a message each way, with
-   * no HTTP/2 stream, metadata, deadline or status of its own. Each answer carries its call's result or its
-   * error; the caller runs the deadlines. Answers may come in any order.
-   */
-  GetStream(
-    metadata: grpc.Metadata,
-    options?: grpc.CallOptions,
-  ): grpc.ClientDuplexStream<_ringcache_v1_GetStreamRequest, _ringcache_v1_GetStreamResponse__Output>;
-  GetStream(
-    options?: grpc.CallOptions,
-  ): grpc.ClientDuplexStream<_ringcache_v1_GetStreamRequest, _ringcache_v1_GetStreamResponse__Output>;
-  /**
-   * GetMany calls over one long-lived stream per peer, matched by id: a call costs a message each way, with
-   * no HTTP/2 stream, metadata, deadline or status of its own. Each answer carries its call's result or its
-   * error; the caller runs the deadlines. Answers may come in any order.
-   */
-  getStream(
-    metadata: grpc.Metadata,
-    options?: grpc.CallOptions,
-  ): grpc.ClientDuplexStream<_ringcache_v1_GetStreamRequest, _ringcache_v1_GetStreamResponse__Output>;
-  getStream(
-    options?: grpc.CallOptions,
-  ): grpc.ClientDuplexStream<_ringcache_v1_GetStreamRequest, _ringcache_v1_GetStreamResponse__Output>;
 
   /**
    * A group's hottest keys lately on this node, most requested first.
@@ -596,6 +598,14 @@ export interface CacheClient extends grpc.Client {
  */
 export interface CacheHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * The data calls (Get, GetMany, Set, SetMany, Delete, DeleteMany) over one long-lived stream per peer,
+   * matched by id: a call costs a message each way, with no HTTP/2 stream, metadata, deadline or status of
+   * its own. Each answer carries its call's result or its error; the caller runs the deadlines. Answers may
+   * come in any order. Each call is served as the unary method of its name would serve it.
+   */
+  Calls: grpc.handleBidiStreamingCall<_ringcache_v1_CallRequest__Output, _ringcache_v1_CallResponse>;
+
+  /**
    * Drops a key at the owner, which then has every other node drop its copy (local_only: just here).
    */
   Delete: grpc.handleUnaryCall<_ringcache_v1_DeleteRequest__Output, _ringcache_v1_DeleteResponse>;
@@ -626,16 +636,6 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
   GetMany: grpc.handleUnaryCall<_ringcache_v1_GetManyRequest__Output, _ringcache_v1_GetManyResponse>;
 
   /**
-   * GetMany calls over one long-lived stream per peer, matched by id: a call costs a message each way, with
-   * no HTTP/2 stream, metadata, deadline or status of its own. Each answer carries its call's result or its
-   * error; the caller runs the deadlines. Answers may come in any order.
-   */
-  GetStream: grpc.handleBidiStreamingCall<
-    _ringcache_v1_GetStreamRequest__Output,
-    _ringcache_v1_GetStreamResponse
-  >;
-
-  /**
    * A group's hottest keys lately on this node, most requested first.
    */
   HotKeys: grpc.handleUnaryCall<_ringcache_v1_HotKeysRequest__Output, _ringcache_v1_HotKeysResponse>;
@@ -657,6 +657,12 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface CacheDefinition extends grpc.ServiceDefinition {
+  Calls: MethodDefinition<
+    _ringcache_v1_CallRequest,
+    _ringcache_v1_CallResponse,
+    _ringcache_v1_CallRequest__Output,
+    _ringcache_v1_CallResponse__Output
+  >;
   Delete: MethodDefinition<
     _ringcache_v1_DeleteRequest,
     _ringcache_v1_DeleteResponse,
@@ -692,12 +698,6 @@ export interface CacheDefinition extends grpc.ServiceDefinition {
     _ringcache_v1_GetManyResponse,
     _ringcache_v1_GetManyRequest__Output,
     _ringcache_v1_GetManyResponse__Output
-  >;
-  GetStream: MethodDefinition<
-    _ringcache_v1_GetStreamRequest,
-    _ringcache_v1_GetStreamResponse,
-    _ringcache_v1_GetStreamRequest__Output,
-    _ringcache_v1_GetStreamResponse__Output
   >;
   HotKeys: MethodDefinition<
     _ringcache_v1_HotKeysRequest,

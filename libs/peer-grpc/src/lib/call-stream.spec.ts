@@ -1,5 +1,5 @@
 import { credentials, loadPackageDefinition, Server, ServerCredentials, status } from '@grpc/grpc-js';
-import type { UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
 
 import {
   InFlightLimiter,
@@ -37,16 +37,18 @@ async function serve(
   return { server, port: bound };
 }
 
-/** The node's handlers, except that a unary GetMany fails: a call that succeeds went over GetStream. */
+/** The node's handlers, except that the unary data methods fail: a call that succeeds went over Calls. */
 function streamOnly(handler: FakePeerHandler, inFlight?: InFlightLimiter): UntypedServiceImplementation {
+  const refused = (name: string) => (_call: unknown, done: (error: object) => void) =>
+    done({ code: status.FAILED_PRECONDITION, details: `unary ${name} used` });
+  const unaryData = ['Get', 'GetMany', 'Set', 'SetMany', 'Delete', 'DeleteMany'];
   return {
     ...cacheServiceHandlers(handler, quiet, inFlight),
-    GetMany: (_call: unknown, done: (error: object) => void) =>
-      done({ code: status.FAILED_PRECONDITION, details: 'unary GetMany used' }),
+    ...Object.fromEntries(unaryData.map((name) => [name, refused(name)])),
   };
 }
 
-describe('GetMany over GetStream', () => {
+describe('data calls over the Calls stream', () => {
   const cleanups: (() => Promise<void> | void)[] = [];
   afterEach(async () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -63,6 +65,84 @@ describe('GetMany over GetStream', () => {
     cleanups.push(() => server.forceShutdown());
     return { server, port };
   }
+
+  it('carries Get, Set, SetMany, Delete and DeleteMany, each answered as its unary method answers', async () => {
+    const handler = new FakePeerHandler(() => 1_000);
+    const c = client((await node(handler)).port);
+    const value = Buffer.from('v');
+    expect(await c.set({ group: 'scores', key: 'a', value, ttlMs: 500, ...ctx }, call)).toEqual({
+      expireAtMs: 1_500,
+    });
+    expect(await c.get({ group: 'scores', key: 'a', ...ctx }, call)).toEqual({
+      found: true,
+      value,
+      expireAtMs: 1_500,
+    });
+    expect(await c.get({ group: 'scores', key: 'none', ...ctx }, call)).toMatchObject({ found: false });
+    const entries = [
+      { key: 'b', value, ttlMs: 0 },
+      { key: 'c', value: Buffer.alloc(0), ttlMs: 0 },
+    ];
+    expect(await c.setMany({ group: 'scores', entries, ...ctx }, call)).toEqual({
+      results: [{ expireAtMs: 0 }, { expireAtMs: 0 }],
+    });
+    expect(await c.delete({ group: 'scores', key: 'a', localOnly: true, ...ctx }, call)).toEqual({
+      deleted: true,
+    });
+    expect(await c.delete({ group: 'scores', key: 'a', ...ctx }, call)).toEqual({ deleted: false });
+    expect(await c.deleteMany({ group: 'scores', keys: ['b', 'x', 'c'], ...ctx }, call)).toEqual({
+      results: [{ deleted: true }, { deleted: false }, { deleted: true }],
+    });
+    expect(handler.received).toHaveLength(7);
+    expect(handler.received[4]).toMatchObject({ key: 'a', localOnly: true });
+  });
+
+  it('rebuilds an answered error into the class, code and message the unary call gives', async () => {
+    const handler = new FakePeerHandler();
+    const { port } = await node(handler, cacheServiceHandlers(handler, quiet));
+    const stream = client(port);
+    const unary = new GrpcPeerClient({ name: 'node1', address: `127.0.0.1:${port}`, streamCalls: false });
+    cleanups.push(() => unary.close());
+    const value = Buffer.from('v');
+    const calls: ((c: GrpcPeerClient) => Promise<unknown>)[] = [
+      (c) => c.get({ group: 'broken', key: 'k', ...ctx }, call),
+      (c) => c.get({ group: 'slow', key: 'k', ...ctx }, call),
+      (c) => c.get({ group: 'buggy', key: 'k', ...ctx }, call),
+      (c) => c.set({ group: 'nope', key: 'k', value, ttlMs: 0, ...ctx }, call),
+      (c) => c.set({ group: 'scores', key: 'k'.repeat(40), value, ttlMs: 0, ...ctx }, call),
+      (c) => c.setMany({ group: 'readonly', entries: [{ key: 'k', value, ttlMs: 0 }], ...ctx }, call),
+      (c) => c.delete({ group: 'scores', key: '', ...ctx }, call),
+      (c) => c.deleteMany({ group: 'nope', keys: ['k'], ...ctx }, call),
+    ];
+    for (const start of calls) {
+      const [viaStream, viaUnary] = [await failure(start(stream)), await failure(start(unary))];
+      expect({ class: viaStream.constructor, code: viaStream.code, message: viaStream.message }).toEqual({
+        class: viaUnary.constructor,
+        code: viaUnary.code,
+        message: viaUnary.message,
+      });
+    }
+    // LoadError names the group and key; the unary call reached the node too, so 16 calls in all.
+    expect((await failure(calls[0](stream))).message).toMatch(/broken/);
+    expect(handler.received).toHaveLength(17);
+  });
+
+  it('sends a value over 64 KiB as a unary Set, so it never holds up the stream', async () => {
+    const handler = new FakePeerHandler();
+    const c = client((await node(handler)).port);
+    const big = Buffer.alloc(64 * 1024 + 1);
+    expect(
+      (await failure(c.set({ group: 'scores', key: 'a', value: big, ttlMs: 0, ...ctx }, call))).message,
+    ).toMatch(/unary Set used/);
+    const entries = [0, 1].map((i) => ({ key: `k${i}`, value: Buffer.alloc(32 * 1024 + 1), ttlMs: 0 }));
+    expect((await failure(c.setMany({ group: 'scores', entries, ...ctx }, call))).message).toMatch(
+      /unary SetMany used/,
+    );
+    const small = Buffer.alloc(64 * 1024);
+    expect(await c.set({ group: 'scores', key: 'a', value: small, ttlMs: 0, ...ctx }, call)).toEqual({
+      expireAtMs: 0,
+    });
+  });
 
   it('answers concurrent calls, each with its own keys, over the stream', async () => {
     const handler = new FakePeerHandler();
@@ -183,36 +263,81 @@ describe('GetMany over GetStream', () => {
     const proto = loadPackageDefinition(loadRingcacheProto()) as unknown as ProtoGrpcType;
     const raw = new proto.ringcache.v1.Cache(`127.0.0.1:${port}`, credentials.createInsecure());
     cleanups.push(() => raw.close());
-    const stream = raw.GetStream();
+    const stream = raw.Calls();
     const answers: unknown[] = [];
     stream.on('data', (m) => answers.push(m));
     const ended = new Promise((resolve) => stream.on('end', resolve));
-    stream.write({ id: 7, request: { group: 'hang', keys: ['h'] } });
-    stream.write({ id: 8, request: { group: 'scores', keys: ['x'] } });
+    stream.write({ id: 7, getMany: { group: 'hang', keys: ['h'] } });
+    stream.write({ id: 8, get: { group: 'scores', key: 'x' } });
     stream.end();
     await eventually('both calls reached the node', () => handler.received.length === 2);
     setTimeout(() => handler.release(), 100);
     await ended;
     expect(answers).toEqual([
-      expect.objectContaining({ id: 8, errorCode: '' }),
+      expect.objectContaining({ id: 8, errorCode: '', answer: 'get' }),
       expect.objectContaining({
         id: 7,
         errorCode: '',
-        response: { results: [expect.objectContaining({ found: false })] },
+        getMany: { results: [expect.objectContaining({ found: false })] },
       }),
     ]);
   });
 
-  it('sends unary GetMany calls to a peer that does not serve GetStream, the first ones too', async () => {
+  it('answers a message that names no call invalid_argument, and the stream goes on', async () => {
     const handler = new FakePeerHandler();
     handler.put('a', Buffer.from('A'));
-    const { GetStream: _, ...older } = cacheServiceHandlers(handler, quiet);
+    const { port } = await node(handler);
+    const proto = loadPackageDefinition(loadRingcacheProto()) as unknown as ProtoGrpcType;
+    const raw = new proto.ringcache.v1.Cache(`127.0.0.1:${port}`, credentials.createInsecure());
+    cleanups.push(() => raw.close());
+    const stream = raw.Calls();
+    const answers: { id: number; errorCode: string; answer?: string }[] = [];
+    stream.on('data', (m) => answers.push(m));
+    stream.on('error', () => undefined); // The cancel below.
+    stream.write({ id: 1 });
+    stream.write({ id: 2, get: { group: 'scores', key: 'a' } });
+    await eventually('both answered', () => answers.length === 2);
+    expect(answers).toEqual([
+      expect.objectContaining({
+        id: 1,
+        errorCode: 'invalid_argument',
+        errorMessage: expect.stringMatching(/no call/),
+      }),
+      expect.objectContaining({ id: 2, errorCode: '', answer: 'get' }),
+    ]);
+    stream.cancel();
+  });
+
+  it('fails a call answered with the wrong member or an unknown code as internal', async () => {
+    const answers = [{ set: { expireAtMs: 1 } }, { errorCode: 'no_such_code', errorMessage: 'odd' }];
+    const { server, port } = await serve({
+      Calls: (stream: ServerDuplexStream<{ id: number }, object>) => {
+        stream.on('data', (m) => stream.write({ id: m.id, ...answers[m.id - 1] }));
+        stream.on('error', () => undefined);
+      },
+    });
+    cleanups.push(() => server.forceShutdown());
+    const c = client(port);
+    const wrong = await failure(c.get({ group: 'scores', key: 'a', ...ctx }, call));
+    expect({ code: wrong.code, message: wrong.message }).toEqual({
+      code: 'internal',
+      message: 'Get on peer node1 failed: malformed answer: set to a Get',
+    });
+    const unknown = await failure(c.get({ group: 'scores', key: 'a', ...ctx }, call));
+    expect(unknown.message).toMatch(/unknown error code "no_such_code": odd/);
+  });
+
+  it('sends unary calls to a peer that does not serve Calls, the first ones too', async () => {
+    const handler = new FakePeerHandler();
+    handler.put('a', Buffer.from('A'));
+    const { Calls: _, ...older } = cacheServiceHandlers(handler, quiet);
     const c = client((await node(handler, older)).port);
-    const answers = await Promise.all(
-      Array.from({ length: 5 }, () => c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)),
-    );
+    const answers = await Promise.all([
+      ...Array.from({ length: 4 }, () => c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)),
+      c.get({ group: 'scores', key: 'a', ...ctx }, call).then((r) => ({ results: [r] })),
+    ]);
     expect(answers.map((a) => a.results[0].found)).toEqual([true, true, true, true, true]);
-    expect((await c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)).results[0].found).toBe(true);
+    expect(await c.delete({ group: 'scores', key: 'a', ...ctx }, call)).toEqual({ deleted: true });
     expect(handler.received).toHaveLength(6);
   });
 
@@ -220,7 +345,7 @@ describe('GetMany over GetStream', () => {
     const handler = new FakePeerHandler();
     handler.put('a', Buffer.from('A'));
     const { port } = await node(handler);
-    const unary = new GrpcPeerClient({ name: 'node1', address: `127.0.0.1:${port}`, streamGets: false });
+    const unary = new GrpcPeerClient({ name: 'node1', address: `127.0.0.1:${port}`, streamCalls: false });
     cleanups.push(() => unary.close());
     // This server refuses unary GetMany: the client that was told so used it.
     expect((await failure(unary.getMany({ group: 'scores', keys: ['a'], ...ctx }, call))).message).toMatch(
@@ -230,5 +355,10 @@ describe('GetMany over GetStream', () => {
     expect((await failure(c.getMany({ group: 'scores', keys: ['a'], ...ctx }, { deadlineMs: 0 }))).code).toBe(
       'invalid_argument',
     );
+    // A field of the wrong type would fail the stream's encoding: the call goes unary (refused here).
+    const badKey = { group: 'scores', key: 7 as unknown as string, ...ctx };
+    expect((await failure(c.get(badKey, call))).message).toMatch(/unary Get used/);
+    // The stream still serves the calls that fit it.
+    expect((await c.get({ group: 'scores', key: 'a', ...ctx }, call)).found).toBe(true);
   });
 });

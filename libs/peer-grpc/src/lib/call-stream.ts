@@ -2,64 +2,87 @@ import { Metadata, status } from '@grpc/grpc-js';
 import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 
 import { isErrorCode, PeerUnavailableError, rebuildError, RingcacheError } from '@ringcache/cache-core';
-import type { CallOptions, GetManyRequest, RemoteCall } from '@ringcache/cache-core';
+import type { CallOptions } from '@ringcache/cache-core';
 import type * as pb from '@ringcache/proto';
 
-type Stream = ClientDuplexStream<pb.GetStreamRequest, pb.GetStreamResponse__Output>;
+import { callTarget, OPERATION, type StreamCall, type StreamCalls } from './stream-calls';
+
+type Stream = ClientDuplexStream<pb.CallRequest, pb.CallResponse__Output>;
+type Answer = StreamCalls[StreamCall][1];
 
 /** One call waiting for its answer on the stream. */
 interface Waiting {
-  request: GetManyRequest;
+  kind: StreamCall;
+  request: StreamCalls[StreamCall][0];
   requestId?: string;
   /** When the call's deadline passes, by performance.now(). */
   deadlineAt: number;
-  resolve: (response: pb.GetManyResponse__Output) => void;
+  resolve: (answer: Answer) => void;
   reject: (error: unknown) => void;
   timer: NodeJS.Timeout;
 }
 
-/** Options of a {@link GetStream}. */
-export interface GetStreamOptions {
+/** Options of a {@link CallStream}. */
+export interface CallStreamOptions {
   /** The peer's node name, named in errors. */
   peer: string;
-  /** Opens the GetStream call on the peer's channel. */
+  /** Opens the Calls stream on the peer's channel. */
   open: (metadata: Metadata) => Stream;
   /** Calls wait for the channel to connect (within their deadline) instead of failing at once. */
   waitForReady: boolean;
-  /** Sends a call as a unary GetMany: for a peer that does not serve GetStream (an older node). */
-  unary: (request: GetManyRequest, options: CallOptions) => Promise<pb.GetManyResponse__Output>;
+  /** Sends a call as its unary method: for a peer that does not serve Calls (an older node). */
+  unary: <K extends StreamCall>(
+    kind: K,
+    request: StreamCalls[K][0],
+    options: CallOptions,
+  ) => Promise<StreamCalls[K][1]>;
 }
 
 /**
- * GetMany calls to one peer over one long-lived GetStream: each call is a message each way, matched by id,
- * instead of an HTTP/2 stream with its metadata, deadline timer and status trailers. A unary call cost
- * client and server together about four times a stream message (9 keys of 1 KiB, grpc-js, one process).
+ * The data calls to one peer (Get, GetMany, Set, SetMany, Delete, DeleteMany) over one long-lived Calls
+ * stream: each call is a message each way, matched by id, instead of an HTTP/2 stream with its metadata,
+ * deadline timer and status trailers. A unary call cost client and server together about four times a
+ * stream message (GetMany of 9 keys of 1 KiB, grpc-js, one process).
  *
  * The stream opens on the first call and again on the first call after it ended. Each call keeps its own
  * deadline here (the stream has none): past it, the call fails as a unary call past its deadline does
- * (PeerUnavailableError, DEADLINE_EXCEEDED) and a late answer is dropped. When the stream breaks (the peer
- * went away, the connection dropped), every call on it fails with PeerUnavailableError, as unary calls on
- * that connection would. A peer that answers GetStream UNIMPLEMENTED (a node before GetStream) gets this
- * call and every later one as unary GetMany calls.
+ * (PeerUnavailableError, DEADLINE_EXCEEDED) and a late answer is dropped. An error the peer answers is rebuilt
+ * into the class a unary call's status gives, naming the same operation, group and key. When the stream
+ * breaks (the peer went away, the connection dropped), every call on it fails with PeerUnavailableError, as
+ * unary calls on that connection would. A peer that answers Calls UNIMPLEMENTED (a node before it) gets this
+ * call and every later one as unary calls.
  */
-export class GetStream {
+export class CallStream {
   private stream?: Stream;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   private unsupported = false;
   private closed = false;
 
-  constructor(private readonly o: GetStreamOptions) {}
+  constructor(private readonly o: CallStreamOptions) {}
 
-  call(request: GetManyRequest, options: CallOptions): Promise<pb.GetManyResponse__Output> {
-    if (this.unsupported || this.closed) return this.o.unary(request, options);
+  call<K extends StreamCall>(
+    kind: K,
+    request: StreamCalls[K][0],
+    options: CallOptions,
+  ): Promise<StreamCalls[K][1]> {
+    if (this.unsupported || this.closed) return this.o.unary(kind, request, options);
     const stream = this.stream ?? this.openStream();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.expire(id), options.deadlineMs);
       const deadlineAt = performance.now() + options.deadlineMs;
-      this.waiting.set(id, { request, requestId: options.requestId, deadlineAt, resolve, reject, timer });
-      stream.write({ id, request, requestId: options.requestId ?? '' });
+      const requestId = options.requestId;
+      this.waiting.set(id, {
+        kind,
+        request,
+        requestId,
+        deadlineAt,
+        resolve: resolve as never,
+        reject,
+        timer,
+      });
+      stream.write({ id, requestId: requestId ?? '', [kind]: request });
     });
   }
 
@@ -77,36 +100,42 @@ export class GetStream {
     if (this.o.waitForReady) metadata.setOptions({ waitForReady: true });
     const stream = this.o.open(metadata);
     this.stream = stream;
-    stream.on('data', (message: pb.GetStreamResponse__Output) => this.answer(message));
+    stream.on('data', (message: pb.CallResponse__Output) => this.answer(message));
     stream.on('error', (error: ServiceError) => this.broken(stream, error));
     // The peer ended the stream (it is shutting down): the calls on it will not be answered.
     stream.on('end', () => this.broken(stream));
     return stream;
   }
 
-  private answer(message: pb.GetStreamResponse__Output): void {
+  private answer(message: pb.CallResponse__Output): void {
     const waiting = this.waiting.get(message.id);
     if (!waiting) return; // Its deadline passed: the caller was already told.
     this.waiting.delete(message.id);
     clearTimeout(waiting.timer);
+    const { kind } = waiting;
     const code = message.errorCode;
-    if (code === '') waiting.resolve(message.response ?? { results: [] });
-    else if (isErrorCode(code))
-      waiting.reject(rebuildError(code, message.errorMessage, this.context(waiting.request)));
-    else
+    const answer = message[kind];
+    if (code === '' && message.answer === kind && answer) waiting.resolve(answer);
+    else if (isErrorCode(code)) {
+      const context = { peer: this.o.peer, operation: OPERATION[kind], ...callTarget(kind, waiting.request) };
+      waiting.reject(rebuildError(code, message.errorMessage, context));
+    } else {
+      const problem =
+        code === ''
+          ? `malformed answer: ${message.answer ?? 'no answer'} to a ${OPERATION[kind]}`
+          : `unknown error code ${JSON.stringify(code)}: ${message.errorMessage}`;
       waiting.reject(
-        new RingcacheError(
-          'internal',
-          `GetMany on peer ${this.o.peer} failed: unknown error code ${JSON.stringify(code)}: ${message.errorMessage}`,
-        ),
+        new RingcacheError('internal', `${OPERATION[kind]} on peer ${this.o.peer} failed: ${problem}`),
       );
+    }
   }
 
   private expire(id: number): void {
     const waiting = this.waiting.get(id);
     if (!waiting) return;
     this.waiting.delete(id);
-    waiting.reject(new PeerUnavailableError(this.o.peer, 'GetMany', 'DEADLINE_EXCEEDED: Deadline exceeded'));
+    const operation = OPERATION[waiting.kind];
+    waiting.reject(new PeerUnavailableError(this.o.peer, operation, 'DEADLINE_EXCEEDED: Deadline exceeded'));
   }
 
   private broken(stream: Stream, error?: ServiceError): void {
@@ -120,7 +149,7 @@ export class GetStream {
         clearTimeout(waiting.timer);
         const deadlineMs = Math.max(1, waiting.deadlineAt - performance.now());
         this.o
-          .unary(waiting.request, { deadlineMs, requestId: waiting.requestId })
+          .unary(waiting.kind, waiting.request, { deadlineMs, requestId: waiting.requestId })
           .then(waiting.resolve, waiting.reject);
       }
       return;
@@ -136,11 +165,7 @@ export class GetStream {
     for (const [id, waiting] of this.waiting) {
       this.waiting.delete(id);
       clearTimeout(waiting.timer);
-      waiting.reject(new PeerUnavailableError(this.o.peer, 'GetMany', detail));
+      waiting.reject(new PeerUnavailableError(this.o.peer, OPERATION[waiting.kind], detail));
     }
-  }
-
-  private context(request: GetManyRequest): RemoteCall {
-    return { peer: this.o.peer, operation: 'GetMany', group: request.group, key: request.keys.join(',') };
   }
 }
