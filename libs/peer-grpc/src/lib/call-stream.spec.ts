@@ -1,5 +1,17 @@
-import { credentials, loadPackageDefinition, Server, ServerCredentials, status } from '@grpc/grpc-js';
-import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  makeGenericClientConstructor,
+  Server,
+  ServerCredentials,
+  status,
+} from '@grpc/grpc-js';
+import type {
+  ClientDuplexStream,
+  ServerDuplexStream,
+  ServiceError,
+  UntypedServiceImplementation,
+} from '@grpc/grpc-js';
 
 import {
   InFlightLimiter,
@@ -306,6 +318,40 @@ describe('data calls over the Calls stream', () => {
       expect.objectContaining({ id: 2, errorCode: '', answer: 'get' }),
     ]);
     stream.cancel();
+  });
+
+  it('ends a stream whose message cannot be decoded with INVALID_ARGUMENT, and serves new streams', async () => {
+    const handler = new FakePeerHandler();
+    handler.put('a', Buffer.from('A'));
+    const node = await startTestNode(handler);
+    cleanups.push(() => node.close());
+    const bytes = (b: Buffer) => b;
+    const Raw = makeGenericClientConstructor(
+      {
+        Calls: {
+          path: '/ringcache.v1.Cache/Calls',
+          requestStream: true,
+          responseStream: true,
+          requestSerialize: bytes,
+          requestDeserialize: bytes,
+          responseSerialize: bytes,
+          responseDeserialize: bytes,
+        },
+      },
+      'Cache',
+    );
+    const raw = new Raw(node.grpcAddress, credentials.createInsecure());
+    cleanups.push(() => raw.close());
+    const stream = (raw as unknown as { Calls: () => ClientDuplexStream<Buffer, Buffer> }).Calls();
+    const ended = new Promise<ServiceError>((resolve) => stream.on('error', resolve));
+    stream.write(Buffer.from([0x0a, 0xff, 0xff])); // field 1 as length-delimited, with a length past the end
+    const error = await ended;
+    expect({ code: error.code, details: error.details }).toEqual({
+      code: status.INVALID_ARGUMENT,
+      details: expect.stringMatching(/^malformed CallRequest/),
+    });
+    const c = client(node.grpcPort);
+    expect((await c.get({ group: 'scores', key: 'a', ...ctx }, call)).found).toBe(true);
   });
 
   it('fails a call answered with the wrong member or an unknown code as internal', async () => {
