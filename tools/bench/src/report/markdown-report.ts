@@ -50,8 +50,10 @@ export function markdownReport(report: BenchReport): string {
       '## Near-cache staleness: how long another reader served the old value after a write returned',
       report.staleness.length ? stalenessTable(report.staleness) : undefined,
       'Loopback, 3 nodes (HTTP peers); each write is a PUT through gateway A, then the reader is polled until ' +
-        'it answers the new value, so a figure includes one poll. Own-write misses: reads through gateway A, ' +
-        'right after its write returned, that answered the old value (must be 0).',
+        'it answers the new value. Staleness: from the PUT’s answer to the start of the first read that saw the ' +
+        'new value (a read started before then could still get the old one). Until answered: to the end of that ' +
+        'read, so it adds the read’s own latency. Own-write misses: reads through gateway A, right after its ' +
+        'write returned, that answered the old value (must be 0).',
     ),
     ...section(
       `## Cold stampede: ${settings.stampede.toLocaleString('en-US')} concurrent requests for one cold key`,

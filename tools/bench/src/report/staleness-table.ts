@@ -14,12 +14,13 @@ export function stalenessTable(rows: StalenessRow[]): string {
       'p99 ms',
       'max ms',
       `target p99 ≤ ${P99_GOAL_MS} ms`,
+      'p99 ms until answered',
       'own-write misses',
       'notes',
     ],
     rows.map((row) => {
       const notes = row.notes.join('; ').replace(/\|/g, '\\|');
-      if (row.status !== 'measured') return [row.name, '—', '—', '—', '—', '', '—', `FAILED: ${notes}`];
+      if (row.status !== 'measured') return [row.name, '—', '—', '—', '—', '', '—', '—', `FAILED: ${notes}`];
       return [
         row.name,
         String(row.writes),
@@ -27,6 +28,7 @@ export function stalenessTable(rows: StalenessRow[]): string {
         String(row.p99Ms),
         String(row.maxMs),
         (row.p99Ms ?? Infinity) <= P99_GOAL_MS ? '✓' : '✗',
+        String(row.answeredP99Ms),
         String(row.ownWriteMisses),
         notes,
       ];
