@@ -1,5 +1,6 @@
 export { RingcacheClient } from './lib/ringcache-client';
-export type { CacheEntry, MembersListener, RequestOptions, SetOptions } from './lib/ringcache-client';
+export type { MembersListener, RequestOptions, SetOptions } from './lib/ringcache-client';
+export type { CacheEntry } from './lib/client-calls';
 export { CLIENT_DEFAULTS } from './lib/client-options';
 export type {
   ClientTransport,

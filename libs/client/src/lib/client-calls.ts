@@ -11,7 +11,6 @@ import {
 import type { ClientTransport } from './client-options';
 import { BatchWriteError } from './errors';
 import { asBuffer } from './request-values';
-import type { CacheEntry } from './ringcache-client';
 
 /** A batch write in parts of at most 1,000; rejects with BatchWriteError when some entries failed. */
 export async function batchWrite<T, R extends object>(
@@ -32,6 +31,23 @@ export async function batchWrite<T, R extends object>(
   }
   return results as R[];
 }
+
+/** A key's answer with what the cluster knows about it. */
+export type CacheEntry =
+  | {
+      found: true;
+      value: Buffer;
+      /** Absolute expiry in ms since the epoch; 0 = never. */
+      expireAtMs: number;
+      /** True when the value expired and is served only because reloading it failed (stale-on-error). */
+      stale: boolean;
+    }
+  | {
+      /** The source of truth has no such key; the owner caches that answer for the group's negative TTL. */
+      found: false;
+      /** When the cached "not found" expires, in ms since the epoch. */
+      expireAtMs: number;
+    };
 
 /** The client's view of a GetResponse. */
 export function entryOf(response: GetResponse): CacheEntry {

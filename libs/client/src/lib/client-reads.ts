@@ -33,6 +33,16 @@ export class ClientReads {
     this.subscriptions = new InvalidationSubscriptions(this.near, logger, tls);
   }
 
+  /**
+   * The near cache's copy of `group/key`, or undefined: none held, no near cache, or not serving (a stream
+   * down, or not started). A copy is only ever stored for names a read checked, so a hit needs no check.
+   */
+  held(group: string, key: string): GetResponse | undefined {
+    return this.near && typeof group === 'string' && typeof key === 'string'
+      ? this.near.get(group, key)
+      : undefined;
+  }
+
   /** The answer for `group/key`: the near cache's copy, or the owner's (kept for next time). */
   get(group: string, key: string): Promise<GetResponse> {
     const near = this.near;

@@ -43,6 +43,24 @@ describe('RingcacheClient with a near cache, on a real cluster', () => {
     expect(values.map((v) => v?.toString())).toEqual(['630', '589', undefined]);
   });
 
+  it('answers a hit at once, with no call timer, and still checks what it is asked', async () => {
+    await near.get('scores', 'Jack');
+    const timers = jest.spyOn(global, 'setTimeout');
+    try {
+      // 4,321 ms marks the call's own timer apart from any other (a stream's idle timer, say).
+      for (let i = 0; i < 10; i++)
+        expect((await near.get('scores', 'Jack', { timeoutMs: 4_321 }))?.toString()).toBe('589');
+      expect(timers.mock.calls.filter(([, ms]) => ms === 4_321)).toEqual([]);
+      // A miss is a call to a node, with its timer.
+      await near.get('scores', 'Lily', { timeoutMs: 4_321 });
+      expect(timers.mock.calls.filter(([, ms]) => ms === 4_321)).toHaveLength(1);
+    } finally {
+      timers.mockRestore();
+    }
+    await expect(near.get('scores', '')).rejects.toThrow(/key/);
+    await expect(near.get(42 as unknown as string, 'Jack')).rejects.toThrow('group must be a string, got number');
+  });
+
   it('sees its own write at once, and another client’s write once the owner announces it', async () => {
     await near.get('scores', 'Sam');
     await near.set('scores', 'Sam', 'mine');
