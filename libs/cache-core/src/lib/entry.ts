@@ -27,5 +27,10 @@ export function copyBytes(bytes: Uint8Array): Buffer {
 
 /** Size of an entry against the group's budget. */
 export function entrySize(entry: Entry, key: string): number {
-  return ENTRY_OVERHEAD_BYTES + Buffer.byteLength(key) + (entry.value?.byteLength ?? 0);
+  return entryBytes(key, entry.value?.byteLength ?? 0);
+}
+
+/** Size against the budget of an entry of `key` holding `valueBytes` bytes. */
+export function entryBytes(key: string, valueBytes: number): number {
+  return ENTRY_OVERHEAD_BYTES + Buffer.byteLength(key) + valueBytes;
 }

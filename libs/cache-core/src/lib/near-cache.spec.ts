@@ -115,6 +115,51 @@ describe('NearCache', () => {
     expect(cache.hotKeys('busy', 10)).toHaveLength(1);
   });
 
+  describe('once full', () => {
+    /** Room for 4 entries of `g/k<i>` with a 100-byte value (entryBytes: 640 + 4 + 100). */
+    const FOUR = 4 * 744;
+    const value = (i: number) => answer(String(i).padStart(100, '.'));
+    function full() {
+      const cache = new NearCache({ maxBytes: FOUR, now: () => 1_000 });
+      cache.setEnabled(true);
+      for (let i = 0; i < 4; i++) cache.store('g', `k${i}`, value(i), cache.begin('g', `k${i}`));
+      expect(cache.stats()).toMatchObject({ items: 4, notAdmitted: 0 });
+      return cache;
+    }
+
+    it('keeps a key missed twice in a row of recent refusals, evicting the least recently used', () => {
+      const cache = full();
+      cache.store('g', 'k9', value(9), cache.begin('g', 'k9'));
+      expect(cache.get('g', 'k9')).toBeUndefined();
+      expect(cache.stats()).toMatchObject({ items: 4, evictions: 0, notAdmitted: 1 });
+      cache.store('g', 'k9', value(9), cache.begin('g', 'k9'));
+      expect(cache.get('g', 'k9')?.value.toString()).toBe(value(9).value.toString());
+      expect(cache.get('g', 'k0')).toBeUndefined();
+      expect(cache.stats()).toMatchObject({ items: 4, evictions: 1, notAdmitted: 1 });
+    });
+
+    it('lets a scan of keys read once pass without pushing out the keys it holds', () => {
+      const cache = full();
+      for (let i = 100; i < 1_100; i++) cache.store('g', `k${i}`, value(i), cache.begin('g', `k${i}`));
+      expect(cache.stats()).toMatchObject({ items: 4, evictions: 0, notAdmitted: 1_000 });
+      for (let i = 0; i < 4; i++) expect(cache.get('g', `k${i}`)).toBeDefined();
+      // The doorkeeper remembers the last 256 refusals only: the first of the scan is a stranger again.
+      cache.store('g', 'k100', value(100), cache.begin('g', 'k100'));
+      expect(cache.get('g', 'k100')).toBeUndefined();
+      cache.store('g', 'k1099', value(1_099), cache.begin('g', 'k1099'));
+      expect(cache.get('g', 'k1099')).toBeDefined();
+    });
+
+    it('forgets its refusals when it is cleared', () => {
+      const cache = full();
+      cache.store('g', 'k9', value(9), cache.begin('g', 'k9'));
+      cache.clear();
+      for (let i = 0; i < 4; i++) cache.store('g', `k${i}`, value(i), cache.begin('g', `k${i}`));
+      cache.store('g', 'k9', value(9), cache.begin('g', 'k9'));
+      expect(cache.get('g', 'k9')).toBeUndefined();
+    });
+  });
+
   it('drops everything on a flush, and refuses fetches that started before it', () => {
     const cache = near();
     cache.store('g', 'a', answer('1'), cache.begin('g', 'a'));

@@ -1,10 +1,13 @@
 import { Lru, type LruStats } from '@ringcache/lru';
 
 import type { LocalReads } from './cluster-stats';
-import { copyBytes, EMPTY, entrySize, type Entry } from './entry';
+import { copyBytes, EMPTY, entryBytes, entrySize, type Entry } from './entry';
 import { HotKeyTracker, type HotKey, type HotKeyTrackerOptions } from './hot-key-tracker';
 import type { GetResponse, Invalidation } from './protocol';
 import { WriteFence } from './write-fence';
+
+/** Fewest recent refusals the doorkeeper remembers, however few entries the cache holds. */
+const MIN_DOORKEEPER_KEYS = 256;
 
 /** Options of a {@link NearCache}. */
 export interface NearCacheOptions {
@@ -30,6 +33,11 @@ export interface NearCacheOptions {
  * missed. A fetch that started before an invalidation of its key does not store its answer (WriteFence).
  * Entries expire with their value's own expiry.
  *
+ * Once full, it admits a key only on its second miss in a row of recent refusals (a doorkeeper, as in
+ * TinyLFU): a key read once — a scan, or a working set far larger than the budget — does not push out the
+ * keys that are read again, nor cost a copy and an eviction on every miss. A key read twice in that time
+ * gets in. While there is room, every answer is kept.
+ *
  * Hits are counted per group and key (LocalReads): a read answered here never reaches a node, so the
  * nodes' own counts of hot keys would miss exactly the hottest ones.
  */
@@ -42,6 +50,9 @@ export class NearCache implements LocalReads {
   private readonly now: () => number;
   private enabled_ = false;
   private invalidations = 0;
+  /** Keys refused once while full, oldest first: a second miss of one of them gets it in. */
+  private readonly refused = new Map<string, true>();
+  private notAdmitted = 0;
   /** Options of each group's tracker; absent when hits are not counted. */
   private readonly tracking?: HotKeyTrackerOptions;
   private readonly hotKeysOf?: (group: string) => { capacity: number; windowMs: number };
@@ -104,12 +115,28 @@ export class NearCache implements LocalReads {
     if (!this.enabled_ || answer.stale || !current) return;
     const now = this.now();
     const ttlMs = answer.expireAtMs === 0 ? this.maxAgeMs : Math.min(answer.expireAtMs - now, this.maxAgeMs);
-    if (ttlMs <= 0) return;
+    if (ttlMs <= 0 || !this.admits(ringKey, answer)) return;
     this.lru.set(
       ringKey,
       { value: answer.found ? copyBytes(answer.value) : undefined, expireAtMs: answer.expireAtMs },
       { ttlMs },
     );
+  }
+
+  /**
+   * Whether to keep `ringKey`'s answer: always while it fits; once it would evict, only if the key was
+   * refused recently — among as many refusals as entries held (at least 256) — else it is noted as refused.
+   */
+  private admits(ringKey: string, answer: GetResponse): boolean {
+    const size = entryBytes(ringKey, answer.found ? answer.value.byteLength : 0);
+    if (this.lru.bytes + size <= this.lru.maxBytes) return true;
+    if (this.refused.delete(ringKey)) return true;
+    this.notAdmitted++;
+    this.refused.set(ringKey, true);
+    if (this.refused.size > Math.max(MIN_DOORKEEPER_KEYS, this.lru.size)) {
+      this.refused.delete(this.refused.keys().next().value as string);
+    }
+    return false;
   }
 
   /** Ends a fetch that brought no answer. */
@@ -157,6 +184,7 @@ export class NearCache implements LocalReads {
   clear(): void {
     this.fence.flush();
     this.lru.clear();
+    this.refused.clear();
   }
 
   hits(group: string): number {
@@ -172,9 +200,14 @@ export class NearCache implements LocalReads {
     return this.fence.size;
   }
 
-  /** Counters and size. */
-  stats(): LruStats & { invalidations: number; enabled: boolean } {
-    return { ...this.lru.stats(), invalidations: this.invalidations, enabled: this.enabled_ };
+  /** Counters and size; `notAdmitted`: answers not kept because the cache was full (see the class). */
+  stats(): LruStats & { invalidations: number; enabled: boolean; notAdmitted: number } {
+    return {
+      ...this.lru.stats(),
+      invalidations: this.invalidations,
+      enabled: this.enabled_,
+      notAdmitted: this.notAdmitted,
+    };
   }
 
   /** The group's tracker, made on its first hit; undefined when its hits are not counted. */

@@ -76,6 +76,15 @@ export function registerGatewayMetrics(
       this.inc(near.cache?.stats().invalidations ?? 0);
     },
   });
+  new Counter({
+    name: 'ringcache_gateway_near_cache_not_admitted_total',
+    help: 'Answers the full near cache did not keep: keys missed only once among its recent refusals.',
+    registers,
+    collect() {
+      this.reset();
+      this.inc(near.cache?.stats().notAdmitted ?? 0);
+    },
+  });
   new Gauge({
     name: 'ringcache_gateway_near_cache_bytes',
     help: 'Bytes held by the near cache.',
