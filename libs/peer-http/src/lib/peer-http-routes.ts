@@ -93,16 +93,24 @@ export function registerPeerHttpRoutes(
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': NDJSON_TYPE, 'cache-control': 'no-store' });
-    // The events of one turn of the event loop (a burst of writes, a batch) go out as one write.
+    // The events of one run of code (a batch's keys) go out as one write, queued as a microtask: ahead of
+    // the continuations that answer the writes announced, and sent to the socket at once (node:http would
+    // hold a write corked until the next tick, while an answer's `end` goes out at once). So a write's
+    // announcement leaves before its answer, even when this process is then descheduled; at the end of the
+    // turn instead, a busy machine could hold it back for milliseconds after the answer was out, while a
+    // near cache elsewhere kept the old value.
     let lines = '';
     const flush = (): void => {
       const chunk = lines;
       lines = '';
       if (res.writableLength > 1024 * 1024) res.destroy();
-      else if (!res.destroyed) res.write(chunk);
+      else if (!res.destroyed) {
+        res.write(chunk);
+        res.socket?.uncork();
+      }
     };
     const write = (event: object): void => {
-      if (lines === '') setImmediate(flush);
+      if (lines === '') queueMicrotask(flush);
       lines += `${JSON.stringify(event)}\n`;
     };
     write({ kind: 'hello' });
