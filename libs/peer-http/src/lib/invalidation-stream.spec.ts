@@ -101,7 +101,14 @@ describe('the invalidation stream', () => {
       await eventually('connected', () => subscriber.state === 'connected');
       for (let i = 0; i < 20; i++) {
         await writer.set(
-          { group: 'scores', key: `ordered-${i}`, value: Buffer.from('v'), ttlMs: 0, hops: 0 },
+          {
+            group: 'scores',
+            key: `ordered-${i}`,
+            value: Buffer.from('v'),
+            ttlMs: 0,
+            hops: 0,
+            ringVersion: '',
+          },
           { deadlineMs: 5_000 },
         );
         const announced = sent.findIndex(({ text }) => text.includes(`"key":"ordered-${i}"`));
