@@ -43,12 +43,11 @@ export class ClientReads {
       : undefined;
   }
 
-  /** The answer for `group/key`: the near cache's copy, or the owner's (kept for next time). */
-  get(group: string, key: string): Promise<GetResponse> {
+  /** The owner's answer for `group/key`, kept in the near cache for next time: a read `held` did not answer. */
+  fetch(group: string, key: string): Promise<GetResponse> {
     const near = this.near;
-    if (!near) return this.router.get(group, key);
-    const held = near.get(group, key);
-    return held ? Promise.resolve(held) : near.fill(group, key, () => this.router.get(group, key));
+    const fetch = () => this.router.get(group, key);
+    return near ? near.fill(group, key, fetch) : fetch();
   }
 
   /** Answers for many keys of a group, in order: copies held here, the rest in one router call. */

@@ -51,14 +51,18 @@ describe('RingcacheClient with a near cache, on a real cluster', () => {
       for (let i = 0; i < 10; i++)
         expect((await near.get('scores', 'Jack', { timeoutMs: 4_321 }))?.toString()).toBe('589');
       expect(timers.mock.calls.filter(([, ms]) => ms === 4_321)).toEqual([]);
-      // A miss is a call to a node, with its timer.
+      // A miss is a call to a node, with its timer, and counts as one miss.
+      const missesBefore = near.nearCacheStats()?.misses ?? 0;
       await near.get('scores', 'Lily', { timeoutMs: 4_321 });
       expect(timers.mock.calls.filter(([, ms]) => ms === 4_321)).toHaveLength(1);
+      expect((near.nearCacheStats()?.misses ?? 0) - missesBefore).toBe(1);
     } finally {
       timers.mockRestore();
     }
     await expect(near.get('scores', '')).rejects.toThrow(/key/);
-    await expect(near.get(42 as unknown as string, 'Jack')).rejects.toThrow('group must be a string, got number');
+    await expect(near.get(42 as unknown as string, 'Jack')).rejects.toThrow(
+      'group must be a string, got number',
+    );
   });
 
   it('sees its own write at once, and another client’s write once the owner announces it', async () => {

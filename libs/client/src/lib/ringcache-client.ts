@@ -179,7 +179,7 @@ export class RingcacheClient {
     return this.call('get', options, async () => {
       checkName('group', group);
       checkName('key', key);
-      return entryOf(await this.reads.get(group, key));
+      return entryOf(await this.reads.fetch(group, key));
     });
   }
 
