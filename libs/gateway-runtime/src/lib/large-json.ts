@@ -49,7 +49,7 @@ class PieceParser {
   }
 
   /** Where the value starting at `at` ends (exclusive); its content is checked when it is parsed. */
-  valueEnd(at: number): number {
+  private valueEnd(at: number): number {
     const bytes = this.bytes;
     if (at >= bytes.length) throw this.fail(at);
     const first = bytes[at];
@@ -75,7 +75,7 @@ class PieceParser {
   }
 
   /** A SyntaxError naming the position, as JSON.parse would throw one. */
-  fail(at: number): SyntaxError {
+  private fail(at: number): SyntaxError {
     return new SyntaxError(`Unexpected token in JSON at position ${at}`);
   }
 
