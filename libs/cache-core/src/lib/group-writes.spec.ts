@@ -1,29 +1,15 @@
 import { InProcessPeer } from '../testing/in-process-peer';
+import { testDatabase as database } from '../testing/test-database';
 import { PeerUnavailableError, ValueTooLargeError } from './errors';
 import type { ExpiryScheduler } from './expiry-scheduler';
 import { Group } from './group';
 import type { GroupOptions } from './group-options';
 import { GroupRegistry } from './group-registry';
-import { found, loaderFn, notFound, type Loader } from './loader';
 import { PeerService } from './peer-service';
 import type { PeerPicker, RouteStep } from './peer-set';
 
 const ctx = { hops: 0, ringVersion: '' };
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
-
-/** A database the test controls: rows, a delay per load, and an outage switch. */
-function database(rows: Record<string, string> = {}) {
-  const db = { rows, loads: 0, delayMs: 0, down: false };
-  const loader: Loader = loaderFn(async (key) => {
-    db.loads++;
-    const down = db.down;
-    const value = db.rows[key];
-    if (db.delayMs) await new Promise((r) => setTimeout(r, db.delayMs));
-    if (down) throw new Error('connect ECONNREFUSED 127.0.0.1:3306');
-    return value === undefined ? notFound : found(value);
-  });
-  return { db, loader };
-}
 
 /**
  * An in-process cluster: nodes A, B, C with their own groups and databases, where `owner` owns every key
@@ -196,52 +182,6 @@ describe('Group writes', () => {
     expect((await g.get('a')).outcome).toBe('load');
     expect((await g.get('b')).outcome).toBe('load');
     expect(g.stats()).toMatchObject({ generation: 5, writes: { flushes: 1 } });
-  });
-
-  it('drops the entries of keys that moved to another owner after a ring change, and keeps its own', async () => {
-    const { db, loader } = database({ a: '1', b: '2' });
-    // Who owns what, as the ring says: a key moves to another node when its owner comes back.
-    const owners: Record<string, 'self' | 'other'> = { a: 'self', b: 'self' };
-    const other = {} as unknown as Exclude<RouteStep, 'self'>;
-    const peers: PeerPicker = {
-      ringVersion: 'v1',
-      route: (ringKey) => [owners[ringKey.slice('g/'.length)] === 'self' ? 'self' : other],
-      others: () => [],
-    };
-    const g = new Group({ name: 'g', loader, maxBytes: 1 << 20, peers });
-    await g.get('a');
-    await g.get('b');
-    expect(g.dropForeign()).toBe(0);
-    owners['a'] = 'other';
-    expect(g.dropForeign()).toBe(1);
-    // Were it to own `a` again (or answer for its unreachable owner), it loads it anew.
-    owners['a'] = 'self';
-    expect((await g.get('a')).outcome).toBe('load');
-    expect((await g.get('b')).outcome).not.toBe('load');
-    expect(db.loads).toBe(3);
-  });
-
-  it('drops every entry for a node back from a lapse, keeping its generation, and fences loads in flight', async () => {
-    const { db, loader } = database({ a: '1', b: '2' });
-    const invalidations: unknown[] = [];
-    const g = new Group({ name: 'g', loader, maxBytes: 1 << 20, onInvalidate: (i) => invalidations.push(i) });
-    g.flush(4);
-    await g.get('a');
-    await g.set('s', Buffer.from('set while on the ring'), 0, ctx);
-    db.delayMs = 20;
-    const inFlight = g.get('b');
-    invalidations.length = 0;
-    g.dropAll();
-    db.rows['b'] = '3';
-    await inFlight;
-    db.delayMs = 0;
-    expect((await g.get('a')).outcome).toBe('load');
-    expect((await g.get('s')).found).toBe(false);
-    expect(text((await g.get('b')).value)).toBe('3');
-    // Not a flush: the cluster's generation stays, so the next real flush still applies here.
-    expect(g.stats()).toMatchObject({ generation: 4, writes: { flushes: 1 } });
-    expect(invalidations).toEqual([]);
-    expect(g.flush(5)).toBe(5);
   });
 });
 

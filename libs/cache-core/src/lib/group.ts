@@ -4,22 +4,15 @@ import { Singleflight } from '@ringcache/singleflight';
 import { copyBytes, EMPTY, entrySize, type Entry } from './entry';
 import {
   InvalidArgumentError,
-  KeyTooLongError,
   LoadError,
   LoadTimeoutError,
   RingcacheError,
   UnavailableError,
-  ValueTooLargeError,
 } from './errors';
-import { ExactExpiry } from './exact-expiry';
+import { checkEntry, checkKey } from './group-checks';
+import { GroupExpiry } from './group-expiry';
 import { HotKeyTracker, type HotKey } from './hot-key-tracker';
-import {
-  MAX_TTL_MS,
-  MIN_TTL_MS,
-  resolveGroupOptions,
-  type GroupOptions,
-  type ResolvedGroupOptions,
-} from './group-options';
+import { resolveGroupOptions, type GroupOptions, type ResolvedGroupOptions } from './group-options';
 import { LoadBatcher } from './load-batcher';
 import { PeerCopies } from './peer-copies';
 import type { LoadResult } from './loader';
@@ -30,6 +23,9 @@ import { WriteFence } from './write-fence';
 import { byOwner, type ForwardCall } from './write-routing';
 
 export type { ExpireResult, GetOptions, GetOutcome, GroupGetResult, GroupStats } from './group-types';
+
+/** Keys dropForeign looks at in one event-loop turn (~5 ms at ~0.5 µs a ring lookup). */
+const SWEEP_SLICE = 10_000;
 
 /** A fetched answer with how it was obtained. */
 type Fetched = { entry: Entry; outcome: GetOutcome };
@@ -57,7 +53,7 @@ export class Group {
   private readonly loads = new Singleflight<string, Entry>();
   private readonly forwards = new Singleflight<string, Fetched>();
   private readonly fence = new WriteFence();
-  private readonly exact: ExactExpiry;
+  private readonly expiry: GroupExpiry;
   /** Which keys other nodes may hold copies of: the fan-out after a write goes only where one may be. */
   private readonly copies: PeerCopies;
   /** Gathers the loads of one event-loop turn into one loadMany. */
@@ -65,6 +61,8 @@ export class Group {
   /** Recent client requests per key, to tell the hottest keys; absent when counting is off. */
   private readonly requests?: HotKeyTracker;
   private generation = 0;
+  /** The walk of dropForeign under way, if any: hits are checked against the ring until it ends. */
+  private sweep?: symbol;
 
   private readonly counters = {
     gets: { hit: 0, hot: 0, peer: 0, load: 0, stale: 0, not_found: 0, error: 0 } as Record<
@@ -75,7 +73,6 @@ export class Group {
     peers: { ok: 0, unavailable: 0, fallbacks: 0, lastResort: 0 },
     writes: { sets: 0, deletes: 0, flushes: 0 },
     invalidations: { sent: 0, failed: 0, skipped: 0 },
-    activeExpirations: 0,
   };
 
   constructor(options: GroupOptions) {
@@ -86,7 +83,13 @@ export class Group {
     this.main = new Lru({ maxBytes: this.o.maxBytes - hotBytes, sizeOf: entrySize, now });
     this.hot = new Lru({ maxBytes: Math.max(1, hotBytes), sizeOf: entrySize, now });
     this.peerFetches = new Lru({ maxBytes: 4_096 * 64, sizeOf: (_n, key) => 64 + key.length });
-    this.exact = new ExactExpiry((key) => this.removeExpired(key), now);
+    this.expiry = new GroupExpiry({
+      main: this.main,
+      hot: this.hot,
+      staleGraceMs: this.o.staleGraceMs,
+      now,
+      onRemoved: this.o.onActiveExpiry,
+    });
     this.copies = new PeerCopies({ maxAgeMs: this.o.hotMaxAgeMs, maxKeys: this.o.trackedCopies, now });
     this.loadBatches = new LoadBatcher({
       loader: this.o.loader,
@@ -116,13 +119,17 @@ export class Group {
     context: RequestContext = { hops: 0, ringVersion: '' },
     options: GetOptions = {},
   ): Promise<GroupGetResult> {
-    this.checkKey(key);
+    checkKey(key, this.o.maxKeyBytes);
     const copy = options.copy ?? true;
     // Client requests only: a forwarded request (a hop) was counted where it entered the cluster.
     if (context.hops === 0) this.requests?.record(key);
     // A node that asks with a hop may keep what it gets: a write of this key must then tell it.
     else this.copies.servedToPeer(key);
-    const cached = this.main.get(key);
+    let cached = this.main.get(key);
+    if (cached && this.sweep && this.ownedElsewhere(key)) {
+      this.main.delete(key);
+      cached = undefined;
+    }
     if (cached && this.fresh(cached)) return this.answer(cached, 'hit', copy);
     const hot = cached ? undefined : this.hot.get(key);
     if (hot) return this.answer(hot, 'hot', copy);
@@ -177,7 +184,7 @@ export class Group {
    * invalid one fails the call and nothing is stored. Answers in order.
    */
   async setMany(entries: SetEntry[], context: RequestContext): Promise<{ expireAtMs: number }[]> {
-    entries.forEach((entry, i) => this.checkEntry(entry, entries.length > 1 ? i : undefined));
+    entries.forEach((entry, i) => checkEntry(entry, this.o, entries.length > 1 ? i : undefined));
     return byOwner(entries, (e) => this.remoteOwner(e.key, context), this.forwardCall(context), {
       // A lone entry goes as a plain Set: the cheaper call on either transport.
       remote: (owner, part, call) =>
@@ -220,7 +227,7 @@ export class Group {
     keys: string[],
     context: RequestContext & { localOnly?: boolean },
   ): Promise<{ deleted: boolean }[]> {
-    keys.forEach((key) => this.checkKey(key));
+    keys.forEach((key) => checkKey(key, this.o.maxKeyBytes));
     if (context.localOnly) return keys.map((key) => ({ deleted: this.dropLocal(key) }));
     return byOwner(keys, (key) => this.remoteOwner(key, context), this.forwardCall(context), {
       remote: (owner, part, call) =>
@@ -262,16 +269,28 @@ export class Group {
    * Drops the entries of keys this node no longer owns, after a ring change. A node that owned a key while
    * its owner was off the ring (crashed, hung past its lease) must not keep it once the owner is back: the
    * owner's writes reach only the nodes that fetched the key from it, so the copy would never be dropped,
-   * and would be served again whenever the owner cannot be reached. Returns how many were dropped.
+   * and would be served again whenever the owner cannot be reached. A large cache is walked in slices of
+   * SWEEP_SLICE keys, one per event-loop turn, so the node goes on answering meanwhile; until the walk ends,
+   * a hit is checked against the ring and a foreign entry dropped rather than served. A newer ring change
+   * starts a new walk and ends this one. Resolves with how many entries this walk dropped.
    */
-  dropForeign(): number {
-    const foreign: string[] = [];
-    for (const key of this.main.keys()) {
-      const [owner] = this.o.peers.route(this.ringKey(key), 1);
-      if (owner !== undefined && owner !== 'self') foreign.push(key);
+  async dropForeign(): Promise<number> {
+    const walk = Symbol('sweep');
+    this.sweep = walk;
+    let dropped = 0;
+    let seen = 0;
+    try {
+      for (const key of this.main.slotKeys()) {
+        if (this.ownedElsewhere(key) && this.main.delete(key)) dropped++;
+        if (++seen % SWEEP_SLICE === 0) {
+          await new Promise(setImmediate);
+          if (this.sweep !== walk) return dropped;
+        }
+      }
+      return dropped;
+    } finally {
+      if (this.sweep === walk) this.sweep = undefined;
     }
-    for (const key of foreign) this.main.delete(key);
-    return foreign.length;
   }
 
   /**
@@ -288,54 +307,19 @@ export class Group {
     this.peerFetches.clear();
   }
 
-  /**
-   * Active expiry, as announced by the delay queue: drops `key` if it has expired; if it expires within
-   * the announced time (`expireAtMs`, the queue's second bucket is announced early), drops it by a timer
-   * at its exact expiry. A key set again since, to expire later, is kept.
-   */
+  /** Active expiry, as announced by the delay queue for `expireAtMs` (see GroupExpiry.expire). */
   expire(key: string, expireAtMs: number): ExpireResult {
-    let result: ExpireResult = 'kept';
-    for (const [cache, grace] of [
-      [this.main, this.o.staleGraceMs],
-      [this.hot, 0],
-    ] as const) {
-      if (this.pruneFrom(cache, key)) {
-        result = 'removed';
-        continue;
-      }
-      const entry = cache.peek(key);
-      if (!entry || entry.expireAtMs === 0) continue;
-      const removeAt = entry.expireAtMs + grace;
-      if (removeAt <= expireAtMs + 1_000) {
-        this.exact.schedule(key, removeAt);
-        if (result === 'kept') result = 'scheduled';
-      }
-    }
-    return result;
+    return this.expiry.expire(key, expireAtMs);
   }
 
-  /**
-   * Active expiry without a delay queue (LocalExpiry calls it once a second): every entry due within the
-   * next second — found by a scan of the caches' expiry times, so nothing is kept per entry — is dropped
-   * now if its time has passed, or by a timer at its exact expiry.
-   */
+  /** Active expiry without a delay queue (LocalExpiry calls it once a second; see GroupExpiry.expireDue). */
   expireDue(now = this.o.now()): { removed: number; scheduled: number } {
-    const counts = { removed: 0, scheduled: 0 };
-    const keys = new Set([...this.main.dueBy(now + 1_000), ...this.hot.dueBy(now + 1_000)]);
-    for (const key of keys) {
-      const result = this.expire(key, now);
-      if (result !== 'kept') counts[result]++;
-    }
-    return counts;
+    return this.expiry.expireDue(now);
   }
 
   /** Removes every entry whose time has passed (a sweep, when expiries may have been missed); returns how many. */
   pruneExpired(): number {
-    let removed = 0;
-    for (const cache of [this.main, this.hot]) {
-      for (const key of [...cache.keys()]) if (this.pruneFrom(cache, key)) removed++;
-    }
-    return removed;
+    return this.expiry.pruneExpired();
   }
 
   /** The key this group's `key` has on the ring: keys of different groups spread independently. */
@@ -359,32 +343,13 @@ export class Group {
       peers: { ...this.counters.peers },
       writes: { ...this.counters.writes },
       invalidations: { ...this.counters.invalidations },
-      activeExpirations: this.counters.activeExpirations,
+      activeExpirations: this.expiry.removed,
       coalesced: this.loads.stats().coalesced + this.forwards.stats().coalesced,
       generation: this.generation,
       maxBytes: this.o.maxBytes,
       main: this.main.stats(),
       hot: this.hot.stats(),
     };
-  }
-
-  /** An entry a set may store; `index` names it in the message when it is one of a batch. */
-  private checkEntry({ key, value, ttlMs }: SetEntry, index?: number): void {
-    const at = index === undefined ? '' : `entry ${index}: `;
-    try {
-      this.checkKey(key);
-      if (!(value instanceof Uint8Array)) throw new InvalidArgumentError('value must be bytes');
-      if (value.byteLength > this.o.maxValueBytes)
-        throw new ValueTooLargeError(value.byteLength, this.o.maxValueBytes);
-      if (!Number.isSafeInteger(ttlMs) || (ttlMs !== 0 && (ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS))) {
-        throw new InvalidArgumentError(
-          `ttl must be between ${MIN_TTL_MS / 1000} s and 30 days, got ${ttlMs} ms`,
-        );
-      }
-    } catch (error) {
-      if (at && error instanceof RingcacheError) error.message = at + error.message;
-      throw error;
-    }
   }
 
   /**
@@ -398,13 +363,6 @@ export class Group {
     throw new UnavailableError(
       `group ${this.name}: the expiry queue is full (etcd unreachable?); a write with a TTL is refused rather than stored without its expiry record`,
     );
-  }
-
-  private checkKey(key: string): void {
-    if (typeof key !== 'string' || key.length === 0)
-      throw new InvalidArgumentError('key must be a non-empty string');
-    const bytes = Buffer.byteLength(key);
-    if (bytes > this.o.maxKeyBytes) throw new KeyTooLongError(bytes, this.o.maxKeyBytes);
   }
 
   /** An entry before its expiry (a stale-on-error entry past it is held, but not fresh). */
@@ -567,10 +525,15 @@ export class Group {
    * changing — the entry lives at most foreignMaxAgeMs: the owner's writes do not reach it.
    */
   private foreignBound(key: string, expiresAt: number): number {
-    const [owner] = this.o.peers.route(this.ringKey(key), 1);
-    if (owner === undefined || owner === 'self') return expiresAt;
+    if (!this.ownedElsewhere(key)) return expiresAt;
     const bound = this.o.now() + this.o.foreignMaxAgeMs;
     return expiresAt === 0 ? bound : Math.min(expiresAt, bound);
+  }
+
+  /** Whether the ring gives `key` to another node. */
+  private ownedElsewhere(key: string): boolean {
+    const [owner] = this.o.peers.route(this.ringKey(key), 1);
+    return owner !== undefined && owner !== 'self';
   }
 
   /** Drops this node's copies of `key`, and keeps loads in flight from storing them again. */
@@ -605,31 +568,5 @@ export class Group {
     );
     this.counters.invalidations.sent += others.length * keys.length;
     this.counters.invalidations.failed += results.filter((r) => r.status === 'rejected').length * keys.length;
-  }
-
-  /**
-   * A timer's turn for `key`. Timers may fire a millisecond before the wall clock reaches their time; an
-   * entry not yet expired then is looked at again at its expiry (an entry set again, to expire later than
-   * the next second, is left alone).
-   */
-  private removeExpired(key: string): void {
-    for (const [cache, grace] of [
-      [this.main, this.o.staleGraceMs],
-      [this.hot, 0],
-    ] as const) {
-      if (this.pruneFrom(cache, key)) continue;
-      const entry = cache.peek(key);
-      if (!entry || entry.expireAtMs === 0) continue;
-      const removeAt = entry.expireAtMs + grace;
-      if (removeAt <= this.o.now() + 1_000) this.exact.schedule(key, removeAt);
-    }
-  }
-
-  private pruneFrom(cache: Lru<string, Entry>, key: string): boolean {
-    const expiredAt = cache.pruneKey(key);
-    if (expiredAt === undefined) return false;
-    this.counters.activeExpirations++;
-    this.o.onActiveExpiry?.(Math.max(0, this.o.now() - expiredAt));
-    return true;
   }
 }

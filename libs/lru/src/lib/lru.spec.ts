@@ -152,6 +152,21 @@ describe('Lru', () => {
     expect(lru.prune()).toBe(0);
   });
 
+  it('slotKeys goes on after the cache changed: removed keys are skipped, and none is met twice unless added again', () => {
+    const { lru } = byteLru(1_000);
+    for (let i = 0; i < 6; i++) lru.set(`k${i}`, 'v');
+    const pass = lru.slotKeys();
+    const met = [pass.next().value, pass.next().value];
+    lru.delete('k4');
+    lru.get('k5');
+    lru.set('k6', 'v');
+    met.push(...pass);
+    expect(met).not.toContain('k4');
+    expect(met.sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k5', 'k6']);
+    lru.clear();
+    expect([...lru.slotKeys()]).toEqual([]);
+  });
+
   it('pruneKey removes one expired entry and leaves fresh ones', () => {
     const { lru, events, clock } = byteLru(100);
     lru.set('old', 'x', { ttlMs: 10 });

@@ -281,6 +281,18 @@ export class Lru<K, V> {
     return due;
   }
 
+  /**
+   * Keys in storage order, stale ones included, for a pass spread over many turns: unlike `keys`, it may
+   * go on after the cache changed. A key removed meanwhile is skipped; one added meanwhile may be missed, or
+   * met twice if it was met before its removal.
+   */
+  *slotKeys(): IterableIterator<K> {
+    for (let slot = 1; slot < this.fresh; slot++) {
+      const key = this.keyOf[slot];
+      if (key !== undefined) yield key;
+    }
+  }
+
   /** Keys from the most to the least recently used, stale ones included. */
   *keys(): IterableIterator<K> {
     for (let slot = this.prev[HEAD]; slot !== HEAD; slot = this.prev[slot]) yield this.keyOf[slot] as K;

@@ -161,7 +161,15 @@ export class NodeRuntime {
       const apply = () => {
         if (peers.update(membership.members())) {
           // Keys that moved to another node are that node's now; what this one kept of them would go stale.
-          for (const group of groups.all()) group.dropForeign();
+          // The walk runs over many turns (reads meanwhile check the ring); a newer change restarts it.
+          for (const group of groups.all()) {
+            void group.dropForeign().then(
+              (dropped) =>
+                dropped > 0 && logger.log(`group ${group.name}: dropped ${dropped} keys owned elsewhere now`),
+              (error: unknown) =>
+                logger.warn(`group ${group.name}: dropping foreign keys failed: ${String(error)}`),
+            );
+          }
           logger.log(
             `ring ${peers.ringVersion}: ${
               peers
