@@ -34,12 +34,12 @@ describe('docker files', () => {
       expect(checkDockerfile(dockerfile, repo)).toEqual([]);
     });
 
-    it('runs each app as its build output, as the node user, with a fetch health check', () => {
+    it('runs each app as its build output, as the node user, with its health check', () => {
       const df = parseDockerfile(dockerfile);
       for (const app of APP_NAMES) {
         const s = df.stages.find((st) => st.name === `app-${app}`) as Stage;
         expect(execForm(last(s, 'CMD')?.args ?? '')).toEqual(['node', `dist/apps/${app}/main.js`]);
-        expect(last(s, 'HEALTHCHECK')?.args).toContain('/healthz');
+        expect(last(s, 'HEALTHCHECK')?.args).toContain(`CMD ["node", "healthcheck.js", "${app}"]`);
       }
       const runtime = df.stages.find((s) => s.name === 'runtime') as Stage;
       expect(last(runtime, 'USER')?.args).toBe('node');
@@ -80,8 +80,14 @@ describe('docker files', () => {
       expect(breakDockerfile(/RUN npm ci --omit=dev[^\n]*/, 'RUN npm ci --ignore-scripts')).toContain(
         'stage prod-deps: RUN npm ci --omit=dev',
       );
-      expect(breakDockerfile('RINGCACHE_GATEWAY_PORT||9999', 'RINGCACHE_GATEWAY_PRT||9999')).toContain(
-        "stage app-gateway: the health check must read the port from gateway.port's variable",
+      expect(breakDockerfile('"healthcheck.js", "gateway"', '"healthcheck.js", "cache-node"')).toContain(
+        'stage app-gateway: HEALTHCHECK CMD ["node", "healthcheck.js", "gateway"]',
+      );
+      expect(breakDockerfile('COPY docker/healthcheck.js', 'COPY docker/health.js')).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/COPY docker\/health\.js: no such path$/),
+          'stage runtime: copy docker/healthcheck.js from the context to healthcheck.js',
+        ]),
       );
     });
 
