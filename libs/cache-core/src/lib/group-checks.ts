@@ -24,7 +24,9 @@ export function checkEntry({ key, value, ttlMs }: SetEntry, limits: EntryLimits,
     if (value.byteLength > limits.maxValueBytes)
       throw new ValueTooLargeError(value.byteLength, limits.maxValueBytes);
     if (!Number.isSafeInteger(ttlMs) || (ttlMs !== 0 && (ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS))) {
-      throw new InvalidArgumentError(`ttl must be between ${MIN_TTL_MS / 1000} s and 30 days, got ${ttlMs} ms`);
+      throw new InvalidArgumentError(
+        `ttl must be between ${MIN_TTL_MS / 1000} s and 30 days, got ${ttlMs} ms`,
+      );
     }
   } catch (error) {
     if (index !== undefined && error instanceof RingcacheError)
