@@ -101,7 +101,7 @@ export class EtcdDelayQueue implements ExpiryScheduler {
   private readonly maxOpsPerTxn: number;
   private readonly maxTxnsPerFlush: number;
   private readonly maxRecordBytes: number;
-  private readonly batchCapacity: number;
+  private readonly maxKeysPerFlush: number;
   /** Record ids are `<recordPrefix><seq>`: random per queue, so a restarted node never reuses a live key. */
   private readonly recordPrefix = `${randomBytes(4).toString('hex')}.`;
   private recordSeq = 0;
@@ -148,7 +148,7 @@ export class EtcdDelayQueue implements ExpiryScheduler {
       1_024,
       MAX_TXN_BYTES / 2,
     );
-    this.batchCapacity = integerOption(
+    this.maxKeysPerFlush = integerOption(
       name,
       'maxKeysPerFlush',
       options.maxKeysPerFlush ?? 20_000,
@@ -252,7 +252,7 @@ export class EtcdDelayQueue implements ExpiryScheduler {
   private rearm(): void {
     if (this.pending.size === 0) return;
     if (this.failures > 0) this.arm(Math.min(this.flushIntervalMs * 2 ** this.failures, 1_000));
-    else this.arm(this.pending.size >= this.batchCapacity ? 0 : this.flushIntervalMs);
+    else this.arm(this.pending.size >= this.maxKeysPerFlush ? 0 : this.flushIntervalMs);
   }
 
   /** Removes and returns the oldest `n` pending schedules. */
@@ -280,12 +280,12 @@ export class EtcdDelayQueue implements ExpiryScheduler {
     for (const [id, item] of rest) this.pending.set(id, item);
   }
 
-  /** One round: up to `batchCapacity` keys, leases granted for new buckets, records in parallel transactions. */
+  /** One round: up to `maxKeysPerFlush` keys, leases granted for new buckets, records in parallel transactions. */
   private async writeBatch(): Promise<void> {
     if (this.pending.size === 0) return;
     const now = this.now();
     this.buckets.forgetPast(now);
-    const batch = this.take(this.batchCapacity);
+    const batch = this.take(this.maxKeysPerFlush);
     const byBucket = new Map<number, Scheduled[]>();
     for (const item of batch) {
       if (item.expireAtMs < now - this.giveUpAfterMs) {

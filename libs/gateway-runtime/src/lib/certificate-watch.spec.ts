@@ -13,8 +13,10 @@ function servedSerial(port: number, caFile: string): Promise<string> {
     const socket = connect(
       { host: '127.0.0.1', port, ca: readFileSync(caFile), servername: 'localhost' },
       () => {
-        resolve(new X509Certificate(socket.getPeerX509Certificate()!.raw).serialNumber);
+        const served = socket.getPeerX509Certificate();
         socket.end();
+        if (served) resolve(new X509Certificate(served.raw).serialNumber);
+        else reject(new Error('the server presented no certificate'));
       },
     );
     socket.on('error', reject);
