@@ -13,7 +13,7 @@ export type {
 export type { ClientTlsOptions } from './lib/client-tls';
 export type { CacheValue } from './lib/request-values';
 export * from './lib/errors';
-export type { ClusterRouterStats, FlushResult, Member } from '@ringcache/cache-core';
+export type { ClusterRouterStats, FlushResult, Member, PeerSkipCount } from '@ringcache/cache-core';
 export type { DiscoveryLogger } from '@ringcache/discovery';
 export { registerRingcacheResolver, ringcacheEtcdTarget, RINGCACHE_ETCD_SCHEME } from './lib/etcd-resolver';
 export type { RingcacheResolverOptions, RingcacheResolverRegistration } from './lib/etcd-resolver';

@@ -191,6 +191,11 @@ describe.each(transports)('RingcacheClient on a real cluster (fixed node list, %
     }
     expect((await client.getMany('scores', keys)).every((v) => v === undefined)).toBe(true);
     expect(client.stats().fallbacks).toBeGreaterThanOrEqual(keys.length);
+    // Three failed calls in a row: outlier detection skips the node, and says so.
+    expect(client.nodeSkips()).toEqual([
+      { peer: 'node2', skips: expect.any(Number), returns: 0, skipped: true },
+    ]);
+    expect(client.nodeSkips()[0].skips).toBeGreaterThanOrEqual(1);
     await expect(client.set('scores', keys[0], 'v')).rejects.toThrow(UnavailableError);
     await expect(client.set('scores', keys[0], 'v')).rejects.toThrow(
       `the owner of scores/${keys[0]} (node2) is unreachable`,

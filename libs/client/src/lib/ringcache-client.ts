@@ -3,10 +3,12 @@ import {
   InvalidArgumentError,
   MAX_BATCH_KEYS,
   PeerSet,
+  PeerSkips,
   UnavailableError,
   type ClusterRouterStats,
   type FlushResult,
   type Member,
+  type PeerSkipCount,
 } from '@ringcache/cache-core';
 import { peerConnector } from '@ringcache/discovery';
 
@@ -22,6 +24,7 @@ import {
   type RingcacheClientOptions,
 } from './client-options';
 import { ClientClosedError, NotFoundError } from './errors';
+import { countedOutlierDetection } from './node-skips';
 import { integer } from './option-checks';
 import { checkName, ttlMs, valueBytes, type CacheValue } from './request-values';
 
@@ -66,12 +69,15 @@ export class RingcacheClient {
   private readonly waiters = new Set<(error?: Error) => void>();
   private readonly listeners = new Set<MembersListener>();
   private lastDiscoveryError?: Error;
+  /** Outlier detection's decisions, by node. */
+  private readonly skips = new PeerSkips();
   private retryTimer?: NodeJS.Timeout;
   private closing?: Promise<void>;
 
   constructor(options: RingcacheClientOptions) {
     this.options = resolveClientOptions(options);
-    const { transport, grpc, http, batching, outlierDetection, tls } = this.options;
+    const { transport, grpc, http, batching, tls } = this.options;
+    const outlierDetection = countedOutlierDetection(this.options, this.skips);
     const connect = checkedConnector(
       transport,
       peerConnector(transport, { grpc, http, batching, outlierDetection, tls }),
@@ -126,6 +132,11 @@ export class RingcacheClient {
   /** Counters of calls to nodes: by result, fallbacks to the next owner, calls no node answered. */
   stats(): ClusterRouterStats {
     return this.router.stats();
+  }
+
+  /** What outlier detection did with each node it skipped: times skipped, times back, whether skipped now. */
+  nodeSkips(): PeerSkipCount[] {
+    return this.skips.stats();
   }
 
   /** The near cache's counters (hits, misses, size, whether it serves now); undefined without one. */

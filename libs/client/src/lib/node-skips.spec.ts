@@ -1,0 +1,30 @@
+import { PeerSkips } from '@ringcache/cache-core';
+
+import { countedOutlierDetection } from './node-skips';
+
+describe('countedOutlierDetection', () => {
+  it('counts each skip and return of a node, and tells the logger', () => {
+    const lines: string[] = [];
+    const logger = {
+      log: (m: string) => lines.push(`log ${m}`),
+      warn: (m: string) => lines.push(`warn ${m}`),
+    };
+    const skips = new PeerSkips();
+    const options = countedOutlierDetection({ outlierDetection: { consecutiveFailures: 2 }, logger }, skips);
+    if (options === false) throw new Error('expected options');
+    expect(options.consecutiveFailures).toBe(2);
+    options.onChange?.('node2', 'open');
+    expect(skips.stats()).toEqual([{ peer: 'node2', skips: 1, returns: 0, skipped: true }]);
+    options.onChange?.('node2', 'closed');
+    expect(skips.stats()).toEqual([{ peer: 'node2', skips: 1, returns: 1, skipped: false }]);
+    expect(lines).toEqual([
+      'warn node node2: calls to it failed in a row; skipped, and probed again after a cooldown',
+      'log node node2: answering again; no longer skipped',
+    ]);
+  });
+
+  it('stays off when the option turns it off', () => {
+    const logger = { log: () => undefined, warn: () => undefined };
+    expect(countedOutlierDetection({ outlierDetection: false, logger }, new PeerSkips())).toBe(false);
+  });
+});
