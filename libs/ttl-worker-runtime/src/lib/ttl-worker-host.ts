@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 
 import type { Etcd3 } from 'etcd3';
 
-import { PeerSet } from '@ringcache/cache-core';
+import { PeerSet, PeerSkips } from '@ringcache/cache-core';
 import type { RingcacheConfig } from '@ringcache/config';
 import { TtlWorker, type TtlWorkerStats } from '@ringcache/delay-queue';
 import {
@@ -54,6 +54,8 @@ export class TtlWorkerHost {
   private readonly client?: Etcd3;
   private readonly membership?: EtcdMembership;
   private readonly peers?: PeerSet;
+  /** What outlier detection decided about each node (for `/metrics`). */
+  readonly skips = new PeerSkips();
   private readonly logger: DiscoveryLogger;
   private retryTimer?: NodeJS.Timeout;
   private stopped = false;
@@ -67,7 +69,7 @@ export class TtlWorkerHost {
     const peers = new PeerSet({
       connect: peerConnector(config.peers.transport, {
         tls: tlsFromConfig(config, logger),
-        outlierDetection: outlierDetectionFromConfig(config, logger),
+        outlierDetection: outlierDetectionFromConfig(config, logger, this.skips),
       }),
       ring: { vnodes: config.peers.vnodes, probes: config.peers.probes },
     });
@@ -94,6 +96,11 @@ export class TtlWorkerHost {
   /** Cache nodes known now. */
   get nodes(): number {
     return this.peers?.size ?? 0;
+  }
+
+  /** Names of the cache nodes known now. */
+  nodeNames(): string[] {
+    return this.peers?.members().map((m) => m.name) ?? [];
   }
 
   /** Starts watching the nodes and campaigning; neither waits for etcd (both retry in the background). */

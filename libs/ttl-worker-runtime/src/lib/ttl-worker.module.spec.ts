@@ -118,6 +118,10 @@ describe('TtlWorkerModule', () => {
       expect(sumMetric(metrics, 'ringcache_ttl_expiry_lateness_seconds_count')).toBe(1);
       expect(sumMetric(metrics, 'ringcache_ttl_handled_revision')).toBeGreaterThan(0);
       expect(sumMetric(metrics, 'ringcache_ttl_queue_backlog_keys')).toBe(0);
+      // One failed call is not yet enough for outlier detection to skip the node on the ring.
+      expect(metrics.filter((m) => m.name === 'ringcache_peer_skipped')).toEqual([
+        { name: 'ringcache_peer_skipped', labels: { peer: 'node1' }, value: 0 },
+      ]);
     });
   }, 30_000);
 

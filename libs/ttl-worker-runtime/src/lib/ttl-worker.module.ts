@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Registry } from 'prom-client';
 
-import { HealthModule, METRICS_REGISTRY, MetricsModule } from '@ringcache/app-shell';
+import { HealthModule, METRICS_REGISTRY, MetricsModule, registerPeerSkipMetrics } from '@ringcache/app-shell';
 import { RingcacheConfigModule, type RingcacheConfig } from '@ringcache/config';
 
 import { TTL_WORKER_HOST } from './tokens';
@@ -38,6 +38,7 @@ class TtlWorkerLifecycleModule implements OnApplicationBootstrap, BeforeApplicat
               onLateness: (ms) => lateness.observe(ms / 1000),
             });
             registerTtlWorkerMetrics(registry, host);
+            registerPeerSkipMetrics(registry, host.skips, () => host.nodeNames());
             return host;
           },
         },
