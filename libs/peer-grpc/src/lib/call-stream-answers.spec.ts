@@ -72,7 +72,8 @@ describe('data calls over the Calls stream', () => {
         message: viaUnary.message,
       });
     }
-    // LoadError names the group and key; the unary call reached the node too, so 16 calls in all.
+    // LoadError names the group and key. Every call reached the node: 16 in the loop (each over the
+    // stream and unary), and this one.
     expect((await failure(calls[0](stream))).message).toMatch(/broken/);
     expect(handler.received).toHaveLength(17);
   });

@@ -163,7 +163,7 @@ describe('HttpPeerClient against a Nest peer on Fastify', () => {
       responses.forEach((response, i) => expect(Buffer.from(response.value).toString()).toBe(`v${i % 100}`));
       // maxSockets (64) bounds the connections; the rest wait for one.
       expect(peer.connections() - before).toBeLessThanOrEqual(64);
-    });
+    }, 30_000);
 
     it('rejects every call after close() with PeerUnavailableError', async () => {
       await client.close();

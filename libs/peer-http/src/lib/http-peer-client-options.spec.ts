@@ -1,8 +1,9 @@
 import { HttpPeerClient } from './http-peer-client';
 
 describe('HttpPeerClient options', () => {
-  it.each(['127.0.0.1:8101', 'node-a.local:1', '[::1]:8101'])('accepts the address %s', (address) => {
-    expect(() => new HttpPeerClient({ name: 'a', address }).close()).not.toThrow();
+  it.each(['127.0.0.1:8101', 'node-a.local:1', '[::1]:8101'])('accepts the address %s', async (address) => {
+    const client = new HttpPeerClient({ name: 'a', address });
+    await expect(client.close()).resolves.toBeUndefined();
   });
 
   it.each(['127.0.0.1', ':8101', '127.0.0.1:0', '127.0.0.1:65536', '::1:8101', 'http://a:1', ''])(
