@@ -3,6 +3,7 @@ export {
   etcdClientFromConfig,
   nodeStatsSource,
   outlierDetectionFromConfig,
+  reportedOutlierDetection,
   peerConnector,
   staticMembers,
   tlsFromConfig,

@@ -2,6 +2,9 @@ import { InvalidArgumentError, PeerUnavailableError, RingcacheError } from './er
 import type { CallOptions, PeerClient } from './protocol';
 
 /** Options of {@link OutlierDetectingPeerClient}. */
+/** The defaults of {@link OutlierDetectionOptions}: skip a peer after 3 failed calls in a row, for 5 s. */
+export const OUTLIER_DEFAULTS = { consecutiveFailures: 3, cooldownMs: 5_000 } as const;
+
 export interface OutlierDetectionOptions {
   /** Consecutive failed calls (no answer in time, no connection) after which the peer is skipped. Default 3. */
   consecutiveFailures?: number;
@@ -39,8 +42,8 @@ export class OutlierDetectingPeerClient implements PeerClient {
     private readonly inner: PeerClient,
     options: OutlierDetectionOptions = {},
   ) {
-    this.threshold = options.consecutiveFailures ?? 3;
-    this.cooldownMs = options.cooldownMs ?? 5_000;
+    this.threshold = options.consecutiveFailures ?? OUTLIER_DEFAULTS.consecutiveFailures;
+    this.cooldownMs = options.cooldownMs ?? OUTLIER_DEFAULTS.cooldownMs;
     if (!Number.isSafeInteger(this.threshold) || this.threshold < 1)
       throw new InvalidArgumentError(
         `outlier detection consecutiveFailures must be a positive integer, got ${this.threshold}`,

@@ -18,8 +18,8 @@ describe('countedOutlierDetection', () => {
     options.onChange?.('node2', 'closed');
     expect(skips.stats()).toEqual([{ peer: 'node2', skips: 1, returns: 1, skipped: false }]);
     expect(lines).toEqual([
-      'warn node node2: calls to it failed in a row; skipped, and probed again after a cooldown',
-      'log node node2: answering again; no longer skipped',
+      'warn peer node2: 2 calls in a row failed; skipped, and probed again in 5000 ms or more',
+      'log peer node2: answering again; no longer skipped',
     ]);
   });
 

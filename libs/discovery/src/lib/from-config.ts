@@ -4,6 +4,7 @@ import {
   type GetBatchingOptions,
   type Member,
   type NodeStatsSource,
+  OUTLIER_DEFAULTS,
   type OutlierDetectionOptions,
   type PeerSkips,
   type PeerClient,
@@ -93,15 +94,34 @@ export function outlierDetectionFromConfig(
 ): OutlierDetectionOptions | false {
   const { outlierFailures, outlierCooldownMs } = config.peers;
   if (outlierFailures === 0) return false;
+  return reportedOutlierDetection(
+    { consecutiveFailures: outlierFailures, cooldownMs: outlierCooldownMs },
+    logger,
+    skips,
+  );
+}
+
+/**
+ * `options` with an `onChange` that counts each skip and return of a peer in `skips` and tells `logger`:
+ * a skip as a warning, a return as a line. The one place every process (node, gateway, ttl-worker, SDK)
+ * reports outlier detection's decisions.
+ */
+export function reportedOutlierDetection(
+  options: Omit<OutlierDetectionOptions, 'onChange'>,
+  logger?: DiscoveryLogger,
+  skips?: PeerSkips,
+): OutlierDetectionOptions {
+  const consecutiveFailures = options.consecutiveFailures ?? OUTLIER_DEFAULTS.consecutiveFailures;
+  const cooldownMs = options.cooldownMs ?? OUTLIER_DEFAULTS.cooldownMs;
   const onChange = (peer: string, state: 'open' | 'closed') => {
     skips?.onChange(peer, state);
     if (state === 'closed') return logger?.log(`peer ${peer}: answering again; no longer skipped`);
     logger?.warn(
-      `peer ${peer}: ${outlierFailures} calls in a row failed; skipped, and probed again in ` +
-        `${outlierCooldownMs} ms or more`,
+      `peer ${peer}: ${consecutiveFailures} calls in a row failed; skipped, and probed again in ` +
+        `${cooldownMs} ms or more`,
     );
   };
-  return { consecutiveFailures: outlierFailures, cooldownMs: outlierCooldownMs, onChange };
+  return { ...options, onChange };
 }
 
 /** Reads nodes' statistics, and closes its connections when the process stops. */
