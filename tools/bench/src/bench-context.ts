@@ -54,7 +54,7 @@ export interface BenchContext {
   pins: PinPlan;
   /** A temp folder of this run: datasets, load specs and results; removed at the end. */
   workDir: string;
-  /** SQLite file with `keys + stampede rows` rows, filled before any scenario. */
+  /** SQLite file with `datasetRows(keys)` rows (data/keys.ts), filled before any scenario. */
   sqlitePath: string;
   /** Prints a progress line (to stderr, so stdout keeps only the tables). */
   progress(message: string): void;

@@ -7,6 +7,19 @@ export const VALUE_BYTES = 1024;
 /** Path of a key of the bench group through the gateway; baselines answer the same path. */
 export const KEY_PATH_PREFIX = `/api/v1/groups/${BENCH_GROUP}/keys/`;
 
+/** Rows of the run's table just past the rows' keys: each stampede asks for one never requested before. */
+export const STAMPEDE_KEYS = 16;
+
+/** First key of the cold passes' fresh pass (as many keys as the rows'): past the rows' and stampedes' keys. */
+export function freshPassFrom(keys: number): number {
+  return keys + STAMPEDE_KEYS;
+}
+
+/** Rows of the run's SQLite table for `keys` row keys: the rows' keys, the stampedes', the fresh pass's. */
+export function datasetRows(keys: number): number {
+  return freshPassFrom(keys) + keys;
+}
+
 /** The `i`-th key of the data set: `k000000`, `k000001`, … (fixed width, so every path has one length). */
 export function keyName(i: number): string {
   return `k${String(i).padStart(6, '0')}`;

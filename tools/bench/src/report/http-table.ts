@@ -85,15 +85,16 @@ export function httpTable(rows: HttpRow[]): string {
 }
 
 /**
- * The cold first pass of each front: every key once, 32 at a time, each a database read — its rate, the
- * ratio to the Redis front's, and the cold targets.
+ * The cold passes of each front (cold-passes.ts): every key once, 32 at a time, each a database read — the
+ * rate over the rows' keys on warmed processes, its ratio to the Redis front's and the cold targets, and the
+ * rate of the first pass, over other keys, on the fresh processes.
  */
 export function coldFillTable(rows: HttpRow[]): string {
   const filled = rows.filter((row) => row.coldFill);
   if (filled.length === 0) return '';
   const checks = checkTargets(rows).filter((check) => check.metric === 'coldFill');
   return markdownTable(
-    ['front', 'keys/s', 'failed', '× (b) cold', 'target'],
+    ['front', 'keys/s', 'failed', '× (b) cold', 'target', 'fresh processes: keys/s', '× (b) fresh'],
     filled.map((row) => {
       const fill = row.coldFill as NonNullable<HttpRow['coldFill']>;
       const failed = fill.errors + fill.non2xx;
@@ -108,6 +109,10 @@ export function coldFillTable(rows: HttpRow[]): string {
           .filter((check) => check.rowId === row.id)
           .map(describeCheck)
           .join('; '),
+        row.freshFill ? formatCount(row.freshFill.rps) : '—',
+        row.kind === 'baseline-redis'
+          ? '1.00×'
+          : formatRatio(ratioTo(rows, row, 'redis-uniform', 'freshFill')),
       ];
     }),
   );

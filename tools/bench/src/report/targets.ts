@@ -1,7 +1,10 @@
 import type { HttpRow } from '../scenarios/http-row';
 
-/** What a target compares: the row's warm rate, or the rate of its cold first pass. */
-export type TargetMetric = 'rps' | 'coldFill';
+/**
+ * What a target (or a ratio column) compares: the row's warm rate, the rate of its cold pass, or that of its
+ * first pass on fresh processes (no target; printed beside the cold one).
+ */
+export type TargetMetric = 'rps' | 'coldFill' | 'freshFill';
 
 /** A goal from the issues: reported next to the measured ratio, never asserted. */
 export interface Target {
@@ -74,7 +77,7 @@ export interface TargetCheck extends Target {
 /** The rate a target compares, of one row. */
 export function rateOf(row: HttpRow | undefined, metric: TargetMetric): number | undefined {
   if (row?.status !== 'measured') return undefined;
-  const load = metric === 'rps' ? row.load : row.coldFill;
+  const load = metric === 'rps' ? row.load : row[metric];
   return load?.rps ? load.rps * (metric === 'rps' ? (row.perRequest ?? 1) : 1) : undefined;
 }
 

@@ -2,9 +2,9 @@ import type { GatewayHandle, TestCluster } from '@ringcache/testing';
 
 import type { BenchContext } from '../bench-context';
 import { KEY_PATH_PREFIX, keyName } from '../data/keys';
-import type { LoadResult, Target } from '../load/load-spec';
-import { runLoad } from '../load/run-load';
+import type { Target } from '../load/load-spec';
 import { addNearGateway, clusterPids, GATEWAY_NEAR_BYTES, loadsSoFar } from './bench-cluster';
+import { coldPasses, coldPassNotes, type ColdPasses } from './cold-passes';
 import { measureRow, type HttpRow, type KeyPattern } from './http-row';
 
 /** How the peers of a cluster talk, as printed. */
@@ -38,9 +38,9 @@ const NEAR_NAME = {
 
 /**
  * ringcache through the gateways of a running 3-node cluster: `cluster.gateway` has no near cache; two more
- * are started with a small and a default one. Every one of the 10,000 keys is requested once first through
- * the near-off gateway — cold, so each is loaded by its owner: the cold first pass (`coldFill` of the
- * near-off uniform row) — then each row is measured warm. A row notes any database load that happened while
+ * are started with a small and a default one. First the cold passes (cold-passes.ts) through the near-off
+ * gateway: 10,000 other keys on the fresh processes, then the rows' 10,000 keys, each loaded by its owner
+ * (`freshFill` and `coldFill` of the near-off uniform row); then each row is measured warm. A row notes any database load that happened while
  * it was measured: it was not all warm.
  */
 export async function gatewayRows(
@@ -51,19 +51,11 @@ export async function gatewayRows(
   if (!cluster.gateway) throw new Error('the cluster has no gateway');
   const { keys } = context.settings;
   const label = TRANSPORT_NAME[transport];
-  context.progress(`gateway, ${label} peers: cold first pass over ${keys} keys`);
-  const cold = await runLoad(context, {
-    mode: 'sweep',
-    origin: cluster.gateway.url,
-    prefix: KEY_PATH_PREFIX,
-    from: 0,
-    to: keys,
-    concurrency: 32,
-  });
+  const passes = await coldPasses(context, cluster.gateway.url, `gateway, ${label} peers`);
   const loadsAfterCold = await loadsSoFar(cluster);
   const coldNotes = [
-    ...(cold.ok === keys ? [] : [`cold pass: only ${cold.ok} of ${keys} keys answered 200`]),
-    ...(loadsAfterCold === keys ? [] : [`cold pass: ${loadsAfterCold} loads for ${keys} keys`]),
+    ...coldPassNotes(passes, keys),
+    ...(loadsAfterCold === 2 * keys ? [] : [`cold passes: ${loadsAfterCold} loads for ${2 * keys} keys`]),
   ];
   const gateways: Record<GatewayRowSpec['near'], GatewayHandle> = {
     off: cluster.gateway,
@@ -73,7 +65,7 @@ export async function gatewayRows(
   const rows: HttpRow[] = [];
   for (const spec of ROWS) {
     const row = await measureGatewayRow(context, cluster, gateways[spec.near], transport, spec);
-    rows.push(spec.near === 'off' && spec.keys === 'uniform' ? withColdPass(row, cold, coldNotes) : row);
+    rows.push(spec.near === 'off' && spec.keys === 'uniform' ? withColdPasses(row, passes, coldNotes) : row);
   }
   return rows;
 }
@@ -121,6 +113,6 @@ export async function measureGatewayRow(
   return row;
 }
 
-function withColdPass(row: HttpRow, cold: LoadResult, notes: string[]): HttpRow {
-  return { ...row, coldFill: cold, notes: [...notes, ...row.notes] };
+function withColdPasses(row: HttpRow, passes: ColdPasses, notes: string[]): HttpRow {
+  return { ...row, coldFill: passes.cold, freshFill: passes.fresh, notes: [...notes, ...row.notes] };
 }

@@ -6,8 +6,8 @@ import {
   startGroupcachePeers,
   type GroupcachePeer,
 } from '../groupcache/groupcache-peer';
-import { runLoad } from '../load/run-load';
 import { failureDetail, failureNote } from '../report/failure';
+import { coldPasses, coldPassNotes } from './cold-passes';
 import { measureRow, unmeasuredRow, type HttpRow } from './http-row';
 
 /** As many peers as the ringcache rows have nodes. */
@@ -29,7 +29,7 @@ const UNIFORM = {
 /**
  * Baseline (c): golang/groupcache, the design ringcache follows, in Go — 3 peers (groupcache/main.go, built
  * for this run), each its own process, the group reading the same SQLite table on a miss. Loaded
- * through peer 1's front as the Redis front is: every key once (the cold fill), then a hot key and 10,000
+ * through peer 1's front as the Redis front is: the cold passes (cold-passes.ts), then a hot key and 10,000
  * keys uniform. Without go or its Debian packages, and no way to install them, both rows are "skipped"
  * with the reason; a failure makes them "failed" with it.
  */
@@ -46,16 +46,7 @@ export async function groupcacheRows(context: BenchContext): Promise<HttpRow[]> 
     peers = await startGroupcachePeers(binary, context.sqlitePath, PEERS);
     const origin = peers[0].origin;
     const { keys } = context.settings;
-    context.progress(`golang/groupcache: warming ${keys} keys`);
-    const warm = await runLoad(context, {
-      mode: 'sweep',
-      origin,
-      prefix: KEY_PATH_PREFIX,
-      from: 0,
-      to: keys,
-      concurrency: 32,
-    });
-    const warmNote = warm.ok === keys ? [] : [`warm-up: only ${warm.ok} of ${keys} keys answered 200`];
+    const passes = await coldPasses(context, origin, 'golang/groupcache');
     const pids = peers.map((peer) => peer.process.pid);
     const hot = await measureRow(
       context,
@@ -71,7 +62,15 @@ export async function groupcacheRows(context: BenchContext): Promise<HttpRow[]> 
       { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys },
       pids,
     );
-    return [hot, { ...uniform, coldFill: warm, notes: [...warmNote, ...uniform.notes] }];
+    return [
+      hot,
+      {
+        ...uniform,
+        coldFill: passes.cold,
+        freshFill: passes.fresh,
+        notes: [...coldPassNotes(passes, keys), ...uniform.notes],
+      },
+    ];
   } catch (error) {
     context.progress(`golang/groupcache failed: ${failureDetail(error)}`);
     return [HOT, UNIFORM].map((row) => unmeasuredRow(row, 'failed', failureNote(error)));

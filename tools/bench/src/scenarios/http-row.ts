@@ -27,8 +27,13 @@ export interface HttpRow {
   otherCpuPercent?: { serverCores: number; loadCore: number };
   /** CPU of a server the row uses but did not start (redis-server), in % of one core; part of `otherCpuPercent`. */
   externalCpuPercent?: number;
-  /** The warm-up that requested every key once, cold, before the row (uniform rows): the cold-path rate. */
+  /**
+   * The pass that requested every key of the row once, cold, before it (uniform rows), on processes warmed by
+   * `freshFill`: the cold-key rate the cold targets check (scenarios/cold-passes.ts).
+   */
   coldFill?: LoadResult;
+  /** The pass over as many other keys, cold, on fresh processes, before `coldFill`: a fresh start's rate. */
+  freshFill?: LoadResult;
   /** Entries each request carries (a batch write's): rates of this row are entries/s. Default 1. */
   perRequest?: number;
   /** Things the reader must know about this row: errors, a saturated generator, a cache not warm. */

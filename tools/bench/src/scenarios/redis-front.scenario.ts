@@ -1,12 +1,12 @@
 import Redis from 'ioredis';
 
 import type { BenchContext } from '../bench-context';
-import { KEY_PATH_PREFIX, keyName, VALUE_BYTES } from '../data/keys';
+import { datasetRows, KEY_PATH_PREFIX, keyName, VALUE_BYTES } from '../data/keys';
 import { onInterrupt } from '../env/cleanup';
 import type { Target } from '../load/load-spec';
-import { runLoad } from '../load/run-load';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
+import { coldPasses, coldPassNotes } from './cold-passes';
 import { measureRow, unmeasuredRow, warmWrites, type HttpRow } from './http-row';
 
 /** Where the local Redis is expected. */
@@ -67,8 +67,8 @@ async function connect(): Promise<Redis | string> {
 }
 
 /**
- * Baseline (b): node:http + ioredis cache-aside front, warmed the way ringcache is (every key requested
- * once through it, so each is read from SQLite and SET in Redis), then a hot key and 10,000 keys uniform.
+ * Baseline (b): node:http + ioredis cache-aside front, warmed the way ringcache is (the cold passes of
+ * cold-passes.ts: each key read from SQLite and SET in Redis), then a hot key and 10,000 keys uniform.
  * Without Redis both rows are "skipped" with the reason; a failure makes them "failed" with it.
  * Its keys live under a prefix of this run, with a TTL, and are deleted afterwards. redis-server is not
  * ours: it is neither pinned nor counted in the server CPU column.
@@ -84,7 +84,7 @@ export async function redisFrontRows(context: BenchContext): Promise<RedisFrontR
   }
   const prefix = `ringcache-bench:${process.pid}:${Date.now()}:`;
   // The keys also expire by themselves (TTL_SEC), should even this not run.
-  const unregister = onInterrupt(() => deleteKeys(redis, prefix, context.settings.keys));
+  const unregister = onInterrupt(() => deleteKeys(redis, prefix, datasetRows(context.settings.keys)));
   let server: BaselineServer | undefined;
   try {
     server = await startBaselineServer('redis-front', 'redis-front.server.js', {
@@ -94,16 +94,7 @@ export async function redisFrontRows(context: BenchContext): Promise<RedisFrontR
       TTL_SEC: '600',
     });
     const { keys } = context.settings;
-    context.progress(`Redis front: warming ${keys} keys`);
-    const warm = await runLoad(context, {
-      mode: 'sweep',
-      origin: server.origin,
-      prefix: KEY_PATH_PREFIX,
-      from: 0,
-      to: keys,
-      concurrency: 32,
-    });
-    const warmNote = warm.ok === keys ? [] : [`warm-up: only ${warm.ok} of ${keys} keys answered 200`];
+    const passes = await coldPasses(context, server.origin, 'Redis front');
     const pids = [server.process.pid];
     const redisServer = { name: 'redis-server', cpuSeconds: () => redisCpuSeconds(redis) };
     const hot = await measureRow(
@@ -136,7 +127,15 @@ export async function redisFrontRows(context: BenchContext): Promise<RedisFrontR
     const setTtl = await measureRow(context, SET_TTL, server.origin, put, pids, redisServer);
     const del = await measureRow(context, DEL, server.origin, remove, pids, redisServer);
     return {
-      reads: [hot, { ...uniform, coldFill: warm, notes: [...warmNote, ...uniform.notes] }],
+      reads: [
+        hot,
+        {
+          ...uniform,
+          coldFill: passes.cold,
+          freshFill: passes.fresh,
+          notes: [...coldPassNotes(passes, keys), ...uniform.notes],
+        },
+      ],
       writes: [setTtl, del],
     };
   } catch (error) {
@@ -148,7 +147,7 @@ export async function redisFrontRows(context: BenchContext): Promise<RedisFrontR
   } finally {
     await server?.process.stop('SIGTERM', 5_000);
     unregister();
-    await deleteKeys(redis, prefix, context.settings.keys);
+    await deleteKeys(redis, prefix, datasetRows(context.settings.keys));
     redis.disconnect();
   }
 }
@@ -160,7 +159,7 @@ async function redisCpuSeconds(redis: Redis): Promise<number> {
   return field('used_cpu_user') + field('used_cpu_sys');
 }
 
-/** Removes this run's keys from Redis. */
+/** Removes this run's keys (the first `keys` of the data set) from Redis. */
 async function deleteKeys(redis: Redis, prefix: string, keys: number): Promise<void> {
   for (let start = 0; start < keys; start += 1_000) {
     const batch = Array.from(

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { stopAllProcesses } from '@ringcache/testing';
 
 import { benchSettings, type BenchContext } from '../bench-context';
+import { datasetRows } from '../data/keys';
 import { writeSqliteDataset } from '../data/sqlite-dataset';
 import { onInterrupt, stopChildrenOnSignals } from '../env/cleanup';
 import { pinPlan, pinSelfToServerCores } from '../env/cpu-pinning';
@@ -47,9 +48,6 @@ export const SCENARIOS = [
 ] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-/** Rows past the warm and memory keys: each stampede asks for one of these, never requested before. */
-const COLD_KEYS = 16;
-
 /**
  * `main.js all`: every scenario of the issue, in one run, against baselines measured in the same run.
  * Scenarios run one after another, each starting and stopping its own processes; a failing scenario
@@ -76,8 +74,9 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
   };
   try {
     const coldBase = settings.keys;
-    context.progress(`writing ${coldBase + COLD_KEYS} rows of 1 KiB to ${context.sqlitePath}`);
-    writeSqliteDataset(context.sqlitePath, coldBase + COLD_KEYS);
+    const rows = datasetRows(settings.keys);
+    context.progress(`writing ${rows} rows of 1 KiB to ${context.sqlitePath}`);
+    writeSqliteDataset(context.sqlitePath, rows);
     context.progress('libraries table');
     const wanted = (name: Scenario) => only === undefined || only.has(name);
     const libs = wanted('libs') ? await benchLibs(libsMeasureOptions(quick)) : [];
