@@ -60,7 +60,9 @@ export function environmentOf(
 }
 
 /** A service's depends_on, in the long syntax. */
-export const dependsOn = (service: ComposeService): Record<string, { condition?: string }> =>
+export const dependsOn = (
+  service: Pick<ComposeService, 'depends_on'>,
+): Record<string, { condition?: string }> =>
   Array.isArray(service.depends_on)
     ? Object.fromEntries(service.depends_on.map((d) => [d, {}]))
     : (service.depends_on ?? {});

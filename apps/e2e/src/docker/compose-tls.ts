@@ -4,6 +4,8 @@ import { basename, join, posix } from 'node:path';
 
 import { workspaceRoot } from '@ringcache/testing';
 
+import { dependsOn } from './compose-file';
+
 /** The parts of a compose service the TLS rules read. */
 export interface TlsService {
   command?: string | string[];
@@ -33,11 +35,6 @@ const environment = (service: TlsService): Record<string, unknown> =>
     ? Object.fromEntries(service.environment.map((line) => line.split(/=(.*)/s).slice(0, 2)))
     : (service.environment ?? {});
 
-const conditions = (service: TlsService): Record<string, { condition?: string }> =>
-  Array.isArray(service.depends_on)
-    ? Object.fromEntries(service.depends_on.map((d) => [d, {}]))
-    : (service.depends_on ?? {});
-
 /** The services the certificate script issues for: its SERVICES="…" line. */
 export function scriptServices(script = readFileSync(join(workspaceRoot(), CERTS_SCRIPT), 'utf8')): string[] {
   return (/^SERVICES="([^"]*)"/m.exec(script)?.[1] ?? '').split(/\s+/).filter(Boolean);
@@ -47,7 +44,7 @@ export function scriptServices(script = readFileSync(join(workspaceRoot(), CERTS
 export function isOneShot(name: string, services: Record<string, TlsService>): boolean {
   return (
     services[name]?.restart === 'no' &&
-    Object.values(services).some((s) => conditions(s)[name]?.condition === 'service_completed_successfully')
+    Object.values(services).some((s) => dependsOn(s)[name]?.condition === 'service_completed_successfully')
   );
 }
 
@@ -81,7 +78,7 @@ export function composeTlsProblems(services: Record<string, TlsService>, apps: s
     const service = services[name];
     const env = environment(service);
     if ('RINGCACHE_SECURITY_INSECURE' in env) problems.push(`${name}: sets RINGCACHE_SECURITY_INSECURE`);
-    if (conditions(service)[issuer]?.condition !== 'service_completed_successfully')
+    if (dependsOn(service)[issuer]?.condition !== 'service_completed_successfully')
       problems.push(`${name}: does not wait for ${issuer} (service_completed_successfully)`);
     const mount = mounts(service).find(([source]) => source === volume);
     if (!mount) problems.push(`${name}: does not mount the ${volume} volume`);

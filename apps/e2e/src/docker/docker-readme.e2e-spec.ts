@@ -10,7 +10,10 @@ describe('docker files', () => {
       );
       expect(readme).toContain('docker compose -f docker/compose.yaml up');
       expect(readme).toContain('curl http://127.0.0.1:9999/api/v1/groups/scores/keys/Tom');
-      expect(readme).toMatch(/scal/i);
+      // Scaling is by adding a service, as the section shows, since each node needs its own stable name.
+      expect(readme).toContain('## Scale the cache nodes');
+      expect(readme).toContain('So `--scale` does not apply;');
+      expect(readme).toMatch(/^node4:\n {2}<<: \*cache-node$/m);
       expect(readme).toMatch(/no docker engine/i);
     });
   });

@@ -77,8 +77,10 @@ export class GroupExpiry {
   /** Removes every entry whose time has passed (a sweep, when expiries may have been missed); returns how many. */
   pruneExpired(): number {
     let removed = 0;
+    const now = this.o.now();
+    // Only the keys whose time has passed, from a scan of the expiry times: no copy of every key.
     for (const [cache] of this.caches) {
-      for (const key of [...cache.keys()]) if (this.pruneFrom(cache, key)) removed++;
+      for (const key of cache.dueBy(now)) if (this.pruneFrom(cache, key)) removed++;
     }
     return removed;
   }
