@@ -1,4 +1,5 @@
 import type { PinPlan } from './env/cpu-pinning';
+import type { CoreSpeed } from './env/cpu-probe';
 
 /** Sizes and durations of a run; `--quick` shrinks them for a smoke run of about a minute. */
 export interface BenchSettings {
@@ -58,4 +59,6 @@ export interface BenchContext {
   sqlitePath: string;
   /** Prints a progress line (to stderr, so stdout keeps only the tables). */
   progress(message: string): void;
+  /** The server core's speed through the run: probed around every measured row. */
+  coreSpeed: CoreSpeed;
 }

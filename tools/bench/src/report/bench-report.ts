@@ -20,6 +20,11 @@ export interface BenchReport {
   wallSec: number;
   machine: MachineFacts;
   loadAverageAtEnd: number[];
+  /**
+   * The CPU probe around the HTTP and write rows (env/cpu-probe.ts): its fastest and slowest time in this
+   * run, in ms; absent when no row was measured.
+   */
+  cpuProbe?: { fastestMs: number; slowestMs: number };
   pinning: PinPlan;
   settings: BenchSettings;
   http: HttpRow[];

@@ -1,5 +1,6 @@
 import { ENTRY_OVERHEAD_BYTES } from '@ringcache/cache-core';
 
+import { SLOW_PROBE_RATIO } from '../env/cpu-probe';
 import { libsTable } from '../libs.bench';
 import type { BenchReport } from './bench-report';
 import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
@@ -24,6 +25,13 @@ export function markdownReport(report: BenchReport): string {
     `- machine: ${machine.cores} cores, ${machine.cpu}, Node ${machine.node}, ${machine.platform}, ` +
       `load average at start ${machine.loadAverage.join(' / ')}, at end ${report.loadAverageAtEnd.join(' / ')}`,
     `- pinning: ${report.pinning.note}`,
+    ...(report.cpuProbe
+      ? [
+          `- CPU probe (a fixed JSON parse on the server core, before and after each row): fastest ` +
+            `${report.cpuProbe.fastestMs} ms, slowest ${report.cpuProbe.slowestMs} ms; a row whose probe ` +
+            `took over ${SLOW_PROBE_RATIO}× the fastest says so in its notes`,
+        ]
+      : []),
     `- load: autocannon, ${settings.connections} connections, ${settings.warmupSec} s warm-up + ` +
       `${settings.durationSec} s measured per row, 1 KiB values; (a) = bare node:http, (b) = Redis front ` +
       'with the same key pattern; (c) = golang/groupcache, 3 peers; ratios are of req/s',

@@ -36,6 +36,8 @@ export interface HttpRow {
   freshFill?: LoadResult;
   /** Entries each request carries (a batch write's): rates of this row are entries/s. Default 1. */
   perRequest?: number;
+  /** The CPU probe (env/cpu-probe.ts) just before and just after the measured part, in ms. */
+  cpuProbeMs?: [number, number];
   /** Things the reader must know about this row: errors, a saturated generator, a cache not warm. */
   notes: string[];
 }
@@ -73,8 +75,10 @@ export interface ExternalServer {
 /**
  * Measures one row: an unmeasured warm-up, then the measured run, both from the load-runner process;
  * samples the CPU time of `serverPids` (and of `external`) and of the pinned cores around the measured
- * run. Adds notes for errors, non-2xx answers, a saturated load generator and CPU taken by other
- * processes, so no row looks better — or cleaner — than it was.
+ * run, and probes the server core's speed just before (waiting for it to run at its usual speed, see
+ * CoreSpeed) and just after it. Adds notes for errors,
+ * non-2xx answers, a saturated load generator and CPU taken by other processes, so no row looks better —
+ * or cleaner — than it was.
  */
 export async function measureRow(
   context: BenchContext,
@@ -92,6 +96,7 @@ export async function measureRow(
   const cpuBefore = totalCpuSeconds(serverPids);
   const serverBusyBefore = busySeconds(serverCores);
   const loadBusyBefore = busySeconds(loadCores);
+  const { probeMs: probeBefore, waitedMs } = await context.coreSpeed.steady();
   const externalBefore = await external?.cpuSeconds();
   const windowStart = performance.now();
   const load = await runLoad(context, { mode: 'timed', origin, target, connections, durationSec });
@@ -100,6 +105,7 @@ export async function measureRow(
   const loadBusyAfter = busySeconds(loadCores);
   const windowSec = (performance.now() - windowStart) / 1000;
   const externalAfter = await external?.cpuSeconds();
+  const probeAfter = context.coreSpeed.measure();
   const percent = (seconds: number) => Math.round((seconds / load.durationSec) * 100);
   const serverCpu =
     cpuBefore === undefined || cpuAfter === undefined || load.durationSec === 0
@@ -110,7 +116,13 @@ export async function measureRow(
     status: 'measured',
     load,
     serverCpuPercent: serverCpu === undefined ? undefined : percent(serverCpu),
-    notes: loadNotes(load),
+    cpuProbeMs: [probeBefore, probeAfter],
+    notes: [
+      ...loadNotes(load),
+      ...(waitedMs > 0
+        ? [`measured after waiting ${waitedMs / 1000} s for the server core to run at its usual speed`]
+        : []),
+    ],
   };
   if (
     context.pins.pinned &&

@@ -9,6 +9,7 @@ import { datasetRows } from '../data/keys';
 import { writeSqliteDataset } from '../data/sqlite-dataset';
 import { onInterrupt, stopChildrenOnSignals } from '../env/cleanup';
 import { pinPlan, pinSelfToServerCores } from '../env/cpu-pinning';
+import { CoreSpeed, noteSlowMachine } from '../env/cpu-probe';
 import { machineFacts } from '../env/machine';
 import { benchLibs } from '../libs.bench';
 import { anyFailed, type BenchReport } from '../report/bench-report';
@@ -69,6 +70,8 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     pins,
     workDir,
     sqlitePath: join(workDir, 'bench.sqlite'),
+    // Quick runs (CI's smoke run) measure as they find the machine; full runs wait up to 30 s a row.
+    coreSpeed: new CoreSpeed(quick ? 0 : 30_000),
     progress: (message) =>
       console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`),
   };
@@ -106,6 +109,9 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       ...(http?.http ?? []),
       ...httpTls,
     ];
+    const probed = [...httpRows, ...writeRowsAll];
+    const fastestMs = noteSlowMachine(probed);
+    const slowestMs = Math.max(...probed.flatMap((row) => row.cpuProbeMs ?? []));
     const report: BenchReport = {
       suite: 'all',
       quick,
@@ -113,6 +119,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       wallSec: Math.round((Date.now() - started) / 1000),
       machine,
       loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100),
+      cpuProbe: fastestMs === undefined ? undefined : { fastestMs, slowestMs },
       pinning: pins,
       settings,
       http: httpRows,
