@@ -10,7 +10,7 @@ export const KEY_PATH_PREFIX = `/api/v1/groups/${BENCH_GROUP}/keys/`;
 /** Rows of the run's table just past the rows' keys: each stampede asks for one never requested before. */
 export const STAMPEDE_KEYS = 16;
 
-/** First key of the cold passes' fresh pass (as many keys as the rows'): past the rows' and stampedes' keys. */
+/** First key of the cold passes' fresh pass (as many keys as the rows'): after the rows' and stampedes'. */
 export function freshPassFrom(keys: number): number {
   return keys + STAMPEDE_KEYS;
 }

@@ -84,7 +84,8 @@ export function noteSlowMachine(rows: ProbedRow[]): number | undefined {
     const ratio = Math.max(...row.cpuProbeMs) / fastest;
     if (ratio > SLOW_PROBE_RATIO) {
       row.notes.push(
-        `CPU probe ${ratio.toFixed(2)}× its fastest in this run: the server core ran slower around this row; rerun before trusting its ratios`,
+        `CPU probe ${ratio.toFixed(2)}× its fastest in this run: the server core ran slower around ` +
+          'this row; rerun before trusting its ratios',
       );
     }
   }

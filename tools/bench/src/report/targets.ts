@@ -34,8 +34,8 @@ const BASELINE_LABEL: Record<string, string> = {
 /**
  * The targets: with the near cache off, and through the SDK without one, the hop itself must keep up with a
  * Redis cache-aside front; the SDK's near cache must come close to bare node:http on a hot key; the cold
- * first pass must keep up with the Redis front's cold fill; the near-cache rows must keep the targets they
- * met before. Moonshots compare with golang/groupcache.
+ * pass (on warmed processes, see cold-passes.ts) must keep up with the Redis front's; the near-cache rows
+ * must keep the targets they met before. Moonshots compare with golang/groupcache.
  */
 export const TARGETS: Target[] = [
   { rows: /^gateway-\w+-nearoff-uniform$/, metric: 'rps', against: 'redis-uniform', goal: 1.0 },

@@ -40,8 +40,8 @@ const NEAR_NAME = {
  * ringcache through the gateways of a running 3-node cluster: `cluster.gateway` has no near cache; two more
  * are started with a small and a default one. First the cold passes (cold-passes.ts) through the near-off
  * gateway: 10,000 other keys on the fresh processes, then the rows' 10,000 keys, each loaded by its owner
- * (`freshFill` and `coldFill` of the near-off uniform row); then each row is measured warm. A row notes any database load that happened while
- * it was measured: it was not all warm.
+ * (`freshFill` and `coldFill` of the near-off uniform row); then each row is measured warm. A row notes
+ * any database load that happened while it was measured: it was not all warm.
  */
 export async function gatewayRows(
   context: BenchContext,
