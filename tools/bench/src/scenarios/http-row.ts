@@ -76,9 +76,8 @@ export interface ExternalServer {
  * Measures one row: an unmeasured warm-up, then the measured run, both from the load-runner process;
  * samples the CPU time of `serverPids` (and of `external`) and of the pinned cores around the measured
  * run, and probes the server core's speed just before (waiting for it to run at its usual speed, see
- * CoreSpeed) and just after it. Adds notes for errors,
- * non-2xx answers, a saturated load generator and CPU taken by other processes, so no row looks better —
- * or cleaner — than it was.
+ * CoreSpeed) and just after it. Adds notes for errors, non-2xx answers, a saturated load generator and
+ * CPU taken by other processes, so no row looks better — or cleaner — than it was.
  */
 export async function measureRow(
   context: BenchContext,
@@ -93,10 +92,11 @@ export async function measureRow(
   await runLoad(context, { mode: 'timed', origin, target, connections, durationSec: warmupSec });
   const serverCores = context.pins.serverCores ? parseCoreList(context.pins.serverCores) : [];
   const loadCores = context.pins.loadCores ? parseCoreList(context.pins.loadCores) : [];
+  // Before the samples below: the probes and any wait for the core are not part of the measured window.
+  const { probeMs: probeBefore, waitedMs } = await context.coreSpeed.steady();
   const cpuBefore = totalCpuSeconds(serverPids);
   const serverBusyBefore = busySeconds(serverCores);
   const loadBusyBefore = busySeconds(loadCores);
-  const { probeMs: probeBefore, waitedMs } = await context.coreSpeed.steady();
   const externalBefore = await external?.cpuSeconds();
   const windowStart = performance.now();
   const load = await runLoad(context, { mode: 'timed', origin, target, connections, durationSec });
