@@ -1,5 +1,11 @@
 import { CoreSpeed, cpuProbeMs, noteSlowMachine, type ProbedRow } from './cpu-probe';
 
+/** A probe giving `first`, then 30 ms for ever. */
+const sequence =
+  (...first: number[]) =>
+  () =>
+    first.shift() ?? 30;
+
 describe('CPU probe', () => {
   it('times its fixed work in milliseconds', () => {
     const ms = cpuProbeMs();
@@ -7,14 +13,14 @@ describe('CPU probe', () => {
     expect(ms).toBeLessThan(10_000);
   });
 
-  it('notes the rows whose slower probe took over 1.15× the fastest of the run, and returns that fastest', () => {
+  it('notes the rows whose slower probe took over 1.15× the fastest of the run, and returns the range', () => {
     const rows: ProbedRow[] = [
       { cpuProbeMs: [10, 10.5], notes: [] },
       { cpuProbeMs: [11, 11.4], notes: [] },
       { cpuProbeMs: [10.2, 13], notes: ['earlier'] },
       { notes: [] },
     ];
-    expect(noteSlowMachine(rows)).toBe(10);
+    expect(noteSlowMachine(rows)).toEqual({ fastestMs: 10, slowestMs: 13 });
     expect(rows.map((row) => row.notes)).toEqual([
       [],
       [],
@@ -41,31 +47,15 @@ describe('CPU probe', () => {
   });
 
   it('measures anyway once it has waited its longest, and at once when it may not wait', async () => {
-    const slow = () =>
-      new CoreSpeed(
-        2_000,
-        (
-          (probes) => () =>
-            probes.shift() ?? 30
-        )([10]),
-        async () => undefined,
-      );
-    const patient = slow();
+    const patient = new CoreSpeed(2_000, sequence(10), async () => undefined);
     patient.measure();
     await expect(patient.steady()).resolves.toEqual({ probeMs: 30, waitedMs: 2_000 });
-    const hurried = new CoreSpeed(
-      0,
-      (
-        (probes) => () =>
-          probes.shift() ?? 30
-      )([10]),
-      async () => undefined,
-    );
+    const hurried = new CoreSpeed(0, sequence(10), async () => undefined);
     hurried.measure();
     await expect(hurried.steady()).resolves.toEqual({ probeMs: 30, waitedMs: 0 });
   });
 
-  it('has no fastest when no row was probed', () => {
+  it('has no range when no row was probed', () => {
     expect(noteSlowMachine([{ notes: [] }])).toBeUndefined();
   });
 });

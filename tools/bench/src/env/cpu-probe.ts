@@ -73,9 +73,10 @@ export interface ProbedRow {
 
 /**
  * Notes each row whose slower probe took over SLOW_PROBE_RATIO × the fastest probe of the run: its rates
- * were measured on a slower machine than the rows they are compared with. Returns that fastest (ms).
+ * were measured on a slower machine than the rows they are compared with. Returns the run's fastest and
+ * slowest probe (ms), or undefined when no row was probed.
  */
-export function noteSlowMachine(rows: ProbedRow[]): number | undefined {
+export function noteSlowMachine(rows: ProbedRow[]): { fastestMs: number; slowestMs: number } | undefined {
   const probes = rows.flatMap((row) => row.cpuProbeMs ?? []);
   if (probes.length === 0) return undefined;
   const fastest = Math.min(...probes);
@@ -89,5 +90,5 @@ export function noteSlowMachine(rows: ProbedRow[]): number | undefined {
       );
     }
   }
-  return fastest;
+  return { fastestMs: fastest, slowestMs: Math.max(...probes) };
 }

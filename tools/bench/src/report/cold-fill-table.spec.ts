@@ -1,6 +1,7 @@
 import { datasetRows, freshPassFrom, STAMPEDE_KEYS } from '../data/keys';
 import type { LoadResult } from '../load/load-spec';
 import type { HttpRow } from '../scenarios/http-row';
+import { withColdPasses } from '../scenarios/cold-passes';
 import { coldFillTable } from './http-table';
 
 function pass(rps: number, ok = 10_000): LoadResult {
@@ -74,5 +75,24 @@ describe('data set layout', () => {
   it('puts the fresh pass past the rows’ and the stampedes’ keys, as many as the rows’', () => {
     expect(freshPassFrom(10_000)).toBe(10_000 + STAMPEDE_KEYS);
     expect(datasetRows(10_000)).toBe(20_000 + STAMPEDE_KEYS);
+  });
+});
+
+describe('a row with its cold passes', () => {
+  it('carries both passes, and notes a pass that missed keys before the scenario’s notes and the row’s', () => {
+    const measured = { ...row('gateway-grpc-nearoff-uniform', 'ringcache', 0), notes: ['row note'] };
+    const passes = { fresh: pass(2_000, 9_990), cold: pass(4_000) };
+    const result = withColdPasses(measured, passes, 10_000, ['scenario note']);
+    expect(result.freshFill).toBe(passes.fresh);
+    expect(result.coldFill).toBe(passes.cold);
+    expect(result.notes).toEqual([
+      'fresh pass: only 9990 of 10000 keys answered 200',
+      'scenario note',
+      'row note',
+    ]);
+    expect(withColdPasses(measured, { fresh: pass(1), cold: pass(1, 5) }, 10_000).notes).toEqual([
+      'cold pass: only 5 of 10000 keys answered 200',
+      'row note',
+    ]);
   });
 });

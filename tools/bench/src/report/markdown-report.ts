@@ -47,9 +47,9 @@ export function markdownReport(report: BenchReport): string {
       '## Cold passes: every key once, 32 at a time, each a database read',
       coldFillTable(report.http) || undefined,
       `Each front first answers ${settings.keys.toLocaleString('en-US')} other keys on its fresh processes ` +
-        `(fresh processes), then the rows’ ${settings.keys.toLocaleString('en-US')} keys (keys/s): the cold targets ` +
-        'compare that second pass, the path of a cold key in ' +
-        'a front that has been up a while, not how long each front’s code takes to warm up.',
+        `(fresh processes), then the rows’ ${settings.keys.toLocaleString('en-US')} keys (keys/s): the cold ` +
+        'targets compare that second pass, the path of a cold key in a front that has been up a while, not ' +
+        'how long each front’s code takes to warm up.',
     ),
     ...section(
       '## Writes: 1 KiB values, 10,000 keys uniform, 64 connections',

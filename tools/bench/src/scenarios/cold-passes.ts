@@ -2,6 +2,7 @@ import type { BenchContext } from '../bench-context';
 import { freshPassFrom, KEY_PATH_PREFIX } from '../data/keys';
 import type { LoadResult } from '../load/load-spec';
 import { runLoad } from '../load/run-load';
+import type { HttpRow } from './http-row';
 
 /** Requests at once in a cold pass, over keep-alive connections. */
 const COLD_CONCURRENCY = 32;
@@ -39,10 +40,26 @@ export async function coldPasses(context: BenchContext, origin: string, label: s
   return { fresh, cold };
 }
 
-/** Notes on passes that did not answer every key 200 (each front's rows carry them). */
-export function coldPassNotes({ fresh, cold }: ColdPasses, keys: number): string[] {
-  return [
-    ...(fresh.ok === keys ? [] : [`fresh pass: only ${fresh.ok} of ${keys} keys answered 200`]),
-    ...(cold.ok === keys ? [] : [`cold pass: only ${cold.ok} of ${keys} keys answered 200`]),
-  ];
+/**
+ * `row` (a uniform row of the front) with its cold passes and their notes: a pass that did not answer every
+ * key 200, then `notes` (what else the front's scenario knows of the passes), then the row's own.
+ */
+export function withColdPasses(
+  row: HttpRow,
+  passes: ColdPasses,
+  keys: number,
+  notes: string[] = [],
+): HttpRow {
+  const { fresh, cold } = passes;
+  return {
+    ...row,
+    coldFill: cold,
+    freshFill: fresh,
+    notes: [
+      ...(fresh.ok === keys ? [] : [`fresh pass: only ${fresh.ok} of ${keys} keys answered 200`]),
+      ...(cold.ok === keys ? [] : [`cold pass: only ${cold.ok} of ${keys} keys answered 200`]),
+      ...notes,
+      ...row.notes,
+    ],
+  };
 }

@@ -4,7 +4,7 @@ import type { BenchContext } from '../bench-context';
 import { KEY_PATH_PREFIX, keyName } from '../data/keys';
 import type { Target } from '../load/load-spec';
 import { addNearGateway, clusterPids, GATEWAY_NEAR_BYTES, loadsSoFar } from './bench-cluster';
-import { coldPasses, coldPassNotes, type ColdPasses } from './cold-passes';
+import { coldPasses, withColdPasses } from './cold-passes';
 import { measureRow, type HttpRow, type KeyPattern } from './http-row';
 
 /** How the peers of a cluster talk, as printed. */
@@ -53,10 +53,8 @@ export async function gatewayRows(
   const label = TRANSPORT_NAME[transport];
   const passes = await coldPasses(context, cluster.gateway.url, `gateway, ${label} peers`);
   const loadsAfterCold = await loadsSoFar(cluster);
-  const coldNotes = [
-    ...coldPassNotes(passes, keys),
-    ...(loadsAfterCold === 2 * keys ? [] : [`cold passes: ${loadsAfterCold} loads for ${2 * keys} keys`]),
-  ];
+  const loadNotes =
+    loadsAfterCold === 2 * keys ? [] : [`cold passes: ${loadsAfterCold} loads for ${2 * keys} keys`];
   const gateways: Record<GatewayRowSpec['near'], GatewayHandle> = {
     off: cluster.gateway,
     small: await addNearGateway(cluster, 'gateway-near-small', GATEWAY_NEAR_BYTES.small),
@@ -65,7 +63,9 @@ export async function gatewayRows(
   const rows: HttpRow[] = [];
   for (const spec of ROWS) {
     const row = await measureGatewayRow(context, cluster, gateways[spec.near], transport, spec);
-    rows.push(spec.near === 'off' && spec.keys === 'uniform' ? withColdPasses(row, passes, coldNotes) : row);
+    rows.push(
+      spec.near === 'off' && spec.keys === 'uniform' ? withColdPasses(row, passes, keys, loadNotes) : row,
+    );
   }
   return rows;
 }
@@ -111,8 +111,4 @@ export async function measureGatewayRow(
   const loadsDuring = (await loadsSoFar(cluster)) - before;
   if (loadsDuring > 0) row.notes.push(`${loadsDuring} database loads while measured: not all warm`);
   return row;
-}
-
-function withColdPasses(row: HttpRow, passes: ColdPasses, notes: string[]): HttpRow {
-  return { ...row, coldFill: passes.cold, freshFill: passes.fresh, notes: [...notes, ...row.notes] };
 }

@@ -7,7 +7,7 @@ import {
   type GroupcachePeer,
 } from '../groupcache/groupcache-peer';
 import { failureDetail, failureNote } from '../report/failure';
-import { coldPasses, coldPassNotes } from './cold-passes';
+import { coldPasses, withColdPasses } from './cold-passes';
 import { measureRow, unmeasuredRow, type HttpRow } from './http-row';
 
 /** As many peers as the ringcache rows have nodes. */
@@ -62,15 +62,7 @@ export async function groupcacheRows(context: BenchContext): Promise<HttpRow[]> 
       { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys },
       pids,
     );
-    return [
-      hot,
-      {
-        ...uniform,
-        coldFill: passes.cold,
-        freshFill: passes.fresh,
-        notes: [...coldPassNotes(passes, keys), ...uniform.notes],
-      },
-    ];
+    return [hot, withColdPasses(uniform, passes, keys)];
   } catch (error) {
     context.progress(`golang/groupcache failed: ${failureDetail(error)}`);
     return [HOT, UNIFORM].map((row) => unmeasuredRow(row, 'failed', failureNote(error)));

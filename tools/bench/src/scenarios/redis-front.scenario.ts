@@ -6,7 +6,7 @@ import { onInterrupt } from '../env/cleanup';
 import type { Target } from '../load/load-spec';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
-import { coldPasses, coldPassNotes } from './cold-passes';
+import { coldPasses, withColdPasses } from './cold-passes';
 import { measureRow, unmeasuredRow, warmWrites, type HttpRow } from './http-row';
 
 /** Where the local Redis is expected. */
@@ -127,15 +127,7 @@ export async function redisFrontRows(context: BenchContext): Promise<RedisFrontR
     const setTtl = await measureRow(context, SET_TTL, server.origin, put, pids, redisServer);
     const del = await measureRow(context, DEL, server.origin, remove, pids, redisServer);
     return {
-      reads: [
-        hot,
-        {
-          ...uniform,
-          coldFill: passes.cold,
-          freshFill: passes.fresh,
-          notes: [...coldPassNotes(passes, keys), ...uniform.notes],
-        },
-      ],
+      reads: [hot, withColdPasses(uniform, passes, keys)],
       writes: [setTtl, del],
     };
   } catch (error) {

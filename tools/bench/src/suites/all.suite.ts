@@ -109,9 +109,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       ...(http?.http ?? []),
       ...httpTls,
     ];
-    const probed = [...httpRows, ...writeRowsAll];
-    const fastestMs = noteSlowMachine(probed);
-    const slowestMs = Math.max(...probed.flatMap((row) => row.cpuProbeMs ?? []));
+    const cpuProbe = noteSlowMachine([...httpRows, ...writeRowsAll]);
     const report: BenchReport = {
       suite: 'all',
       quick,
@@ -119,7 +117,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       wallSec: Math.round((Date.now() - started) / 1000),
       machine,
       loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100),
-      cpuProbe: fastestMs === undefined ? undefined : { fastestMs, slowestMs },
+      cpuProbe,
       pinning: pins,
       settings,
       http: httpRows,
