@@ -1,5 +1,6 @@
 import type { PinPlan } from './env/cpu-pinning';
 import type { CoreSpeed } from './env/cpu-probe';
+import type { PairSide } from './load/load-spec';
 
 /** Sizes and durations of a run; `--quick` shrinks them for a smoke run of about a minute. */
 export interface BenchSettings {
@@ -16,6 +17,13 @@ export interface BenchSettings {
    * takes ~10,000 writes (~8 s here) to get there — longer than a row's warm-up.
    */
   writeWarmupSec: number;
+  /**
+   * Pairs of slices a row with a warm-rate target is measured in against its baseline, after its own run
+   * (scenarios/paired.ts); the targets are checked on the pairs' median. 9; 1 in `--quick`.
+   */
+  pairs: number;
+  /** Length of each slice of a pair, s: short, so both slices of a pair most often see the core at one speed. */
+  pairSliceSec: number;
   /** Distinct keys of the uniform rows (every one warmed first). 10,000. */
   keys: number;
   /** Concurrent requests of the cold stampede. 1,000. */
@@ -38,6 +46,8 @@ export function benchSettings(quick: boolean): BenchSettings {
     warmupSec: quick ? 1 : 3,
     durationSec: quick ? 2 : 10,
     writeWarmupSec: quick ? 3 : 10,
+    pairs: quick ? 1 : 9,
+    pairSliceSec: 1,
     keys: 10_000,
     stampede: 1_000,
     // Budgets operators run with, values small and large; the quick run keeps one small case.
@@ -61,4 +71,12 @@ export interface BenchContext {
   progress(message: string): void;
   /** The server core's speed through the run: probed around every measured row. */
   coreSpeed: CoreSpeed;
+  /** The baselines' fronts for paired measures, kept running from their first use to the run's end. */
+  pairs: PairBaselineSource;
+}
+
+/** Where a paired measure finds a baseline's front (scenarios/pair-baselines.ts). */
+export interface PairBaselineSource {
+  /** The front and load of baseline row `id`, started and warmed on first use; or why there is none. */
+  side(id: string): Promise<PairSide | string>;
 }

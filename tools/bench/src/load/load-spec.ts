@@ -63,6 +63,15 @@ export interface FillLoad {
   concurrency: number;
 }
 
+/** A front and the load sent to it: one side of a paired measure (scenarios/paired.ts). */
+export interface PairSide {
+  /** e.g. http://127.0.0.1:41234 */
+  origin: string;
+  target: Target;
+  /** Entries each request carries (a batch write's); rates are then entries/s. Default 1. */
+  perRequest?: number;
+}
+
 /** What the load runner process is asked to do. */
 export type LoadSpec = TimedLoad | SweepLoad | BurstLoad | FillLoad;
 

@@ -1,4 +1,5 @@
 import type { HttpRow } from '../scenarios/http-row';
+import type { PairedRatio } from '../scenarios/paired';
 
 /**
  * What a target (or a ratio column) compares: the row's warm rate, the rate of its cold pass, or that of its
@@ -69,9 +70,13 @@ export const TARGETS: Target[] = [
 /** A target checked against one row. */
 export interface TargetCheck extends Target {
   rowId: string;
-  /** The measured ratio; undefined when the row or its baseline has no number. */
+  /** The ratio checked: the paired median when there is one; undefined when there is no number. */
   ratio?: number;
   met?: boolean;
+  /** The row's pairs against the baseline, when it was measured in pairs. */
+  paired?: PairedRatio;
+  /** The ratio of the row's own run to the baseline row's, when the check is on the pairs. */
+  single?: number;
 }
 
 /** The rate a target compares, of one row. */
@@ -108,16 +113,30 @@ export function checkTargets(rows: HttpRow[]): TargetCheck[] {
     .filter((row) => row.kind === 'ringcache' && row.status === 'measured')
     .flatMap((row) =>
       TARGETS.filter((t) => t.rows.test(row.id)).map((t) => {
-        const r = ratioTo(rows, row, t.against, t.metric);
-        return { ...t, rowId: row.id, ratio: r, met: r === undefined ? undefined : r >= t.goal };
+        const single = ratioTo(rows, row, t.against, t.metric);
+        const paired = t.metric === 'rps' ? row.paired?.find((p) => p.against === t.against) : undefined;
+        const r = paired?.ratio ?? single;
+        const check: TargetCheck = {
+          ...t,
+          rowId: row.id,
+          ratio: r,
+          met: r === undefined ? undefined : r >= t.goal,
+        };
+        return paired ? { ...check, paired, single } : check;
       }),
     );
 }
 
-/** A target as printed: e.g. `≥ 1.00× (b) cold: ✓ 1.12×`, or `moonshot ≥ 0.80× (c): ✗ 0.41×`. */
+/**
+ * A target as printed: e.g. `≥ 1.00× (b) cold: ✓ 1.12×`, `moonshot ≥ 0.80× (c): ✗ 0.41×`, or on pairs
+ * `≥ 1.00× (b): ✗ 0.93× paired (0.88–0.97, 5 pairs; own run 0.85×)`.
+ */
 export function describeCheck(check: TargetCheck): string {
   const label = `${check.moonshot ? 'moonshot ' : ''}≥ ${check.goal.toFixed(2)}× ${BASELINE_LABEL[check.against] ?? check.against}${check.metric === 'coldFill' ? ' cold' : ''}`;
-  return check.ratio === undefined
-    ? `${label}: no baseline`
-    : `${label}: ${check.met ? '✓' : '✗'} ${check.ratio.toFixed(2)}×`;
+  if (check.ratio === undefined) return `${label}: no baseline`;
+  const verdict = `${label}: ${check.met ? '✓' : '✗'} ${check.ratio.toFixed(2)}×`;
+  const { paired, single } = check;
+  if (!paired) return verdict;
+  const ownRun = single === undefined ? '' : `; own run ${single.toFixed(2)}×`;
+  return `${verdict} paired (${paired.low.toFixed(2)}–${paired.high.toFixed(2)}, ${paired.pairs} pairs${ownRun})`;
 }

@@ -6,6 +6,7 @@ import type { Target } from '../load/load-spec';
 import { addNearGateway, clusterPids, GATEWAY_NEAR_BYTES, loadsSoFar } from './bench-cluster';
 import { coldPasses, withColdPasses } from './cold-passes';
 import { measureRow, type HttpRow, type KeyPattern } from './http-row';
+import { pairRowTargets } from './paired';
 
 /** How the peers of a cluster talk, as printed. */
 const TRANSPORT_NAME = { grpc: 'gRPC', http: 'HTTP' } as const;
@@ -80,7 +81,7 @@ export function gatewayRowId(
   return `gateway-${transport}${tls ? '-tls' : ''}-near${near}-${keys}`;
 }
 
-/** Measures one gateway row, warm. */
+/** Measures one gateway row, warm, then in pairs against the baselines of its targets. */
 export async function measureGatewayRow(
   context: BenchContext,
   cluster: TestCluster,
@@ -110,5 +111,6 @@ export async function measureGatewayRow(
   );
   const loadsDuring = (await loadsSoFar(cluster)) - before;
   if (loadsDuring > 0) row.notes.push(`${loadsDuring} database loads while measured: not all warm`);
+  await pairRowTargets(context, row, { origin: gateway.url, target });
   return row;
 }

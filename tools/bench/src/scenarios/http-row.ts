@@ -1,4 +1,5 @@
 import type { BenchContext } from '../bench-context';
+import type { PairedRatio } from './paired';
 import { busySeconds, parseCoreList } from '../env/core-usage';
 import { totalCpuSeconds } from '../env/proc-stats';
 import type { LoadResult, Target } from '../load/load-spec';
@@ -36,6 +37,8 @@ export interface HttpRow {
   freshFill?: LoadResult;
   /** Entries each request carries (a batch write's): rates of this row are entries/s. Default 1. */
   perRequest?: number;
+  /** The row measured in pairs against the baselines of its warm-rate targets (paired.ts). */
+  paired?: PairedRatio[];
   /** The CPU probe (env/cpu-probe.ts) just before and just after the measured part, in ms. */
   cpuProbeMs?: [number, number];
   /** Things the reader must know about this row: errors, a saturated generator, a cache not warm. */

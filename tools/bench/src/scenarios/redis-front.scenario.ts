@@ -47,8 +47,27 @@ export interface RedisFrontRows {
   writes: HttpRow[];
 }
 
+/** What each of the Redis front's rows sends it, by row id. */
+export function redisTargets(
+  keys: number,
+): Record<'redis-hot' | 'redis-uniform' | 'redis-set-ttl' | 'redis-del', Target> {
+  const uniform = { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys } as const;
+  return {
+    'redis-hot': { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` },
+    'redis-uniform': uniform,
+    'redis-set-ttl': {
+      ...uniform,
+      method: 'PUT',
+      query: '?ttl=60s',
+      body: WRITE_VALUE,
+      contentType: 'application/octet-stream',
+    },
+    'redis-del': { ...uniform, method: 'DELETE' },
+  };
+}
+
 /** A connection to the local Redis, or the reason there is none. */
-async function connect(): Promise<Redis | string> {
+export async function connectRedis(): Promise<Redis | string> {
   const redis = new Redis(REDIS_URL, {
     lazyConnect: true,
     connectTimeout: 1_000,
@@ -74,7 +93,7 @@ async function connect(): Promise<Redis | string> {
  * ours: it is neither pinned nor counted in the server CPU column.
  */
 export async function redisFrontRows(context: BenchContext): Promise<RedisFrontRows> {
-  const redis = await connect();
+  const redis = await connectRedis();
   if (typeof redis === 'string') {
     context.progress(redis);
     return {
@@ -82,46 +101,20 @@ export async function redisFrontRows(context: BenchContext): Promise<RedisFrontR
       writes: [unmeasuredRow(SET_TTL, 'skipped', redis), unmeasuredRow(DEL, 'skipped', redis)],
     };
   }
-  const prefix = `ringcache-bench:${process.pid}:${Date.now()}:`;
+  const prefix = redisKeyPrefix('rows');
   // The keys also expire by themselves (TTL_SEC), should even this not run.
   const unregister = onInterrupt(() => deleteKeys(redis, prefix, datasetRows(context.settings.keys)));
   let server: BaselineServer | undefined;
   try {
-    server = await startBaselineServer('redis-front', 'redis-front.server.js', {
-      REDIS_URL,
-      SQLITE_PATH: context.sqlitePath,
-      KEY_PREFIX: prefix,
-      TTL_SEC: '600',
-    });
+    server = await startRedisFront(context, 'redis-front', prefix);
     const { keys } = context.settings;
+    const targets = redisTargets(keys);
     const passes = await coldPasses(context, server.origin, 'Redis front');
     const pids = [server.process.pid];
     const redisServer = { name: 'redis-server', cpuSeconds: () => redisCpuSeconds(redis) };
-    const hot = await measureRow(
-      context,
-      HOT,
-      server.origin,
-      { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` },
-      pids,
-      redisServer,
-    );
-    const uniform = await measureRow(
-      context,
-      UNIFORM,
-      server.origin,
-      { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys },
-      pids,
-      redisServer,
-    );
-    const uniformTarget = { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys } as const;
-    const put: Target = {
-      ...uniformTarget,
-      method: 'PUT',
-      query: '?ttl=60s',
-      body: WRITE_VALUE,
-      contentType: 'application/octet-stream',
-    };
-    const remove: Target = { ...uniformTarget, method: 'DELETE' };
+    const hot = await measureRow(context, HOT, server.origin, targets[HOT.id], pids, redisServer);
+    const uniform = await measureRow(context, UNIFORM, server.origin, targets[UNIFORM.id], pids, redisServer);
+    const [put, remove] = [targets[SET_TTL.id], targets[DEL.id]];
     // The same write warm-up as ringcache's fronts get, though this simple path is fast within a second.
     await warmWrites(context, server.origin, [put, remove]);
     const setTtl = await measureRow(context, SET_TTL, server.origin, put, pids, redisServer);
@@ -144,6 +137,25 @@ export async function redisFrontRows(context: BenchContext): Promise<RedisFrontR
   }
 }
 
+/** A Redis key prefix of this run, for the front named `use`. */
+export function redisKeyPrefix(use: string): string {
+  return `ringcache-bench:${process.pid}:${Date.now()}:${use}:`;
+}
+
+/** Starts a Redis front over the run's SQLite file, its keys under `prefix`. */
+export function startRedisFront(
+  context: BenchContext,
+  name: string,
+  prefix: string,
+): Promise<BaselineServer> {
+  return startBaselineServer(name, 'redis-front.server.js', {
+    REDIS_URL,
+    SQLITE_PATH: context.sqlitePath,
+    KEY_PREFIX: prefix,
+    TTL_SEC: '600',
+  });
+}
+
 /** CPU seconds redis-server has used since it started (`INFO cpu`: user + system, all threads). */
 async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
@@ -152,7 +164,7 @@ async function redisCpuSeconds(redis: Redis): Promise<number> {
 }
 
 /** Removes this run's keys (the first `keys` of the data set) from Redis. */
-async function deleteKeys(redis: Redis, prefix: string, keys: number): Promise<void> {
+export async function deleteKeys(redis: Redis, prefix: string, keys: number): Promise<void> {
   for (let start = 0; start < keys; start += 1_000) {
     const batch = Array.from(
       { length: Math.min(1_000, keys - start) },

@@ -6,6 +6,7 @@ import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
 import { clusterPids, loadsSoFar } from './bench-cluster';
 import { measureRow, unmeasuredRow, type HttpRow } from './http-row';
+import { pairRowTargets } from './paired';
 
 /** The SDK's transports, each measured with its own front. */
 const TRANSPORTS = [
@@ -74,6 +75,7 @@ async function frontRows(
       const row = await measureRow(context, base, server.origin, target, pids);
       const loadsDuring = (await loadsSoFar(cluster)) - before;
       if (loadsDuring > 0) row.notes.push(`${loadsDuring} database loads while measured: not all warm`);
+      await pairRowTargets(context, row, { origin: server.origin, target });
       rows.push(row);
     }
     return rows;

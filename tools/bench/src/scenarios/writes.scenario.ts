@@ -9,6 +9,7 @@ import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
 import { clusterPids } from './bench-cluster';
 import { measureRow, unmeasuredRow, warmWrites, type HttpRow } from './http-row';
+import { pairRowTargets } from './paired';
 import { WRITE_VALUE } from './redis-front.scenario';
 
 type RowBase = Pick<HttpRow, 'id' | 'name' | 'kind' | 'keys'>;
@@ -18,6 +19,8 @@ const RING_CHANGE_WINDOW_MS = 11_000;
 
 /** Entries in one batchSet request of the batch row. */
 const BATCH_ENTRIES = 100;
+
+const BATCH_ROW = 'write-gateway-batchset';
 
 const KEYS = { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys: 10_000 } as const;
 const PUT = { method: 'PUT', body: WRITE_VALUE, contentType: 'application/octet-stream' } as const;
@@ -33,7 +36,7 @@ const GATEWAY_ROWS: [RowBase, Target][] = [
   [row('write-gateway-set', 'gateway, PUT 1 KiB, no TTL'), { ...KEYS, ...PUT }],
   [row('write-gateway-delete', 'gateway, DELETE'), DELETE],
   [
-    row('write-gateway-batchset', `gateway, keys:batchSet of ${BATCH_ENTRIES} × 1 KiB ?ttl=60s (entries/s)`),
+    row(BATCH_ROW, `gateway, keys:batchSet of ${BATCH_ENTRIES} × 1 KiB ?ttl=60s (entries/s)`),
     {
       kind: 'one',
       path: `/api/v1/groups/${BENCH_GROUP}/keys:batchSet`,
@@ -100,8 +103,14 @@ export async function writeRows(context: BenchContext): Promise<HttpRow[]> {
     }
     const rows: HttpRow[] = [];
     await warmWrites(context, gateway.url, WARM_UP);
-    for (const [base, target] of GATEWAY_ROWS)
-      rows.push(await measureRow(context, base, gateway.url, target, pids));
+    // The batch row's baseline is the single PUT with a TTL, through the same gateway.
+    const single = { 'write-gateway-set-ttl': { origin: gateway.url, target: PUT_TTL } };
+    for (const [base, target] of GATEWAY_ROWS) {
+      const row = await measureRow(context, base, gateway.url, target, pids);
+      if (base.id === BATCH_ROW) row.perRequest = BATCH_ENTRIES;
+      await pairRowTargets(context, row, { origin: gateway.url, target, perRequest: row.perRequest }, single);
+      rows.push(row);
+    }
     front = await startBaselineServer('sdk-front-writes', 'sdk-front.server.js', {
       ETCD_ENDPOINTS: etcd.endpoints.join(','),
       CLUSTER: 'bench',
@@ -111,8 +120,6 @@ export async function writeRows(context: BenchContext): Promise<HttpRow[]> {
     await warmWrites(context, front.origin, WARM_UP);
     for (const [base, target] of SDK_ROWS)
       rows.push(await measureRow(context, base, front.origin, target, [front.process.pid, ...pids]));
-    const batch = rows.find((r) => r.id === 'write-gateway-batchset');
-    if (batch) batch.perRequest = BATCH_ENTRIES;
     return rows;
   } catch (error) {
     context.progress(`writes failed: ${failureDetail(error)}`);

@@ -22,6 +22,7 @@ import { expiryRow } from '../scenarios/expiry.scenario';
 import { groupcacheRows } from '../scenarios/groupcache.scenario';
 import { hungNodeRow } from '../scenarios/hung-node.scenario';
 import { mariadbStampedeRow } from '../scenarios/mariadb-stampede.scenario';
+import { PairBaselines } from '../scenarios/pair-baselines';
 import { membershipRows } from '../scenarios/membership.scenario';
 import { memoryRows } from '../scenarios/memory.scenario';
 import { redisFrontRows } from '../scenarios/redis-front.scenario';
@@ -65,7 +66,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
   pinSelfToServerCores(pins);
   const workDir = mkdtempSync(join(tmpdir(), 'ringcache-bench-'));
   onInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
-  const context: BenchContext = {
+  const base: Omit<BenchContext, 'pairs'> = {
     settings,
     pins,
     workDir,
@@ -75,6 +76,8 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     progress: (message) =>
       console.error(`[${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`),
   };
+  const pairs = new PairBaselines(base);
+  const context: BenchContext = { ...base, pairs };
   try {
     const coldBase = settings.keys;
     const rows = datasetRows(settings.keys);
@@ -136,6 +139,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     console.log(`wrote ${writeResultFile(out, fileTimestamp(startedAt), report)}`);
     return !anyFailed(report);
   } finally {
+    await pairs.stop();
     await stopAllProcesses();
     rmSync(workDir, { recursive: true, force: true });
   }

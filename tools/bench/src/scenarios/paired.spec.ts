@@ -1,0 +1,112 @@
+import { benchSettings, type BenchContext } from '../bench-context';
+import type { LoadResult, PairSide } from '../load/load-spec';
+import { checkTargets, describeCheck } from '../report/targets';
+import type { HttpRow } from './http-row';
+import { pairedRatio, pairRowTargets } from './paired';
+
+const ROW: PairSide = { origin: 'http://row', target: { kind: 'one', path: '/r' } };
+const BASE: PairSide = { origin: 'http://base', target: { kind: 'one', path: '/b' } };
+
+/** A slice rate that answers the next rate of each side in turn, and records the order it was asked in. */
+function fakeRates(rowRates: number[], baseRates: number[]) {
+  const asked: string[] = [];
+  const rate = async (side: PairSide) => {
+    asked.push(side === ROW ? 'row' : 'base');
+    return (side === ROW ? rowRates : baseRates).shift() as number;
+  };
+  return { asked, rate };
+}
+
+function load(rps: number): LoadResult {
+  const latencyMs = { p50: 1, p99: 2, max: 3 };
+  return {
+    ...{ responses: rps, ok: rps, non2xx: 0, errors: 0, timeouts: 0, statusCodes: {} },
+    ...{ durationSec: 1, rps, latencyMs, loadgenCpuPercent: 50, errorSamples: [] },
+  };
+}
+
+function row(id: string, kind: HttpRow['kind'], rps: number, keys: HttpRow['keys'] = 'uniform'): HttpRow {
+  return { id, name: id, kind, keys, status: 'measured', load: load(rps), notes: [] };
+}
+
+describe('pairedRatio', () => {
+  it('alternates which side goes first (ABBA) and checks the median of the pairs', async () => {
+    // Pairs: 9/10, 8/10, 12/10, 10/10, 5/10: sorted 0.5 0.8 0.9 1.0 1.2.
+    const { asked, rate } = fakeRates([9, 8, 12, 10, 5], [10, 10, 10, 10, 10]);
+    const paired = await pairedRatio('redis-uniform', ROW, BASE, 5, 2, rate);
+    expect(asked).toEqual(['base', 'row', 'row', 'base', 'base', 'row', 'row', 'base', 'base', 'row']);
+    expect(paired).toEqual({ against: 'redis-uniform', ratio: 0.9, low: 0.5, high: 1.2, pairs: 5 });
+  });
+
+  it('takes the mean of the middle two of an even number of pairs', async () => {
+    const { rate } = fakeRates([6, 8, 10, 20], [10, 10, 10, 10]);
+    expect((await pairedRatio('bare-http', ROW, BASE, 4, 1, rate)).ratio).toBeCloseTo(0.9);
+  });
+
+  it('refuses no pairs, and a baseline that answered nothing', async () => {
+    await expect(pairedRatio('x', ROW, BASE, 0, 1, fakeRates([], []).rate)).rejects.toThrow(
+      /at least one pair/,
+    );
+    const { rate } = fakeRates([5], [0]);
+    await expect(pairedRatio('redis-del', ROW, BASE, 1, 1, rate)).rejects.toThrow(
+      /redis-del answered nothing/,
+    );
+  });
+});
+
+describe('targets on pairs', () => {
+  const rows = [
+    row('redis-uniform', 'baseline-redis', 20_000),
+    row('groupcache-uniform', 'baseline-groupcache', 40_000),
+    { ...row('gateway-grpc-nearoff-uniform', 'ringcache', 17_000), paired: [] as HttpRow['paired'] },
+  ];
+
+  it('checks a target on the paired median, and prints the pairs and the own run', () => {
+    rows[2].paired = [{ against: 'redis-uniform', ratio: 1.04, low: 0.97, high: 1.1, pairs: 5 }];
+    const [check, moonshot] = checkTargets(rows).filter((c) => c.metric === 'rps');
+    expect(check).toMatchObject({ against: 'redis-uniform', ratio: 1.04, met: true, single: 0.85 });
+    expect(describeCheck(check)).toBe('≥ 1.00× (b): ✓ 1.04× paired (0.97–1.10, 5 pairs; own run 0.85×)');
+    // The moonshot's baseline was not paired: its check stays on the rows.
+    expect(moonshot).toMatchObject({ against: 'groupcache-uniform', ratio: 17_000 / 40_000, met: false });
+    expect(describeCheck(moonshot)).toBe('moonshot ≥ 0.80× (c): ✗ 0.42×');
+  });
+
+  it('keeps the rows’ ratio when a row has no pairs, and never pairs a cold target', () => {
+    rows[2].paired = undefined;
+    const checks = checkTargets(rows);
+    expect(checks.find((c) => c.against === 'redis-uniform' && c.metric === 'rps')).toMatchObject({
+      ratio: 0.85,
+      met: false,
+    });
+    expect(checks.every((c) => c.paired === undefined)).toBe(true);
+  });
+});
+
+describe('pairRowTargets', () => {
+  function context(pairs: number, side: () => Promise<PairSide | string>): BenchContext {
+    const settings = { ...benchSettings(true), pairs };
+    return { settings, pairs: { side }, progress: () => undefined } as unknown as BenchContext;
+  }
+
+  it('notes a baseline whose front cannot run, and keeps the row as measured', async () => {
+    const measured = row('sdk-grpc-uniform', 'ringcache', 9_000);
+    const asked: string[] = [];
+    const side = async () => (asked.push('side'), 'Redis not reachable');
+    await pairRowTargets(context(3, side), measured, ROW);
+    expect(asked).toEqual(['side']);
+    expect(measured.paired).toBeUndefined();
+    expect(measured.notes).toEqual(['no paired measure against redis-uniform: Redis not reachable']);
+  });
+
+  it('measures nothing with no pairs set, for an unmeasured row, or for a row without a warm-rate target', async () => {
+    const side = jest.fn(async () => BASE);
+    await pairRowTargets(context(0, side), row('sdk-grpc-uniform', 'ringcache', 9_000), ROW);
+    await pairRowTargets(
+      context(3, side),
+      { ...row('sdk-grpc-uniform', 'ringcache', 0), status: 'failed' },
+      ROW,
+    );
+    await pairRowTargets(context(3, side), row('gateway-grpc-tls-nearoff-uniform', 'ringcache', 9_000), ROW);
+    expect(side).not.toHaveBeenCalled();
+  });
+});
