@@ -151,6 +151,31 @@ describe('ClusterRouter', () => {
     expect([...nodes.values()].reduce((n, node) => n + node.calls.length, 0)).toBe(2);
   });
 
+  it('looks up the next owner only when the owner fails, on the ring as it is then', async () => {
+    const { nodes, peers, router } = setup();
+    const lookups: (number | undefined)[] = [];
+    const route = peers.route.bind(peers);
+    peers.route = (ringKey, attempts) => (lookups.push(attempts), route(ringKey, attempts));
+    await router.get('scores', 'Tom');
+    expect(lookups).toEqual([1]);
+    // The owner leaves the ring while its call is in flight, then fails: the new owner is asked with no
+    // hop, and the old one is not asked again.
+    const [owner] = peers.route('scores/Tom') as FakeNode[];
+    const others = [...nodes.values()].filter((node) => node !== owner);
+    owner.get = async (request) => {
+      owner.calls.push(request);
+      peers.update(others.map(({ name }) => ({ name, grpcAddress: `${name}:1`, httpAddress: `${name}:2` })));
+      throw new PeerUnavailableError(owner.name, 'Get', 'connect ECONNREFUSED');
+    };
+    lookups.length = 0;
+    expect((await router.get('scores', 'Tom')).found).toBe(true);
+    expect(lookups).toEqual([1, undefined]);
+    const [newOwner] = peers.route('scores/Tom') as FakeNode[];
+    expect(newOwner.calls.at(-1)).toMatchObject({ hops: 0, ringVersion: peers.ringVersion });
+    expect(owner.calls).toHaveLength(2);
+    expect(others.reduce((n, node) => n + node.calls.length, 0)).toBe(1);
+  });
+
   it('answers unavailable when no owner answers', async () => {
     const { nodes, router } = setup();
     for (const node of nodes.values()) node.down = true;

@@ -320,38 +320,61 @@ export class ClusterRouter {
     if (bytes > this.maxKeyBytes) throw new KeyTooLongError(bytes, this.maxKeyBytes);
   }
 
-  /** Tries the owner, then the next owner (with one hop), for a read. */
+  /**
+   * Tries the owner, then the next owner (with one hop), for a read. The next owner is looked up only when
+   * the owner could not be reached, on the ring as it is then: when the ring changed meanwhile, its new
+   * owner is asked first, with no hop, and the owner that just failed is not asked again.
+   */
   private async withFallback<T>(
     group: string,
     key: string,
     call: (peer: PeerClient, hops: number) => Promise<T>,
   ): Promise<T> {
-    const route = this.peers.route(`${group}/${key}`);
+    const ringKey = `${group}/${key}`;
+    const [owner] = this.peers.route(ringKey, 1);
     let lastError: RingcacheError | undefined;
+    if (owner !== undefined && owner !== 'self') {
+      try {
+        const result = await call(owner, 0);
+        this.counters.upstream.ok++;
+        return result;
+      } catch (error) {
+        lastError = this.unreachable(error);
+      }
+    }
+    const route = owner === undefined ? [] : this.peers.route(ringKey);
     for (let i = 0; i < route.length; i++) {
       const peer = route[i];
-      if (peer === 'self') continue;
-      if (i > 0) this.counters.fallbacks++;
+      if (peer === 'self' || peer === owner) continue;
+      this.counters.fallbacks++;
       try {
         const result = await call(peer, i);
         this.counters.upstream.ok++;
         return result;
       } catch (error) {
-        if (!isUnavailable(error)) {
-          this.counters.upstream.error++;
-          throw error;
-        }
-        this.counters.upstream.unavailable++;
-        lastError = error as RingcacheError;
+        lastError = this.unreachable(error);
       }
     }
     this.counters.unavailable++;
     throw new UnavailableError(
-      route.length === 0
+      owner === undefined
         ? 'no cache nodes are known'
         : `no owner of ${group}/${key} answered: ${lastError?.message ?? ''}`,
       { cause: lastError },
     );
+  }
+
+  /**
+   * The error of a peer that could not be reached, counted. Any other error is counted and thrown: the
+   * owner answered, and the next owner would fail the same way.
+   */
+  private unreachable(error: unknown): RingcacheError {
+    if (!isUnavailable(error)) {
+      this.counters.upstream.error++;
+      throw error;
+    }
+    this.counters.upstream.unavailable++;
+    return error as RingcacheError;
   }
 
   /** Calls the owner only, for a write. */

@@ -224,8 +224,8 @@ export class Group extends LocalGroup {
   /** A miss: load here (this node owns the key, or the request made its hop), or ask the owners. */
   private async fetch(key: string, context: RequestContext): Promise<Fetched> {
     if (context.hops > 0) return { entry: await this.loadLocally(key), outcome: 'load' };
-    const route = this.o.peers.route(this.ringKey(key));
-    if (route.length === 0 || route[0] === 'self')
+    const [owner] = this.o.peers.route(this.ringKey(key), 1);
+    if (owner === undefined || owner === 'self')
       return { entry: await this.loadLocally(key), outcome: 'load' };
     // Callers that join a flight already under way are served by the first caller's peer call, and so
     // under its request id.
