@@ -18,12 +18,12 @@ export interface BenchSettings {
    */
   writeWarmupSec: number;
   /**
-   * Pairs of slices a row with a warm-rate target is measured in against its baseline, after its own run
-   * (scenarios/paired.ts); the targets are checked on the pairs' median. 9; 1 in `--quick`.
+   * Interleaved runs a row with a warm-rate target is measured in against its baseline, after its own run
+   * (scenarios/paired.ts); the targets are checked on the runs' median. 3; 1 in `--quick`.
    */
-  pairs: number;
-  /** Length of each slice of a pair, s: short, so both slices of a pair most often see the core at one speed. */
-  pairSliceSec: number;
+  pairedRuns: number;
+  /** Seconds of load each side of an interleaved run gets (the run lasts twice as long). */
+  pairedRunSec: number;
   /** Distinct keys of the uniform rows (every one warmed first). 10,000. */
   keys: number;
   /** Concurrent requests of the cold stampede. 1,000. */
@@ -46,8 +46,8 @@ export function benchSettings(quick: boolean): BenchSettings {
     warmupSec: quick ? 1 : 3,
     durationSec: quick ? 2 : 10,
     writeWarmupSec: quick ? 3 : 10,
-    pairs: quick ? 1 : 9,
-    pairSliceSec: 1,
+    pairedRuns: quick ? 1 : 3,
+    pairedRunSec: quick ? 1 : 4,
     keys: 10_000,
     stampede: 1_000,
     // Budgets operators run with, values small and large; the quick run keeps one small case.

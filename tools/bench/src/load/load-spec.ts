@@ -107,4 +107,6 @@ export interface LoadResult {
   errorSamples: string[];
   /** CPU seconds the load-runner process used in its whole life (start-up included). */
   runnerCpuSec?: number;
+  /** When the measured part started and finished (epoch ms, the machine's clock): timed loads. */
+  windowMs?: [number, number];
 }

@@ -86,5 +86,6 @@ export async function timed(spec: TimedLoad): Promise<LoadResult> {
     latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
     loadgenCpuPercent: cpuPercent,
     errorSamples,
+    windowMs: [result.start.getTime(), result.finish.getTime()],
   };
 }

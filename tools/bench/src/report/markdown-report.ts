@@ -35,10 +35,11 @@ export function markdownReport(report: BenchReport): string {
     `- load: autocannon, ${settings.connections} connections, ${settings.warmupSec} s warm-up + ` +
       `${settings.durationSec} s measured per row, 1 KiB values; (a) = bare node:http, (b) = Redis front ` +
       'with the same key pattern; (c) = golang/groupcache, 3 peers; ratios are of req/s',
-    `- targets: each row with a warm-rate target is then measured in ${settings.pairs} pairs of ` +
-      `${settings.pairSliceSec} s slices against its baseline's front, kept running (baseline first, then the ` +
-      'row, then the row first, …); the target is checked on the median of the pairs, printed with their ' +
-      'range and the ratio of the two rows above (own run). Moonshots and cold targets use the rows alone',
+    `- targets: each row with a warm-rate target is then measured in ${settings.pairedRuns} runs interleaved ` +
+      `with its baseline's front (kept running): each gets ${settings.pairedRunSec} s of load, in turns of ` +
+      '0.4 s, the other load paused, so both see the server core at the same moments; the target is checked ' +
+      'on the median of the runs, printed with their range and the ratio of the two rows above (own run). ' +
+      'Moonshots and cold targets use the rows alone',
     '',
     ...section(
       '## HTTP fronts',

@@ -129,7 +129,7 @@ export function checkTargets(rows: HttpRow[]): TargetCheck[] {
 
 /**
  * A target as printed: e.g. `≥ 1.00× (b) cold: ✓ 1.12×`, `moonshot ≥ 0.80× (c): ✗ 0.41×`, or on pairs
- * `≥ 1.00× (b): ✗ 0.93× paired (0.88–0.97, 5 pairs; own run 0.85×)`.
+ * `≥ 1.00× (b): ✗ 0.93× paired (0.88–0.97, 3 runs; own run 0.85×)`.
  */
 export function describeCheck(check: TargetCheck): string {
   const label = `${check.moonshot ? 'moonshot ' : ''}≥ ${check.goal.toFixed(2)}× ${BASELINE_LABEL[check.against] ?? check.against}${check.metric === 'coldFill' ? ' cold' : ''}`;
@@ -138,5 +138,5 @@ export function describeCheck(check: TargetCheck): string {
   const { paired, single } = check;
   if (!paired) return verdict;
   const ownRun = single === undefined ? '' : `; own run ${single.toFixed(2)}×`;
-  return `${verdict} paired (${paired.low.toFixed(2)}–${paired.high.toFixed(2)}, ${paired.pairs} pairs${ownRun})`;
+  return `${verdict} paired (${paired.low.toFixed(2)}–${paired.high.toFixed(2)}, ${paired.runs} runs${ownRun})`;
 }

@@ -37,7 +37,7 @@ export interface HttpRow {
   freshFill?: LoadResult;
   /** Entries each request carries (a batch write's): rates of this row are entries/s. Default 1. */
   perRequest?: number;
-  /** The row measured in pairs against the baselines of its warm-rate targets (paired.ts). */
+  /** The row measured in runs interleaved with the baselines of its warm-rate targets (paired.ts). */
   paired?: PairedRatio[];
   /** The CPU probe (env/cpu-probe.ts) just before and just after the measured part, in ms. */
   cpuProbeMs?: [number, number];

@@ -2,19 +2,20 @@ import { benchSettings, type BenchContext } from '../bench-context';
 import type { LoadResult, PairSide } from '../load/load-spec';
 import { checkTargets, describeCheck } from '../report/targets';
 import type { HttpRow } from './http-row';
-import { pairedRatio, pairRowTargets } from './paired';
+import { activeMs, pairedRatio, pairRowTargets } from './paired';
 
 const ROW: PairSide = { origin: 'http://row', target: { kind: 'one', path: '/r' } };
 const BASE: PairSide = { origin: 'http://base', target: { kind: 'one', path: '/b' } };
 
-/** A slice rate that answers the next rate of each side in turn, and records the order it was asked in. */
-function fakeRates(rowRates: number[], baseRates: number[]) {
-  const asked: string[] = [];
-  const rate = async (side: PairSide) => {
-    asked.push(side === ROW ? 'row' : 'base');
-    return (side === ROW ? rowRates : baseRates).shift() as number;
+/** Interleaved runs that answer the next rates in turn, and record whose turn came first. */
+function fakeRuns(rates: [number, number][]) {
+  const first: string[] = [];
+  const measure = async (row: PairSide, base: PairSide, rowFirst: boolean) => {
+    expect([row, base]).toEqual([ROW, BASE]);
+    first.push(rowFirst ? 'row' : 'base');
+    return rates.shift() as [number, number];
   };
-  return { asked, rate };
+  return { first, measure };
 }
 
 function load(rps: number): LoadResult {
@@ -30,27 +31,46 @@ function row(id: string, kind: HttpRow['kind'], rps: number, keys: HttpRow['keys
 }
 
 describe('pairedRatio', () => {
-  it('alternates which side goes first (ABBA) and checks the median of the pairs', async () => {
-    // Pairs: 9/10, 8/10, 12/10, 10/10, 5/10: sorted 0.5 0.8 0.9 1.0 1.2.
-    const { asked, rate } = fakeRates([9, 8, 12, 10, 5], [10, 10, 10, 10, 10]);
-    const paired = await pairedRatio('redis-uniform', ROW, BASE, 5, 2, rate);
-    expect(asked).toEqual(['base', 'row', 'row', 'base', 'base', 'row', 'row', 'base', 'base', 'row']);
-    expect(paired).toEqual({ against: 'redis-uniform', ratio: 0.9, low: 0.5, high: 1.2, pairs: 5 });
+  it('lets each side go first in turn and checks the median of the runs', async () => {
+    const { first, measure } = fakeRuns([
+      [9, 10],
+      [12, 10],
+      [5, 10],
+    ]);
+    const paired = await pairedRatio('redis-uniform', ROW, BASE, 3, measure);
+    expect(first).toEqual(['base', 'row', 'base']);
+    expect(paired).toEqual({ against: 'redis-uniform', ratio: 0.9, low: 0.5, high: 1.2, runs: 3 });
   });
 
-  it('takes the mean of the middle two of an even number of pairs', async () => {
-    const { rate } = fakeRates([6, 8, 10, 20], [10, 10, 10, 10]);
-    expect((await pairedRatio('bare-http', ROW, BASE, 4, 1, rate)).ratio).toBeCloseTo(0.9);
+  it('takes the mean of the middle two of an even number of runs', async () => {
+    const { measure } = fakeRuns([
+      [6, 10],
+      [8, 10],
+      [10, 10],
+      [20, 10],
+    ]);
+    expect((await pairedRatio('bare-http', ROW, BASE, 4, measure)).ratio).toBeCloseTo(0.9);
   });
 
-  it('refuses no pairs, and a baseline that answered nothing', async () => {
-    await expect(pairedRatio('x', ROW, BASE, 0, 1, fakeRates([], []).rate)).rejects.toThrow(
-      /at least one pair/,
-    );
-    const { rate } = fakeRates([5], [0]);
-    await expect(pairedRatio('redis-del', ROW, BASE, 1, 1, rate)).rejects.toThrow(
+  it('refuses no runs, and a baseline that answered nothing', async () => {
+    await expect(pairedRatio('x', ROW, BASE, 0, fakeRuns([]).measure)).rejects.toThrow(/at least one run/);
+    const { measure } = fakeRuns([[5, 0]]);
+    await expect(pairedRatio('redis-del', ROW, BASE, 1, measure)).rejects.toThrow(
       /redis-del answered nothing/,
     );
+  });
+});
+
+describe('activeMs', () => {
+  it('counts only the turns, and the parts of them, inside the measured window', () => {
+    const turns: [number, number][] = [
+      [0, 400],
+      [800, 1_200],
+      [1_600, 2_000],
+    ];
+    expect(activeMs(turns, [0, 2_000])).toBe(1_200);
+    expect(activeMs(turns, [100, 1_700])).toBe(300 + 400 + 100);
+    expect(activeMs(turns, [400, 800])).toBe(0);
   });
 });
 
@@ -62,10 +82,10 @@ describe('targets on pairs', () => {
   ];
 
   it('checks a target on the paired median, and prints the pairs and the own run', () => {
-    rows[2].paired = [{ against: 'redis-uniform', ratio: 1.04, low: 0.97, high: 1.1, pairs: 5 }];
+    rows[2].paired = [{ against: 'redis-uniform', ratio: 1.04, low: 0.97, high: 1.1, runs: 3 }];
     const [check, moonshot] = checkTargets(rows).filter((c) => c.metric === 'rps');
     expect(check).toMatchObject({ against: 'redis-uniform', ratio: 1.04, met: true, single: 0.85 });
-    expect(describeCheck(check)).toBe('≥ 1.00× (b): ✓ 1.04× paired (0.97–1.10, 5 pairs; own run 0.85×)');
+    expect(describeCheck(check)).toBe('≥ 1.00× (b): ✓ 1.04× paired (0.97–1.10, 3 runs; own run 0.85×)');
     // The moonshot's baseline was not paired: its check stays on the rows.
     expect(moonshot).toMatchObject({ against: 'groupcache-uniform', ratio: 17_000 / 40_000, met: false });
     expect(describeCheck(moonshot)).toBe('moonshot ≥ 0.80× (c): ✗ 0.42×');
@@ -83,8 +103,8 @@ describe('targets on pairs', () => {
 });
 
 describe('pairRowTargets', () => {
-  function context(pairs: number, side: () => Promise<PairSide | string>): BenchContext {
-    const settings = { ...benchSettings(true), pairs };
+  function context(pairedRuns: number, side: () => Promise<PairSide | string>): BenchContext {
+    const settings = { ...benchSettings(true), pairedRuns };
     return { settings, pairs: { side }, progress: () => undefined } as unknown as BenchContext;
   }
 
@@ -98,7 +118,20 @@ describe('pairRowTargets', () => {
     expect(measured.notes).toEqual(['no paired measure against redis-uniform: Redis not reachable']);
   });
 
-  it('measures nothing with no pairs set, for an unmeasured row, or for a row without a warm-rate target', async () => {
+  it('does not interleave a row whose answers are long against a turn, and says so', async () => {
+    const side = jest.fn(async () => BASE);
+    const batch = row('write-gateway-batchset', 'ringcache', 200);
+    batch.load = { ...load(200), latencyMs: { p50: 360, p99: 700, max: 900 } };
+    await pairRowTargets(context(3, side), batch, ROW);
+    expect(side).not.toHaveBeenCalled();
+    expect(batch.paired).toBeUndefined();
+    expect(batch.notes).toEqual([
+      'not interleaved with write-gateway-set-ttl: its median answer (360 ms) is too long for turns of ' +
+        '400 ms, so its targets are checked on the rows alone',
+    ]);
+  });
+
+  it('measures nothing with no runs set, for an unmeasured row, or for a row without a warm-rate target', async () => {
     const side = jest.fn(async () => BASE);
     await pairRowTargets(context(0, side), row('sdk-grpc-uniform', 'ringcache', 9_000), ROW);
     await pairRowTargets(
