@@ -2,7 +2,7 @@ import type { PinPlan } from './env/cpu-pinning';
 import type { CoreSpeed } from './env/cpu-probe';
 import type { PairSide } from './load/load-spec';
 
-/** Sizes and durations of a run; `--quick` shrinks them for a smoke run of about a minute. */
+/** Sizes and durations of a run; `--quick` shrinks them for a smoke run (about ten minutes here). */
 export interface BenchSettings {
   quick: boolean;
   /** Concurrent connections of every timed load. 64. */
