@@ -1,6 +1,7 @@
 import type { BenchContext } from '../bench-context';
 import type { LoadResult, PairSide } from '../load/load-spec';
 import { startLoad } from '../load/run-load';
+import { median } from '../measure';
 import { failureNote } from '../report/failure';
 import { TARGETS } from '../report/targets';
 import type { HttpRow } from './http-row';
@@ -56,10 +57,7 @@ export async function pairedRatio(
     if (!(baseRate > 0)) throw new Error(`the baseline ${against} answered nothing in a run`);
     ratios.push(rowRate / baseRate);
   }
-  ratios.sort((a, b) => a - b);
-  const middle = Math.floor(ratios.length / 2);
-  const ratio = ratios.length % 2 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2;
-  return { against, ratio, low: ratios[0], high: ratios[ratios.length - 1], runs };
+  return { against, ratio: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios), runs };
 }
 
 /** Milliseconds of `turns` (intervals, epoch ms) inside `window`. */
@@ -71,7 +69,7 @@ export function activeMs(turns: [number, number][], window: [number, number]): n
 }
 
 /**
- * One interleaved run: both loads start, each for twice `seconds`, and take turns every TURN_MS — the
+ * One interleaved run: both loads start, each for twice `pairedRunSec`, and take turns every TURN_MS — the
  * one waiting is paused (SIGSTOP; its connections stay open and idle) — until both have ended. Each
  * rate is its answers (of entries, for a batch) over the time its load ran within its measured part.
  * Throws when any request failed or was not answered 2xx.
