@@ -1,3 +1,5 @@
+import type { Target } from '../load/load-spec';
+
 /** The group every bench cluster serves: a table-backed group, configured, with no code. */
 export const BENCH_GROUP = 'bench';
 
@@ -31,3 +33,9 @@ export function valueOf(i: number): Buffer {
   value.write(keyName(i));
   return value;
 }
+
+/**
+ * The hot-key load of every front: one key's path, the same request bytes each time (bare node:http, (a),
+ * answers it without any lookup).
+ */
+export const HOT_TARGET: Target = { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` };

@@ -1,5 +1,5 @@
 import type { BenchContext } from '../bench-context';
-import { KEY_PATH_PREFIX, keyName } from '../data/keys';
+import { HOT_TARGET } from '../data/keys';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
 import { measureRow, unmeasuredRow, type HttpRow } from './http-row';
@@ -11,15 +11,12 @@ const BARE = {
   keys: 'constant',
 } as const;
 
-/** What (a) is asked: the hot-key path of the gateway rows — the same request bytes, answered without any lookup. */
-export const BARE_TARGET = { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` } as const;
-
 /** Baseline (a): bare node:http answering a constant 1 KiB body — the ceiling of a Node HTTP front. */
 export async function bareHttpRows(context: BenchContext): Promise<HttpRow[]> {
   let server: BaselineServer | undefined;
   try {
     server = await startBaselineServer('bare-http', 'bare-http.server.js');
-    const row = await measureRow(context, BARE, server.origin, BARE_TARGET, [server.process.pid]);
+    const row = await measureRow(context, BARE, server.origin, HOT_TARGET, [server.process.pid]);
     return [row];
   } catch (error) {
     context.progress(`bare node:http failed: ${failureDetail(error)}`);

@@ -1,7 +1,7 @@
 import type { GatewayHandle, TestCluster } from '@ringcache/testing';
 
 import type { BenchContext } from '../bench-context';
-import { KEY_PATH_PREFIX, keyName } from '../data/keys';
+import { HOT_TARGET, KEY_PATH_PREFIX } from '../data/keys';
 import type { Target } from '../load/load-spec';
 import { addNearGateway, clusterPids, GATEWAY_NEAR_BYTES, loadsSoFar } from './bench-cluster';
 import { coldPasses, withColdPasses } from './cold-passes';
@@ -91,7 +91,7 @@ export async function measureGatewayRow(
 ): Promise<HttpRow> {
   const target: Target =
     spec.keys === 'hot'
-      ? { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` }
+      ? HOT_TARGET
       : { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys: context.settings.keys };
   const before = await loadsSoFar(cluster);
   const row = await measureRow(

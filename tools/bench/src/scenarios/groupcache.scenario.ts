@@ -1,5 +1,5 @@
 import type { BenchContext } from '../bench-context';
-import { KEY_PATH_PREFIX, keyName } from '../data/keys';
+import { HOT_TARGET, KEY_PATH_PREFIX } from '../data/keys';
 import { ensureGoToolchain } from '../env/go-toolchain';
 import {
   buildGroupcachePeer,
@@ -48,13 +48,7 @@ export async function groupcacheRows(context: BenchContext): Promise<HttpRow[]> 
     const { keys } = context.settings;
     const passes = await coldPasses(context, origin, 'golang/groupcache');
     const pids = peers.map((peer) => peer.process.pid);
-    const hot = await measureRow(
-      context,
-      HOT,
-      origin,
-      { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` },
-      pids,
-    );
+    const hot = await measureRow(context, HOT, origin, HOT_TARGET, pids);
     const uniform = await measureRow(
       context,
       UNIFORM,

@@ -1,11 +1,10 @@
 import type { BenchContext, PairBaselineSource } from '../bench-context';
-import { datasetRows, KEY_PATH_PREFIX } from '../data/keys';
+import { datasetRows, HOT_TARGET, KEY_PATH_PREFIX } from '../data/keys';
 import { onInterrupt } from '../env/cleanup';
 import type { PairSide, Target } from '../load/load-spec';
 import { runLoad } from '../load/run-load';
 import { failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
-import { BARE_TARGET } from './bare-http.scenario';
 import { warmWrites } from './http-row';
 import {
   connectRedis,
@@ -66,7 +65,7 @@ export class PairBaselines implements PairBaselineSource {
   }
 
   private targetOf(id: string): Target {
-    if (id === 'bare-http') return BARE_TARGET;
+    if (id === 'bare-http') return HOT_TARGET;
     return redisTargets(this.base.settings.keys)[id as keyof ReturnType<typeof redisTargets>];
   }
 
@@ -78,7 +77,7 @@ export class PairBaselines implements PairBaselineSource {
     context.progress(`starting the ${name} front for paired measures`);
     if (name === 'bare') {
       const server = await this.keep(startBaselineServer('bare-http-pairs', 'bare-http.server.js'));
-      await warm(server, BARE_TARGET);
+      await warm(server, HOT_TARGET);
       return server;
     }
     const redis = await connectRedis();

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 
 import type { BenchContext } from '../bench-context';
-import { datasetRows, KEY_PATH_PREFIX, keyName, VALUE_BYTES } from '../data/keys';
+import { datasetRows, HOT_TARGET, KEY_PATH_PREFIX, keyName, VALUE_BYTES } from '../data/keys';
 import { onInterrupt } from '../env/cleanup';
 import type { Target } from '../load/load-spec';
 import { failureDetail, failureNote } from '../report/failure';
@@ -53,7 +53,7 @@ export function redisTargets(
 ): Record<'redis-hot' | 'redis-uniform' | 'redis-set-ttl' | 'redis-del', Target> {
   const uniform = { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys } as const;
   return {
-    'redis-hot': { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` },
+    'redis-hot': HOT_TARGET,
     'redis-uniform': uniform,
     'redis-set-ttl': {
       ...uniform,

@@ -1,7 +1,7 @@
 import type { TestCluster } from '@ringcache/testing';
 
 import type { BenchContext } from '../bench-context';
-import { KEY_PATH_PREFIX, keyName } from '../data/keys';
+import { HOT_TARGET, KEY_PATH_PREFIX } from '../data/keys';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
 import { clusterPids, loadsSoFar } from './bench-cluster';
@@ -68,7 +68,7 @@ async function frontRows(
     const pids = [server.process.pid, ...clusterPids(cluster)];
     const rows: HttpRow[] = [];
     for (const [base, target] of [
-      [hot, { kind: 'one', path: `${KEY_PATH_PREFIX}${keyName(0)}` }],
+      [hot, HOT_TARGET],
       [uniform, { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys: context.settings.keys }],
     ] as const) {
       const before = await loadsSoFar(cluster);
