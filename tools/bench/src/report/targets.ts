@@ -134,9 +134,22 @@ export function checkTargets(rows: HttpRow[]): TargetCheck[] {
 export function describeCheck(check: TargetCheck): string {
   const label = `${check.moonshot ? 'moonshot ' : ''}≥ ${check.goal.toFixed(2)}× ${BASELINE_LABEL[check.against] ?? check.against}${check.metric === 'coldFill' ? ' cold' : ''}`;
   if (check.ratio === undefined) return `${label}: no baseline`;
-  const verdict = `${label}: ${check.met ? '✓' : '✗'} ${check.ratio.toFixed(2)}×`;
+  const verdict = `${label}: ${check.met ? '✓' : '✗'} ${verdictRatio(check.ratio, check.goal)}×`;
   const { paired, single } = check;
   if (!paired) return verdict;
   const ownRun = single === undefined ? '' : `; own run ${single.toFixed(2)}×`;
   return `${verdict} paired (${paired.low.toFixed(2)}–${paired.high.toFixed(2)}, ${paired.runs} runs${ownRun})`;
+}
+
+/**
+ * A checked ratio to two decimals — or to as many more as it takes (up to four, then `<`) for a ratio
+ * below its goal not to print as the goal itself: 0.9995 against 1.00 is `0.9995`, not a failed `1.00`.
+ */
+export function verdictRatio(ratio: number, goal: number): string {
+  if (ratio >= goal) return ratio.toFixed(2);
+  for (let digits = 2; digits <= 4; digits++) {
+    const shown = ratio.toFixed(digits);
+    if (Number(shown) < goal) return shown;
+  }
+  return `<${goal.toFixed(4)}`;
 }

@@ -1,6 +1,6 @@
 import { benchSettings, type BenchContext } from '../bench-context';
 import type { LoadResult, PairSide } from '../load/load-spec';
-import { checkTargets, describeCheck } from '../report/targets';
+import { checkTargets, describeCheck, verdictRatio } from '../report/targets';
 import type { HttpRow } from './http-row';
 import { activeMs, pairedRatio, pairRowTargets } from './paired';
 
@@ -89,6 +89,20 @@ describe('targets on pairs', () => {
     // The moonshot's baseline was not paired: its check stays on the rows.
     expect(moonshot).toMatchObject({ against: 'groupcache-uniform', ratio: 17_000 / 40_000, met: false });
     expect(describeCheck(moonshot)).toBe('moonshot ≥ 0.80× (c): ✗ 0.42×');
+  });
+
+  it('never prints a missed target as its goal: more decimals, or a bound', () => {
+    rows[2].paired = [{ against: 'redis-uniform', ratio: 0.9995, low: 0.99, high: 1.06, runs: 3 }];
+    const [check] = checkTargets(rows).filter((c) => c.metric === 'rps');
+    expect(check.met).toBe(false);
+    expect(describeCheck(check)).toBe('≥ 1.00× (b): ✗ 0.9995× paired (0.99–1.06, 3 runs; own run 0.85×)');
+    expect(verdictRatio(0.996, 1)).toBe('0.996');
+    expect(verdictRatio(0.99999, 1)).toBe('<1.0000');
+    expect(verdictRatio(0.42, 0.8)).toBe('0.42');
+    expect(verdictRatio(0.7999, 0.8)).toBe('0.7999');
+    // A met target keeps two decimals, even when they round down to the goal.
+    expect(verdictRatio(1, 1)).toBe('1.00');
+    expect(verdictRatio(1.004, 1)).toBe('1.00');
   });
 
   it('keeps the rows’ ratio when a row has no pairs, and never pairs a cold target', () => {
