@@ -52,6 +52,7 @@ import {
 import { CallStream } from './call-stream';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-size';
 import { callTarget, isStreamable, OPERATION, type StreamCall, type StreamCalls } from './stream-calls';
+import { flowControlWindow } from './flow-control-window';
 import type * as pb from '@ringcache/proto';
 
 /** Options of a {@link GrpcPeerClient}. */
@@ -64,6 +65,12 @@ export interface GrpcPeerClientOptions {
   credentials?: ChannelCredentials;
   /** Largest message sent or received, in bytes. Default 16 MiB: values of a few MiB, and GetMany answers. */
   maxMessageBytes?: number;
+  /**
+   * The HTTP/2 receive window of the connection to the peer, and of each stream on it, in bytes: how much
+   * the peer may answer before it waits to hear this side read it (see flowControlWindow). 65,535 (HTTP/2's
+   * own) to 2^31 - 1; default maxMessageBytes.
+   */
+  flowControlWindowBytes?: number;
   /**
    * Interval of HTTP/2 keepalive pings, also on an idle connection, in ms. Default 10,000. A peer whose host
    * vanished without closing the TCP connection is then detected within keepaliveTimeMs + keepaliveTimeoutMs
@@ -156,6 +163,11 @@ export class GrpcPeerClient implements PeerClient {
       // caller's own fallback makes redundant: both cost CPU on every call.
       'grpc.enable_channelz': 0,
       'grpc.enable_retries': 0,
+      'grpc-node.flow_control_window': flowControlWindow(
+        'GrpcPeerClient',
+        options.flowControlWindowBytes,
+        maxMessageBytes,
+      ),
       ...options.channelOptions,
     };
     this.name = name;

@@ -9,6 +9,7 @@ import { LOADER_OPTIONS, PROTO_PACKAGE, PROTO_PATH } from '@ringcache/proto';
 
 import { boundPort } from './bound-port';
 import { boundShutdown } from './bounded-shutdown';
+import { flowControlWindow, raiseServerWindows } from './flow-control-window';
 import { OpenStreams } from './open-streams';
 import { cacheServiceHandlers, serveCacheService, type CacheServiceLogger } from './cache-service';
 import { tolerateMalformedRequests } from './malformed-request';
@@ -33,6 +34,12 @@ export interface GrpcServerOptions {
   health?: PeerGrpcHealth;
   /** Largest message received or sent, in bytes. Default 16 MiB (DEFAULT_MAX_MESSAGE_BYTES). */
   maxMessageBytes?: number;
+  /**
+   * The HTTP/2 receive window of every connection a peer opens here, and of each of its streams, in bytes:
+   * how much a peer may send before it waits to hear this node read it (see flowControlWindow). 65,535
+   * (HTTP/2's own) to 2^31 - 1; default maxMessageBytes.
+   */
+  flowControlWindowBytes?: number;
   /**
    * On close, how long calls in progress may take to finish before they are cancelled, in ms (0: cancel at
    * once). Default 5,000. Open `Health.Watch` streams last the whole grace period.
@@ -78,16 +85,13 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
       `grpcServerOptions option shutdownGraceMs must be an integer >= 0, got ${shutdownGraceMs}`,
     );
   }
+  const windowBytes = flowControlWindow('grpcServerOptions', options.flowControlWindowBytes, maxMessageBytes);
+  const logger = options.logger ?? new Logger('PeerGrpc');
   if (typeof options.handler?.get !== 'function') {
     throw new TypeError('grpcServerOptions option handler must be a PeerHandler');
   }
   const streams = new OpenStreams();
-  const cache = cacheServiceHandlers(
-    options.handler,
-    options.logger ?? new Logger('PeerGrpc'),
-    options.inFlight,
-    streams,
-  );
+  const cache = cacheServiceHandlers(options.handler, logger, options.inFlight, streams);
   const health = options.health ?? new PeerGrpcHealth();
   return {
     transport: Transport.GRPC,
@@ -103,6 +107,11 @@ export function grpcServerOptions(options: GrpcServerOptions): GrpcOptions {
       // Nest calls this after binding and before registering the controller's handlers.
       onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
         tolerateMalformedRequests(definition);
+        if (!raiseServerWindows(server, windowBytes)) {
+          logger.warn({
+            msg: "cannot raise the gRPC server's HTTP/2 receive window with this grpc-js: peers wait for a window update every 32 KiB",
+          });
+        }
         serveCacheService(server, cache);
         boundShutdown(server, shutdownGraceMs, () => streams.drain());
         health.addToServer(server);

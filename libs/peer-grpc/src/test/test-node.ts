@@ -27,7 +27,7 @@ export interface TestNode {
  */
 export async function startTestNode(
   handler: PeerHandler,
-  options: Pick<GrpcServerOptions, 'shutdownGraceMs'> = {},
+  options: Pick<GrpcServerOptions, 'shutdownGraceMs' | 'flowControlWindowBytes'> = {},
 ): Promise<TestNode> {
   @Module({ imports: [PeerGrpcModule] })
   class TestNodeModule {}
