@@ -59,6 +59,15 @@ describe('the gRPC server’s receive window', () => {
   it('is left alone on a server that does not keep its HTTP/2 servers where expected (another grpc-js)', () => {
     expect(raiseServerWindows({} as Server, MIB)).toBe(false);
     expect(raiseServerWindows({ http2Servers: new Map() } as unknown as Server, MIB)).toBe(false);
+    // One usable server beside one that is not: neither is touched.
+    const usable = createServer();
+    const odd = {};
+    const servers = new Map<object, unknown>([
+      [usable, {}],
+      [odd, {}],
+    ]);
+    expect(raiseServerWindows({ http2Servers: servers } as unknown as Server, MIB)).toBe(false);
+    expect(usable.listenerCount('session')).toBe(0);
   });
 });
 

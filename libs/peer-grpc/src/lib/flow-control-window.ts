@@ -3,7 +3,7 @@ import type { Http2Server, Http2SecureServer, ServerHttp2Session } from 'node:ht
 import type { Server } from '@grpc/grpc-js';
 
 /** HTTP/2's own window, which every connection and stream starts with (RFC 9113 §6.9.2). */
-export const HTTP2_DEFAULT_WINDOW_BYTES = 65_535;
+const HTTP2_DEFAULT_WINDOW_BYTES = 65_535;
 /** The largest window HTTP/2 allows. */
 const HTTP2_MAX_WINDOW_BYTES = 2 ** 31 - 1;
 
@@ -35,8 +35,10 @@ export function flowControlWindow(owner: string, value: number | undefined, fall
 export function raiseServerWindows(server: Server, bytes: number): boolean {
   const servers = (server as unknown as { http2Servers?: unknown }).http2Servers;
   if (!(servers instanceof Map) || servers.size === 0) return false;
-  for (const http2Server of servers.keys() as IterableIterator<Http2Server | Http2SecureServer>) {
-    if (typeof http2Server?.on !== 'function') return false;
+  const http2Servers = [...servers.keys()] as (Http2Server | Http2SecureServer)[];
+  // All or none: a half-raised server would be told it kept HTTP/2's window.
+  if (!http2Servers.every((http2Server) => typeof http2Server?.on === 'function')) return false;
+  for (const http2Server of http2Servers) {
     http2Server.on('session', (session: ServerHttp2Session) => raiseSessionWindow(session, bytes));
   }
   return true;
