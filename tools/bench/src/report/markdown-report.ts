@@ -2,6 +2,7 @@ import { ENTRY_OVERHEAD_BYTES } from '@ringcache/cache-core';
 
 import { SLOW_PROBE_RATIO } from '../env/cpu-probe';
 import { libsTable } from '../libs.bench';
+import { TURN_MS } from '../scenarios/paired';
 import type { BenchReport } from './bench-report';
 import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
 import { coldFillTable, httpTable } from './http-table';
@@ -37,8 +38,9 @@ export function markdownReport(report: BenchReport): string {
       'with the same key pattern; (c) = golang/groupcache, 3 peers; ratios are of req/s',
     `- targets: each row with a warm-rate target is then measured in ${settings.pairedRuns} runs interleaved ` +
       `with its baseline's front (kept running): each gets ${settings.pairedRunSec} s of load, in turns of ` +
-      '0.4 s, the other load paused, so both see the server core at the same moments; the target is checked ' +
-      'on the median of the runs, printed with their range and the ratio of the two rows above (own run). ' +
+      `${TURN_MS / 1000} s, the other load paused, so both see the server core at the same moments; the ` +
+      'target is checked on the median of the runs, printed with their range and the ratio of the two rows ' +
+      'above (own run). ' +
       'Moonshots and cold targets use the rows alone',
     '',
     ...section(

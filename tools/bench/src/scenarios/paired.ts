@@ -7,7 +7,7 @@ import { TARGETS } from '../report/targets';
 import type { HttpRow } from './http-row';
 
 /** How long each load runs before the other takes its turn, in an interleaved run. */
-const TURN_MS = 400;
+export const TURN_MS = 400;
 
 /**
  * A row is interleaved only when its median latency is at most this share of a turn. A paused load's
@@ -112,10 +112,11 @@ export async function interleavedRates(
   }
   turns[current].push([since, Date.now()]);
   return results.map((load, i) => {
-    if (load.errors > 0 || load.non2xx > 0 || !load.windowMs)
+    if (load.errors > 0 || load.non2xx > 0)
       throw new Error(
         `a run against ${sides[i].origin} had ${load.errors} errors and ${load.non2xx} non-2xx answers`,
       );
+    if (!load.windowMs) throw new Error(`a run against ${sides[i].origin} did not say when it measured`);
     const ms = activeMs(turns[i], load.windowMs);
     return ms > 0 ? (load.responses * (sides[i].perRequest ?? 1) * 1000) / ms : 0;
   }) as [number, number];
