@@ -5,7 +5,7 @@ export { probeIndicator, DEFAULT_PROBE_TIMEOUT_MS } from './lib/readiness';
 export type { ProbeResult } from './lib/readiness';
 export { listeningPort, startHttpApp } from './lib/start-http-app';
 export type { StartHttpAppOptions } from './lib/start-http-app';
-export type { ServerTls } from './lib/entry-server';
+export type { ServerTls, UpgradeHandler } from './lib/entry-server';
 export { MetricsModule, MetricsController, METRICS_REGISTRY } from './lib/metrics.module';
 export { batchSizeHistogram } from './lib/batch-histogram';
 export { registerInFlightMetrics } from './lib/in-flight-metrics';

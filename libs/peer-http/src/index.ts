@@ -16,3 +16,6 @@ export { PeerHttpFastPath } from './lib/peer-http-fast-path';
 export type { PeerHttpFastPathOptions } from './lib/peer-http-fast-path';
 export { InvalidationSubscriptions } from './lib/invalidation-subscriptions';
 export type { SubscriptionLogger } from './lib/invalidation-subscriptions';
+export { PeerFrameServer } from './lib/frame-server';
+export type { PeerFrameServerOptions } from './lib/frame-server';
+export type { RequestHead } from './lib/peer-http-fast-path';

@@ -1,6 +1,8 @@
 import { copyFileSync } from 'node:fs';
 
 import { RingcacheClient } from '@ringcache/client';
+import { HttpPeerClient } from '@ringcache/peer-http';
+import { TlsMaterial } from '@ringcache/tls';
 import {
   EtcdCluster,
   eventually,
@@ -106,6 +108,31 @@ describe('mutual TLS between processes', () => {
           path,
           'HTTP 401',
         ]);
+    });
+
+    it('sends frames to a client with a certificate, and refuses the upgrade to anyone else (401)', async () => {
+      const upgrade = { connection: 'Upgrade', upgrade: 'ringcache-frames/1' };
+      const status = (presented?: IssuedCertificate) =>
+        httpsStatus(node().httpPort, 'GET', '/_ringcache/:frames', good.caFile, presented, upgrade);
+      expect(await status(good)).toBe('HTTP 101');
+      expect(await status()).toBe('HTTP 401');
+      expect(await status(otherCa)).toBe('HTTP 401');
+      const tls = TlsMaterial.fromFiles(good);
+      const client = new HttpPeerClient({ name: 'probe', address: `127.0.0.1:${node().httpPort}`, tls });
+      try {
+        expect(await client.framesReady()).toBe(true);
+        const context = { ringVersion: '', hops: 1 };
+        const value = Buffer.from('over frames');
+        await client.set(
+          { group: 'scores', key: 'framed', value, ttlMs: 0, ...context },
+          { deadlineMs: 3_000 },
+        );
+        const read = await client.get({ group: 'scores', key: 'framed', ...context }, { deadlineMs: 3_000 });
+        expect(Buffer.from(read.value).toString()).toBe('over frames');
+      } finally {
+        await client.close();
+        tls.close();
+      }
     });
 
     it('refuses plaintext HTTP, and a plaintext gRPC Set', async () => {

@@ -51,13 +51,17 @@ export function httpsSet(port: number, key: string, caFile: string, presented?: 
   return httpsStatus(port, 'PUT', `/_ringcache/scores/${key}`, caFile, presented);
 }
 
-/** A request on a connection of its own, presenting `presented` (or no certificate): "HTTP <status>" or the error. */
+/**
+ * A request on a connection of its own, presenting `presented` (or no certificate): "HTTP <status>" (101
+ * for an upgrade taken) or the error.
+ */
 export function httpsStatus(
   port: number,
   method: string,
   path: string,
   caFile: string,
   presented?: Presented,
+  headers: Record<string, string> = {},
 ): Promise<string> {
   const cert = presented && { cert: read(presented.certFile), key: read(presented.keyFile) };
   return new Promise((resolve) => {
@@ -71,12 +75,17 @@ export function httpsStatus(
         ...cert,
         // A connection of its own: no TLS session of an earlier request is resumed.
         agent: false,
+        headers,
       },
       (res) => {
         res.resume();
         res.on('end', () => resolve(`HTTP ${res.statusCode}`));
       },
     );
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve(`HTTP ${res.statusCode}`);
+    });
     req.setTimeout(5_000, () => req.destroy(new Error('no answer in 5 s')));
     req.on('error', (error) => resolve(error.message));
     if (method === 'PUT') req.setHeader('content-type', 'application/octet-stream');

@@ -1,4 +1,4 @@
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 
 import { InFlightLimiter } from '@ringcache/cache-core';
@@ -28,6 +28,14 @@ describe('entryServer', () => {
         if (request.url !== '/fast') return false;
         response.end('fast');
         return true;
+      },
+      upgrade: {
+        upgrade: (request, socket) => {
+          if (request.url !== '/take') return false;
+          socket.end('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\ntaken');
+          return true;
+        },
+        close: () => undefined,
       },
     });
     // The framework's handler: /hold keeps its answer open until the test ends it.
@@ -72,6 +80,22 @@ describe('entryServer', () => {
     expect(await (await hold).text()).toBe('done');
     await waitFor(() => limiter.inFlight === 0);
     expect(await (await fetch(url('/fast'))).text()).toBe('fast');
+  });
+
+  it('hands upgrade requests to the upgrade handler, and answers one it refuses 404', async () => {
+    const upgrade = (path: string) =>
+      new Promise<string>((resolve, reject) => {
+        const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+        let text = '';
+        socket.on('data', (chunk) => (text += chunk.toString()));
+        socket.on('end', () => resolve(text));
+        socket.on('error', reject);
+        socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n`);
+      });
+    expect(await upgrade('/take')).toMatch(/^HTTP\/1.1 101 [^]*taken$/);
+    expect(await upgrade('/other')).toBe(
+      'HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
+    );
   });
 });
 

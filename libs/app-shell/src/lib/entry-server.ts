@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
 
 import { type InFlightLimiter, REQUEST_ID_HEADER, type RequestLog } from '@ringcache/cache-core';
 import { clientVerified, followRotation, mutualTlsServerOptions, type TlsMaterial } from '@ringcache/tls';
@@ -10,6 +11,14 @@ import { requestIdFor, type FastPath } from './request-logging';
 export interface ServerTls {
   cert: Buffer | string;
   key: Buffer | string;
+}
+
+/** Takes a server's upgrade requests: a protocol of its own on connections upgraded from HTTP/1.1. */
+export interface UpgradeHandler {
+  /** Takes the request (the connection is then its own) and returns true, or returns false to refuse it. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer, log: RequestLog): boolean;
+  /** Ends its connections as the server closes: upgraded connections would otherwise hold it open. */
+  close(): void;
 }
 
 /** Options of {@link entryServer}. */
@@ -26,6 +35,11 @@ export interface EntryServerOptions {
   echoRequestId: boolean;
   isStream?: (url: string) => boolean;
   log: RequestLog;
+  /**
+   * Upgrade requests (with mutual TLS, from clients with a certificate only: others are answered 401);
+   * one it refuses is answered 404. Default none: node:http's own handling.
+   */
+  upgrade?: UpgradeHandler;
 }
 
 /**
@@ -70,13 +84,30 @@ export function entryServer(options: EntryServerOptions) {
       return true;
     };
     // https.Server is an http.Server for everything Fastify and Nest use (listen, address, close).
+    let server: Server;
     if (mutualTls) {
-      const server = createHttpsServer(mutualTlsServerOptions(mutualTls, false), serve);
-      followRotation(server, mutualTls);
-      return server as unknown as Server;
+      const https = createHttpsServer(mutualTlsServerOptions(mutualTls, false), serve);
+      followRotation(https, mutualTls);
+      server = https as unknown as Server;
+    } else server = tls ? (createHttpsServer(tls, serve) as unknown as Server) : createServer(serve);
+    const upgrade = options.upgrade;
+    if (upgrade) {
+      server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (mutualTls && !clientVerified(socket)) refuseUpgrade(socket, 401, NO_CERTIFICATE);
+        else if (!upgrade.upgrade(request, socket, head, log)) refuseUpgrade(socket, 404, '');
+      });
     }
-    return tls ? (createHttpsServer(tls, serve) as unknown as Server) : createServer(serve);
+    return server;
   };
+}
+
+/** An upgrade request answered with an error, and its connection closed. */
+function refuseUpgrade(socket: Duplex, status: 401 | 404, body: string): void {
+  const reason = status === 401 ? 'Unauthorized' : 'Not Found';
+  const type = body ? 'Content-Type: application/json; charset=utf-8\r\n' : '';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${type}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 }
 
 /**

@@ -20,7 +20,7 @@ import { LoggingModule, nestLoggerOver } from './logging.module';
 import type { InFlightLimiter } from '@ringcache/cache-core';
 import type { TlsMaterial } from '@ringcache/tls';
 
-import { entryServer, type ServerTls } from './entry-server';
+import { entryServer, type ServerTls, type UpgradeHandler } from './entry-server';
 import { logRequests, requestLog, type FastPath } from './request-logging';
 
 /** Options of {@link startHttpApp}. */
@@ -65,6 +65,11 @@ export interface StartHttpAppOptions {
    * following its rotations. Default none.
    */
   mutualTls?: TlsMaterial;
+  /**
+   * Takes upgrade requests (see entryServer), and ends its connections as the app begins to close. Default
+   * none.
+   */
+  upgrade?: UpgradeHandler;
   /** Changes the Fastify instance before the app starts (body parsers, hooks). */
   configure?: (fastify: FastifyInstance) => void;
   /** Runs after the app is created and before it listens (to connect a gRPC microservice, say). */
@@ -92,9 +97,9 @@ export async function startHttpApp(
   // database unreachable, say) are JSON like the others.
   const nestLogger = nestLoggerOver(logger);
   const logOptions = { slowRequestMs: options.slowRequestMs ?? 1_000, isStream: options.isStream };
-  const { fastPath, gate, inFlight, tls, mutualTls } = options;
+  const { fastPath, gate, inFlight, tls, mutualTls, upgrade } = options;
   const echoRequestId = options.echoRequestId ?? false;
-  const entry = fastPath || gate || inFlight || tls || mutualTls;
+  const entry = fastPath || gate || inFlight || tls || mutualTls || upgrade;
   @Module({})
   class HttpAppModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -111,6 +116,7 @@ export async function startHttpApp(
             echoRequestId,
             isStream: options.isStream,
             log: requestLog(logger, logOptions),
+            upgrade,
           })
         : undefined,
     }),
@@ -121,6 +127,11 @@ export async function startHttpApp(
   if (options.handleSignals ?? true) closeOnSignals(app as INestApplication, { name: options.name });
   const fastify = app.getHttpAdapter().getInstance();
   logRequests(fastify, logger, { ...logOptions, echoRequestId });
+  if (upgrade)
+    fastify.addHook('preClose', (done) => {
+      upgrade.close();
+      done();
+    });
   options.configure?.(fastify);
   await options.beforeListen?.(app);
   const host = options.host ?? '127.0.0.1';

@@ -43,7 +43,7 @@ export type ClientTransport = 'grpc' | 'http';
 /** Options of the channel to each node, as GrpcPeerClient takes them (credentials, keepalive, sizes...). */
 export type NodeChannelOptions = Omit<GrpcPeerClientOptions, 'name' | 'address'>;
 
-/** Options of the keep-alive connections to each node over HTTP, as HttpPeerClient takes them (maxSockets). */
+/** Options of the connections to each node over HTTP, as HttpPeerClient takes them (maxSockets, frames). */
 export type NodeHttpOptions = Omit<HttpPeerClientOptions, 'name' | 'address'>;
 
 /**

@@ -11,16 +11,23 @@ import {
 } from '@ringcache/config';
 import { checkEtcdSignInFromConfig, tlsFromConfig } from '@ringcache/discovery';
 import { grpcServerCredentials, grpcServerOptions, PeerGrpcHealth } from '@ringcache/peer-grpc';
-import { isInvalidationStream, PeerHttpFastPath, peerHttpFrameworkErrors } from '@ringcache/peer-http';
+import {
+  isInvalidationStream,
+  PeerFrameServer,
+  PeerHttpFastPath,
+  peerHttpFrameworkErrors,
+} from '@ringcache/peer-http';
 
 import { CacheNodeModule } from './cache-node.module';
+import { registerFrameMetrics } from './frame-metrics';
 import type { GroupDefinition } from './group-definition';
 import { NodeRuntime } from './node-runtime';
 
 /**
  * Starts a cache node: the peer protocol over gRPC (node.grpcPort) and, on one Fastify server
- * (node.httpPort), the HTTP peer endpoint, /healthz, /readyz, /metrics and /cluster; then joins the
- * cluster. SIGTERM/SIGINT leave the cluster first, then drain requests in flight, and exit 0.
+ * (node.httpPort), the HTTP peer endpoint (its data calls also as frames on upgraded connections), /healthz,
+ * /readyz, /metrics and /cluster; then joins the cluster. SIGTERM/SIGINT leave the cluster first, then
+ * drain requests in flight, and exit 0.
  *
  * With `tls` configured both ports take only clients presenting a certificate from its CA (mutual TLS).
  * Protected mode: on a non-loopback address without `tls` (nor `security.insecure`) it throws a
@@ -47,6 +54,8 @@ export async function startCacheNode(
   });
   // One bound for the node's peer requests, over HTTP and gRPC alike: past it they are answered overloaded.
   const inFlight = new InFlightLimiter({ max: config.node.maxInFlight });
+  // The same requests as frames, on connections upgraded from HTTP on the same port (see PeerFrameServer).
+  const frames = new PeerFrameServer({ fastPath: peerFastPath, inFlight });
   const app = await startHttpApp(CacheNodeModule.forRoot({ config, groups }), {
     name: 'cache-node',
     host: config.node.host,
@@ -61,8 +70,10 @@ export async function startCacheNode(
     frameworkErrors: peerHttpFrameworkErrors,
     fastPath: (request, response, log) => peerFastPath.serve(request, response, log),
     inFlight,
+    upgrade: frames,
     beforeListen: async (nest) => {
       registerInFlightMetrics(nest.get(METRICS_REGISTRY), inFlight);
+      registerFrameMetrics(nest.get(METRICS_REGISTRY), frames);
       const handler = nest.get<PeerHandler>(PEER_HANDLER);
       peerFastPath.handler = handler;
       const health = nest.get(PeerGrpcHealth);

@@ -37,9 +37,7 @@ class StaleSocketError extends Error {}
  * socket as we wrote to it; every peer operation is idempotent).
  */
 export async function exchange(spec: Exchange): Promise<Answer> {
-  if (!(Number.isFinite(spec.deadlineMs) && spec.deadlineMs > 0)) {
-    throw new InvalidArgumentError(`deadlineMs must be a positive number of ms, got ${spec.deadlineMs}`);
-  }
+  checkDeadline(spec.deadlineMs);
   const start = performance.now();
   try {
     return await attempt(spec, spec.deadlineMs, true);
@@ -48,6 +46,13 @@ export async function exchange(spec: Exchange): Promise<Answer> {
     const left = spec.deadlineMs - (performance.now() - start);
     if (left <= 0) throw deadlinePassed(spec);
     return attempt(spec, left, false);
+  }
+}
+
+/** A call's deadline must be a positive number of ms: anything else is an InvalidArgumentError. */
+export function checkDeadline(deadlineMs: number): void {
+  if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) {
+    throw new InvalidArgumentError(`deadlineMs must be a positive number of ms, got ${deadlineMs}`);
   }
 }
 

@@ -8,125 +8,140 @@ import {
 } from '@ringcache/cache-core';
 
 import { FAKE_KEYS, FakePeerHandler } from '../testing/fake-peer-handler';
-import { call, ctx, useNestPeer } from '../testing/http-peer-client.fixtures';
+import { call, ctx, useNestPeer, type PeerForm } from '../testing/http-peer-client.fixtures';
 import type { PeerApp } from '../testing/start-peer-app';
 import type { HttpPeerClient } from './http-peer-client';
 
-describe('HttpPeerClient against a Nest peer on Fastify', () => {
+describe.each<PeerForm>(['http', 'frames'])(
+  'HttpPeerClient against a Nest peer on Fastify, as %s',
+  (form) => {
+    let handler: FakePeerHandler;
+    let client: HttpPeerClient;
+    useNestPeer((nestPeer) => ({ handler, client } = nestPeer), form);
+
+    describe('errors the peer answers', () => {
+      it('rejects an unknown group with UnknownGroupError, while a missing key resolves', async () => {
+        const error = await client.get({ group: 'nope', key: 'Tom', ...ctx }, call).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(UnknownGroupError);
+        expect(error).toMatchObject({
+          code: 'unknown_group',
+          message: 'unknown group "nope"',
+          recoverable: false,
+        });
+        await expect(client.get({ group: 'scores', key: 'nope', ...ctx }, call)).resolves.toMatchObject({
+          found: false,
+        });
+      });
+
+      it('rejects a key that is too long with KeyTooLongError and the peer message', async () => {
+        const error = await client
+          .get({ group: 'scores', key: 'k'.repeat(300), ...ctx }, call)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(KeyTooLongError);
+        expect(error).toMatchObject({
+          code: 'key_too_long',
+          message: 'key is 300 bytes, over the limit of 256',
+        });
+      });
+
+      it('rejects a failed load with a recoverable LoadError', async () => {
+        const error = await client
+          .get({ group: 'scores', key: FAKE_KEYS.loadFails, ...ctx }, call)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(LoadError);
+        expect(error).toMatchObject({ code: 'load_failed', recoverable: true });
+        expect((error as Error).message).toBe('loading scores/load-fails failed: database is down');
+      });
+
+      it("rejects the peer's own peer_unavailable as PeerUnavailableError", async () => {
+        const error = await client
+          .get({ group: 'scores', key: FAKE_KEYS.peerDown, ...ctx }, call)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(PeerUnavailableError);
+        expect(error).toMatchObject({ peer: 'node-b', operation: 'Get', recoverable: true });
+      });
+
+      it('rejects an invalid batch with InvalidArgumentError and a bug with internal', async () => {
+        const empty = client.getMany({ group: 'scores', keys: [], ...ctx }, call);
+        await expect(empty).rejects.toThrow(new InvalidArgumentError('keys must be a non-empty list'));
+        const bug = await client
+          .get({ group: 'scores', key: FAKE_KEYS.bug, ...ctx }, call)
+          .catch((e: unknown) => e);
+        expect(bug).toMatchObject({ code: 'internal', message: 'internal error', recoverable: false });
+      });
+
+      it('rejects a flush or expire naming an unknown group with UnknownGroupError', async () => {
+        const flush = await client.flush({ group: 'nope', generation: 1 }, call).catch((e: unknown) => e);
+        expect(flush).toBeInstanceOf(UnknownGroupError);
+        expect(flush).toMatchObject({ code: 'unknown_group', message: 'unknown group "nope"' });
+        const keys = [
+          { group: 'scores', key: 'k', expireAtMs: 1 },
+          { group: 'nope', key: 'k', expireAtMs: 1 },
+        ];
+        const expire = await client.expire({ keys }, call).catch((e: unknown) => e);
+        expect(expire).toBeInstanceOf(UnknownGroupError);
+        expect(expire).toMatchObject({ code: 'unknown_group', message: 'unknown group "nope"' });
+      });
+
+      it('rejects a flush or expire the peer cannot decode with InvalidArgumentError', async () => {
+        await expect(client.flush({ group: 'scores', generation: -1 }, call)).rejects.toThrow(
+          new InvalidArgumentError(
+            'body must be {"generation":<integer>} with a non-negative integer, got -1',
+          ),
+        );
+        await expect(client.flush({ group: 'scores', generation: 0.5 }, call)).rejects.toBeInstanceOf(
+          InvalidArgumentError,
+        );
+        await expect(
+          client.expire({ keys: [{ group: 'scores', key: 'k', expireAtMs: Number.NaN }] }, call),
+        ).rejects.toThrow(
+          new InvalidArgumentError(
+            'keys[0] must be {"group":<string>,"key":<string>,"expireAtMs":<non-negative integer>}',
+          ),
+        );
+        const tooMany = Array.from({ length: 10_001 }, (_, i) => ({
+          group: 'scores',
+          key: `${i}`,
+          expireAtMs: 1,
+        }));
+        await expect(client.expire({ keys: tooMany }, call)).rejects.toThrow(
+          new InvalidArgumentError('at most 10000 keys per expire call, got 10001'),
+        );
+      });
+
+      it('rejects an operation the peer does not serve with UnimplementedError', async () => {
+        handler.delete = () => Promise.reject(new UnimplementedError('Delete'));
+        try {
+          const error = await client
+            .delete({ group: 'scores', key: 'k', ...ctx }, call)
+            .catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(UnimplementedError);
+          expect(error).toMatchObject({
+            code: 'unimplemented',
+            message: 'Delete is not served by this node',
+          });
+        } finally {
+          handler.delete = FakePeerHandler.prototype.delete;
+        }
+        handler.flush = () => Promise.reject(new UnimplementedError('Flush'));
+        try {
+          await expect(client.flush({ group: 'scores', generation: 1 }, call)).rejects.toThrow(
+            new UnimplementedError('Flush'),
+          );
+        } finally {
+          handler.flush = FakePeerHandler.prototype.flush;
+        }
+      });
+    });
+  },
+);
+
+// How HTTP requests use connections; frame-channel.spec.ts has the framed connection's.
+describe('HttpPeerClient against a Nest peer on Fastify, as http', () => {
   let handler: FakePeerHandler;
   let peer: PeerApp;
   let client: HttpPeerClient;
   useNestPeer((nestPeer) => ({ handler, peer, client } = nestPeer));
-
-  describe('errors the peer answers', () => {
-    it('rejects an unknown group with UnknownGroupError, while a missing key resolves', async () => {
-      const error = await client.get({ group: 'nope', key: 'Tom', ...ctx }, call).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UnknownGroupError);
-      expect(error).toMatchObject({
-        code: 'unknown_group',
-        message: 'unknown group "nope"',
-        recoverable: false,
-      });
-      await expect(client.get({ group: 'scores', key: 'nope', ...ctx }, call)).resolves.toMatchObject({
-        found: false,
-      });
-    });
-
-    it('rejects a key that is too long with KeyTooLongError and the peer message', async () => {
-      const error = await client
-        .get({ group: 'scores', key: 'k'.repeat(300), ...ctx }, call)
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(KeyTooLongError);
-      expect(error).toMatchObject({
-        code: 'key_too_long',
-        message: 'key is 300 bytes, over the limit of 256',
-      });
-    });
-
-    it('rejects a failed load with a recoverable LoadError', async () => {
-      const error = await client
-        .get({ group: 'scores', key: FAKE_KEYS.loadFails, ...ctx }, call)
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LoadError);
-      expect(error).toMatchObject({ code: 'load_failed', recoverable: true });
-      expect((error as Error).message).toBe('loading scores/load-fails failed: database is down');
-    });
-
-    it("rejects the peer's own peer_unavailable as PeerUnavailableError", async () => {
-      const error = await client
-        .get({ group: 'scores', key: FAKE_KEYS.peerDown, ...ctx }, call)
-        .catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(PeerUnavailableError);
-      expect(error).toMatchObject({ peer: 'node-b', operation: 'Get', recoverable: true });
-    });
-
-    it('rejects an invalid batch with InvalidArgumentError and a bug with internal', async () => {
-      const empty = client.getMany({ group: 'scores', keys: [], ...ctx }, call);
-      await expect(empty).rejects.toThrow(new InvalidArgumentError('keys must be a non-empty list'));
-      const bug = await client
-        .get({ group: 'scores', key: FAKE_KEYS.bug, ...ctx }, call)
-        .catch((e: unknown) => e);
-      expect(bug).toMatchObject({ code: 'internal', message: 'internal error', recoverable: false });
-    });
-
-    it('rejects a flush or expire naming an unknown group with UnknownGroupError', async () => {
-      const flush = await client.flush({ group: 'nope', generation: 1 }, call).catch((e: unknown) => e);
-      expect(flush).toBeInstanceOf(UnknownGroupError);
-      expect(flush).toMatchObject({ code: 'unknown_group', message: 'unknown group "nope"' });
-      const keys = [
-        { group: 'scores', key: 'k', expireAtMs: 1 },
-        { group: 'nope', key: 'k', expireAtMs: 1 },
-      ];
-      const expire = await client.expire({ keys }, call).catch((e: unknown) => e);
-      expect(expire).toBeInstanceOf(UnknownGroupError);
-      expect(expire).toMatchObject({ code: 'unknown_group', message: 'unknown group "nope"' });
-    });
-
-    it('rejects a flush or expire the peer cannot decode with InvalidArgumentError', async () => {
-      await expect(client.flush({ group: 'scores', generation: -1 }, call)).rejects.toThrow(
-        new InvalidArgumentError('body must be {"generation":<integer>} with a non-negative integer, got -1'),
-      );
-      await expect(client.flush({ group: 'scores', generation: 0.5 }, call)).rejects.toBeInstanceOf(
-        InvalidArgumentError,
-      );
-      await expect(
-        client.expire({ keys: [{ group: 'scores', key: 'k', expireAtMs: Number.NaN }] }, call),
-      ).rejects.toThrow(
-        new InvalidArgumentError(
-          'keys[0] must be {"group":<string>,"key":<string>,"expireAtMs":<non-negative integer>}',
-        ),
-      );
-      const tooMany = Array.from({ length: 10_001 }, (_, i) => ({
-        group: 'scores',
-        key: `${i}`,
-        expireAtMs: 1,
-      }));
-      await expect(client.expire({ keys: tooMany }, call)).rejects.toThrow(
-        new InvalidArgumentError('at most 10000 keys per expire call, got 10001'),
-      );
-    });
-
-    it('rejects an operation the peer does not serve with UnimplementedError', async () => {
-      handler.delete = () => Promise.reject(new UnimplementedError('Delete'));
-      try {
-        const error = await client
-          .delete({ group: 'scores', key: 'k', ...ctx }, call)
-          .catch((e: unknown) => e);
-        expect(error).toBeInstanceOf(UnimplementedError);
-        expect(error).toMatchObject({ code: 'unimplemented', message: 'Delete is not served by this node' });
-      } finally {
-        handler.delete = FakePeerHandler.prototype.delete;
-      }
-      handler.flush = () => Promise.reject(new UnimplementedError('Flush'));
-      try {
-        await expect(client.flush({ group: 'scores', generation: 1 }, call)).rejects.toThrow(
-          new UnimplementedError('Flush'),
-        );
-      } finally {
-        handler.flush = FakePeerHandler.prototype.flush;
-      }
-    });
-  });
 
   describe('connections and deadlines', () => {
     it('rejects PeerUnavailableError at about the deadline when the peer never answers', async () => {

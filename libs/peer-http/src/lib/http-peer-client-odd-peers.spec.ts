@@ -34,9 +34,11 @@ describe('HttpPeerClient against unreachable or odd peers', () => {
       server = createServer(listener);
       server.on('connection', () => connections++);
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      // Raw HTTP peers: the calls travel as HTTP requests only (a framed connection is one more).
       client = new HttpPeerClient({
         name: 'raw',
         address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+        frames: false,
       });
     };
     afterEach(async () => {

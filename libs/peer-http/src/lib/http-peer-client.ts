@@ -1,4 +1,4 @@
-import type { Agent, OutgoingHttpHeaders } from 'node:http';
+import type { Agent } from 'node:http';
 
 import {
   InvalidArgumentError,
@@ -30,7 +30,9 @@ import {
 import type { TlsMaterial } from '@ringcache/tls';
 
 import { BATCH_TYPE, decodeBatchResults, encodeSetEntries } from './batch-codec';
-import { exchange, type Answer } from './http-exchange';
+import { FrameChannel } from './frame-channel';
+import type { FrameMethod } from './frame-codec';
+import { checkDeadline, exchange, type Answer } from './http-exchange';
 import { peerAgent } from './peer-agent';
 import { encodeKeyPath, encodeMethodPath } from './peer-path';
 import { parseErrorBody, remoteError, type RemoteCall } from './remote-error';
@@ -64,13 +66,19 @@ export interface HttpPeerClientOptions {
   maxSockets?: number;
   /** Mutual TLS: https to the peer, presenting this certificate. Default none: plaintext HTTP. */
   tls?: TlsMaterial;
+  /**
+   * Send the data calls (get, set, delete, one or many) as frames over one upgraded connection
+   * (FrameChannel) rather than as HTTP requests, once the peer has accepted the upgrade; until then, and
+   * with a peer that refuses it, they go over HTTP. Default true.
+   */
+  frames?: boolean;
 }
 
 const EMPTY = Buffer.alloc(0);
 
 /** What {@link HttpPeerClient.send} sends. */
 interface OutgoingMessage {
-  method: string;
+  method: FrameMethod;
   path: string;
   /** Ring version and hops, sent as headers; Flush and Expire have none. The request id is in `options`. */
   context?: RequestContext;
@@ -79,6 +87,8 @@ interface OutgoingMessage {
   contentType?: string;
   /** The answer's content type the client prefers (batchGet: the binary form). Default none. */
   accept?: string;
+  /** A data call, which may go as a frame (flush and expire go over HTTP). */
+  framed?: boolean;
 }
 
 /**
@@ -92,6 +102,7 @@ export class HttpPeerClient implements PeerClient {
   private readonly host: string;
   private readonly port: number;
   private readonly agent: Agent;
+  private readonly frames?: FrameChannel;
   private closed = false;
 
   constructor(options: HttpPeerClientOptions) {
@@ -103,12 +114,14 @@ export class HttpPeerClient implements PeerClient {
     this.name = options.name;
     ({ host: this.host, port: this.port } = parseAddress(options.address));
     this.agent = peerAgent('HttpPeerClient', { maxSockets: options.maxSockets ?? 64, tls: options.tls });
+    if (options.frames ?? true)
+      this.frames = new FrameChannel({ peer: this.name, host: this.host, port: this.port, tls: options.tls });
   }
 
   async get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
     const call: RemoteCall = { peer: this.name, operation: 'Get', group: request.group, key: request.key };
     const path = encodeKeyPath(request.group, request.key);
-    const answer = await this.send(call, { method: 'GET', path, context: request, options });
+    const answer = await this.send(call, { method: 'GET', path, context: request, options, framed: true });
     let response: GetResponse;
     if (answer.status === 200) {
       response = { found: true, value: answer.body, expireAtMs: this.expireAt(answer, call) };
@@ -132,6 +145,7 @@ export class HttpPeerClient implements PeerClient {
       body: Buffer.from(JSON.stringify({ keys: request.keys })),
       contentType: JSON_TYPE,
       accept: BATCH_TYPE,
+      framed: true,
     });
     const count = request.keys.length;
     if (answer.status === 200 && answer.headers['content-type'] === BATCH_TYPE) {
@@ -171,6 +185,7 @@ export class HttpPeerClient implements PeerClient {
       options,
       body: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
       contentType: OCTET_STREAM,
+      framed: true,
     });
     return jsonAnswer<SetResponse>(answer, call, (x) => typeof (x as SetResponse).expireAtMs === 'number');
   }
@@ -184,6 +199,7 @@ export class HttpPeerClient implements PeerClient {
       options,
       body: encodeSetEntries(request.entries),
       contentType: BATCH_TYPE,
+      framed: true,
     });
     const { results } = jsonAnswer<SetManyResponse>(answer, call, (x) =>
       resultsOf(x, request.entries.length, (r) => typeof r.expireAtMs === 'number'),
@@ -201,6 +217,7 @@ export class HttpPeerClient implements PeerClient {
       options,
       body: Buffer.from(JSON.stringify(body)),
       contentType: JSON_TYPE,
+      framed: true,
     });
     const { results } = jsonAnswer<DeleteManyResponse>(answer, call, (x) =>
       resultsOf(x, request.keys.length, (r) => typeof r.deleted === 'boolean'),
@@ -212,7 +229,7 @@ export class HttpPeerClient implements PeerClient {
     const call: RemoteCall = { peer: this.name, operation: 'Delete', group: request.group, key: request.key };
     const path =
       encodeKeyPath(request.group, request.key) + (request.localOnly ? `?${LOCAL_ONLY_PARAM}=1` : '');
-    const answer = await this.send(call, { method: 'DELETE', path, context: request, options });
+    const answer = await this.send(call, { method: 'DELETE', path, context: request, options, framed: true });
     return jsonAnswer<DeleteResponse>(
       answer,
       call,
@@ -254,38 +271,54 @@ export class HttpPeerClient implements PeerClient {
     return { removed, scheduled };
   }
 
+  /**
+   * Resolves true once calls go as frames to this peer (connecting now if they do not yet), false when they
+   * go over HTTP for now: frames are off, the peer refused them, or it could not be reached. Calls never
+   * wait for this; it is for tests and for warming a client before its first calls.
+   */
+  framesReady(): Promise<boolean> {
+    return this.frames && !this.closed ? this.frames.ready() : Promise.resolve(false);
+  }
+
   /** Destroys the agent and its connections; calls in flight and later calls reject PeerUnavailableError. */
   async close(): Promise<void> {
     this.closed = true;
+    this.frames?.close();
     this.agent.destroy();
   }
 
+  /** The one place a call leaves: as a frame when it may and the connection is up, else as HTTP. */
   private async send(call: RemoteCall, message: OutgoingMessage): Promise<Answer> {
     if (this.closed) throw new PeerUnavailableError(this.name, call.operation, 'client is closed');
     const { context, body } = message;
-    const headers: OutgoingHttpHeaders = {};
+    const deadlineMs = message.options.deadlineMs;
+    checkDeadline(deadlineMs);
+    const headers: Record<string, string> = {};
     if (context) headers[HOPS_HEADER] = String(context.hops);
     if (context?.ringVersion) headers[RING_VERSION_HEADER] = context.ringVersion;
     // Checked here, so an id the header cannot carry fails no call: it is only left out.
     const requestId = requestIdOf(message.options.requestId);
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     if (message.accept) headers['accept'] = message.accept;
-    if (body) {
-      headers['content-type'] = message.contentType;
-      // A known length, so Node does not switch to chunked encoding.
-      headers['content-length'] = body.byteLength;
-    }
+    if (body && message.contentType) headers['content-type'] = message.contentType;
+    const { method, path, framed } = message;
+    const operation = call.operation;
+    const answer = framed
+      ? this.frames?.send({ operation, method, path, headers, body, deadlineMs })
+      : undefined;
+    if (answer) return answer;
     return exchange({
       peer: this.name,
-      operation: call.operation,
+      operation,
       agent: this.agent,
       host: this.host,
       port: this.port,
-      method: message.method,
-      path: message.path,
-      headers,
+      method,
+      path,
+      // A known length, so Node does not switch to chunked encoding.
+      headers: body ? { ...headers, 'content-length': body.byteLength } : headers,
       body,
-      deadlineMs: message.options.deadlineMs,
+      deadlineMs,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 
 import { newRequestId, type PeerHandler, type RequestContext, type RequestLog } from '@ringcache/cache-core';
 
@@ -21,9 +21,23 @@ export interface PeerHttpFastPathOptions {
   /** Largest body taken here, in bytes; a larger one is left to the Fastify routes (413). Default 16 MiB. */
   maxBodyBytes?: number;
   /** Told about every error answered 500 `internal`, with the request. Default none. */
-  onInternalError?: (error: unknown, request: IncomingMessage, requestId: string) => void;
+  onInternalError?: (error: unknown, request: RequestHead, requestId: string) => void;
   /** Told about every other 5xx answer (a failed load, say). Default none. */
-  onServerError?: (answer: HttpErrorAnswer, request: IncomingMessage, requestId: string) => void;
+  onServerError?: (answer: HttpErrorAnswer, request: RequestHead, requestId: string) => void;
+}
+
+/** What routing a request reads: from node:http's request, or from a frame (frame-server.ts). */
+export interface RequestHead {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+/** How the fast path would serve a request: its context and its route. */
+interface Plan {
+  /** Its ring version, hops and id, decoded from the headers. */
+  context: RequestContext & { requestId: string };
+  route: Route;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -36,10 +50,7 @@ interface Exchange {
   log?: RequestLog;
   /** performance.now() when it arrived. */
   started: number;
-  /** Its ring version, hops and id, decoded from the headers. */
-  context: RequestContext & { requestId: string };
-  /** Its query parameters, each given once. */
-  query: Record<string, string>;
+  requestId: string;
 }
 
 /** What a route does with a request: the answer, from the body when it has one. */
@@ -69,42 +80,68 @@ export class PeerHttpFastPath {
 
   /** Answers the request (telling `log`) and returns true, or returns false having touched nothing. */
   serve(request: IncomingMessage, response: ServerResponse, log?: RequestLog): boolean {
-    const handler = this.handler;
-    const url = request.url as string;
-    if (!handler || !url.startsWith(PATH_PREFIX)) return false;
-    const queryAt = url.indexOf('?');
-    const rest = url.slice(PATH_PREFIX.length, queryAt < 0 ? undefined : queryAt);
-    const decoded = tryDecode(() => ({
-      query: queryAt < 0 ? {} : singleParams(url.slice(queryAt + 1)),
-      context: decodeContext(request.headers),
-    }));
-    if (!decoded?.query) return false;
-    const context = { ...decoded.context, requestId: decoded.context.requestId ?? newRequestId() };
-    const exchange: Exchange = {
-      request,
-      response,
-      log,
-      started: performance.now(),
-      context,
-      query: decoded.query,
+    const head: RequestHead = {
+      method: request.method as string,
+      url: request.url as string,
+      headers: request.headers,
     };
-    const route = rest.includes('/') ? this.keyRoute(handler, exchange) : this.methodRoute(handler, exchange);
-    if (!route) return false;
-    const body = this.bodyOf(request);
+    const plan = this.plan(head);
+    if (!plan) return false;
+    const body = this.bodyOf(request, head);
     if (body === undefined) return false;
+    const { requestId } = plan.context;
+    const exchange: Exchange = { request, response, log, started: performance.now(), requestId };
     body
-      .then(route)
+      .then(plan.route)
       .then(
         (answer) => write(exchange, answer),
-        (error: unknown) => this.fail(exchange, error),
+        (error: unknown) => write(exchange, this.failure(head, requestId, error)),
       )
       .catch(() => response.destroy());
     return true;
   }
 
+  /**
+   * The answer to a request that came whole, as a frame does: undefined when this path does not serve it
+   * (the same requests it leaves to Fastify, and every other route). Errors are answered, never thrown.
+   */
+  answer(head: RequestHead, body: Buffer): { requestId: string; answer: Promise<PeerAnswer> } | undefined {
+    const plan = this.plan(head);
+    if (!plan || !this.takesBody(head, body.byteLength)) return undefined;
+    const { requestId } = plan.context;
+    return {
+      requestId,
+      answer: plan.route(body).catch((error: unknown) => this.failure(head, requestId, error)),
+    };
+  }
+
+  /** How this path serves the request, or undefined when it leaves it to Fastify. */
+  private plan(head: RequestHead): Plan | undefined {
+    const handler = this.handler;
+    const url = head.url;
+    if (!handler || !url.startsWith(PATH_PREFIX)) return undefined;
+    const queryAt = url.indexOf('?');
+    const rest = url.slice(PATH_PREFIX.length, queryAt < 0 ? undefined : queryAt);
+    const decoded = tryDecode(() => ({
+      query: queryAt < 0 ? {} : singleParams(url.slice(queryAt + 1)),
+      context: decodeContext(head.headers),
+    }));
+    if (!decoded?.query) return undefined;
+    const context = { ...decoded.context, requestId: decoded.context.requestId ?? newRequestId() };
+    const route = rest.includes('/')
+      ? this.keyRoute(handler, head, context, decoded.query)
+      : this.methodRoute(handler, head, context, decoded.query);
+    return route && { context, route };
+  }
+
   /** GET, PUT and DELETE of `/_ringcache/<group>/<key>`. */
-  private keyRoute(handler: PeerHandler, { request, context, query }: Exchange): Route | undefined {
-    const target = tryDecode(() => decodeKeyPath(request.url as string));
+  private keyRoute(
+    handler: PeerHandler,
+    request: RequestHead,
+    context: RequestContext,
+    query: Record<string, string>,
+  ): Route | undefined {
+    const target = tryDecode(() => decodeKeyPath(request.url));
     if (!target) return undefined;
     const { group, key } = target;
     if (request.method === 'GET' && isEmpty(query))
@@ -123,9 +160,14 @@ export class PeerHttpFastPath {
   }
 
   /** POST of `/_ringcache/<group>:batchGet`, `:batchSet` and `:batchDelete`. */
-  private methodRoute(handler: PeerHandler, { request, context, query }: Exchange): Route | undefined {
+  private methodRoute(
+    handler: PeerHandler,
+    request: RequestHead,
+    context: RequestContext,
+    query: Record<string, string>,
+  ): Route | undefined {
     if (request.method !== 'POST' || !isEmpty(query)) return undefined;
-    const target = tryDecode(() => decodeMethodPath(request.url as string));
+    const target = tryDecode(() => decodeMethodPath(request.url));
     if (!target) return undefined;
     const { group, method } = target;
     const type = request.headers['content-type'];
@@ -147,28 +189,30 @@ export class PeerHttpFastPath {
 
   /**
    * The request's body, for a body this path takes: none (GET, DELETE), or one of a known length within
-   * the limit, octet-stream for a PUT; undefined leaves the request to Fastify.
+   * the limit (see takesBody); undefined leaves the request to Fastify.
    */
-  private bodyOf(request: IncomingMessage): Promise<Buffer> | undefined {
+  private bodyOf(request: IncomingMessage, head: RequestHead): Promise<Buffer> | undefined {
     const lengthHeader = request.headers['content-length'];
-    if (request.method === 'GET' || request.method === 'DELETE') {
-      return lengthHeader === undefined || lengthHeader === '0' ? readBody(request, 0) : undefined;
-    }
-    const length = Number(lengthHeader);
-    if (lengthHeader === undefined || !Number.isSafeInteger(length) || length > this.maxBodyBytes)
-      return undefined;
-    const type = request.headers['content-type'];
-    if (request.method === 'PUT' && !(type === OCTET_STREAM || (type === undefined && length === 0)))
-      return undefined;
+    const length = lengthHeader === undefined ? 0 : Number(lengthHeader);
+    const known = lengthHeader !== undefined || request.method === 'GET' || request.method === 'DELETE';
+    if (!known || !Number.isSafeInteger(length) || !this.takesBody(head, length)) return undefined;
     return readBody(request, length);
   }
 
-  private fail(exchange: Exchange, error: unknown): void {
-    const { request, context } = exchange;
+  /** A body this path takes: none for GET and DELETE; octet-stream (or nothing) for a PUT; within the limit. */
+  private takesBody(head: RequestHead, bytes: number): boolean {
+    if (head.method === 'GET' || head.method === 'DELETE') return bytes === 0;
+    if (bytes > this.maxBodyBytes) return false;
+    const type = head.headers['content-type'];
+    return head.method !== 'PUT' || type === OCTET_STREAM || (type === undefined && bytes === 0);
+  }
+
+  /** The error answer for `error`, told to the loggers as it deserves. */
+  private failure(head: RequestHead, requestId: string, error: unknown): PeerAnswer {
     const answer = httpErrorOf(error);
-    if (answer.body.code === 'internal') this.onInternalError?.(error, request, context.requestId);
-    else if (answer.status >= 500) this.onServerError?.(answer, request, context.requestId);
-    write(exchange, { status: answer.status, headers: JSON_HEADERS, body: JSON.stringify(answer.body) });
+    if (answer.body.code === 'internal') this.onInternalError?.(error, head, requestId);
+    else if (answer.status >= 500) this.onServerError?.(answer, head, requestId);
+    return { status: answer.status, headers: JSON_HEADERS, body: JSON.stringify(answer.body) };
   }
 }
 
@@ -182,7 +226,7 @@ function write(exchange: Exchange, answer: PeerAnswer): void {
   response.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
   response.end(answer.body);
   log?.({
-    reqId: exchange.context.requestId,
+    reqId: exchange.requestId,
     method: request.method as string,
     url: request.url as string,
     status: answer.status,

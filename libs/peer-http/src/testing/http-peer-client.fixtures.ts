@@ -16,22 +16,28 @@ export interface NestPeer {
   client: HttpPeerClient;
 }
 
+/** How the client specs' calls travel: as HTTP requests, or as frames over an upgraded connection. */
+export type PeerForm = 'http' | 'frames';
+
 /**
  * Registers the hooks of a describe block that talks to a Nest peer on Fastify: one peer for the block, a
  * fresh client for each test (a test may close its own), and every hanging request released after each
- * test. `bind` receives them before each test.
+ * test. `bind` receives them before each test. With `form` 'frames' the peer serves frames and each test
+ * starts with the client's framed connection up, so every data call goes as a frame; with 'http' (the
+ * default) the client sends none.
  */
-export function useNestPeer(bind: (nestPeer: NestPeer) => void): void {
+export function useNestPeer(bind: (nestPeer: NestPeer) => void, form: PeerForm = 'http'): void {
   let handler: FakePeerHandler;
   let peer: PeerApp;
   let client: HttpPeerClient;
   beforeAll(async () => {
     handler = new FakePeerHandler(['scores', 'blobs']);
     handler.put('scores', 'Tom', '630');
-    peer = await startPeerApp(handler);
+    peer = await startPeerApp(handler, { frames: form === 'frames' });
   });
-  beforeEach(() => {
-    client = new HttpPeerClient({ name: 'node-b', address: peer.address });
+  beforeEach(async () => {
+    client = new HttpPeerClient({ name: 'node-b', address: peer.address, frames: form === 'frames' });
+    if (form === 'frames' && !(await client.framesReady())) throw new Error('the peer refused frames');
     bind({ handler, peer, client });
   });
   afterEach(async () => {

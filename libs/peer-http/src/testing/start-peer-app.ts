@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 
 import { PEER_HANDLER, type PeerHandler } from '@ringcache/cache-core';
 
+import { PeerFrameServer } from '../lib/frame-server';
 import { peerHttpFrameworkErrors } from '../lib/framework-errors';
 import { PeerHttpFastPath } from '../lib/peer-http-fast-path';
 import { PeerHttpModule } from '../lib/peer-http.module';
@@ -19,6 +20,8 @@ export interface PeerApp {
   baseUrl: string;
   /** TCP connections the server has accepted so far. */
   connections(): number;
+  /** The server of framed connections, when the app serves them. */
+  frames?: PeerFrameServer;
   close(): Promise<void>;
 }
 
@@ -32,6 +35,8 @@ export interface StartPeerAppOptions {
   port?: number;
   /** Answer the read path in node:http before Fastify (PeerHttpFastPath), as cache nodes do. Default true. */
   fastPath?: boolean;
+  /** Also serve the fast path's requests as frames (PeerFrameServer), as cache nodes do. Default false. */
+  frames?: boolean;
 }
 
 @Module({})
@@ -55,20 +60,36 @@ export async function startPeerApp(
     imports: [PeerHttpModule.forRoot({ imports: [handlerModule], maxBodyBytes: options.maxBodyBytes })],
   };
   const fastPath = options.fastPath === false ? undefined : new PeerHttpFastPath(options);
+  const frames = fastPath && options.frames ? new PeerFrameServer({ fastPath }) : undefined;
   const adapter = new FastifyAdapter({
     ...(options.frameworkErrors === false ? {} : { frameworkErrors: peerHttpFrameworkErrors }),
     ...(fastPath
       ? {
-          serverFactory: (handle: (request: IncomingMessage, response: ServerResponse) => void) =>
-            createServer((request, response) => {
+          serverFactory: (handle: (request: IncomingMessage, response: ServerResponse) => void) => {
+            const server = createServer((request, response) => {
               if (!fastPath.serve(request, response)) handle(request, response);
-            }),
+            });
+            if (frames)
+              server.on('upgrade', (request, socket, head) => {
+                if (!frames.upgrade(request, socket, head)) socket.destroy();
+              });
+            return server;
+          },
         }
       : {}),
   });
   const app = await NestFactory.create<NestFastifyApplication>(root, adapter, { logger: false });
   if (fastPath) fastPath.handler = handler;
-  return listen(app, options.port);
+  const peer = await listen(app, options.port);
+  if (!frames) return peer;
+  return {
+    ...peer,
+    frames,
+    close: () => {
+      frames.close();
+      return peer.close();
+    },
+  };
 }
 
 /** Listens on a loopback port (default: a free one) and counts accepted connections. */
