@@ -20,8 +20,6 @@ const RING_CHANGE_WINDOW_MS = 11_000;
 /** Entries in one batchSet request of the batch row. */
 const BATCH_ENTRIES = 100;
 
-const BATCH_ROW = 'write-gateway-batchset';
-
 const KEYS = { kind: 'uniform', prefix: KEY_PATH_PREFIX, keys: 10_000 } as const;
 const PUT = { method: 'PUT', body: WRITE_VALUE, contentType: 'application/octet-stream' } as const;
 const PUT_TTL: Target = { ...KEYS, ...PUT, query: '?ttl=60s' };
@@ -30,22 +28,41 @@ const DELETE: Target = { ...KEYS, method: 'DELETE' };
 /** What each write front takes, unmeasured, before its rows (warmWrites): a PUT with a TTL, a DELETE. */
 const WARM_UP: Target[] = [PUT_TTL, DELETE];
 
-/** The gateway's write rows, as the issue names them: 1 KiB, 10,000 keys, 3 nodes on etcd. */
-const GATEWAY_ROWS: [RowBase, Target][] = [
-  [row('write-gateway-set-ttl', 'gateway, PUT 1 KiB ?ttl=60s'), PUT_TTL],
-  [row('write-gateway-set', 'gateway, PUT 1 KiB, no TTL'), { ...KEYS, ...PUT }],
-  [row('write-gateway-delete', 'gateway, DELETE'), DELETE],
-  [
-    row(BATCH_ROW, `gateway, keys:batchSet of ${BATCH_ENTRIES} × 1 KiB ?ttl=60s (entries/s)`),
-    {
-      kind: 'one',
-      path: `/api/v1/groups/${BENCH_GROUP}/keys:batchSet`,
-      method: 'POST',
-      body: batchBody(),
-      contentType: 'application/json',
-    },
-  ],
-];
+type Transport = 'grpc' | 'http';
+
+/** The batch row's body: BATCH_ENTRIES distinct keys (the same ones each time: the rate is of the path). */
+const BATCH_TARGET: Target = {
+  kind: 'one',
+  path: `/api/v1/groups/${BENCH_GROUP}/keys:batchSet`,
+  method: 'POST',
+  body: batchBody(),
+  contentType: 'application/json',
+};
+
+/**
+ * The gateway's write rows over `transport`, as the issue names them (1 KiB, 10,000 keys, 3 nodes on etcd):
+ * over gRPC with the ids the targets started with, over HTTP peers (frames) with `-http` after `gateway`.
+ */
+function gatewayRows(transport: Transport): [RowBase, Target][] {
+  const id = (what: string) =>
+    transport === 'grpc' ? `write-gateway-${what}` : `write-gateway-http-${what}`;
+  const via = transport === 'grpc' ? 'gRPC' : 'HTTP';
+  const rows: [RowBase, Target][] = [
+    [row(id('set-ttl'), `gateway (${via} peers), PUT 1 KiB ?ttl=60s`), PUT_TTL],
+    [row(id('delete'), `gateway (${via} peers), DELETE`), DELETE],
+    [
+      row(
+        id('batchset'),
+        `gateway (${via} peers), keys:batchSet of ${BATCH_ENTRIES} × 1 KiB ?ttl=60s (entries/s)`,
+      ),
+      BATCH_TARGET,
+    ],
+  ];
+  // The PUT without a TTL: once, to show what the delay queue adds.
+  if (transport === 'grpc')
+    rows.splice(1, 0, [row(id('set'), `gateway (${via} peers), PUT 1 KiB, no TTL`), { ...KEYS, ...PUT }]);
+  return rows;
+}
 
 /** The SDK front's write rows: `client.set` and `client.delete` in a node:http service. */
 const SDK_ROWS: [RowBase, Target][] = [
@@ -62,7 +79,7 @@ function row(id: string, what: string): RowBase {
   };
 }
 
-/** One batchSet body: BATCH_ENTRIES distinct keys (the same ones each time: the rate is of the path). */
+/** One batchSet body. */
 function batchBody(): string {
   const value = Buffer.from(WRITE_VALUE).toString('base64');
   const entries = Array.from({ length: BATCH_ENTRIES }, (_, i) => ({ key: keyName(i), value, ttl: '60s' }));
@@ -71,18 +88,35 @@ function batchBody(): string {
 
 /**
  * Writes through ringcache — the gateway and the SDK — on 3 nodes, a gateway and a ttl-worker on one etcd
- * member (so a TTL also goes to the delay queue), beside the Redis front's SET EX and DEL of the same run.
+ * member (so a TTL also goes to the delay queue), beside the Redis front's SET EX and DEL of the same run:
+ * the gateway's rows over gRPC peers and then, on a cluster of its own, over HTTP peers; the SDK's over HTTP.
  */
 export async function writeRows(context: BenchContext): Promise<HttpRow[]> {
-  const all = [...GATEWAY_ROWS, ...SDK_ROWS];
-  context.progress('writes: starting etcd, 3 nodes, a gateway and a ttl-worker');
+  context.progress('writes: starting etcd');
   const etcd = await EtcdCluster.start(1);
   onInterrupt(() => etcd.stop());
+  try {
+    return [...(await transportRows(context, etcd, 'grpc')), ...(await transportRows(context, etcd, 'http'))];
+  } finally {
+    await etcd.stop();
+  }
+}
+
+/** The rows of one cluster on `transport`: the gateway's, and with gRPC the SDK front's too. */
+async function transportRows(
+  context: BenchContext,
+  etcd: EtcdCluster,
+  transport: Transport,
+): Promise<HttpRow[]> {
+  const gatewayRowsHere = gatewayRows(transport);
+  const all = transport === 'grpc' ? [...gatewayRowsHere, ...SDK_ROWS] : gatewayRowsHere;
+  context.progress(`writes: 3 nodes (${transport} peers), a gateway and a ttl-worker`);
   let cluster: TestCluster | undefined;
   let front: BaselineServer | undefined;
   try {
     cluster = await startCluster({
-      etcd: { endpoints: etcd.endpoints, cluster: 'bench' },
+      etcd: { endpoints: etcd.endpoints, cluster: `bench-${transport}` },
+      transport,
       groups: { [BENCH_GROUP]: { ...BENCH_TABLE, ttl: '10m', maxBytes: 64 * 2 ** 20 } },
       env: { NODE_ENV: 'production', RINGCACHE_SQLITE_PATH: context.sqlitePath },
     });
@@ -104,16 +138,18 @@ export async function writeRows(context: BenchContext): Promise<HttpRow[]> {
     const rows: HttpRow[] = [];
     await warmWrites(context, gateway.url, WARM_UP);
     // The batch row's baseline is the single PUT with a TTL, through the same gateway.
-    const single = { 'write-gateway-set-ttl': { origin: gateway.url, target: PUT_TTL } };
-    for (const [base, target] of GATEWAY_ROWS) {
+    const [singleBase] = gatewayRowsHere[0];
+    const single = { [singleBase.id]: { origin: gateway.url, target: PUT_TTL } };
+    for (const [base, target] of gatewayRowsHere) {
       const row = await measureRow(context, base, gateway.url, target, pids);
-      if (base.id === BATCH_ROW) row.perRequest = BATCH_ENTRIES;
+      if (target === BATCH_TARGET) row.perRequest = BATCH_ENTRIES;
       await pairRowTargets(context, row, { origin: gateway.url, target, perRequest: row.perRequest }, single);
       rows.push(row);
     }
+    if (transport === 'http') return rows;
     front = await startBaselineServer('sdk-front-writes', 'sdk-front.server.js', {
       ETCD_ENDPOINTS: etcd.endpoints.join(','),
-      CLUSTER: 'bench',
+      CLUSTER: `bench-${transport}`,
       TRANSPORT: 'http',
       NEAR_BYTES: '0',
     });
@@ -122,11 +158,10 @@ export async function writeRows(context: BenchContext): Promise<HttpRow[]> {
       rows.push(await measureRow(context, base, front.origin, target, [front.process.pid, ...pids]));
     return rows;
   } catch (error) {
-    context.progress(`writes failed: ${failureDetail(error)}`);
+    context.progress(`writes (${transport} peers) failed: ${failureDetail(error)}`);
     return all.map(([base]) => unmeasuredRow(base, 'failed', failureNote(error)));
   } finally {
     await front?.process.stop('SIGTERM', 5_000);
     await cluster?.stop();
-    await etcd.stop();
   }
 }
