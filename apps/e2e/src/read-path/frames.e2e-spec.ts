@@ -80,9 +80,14 @@ describe('HTTP peers sending frames', () => {
       expect(performance.now() - started).toBeLessThan(deadlineMs + 1_000);
     }
     await cluster.restartNode(victim.name);
-    await eventually('the gateway sending frames to the restarted node', async () => {
-      for (const key of keys) await get(gatewayUrl(cluster, 'items', key));
-      return (await framesServed([victim])) > 0;
-    });
+    // Within the gateway's skip of the dead node (5 s, doubled by a failed probe) and its reconnection.
+    await eventually(
+      'the gateway sending frames to the restarted node',
+      async () => {
+        for (const key of keys) await get(gatewayUrl(cluster, 'items', key));
+        return (await framesServed([victim])) > 0;
+      },
+      30_000,
+    );
   });
 });

@@ -91,11 +91,6 @@ export class FrameChannel {
     this.maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   }
 
-  /** Whether calls go over the framed connection now. */
-  get connected(): boolean {
-    return this.link !== undefined;
-  }
-
   /**
    * Connects if there is no connection and none is due to wait (as a call would), and resolves true once the
    * connection is up, false when this attempt failed or none may be made now. Calls never wait for this.

@@ -6,7 +6,6 @@ import {
   PeerUnavailableError,
   REQUEST_ID_HEADER,
   requestIdOf,
-  RingcacheError,
   type CallOptions,
   type DeleteManyRequest,
   type DeleteManyResponse,
@@ -29,6 +28,7 @@ import {
 } from '@ringcache/cache-core';
 import type { TlsMaterial } from '@ringcache/tls';
 
+import { isBatchAnswer, jsonAnswer, malformedAnswer, resultsOf } from './answer-checks';
 import { BATCH_TYPE, decodeBatchResults, encodeSetEntries } from './batch-codec';
 import { FrameChannel } from './frame-channel';
 import type { FrameMethod } from './frame-codec';
@@ -339,41 +339,6 @@ export class HttpPeerClient implements PeerClient {
   }
 }
 
-/** `{"results":[...]}` with `count` results, each passing `valid`. */
-function resultsOf(
-  body: unknown,
-  count: number,
-  valid: (result: Record<string, unknown>) => boolean,
-): boolean {
-  const results = (body as { results?: unknown }).results;
-  return (
-    Array.isArray(results) &&
-    results.length === count &&
-    results.every((r: unknown) => typeof r === 'object' && r !== null && valid(r as Record<string, unknown>))
-  );
-}
-
-function isBatchAnswer(body: unknown): boolean {
-  const results = (body as { results?: unknown }).results;
-  return (
-    Array.isArray(results) &&
-    results.every(
-      (r: Partial<WireBatchResult> | null) =>
-        typeof r === 'object' &&
-        r !== null &&
-        typeof r.found === 'boolean' &&
-        typeof r.value === 'string' &&
-        typeof r.expireAtMs === 'number' &&
-        (r.stale === undefined || typeof r.stale === 'boolean') &&
-        (r.error === undefined ||
-          (typeof r.error === 'object' &&
-            r.error !== null &&
-            typeof r.error.code === 'string' &&
-            typeof r.error.message === 'string')),
-    )
-  );
-}
-
 /** Host and port of a peer address `host:port` (an IPv6 host in brackets); InvalidArgumentError otherwise. */
 export function parseAddress(address: unknown): { host: string; port: number } {
   const match =
@@ -385,29 +350,4 @@ export function parseAddress(address: unknown): { host: string; port: number } {
     );
   }
   return { host: match[1] ?? match[2], port };
-}
-
-/**
- * The JSON body of a 200 answer, checked by `valid`; other statuses are the errors they carry, and a body
- * that is not JSON or not what `valid` expects is a malformed answer.
- */
-export function jsonAnswer<T>(answer: Answer, call: RemoteCall, valid: (body: unknown) => boolean): T {
-  if (answer.status !== 200) throw remoteError(answer.status, answer.body, call);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(answer.body.toString('utf8'));
-  } catch {
-    throw malformedAnswer(call, 'body is not JSON');
-  }
-  if (typeof parsed !== 'object' || parsed === null || !valid(parsed))
-    throw malformedAnswer(call, 'unexpected body');
-  return parsed as T;
-}
-
-/** An answer a peer should not have given: an internal error naming the call. */
-export function malformedAnswer(call: RemoteCall, detail: string): RingcacheError {
-  return new RingcacheError(
-    'internal',
-    `${call.operation} on peer ${call.peer}: malformed answer: ${detail}`,
-  );
 }

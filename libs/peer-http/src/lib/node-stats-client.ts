@@ -14,7 +14,8 @@ import {
 import type { TlsMaterial } from '@ringcache/tls';
 
 import { exchange, type Answer } from './http-exchange';
-import { jsonAnswer, malformedAnswer, parseAddress } from './http-peer-client';
+import { jsonAnswer, malformedAnswer } from './answer-checks';
+import { parseAddress } from './http-peer-client';
 import { peerAgent } from './peer-agent';
 import { encodeMethodPath } from './peer-path';
 import type { RemoteCall } from './remote-error';
