@@ -7,6 +7,7 @@ import { PeerUnavailableError } from '@ringcache/cache-core';
 import { FAKE_KEYS, FakePeerHandler } from '../testing/fake-peer-handler';
 import { ctx } from '../testing/http-peer-client.fixtures';
 import { startPeerApp, type PeerApp } from '../testing/start-peer-app';
+import { FrameChannel } from './frame-channel';
 import { FRAMES_PROTOCOL } from './frame-codec';
 import { HttpPeerClient } from './http-peer-client';
 
@@ -135,6 +136,44 @@ describe('HttpPeerClient sending frames', () => {
       expect((error as Error).message).toMatch(/connection broken: a frame of 4294967295 bytes/);
       // Back to HTTP until the next attempt.
       expect((await get()).value.toString()).toBe('over http');
+    });
+
+    it('sends calls over HTTP while the framed connection is backed up, failing none of those on it', async () => {
+      // Takes the upgrade, then reads nothing: requests pile up on the connection.
+      await start((socket) => {
+        socket.write(SWITCHING);
+        socket.pause();
+      });
+      const port = (server.address() as AddressInfo).port;
+      const channel = new FrameChannel({ peer: 'odd', host: '127.0.0.1', port, maxUnsentBytes: 1 << 20 });
+      try {
+        expect(await channel.ready()).toBe(true);
+        const body = Buffer.alloc(256 * 1024);
+        const request = {
+          operation: 'Set',
+          method: 'PUT' as const,
+          path: '/p',
+          headers: {},
+          body,
+          deadlineMs: 60_000,
+        };
+        const framed: Promise<unknown>[] = [];
+        let sent: Promise<unknown> | undefined;
+        // Until 1 MiB of requests waits on the connection (written in one turn, none has left yet).
+        while ((sent = channel.send(request)) !== undefined) {
+          framed.push(sent.catch((error: unknown) => error));
+          if (framed.length > 1_000) throw new Error('never backed up');
+        }
+        expect(framed.length).toBe(4);
+        // Still up: the calls on it wait for their answers (or deadlines), and a later call may go on it once
+        // it drains.
+        expect(await channel.ready()).toBe(true);
+        channel.close();
+        for (const outcome of await Promise.all(framed))
+          expect((outcome as Error).message).toMatch(/client is closed/);
+      } finally {
+        channel.close();
+      }
     });
 
     it('takes a 101 for another protocol as a refusal', async () => {

@@ -27,6 +27,11 @@ export interface FrameChannelOptions {
   tls?: TlsMaterial;
   /** Largest answer body taken, in bytes; a larger frame breaks the connection. Default 16 MiB. */
   maxBodyBytes?: number;
+  /**
+   * Requests written and not yet taken by the peer past which calls go over HTTP instead, until the
+   * connection drains: large batches to a busy peer queue in the agent, not in one socket. Default 64 MiB.
+   */
+  maxUnsentBytes?: number;
 }
 
 /** One request to send as a frame. */
@@ -58,8 +63,7 @@ const RETRY_MS = 1_000;
 /** After a peer answered the upgrade with something else (it does not speak frames): over HTTP this long. */
 const REFUSED_RETRY_MS = 60_000;
 const MAX_ID = 0xffffffff;
-/** Requests written and not yet taken by the peer, past which the connection is given up (a hung peer). */
-const MAX_UNSENT_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_UNSENT_BYTES = 64 * 1024 * 1024;
 
 /**
  * The framed form of the HTTP peer protocol to one peer (frame-codec.ts): one connection, upgraded from
@@ -85,10 +89,12 @@ export class FrameChannel {
   private readonly settled: ((up: boolean) => void)[] = [];
   private readonly agent: Agent;
   private readonly maxBodyBytes: number;
+  private readonly maxUnsentBytes: number;
 
   constructor(private readonly o: FrameChannelOptions) {
     this.agent = peerAgent('FrameChannel', { maxSockets: 1, keepAlive: false, tls: o.tls });
     this.maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.maxUnsentBytes = o.maxUnsentBytes ?? DEFAULT_MAX_UNSENT_BYTES;
   }
 
   /**
@@ -102,7 +108,10 @@ export class FrameChannel {
     return new Promise((resolve) => this.settled.push(resolve));
   }
 
-  /** The call's answer over the framed connection; undefined when there is none (send it over HTTP). */
+  /**
+   * The call's answer over the framed connection; undefined when there is none, or it is backed up past
+   * `maxUnsentBytes` (send it over HTTP).
+   */
   send(request: FramedRequest): Promise<Answer> | undefined {
     const link = this.link;
     if (!link) {
@@ -110,12 +119,8 @@ export class FrameChannel {
       return undefined;
     }
     const { socket } = link;
-    // Ending: its 'close' fails the calls on it; this one goes over HTTP meanwhile.
-    if (!socket.writable) return undefined;
-    if (socket.writableLength > MAX_UNSENT_BYTES) {
-      socket.destroy(new Error(`the peer has not taken ${socket.writableLength} bytes of requests`));
-      return undefined;
-    }
+    // Ending (its 'close' fails the calls on it), or backed up: this call goes over HTTP meanwhile.
+    if (!socket.writable || socket.writableLength > this.maxUnsentBytes) return undefined;
     const id = this.nextId;
     this.nextId = id === MAX_ID ? 1 : id + 1;
     const body = request.body ?? EMPTY;
