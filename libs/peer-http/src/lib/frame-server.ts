@@ -1,7 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import type { InFlightLimiter, RequestLog } from '@ringcache/cache-core';
+import {
+  InvalidArgumentError,
+  OverloadedError,
+  type InFlightLimiter,
+  type RequestLog,
+} from '@ringcache/cache-core';
 
 import {
   decodeRequest,
@@ -13,9 +18,9 @@ import {
   type FrameWriter,
   type RequestFrame,
 } from './frame-codec';
-import type { PeerAnswer } from './peer-http-answers';
+import { httpErrorOf } from './http-errors';
+import { errorAnswer, type PeerAnswer } from './peer-http-answers';
 import type { PeerHttpFastPath } from './peer-http-fast-path';
-import { JSON_TYPE } from './wire';
 
 /** Options of a {@link PeerFrameServer}. */
 export interface PeerFrameServerOptions {
@@ -30,7 +35,6 @@ export interface PeerFrameServerOptions {
 /** Answers not yet read by a connection's client, past which it is cut off (it reads too slowly). */
 const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-const JSON_HEADERS = { 'content-type': `${JSON_TYPE}; charset=utf-8` };
 const SWITCHING = `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${FRAMES_PROTOCOL}\r\n\r\n`;
 
 /** One framed connection. */
@@ -118,12 +122,8 @@ export class PeerFrameServer {
     const started = performance.now();
     const { inFlight } = this.o;
     if (inFlight && !inFlight.tryAcquire()) {
-      const body = JSON.stringify({ code: 'overloaded', message: inFlight.describe() });
-      this.send(connection, frame.id, {
-        status: 503,
-        headers: { ...JSON_HEADERS, 'retry-after': '1' },
-        body,
-      });
+      const shed = errorAnswer(httpErrorOf(new OverloadedError(inFlight.describe())));
+      this.send(connection, frame.id, { ...shed, headers: { ...shed.headers, 'retry-after': '1' } });
       return;
     }
     const served = this.o.fastPath.answer(
@@ -156,5 +156,5 @@ export class PeerFrameServer {
 /** The answer to a request this protocol does not carry (only the fast path's requests are framed). */
 function notServed(frame: RequestFrame): PeerAnswer {
   const message = `${frame.method} ${frame.path} is not served over frames`;
-  return { status: 400, headers: JSON_HEADERS, body: JSON.stringify({ code: 'invalid_argument', message }) };
+  return errorAnswer(httpErrorOf(new InvalidArgumentError(message)));
 }

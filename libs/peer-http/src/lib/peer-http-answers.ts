@@ -1,6 +1,7 @@
 import type { GetResponse } from '@ringcache/cache-core';
 
 import { BATCH_TYPE, encodeBatchResults } from './batch-codec';
+import type { HttpErrorAnswer } from './http-errors';
 import {
   EXPIRE_AT_HEADER,
   JSON_TYPE,
@@ -16,6 +17,14 @@ export interface PeerAnswer {
   status: number;
   headers: Record<string, string>;
   body: Buffer | string;
+}
+
+/** Headers of a JSON answer written in node:http (the fast path's, a frame's). */
+export const JSON_HEADERS = { 'content-type': `${JSON_TYPE}; charset=utf-8` };
+
+/** An error (as httpErrorOf maps it) as an answer: its status, and `{code, message}` in JSON. */
+export function errorAnswer({ status, body }: HttpErrorAnswer): PeerAnswer {
+  return { status, headers: JSON_HEADERS, body: JSON.stringify(body) };
 }
 
 /** The answer to GET of a key: its bytes, or the cached "not found" (404), with expiry and staleness. */

@@ -4,7 +4,7 @@ import { newRequestId, type PeerHandler, type RequestContext, type RequestLog } 
 
 import { BATCH_TYPE } from './batch-codec';
 import { httpErrorOf, type HttpErrorAnswer } from './http-errors';
-import { batchAnswer, getAnswer, type PeerAnswer } from './peer-http-answers';
+import { batchAnswer, errorAnswer, getAnswer, JSON_HEADERS, type PeerAnswer } from './peer-http-answers';
 import { decodeKeyPath, decodeMethodPath } from './peer-path';
 import {
   decodeBatchKeys,
@@ -41,7 +41,6 @@ interface Plan {
 }
 
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8' };
 
 /** One request being answered here. */
 interface Exchange {
@@ -212,7 +211,7 @@ export class PeerHttpFastPath {
     const answer = httpErrorOf(error);
     if (answer.body.code === 'internal') this.onInternalError?.(error, head, requestId);
     else if (answer.status >= 500) this.onServerError?.(answer, head, requestId);
-    return { status: answer.status, headers: JSON_HEADERS, body: JSON.stringify(answer.body) };
+    return errorAnswer(answer);
   }
 }
 
