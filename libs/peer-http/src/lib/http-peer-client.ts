@@ -87,8 +87,8 @@ interface OutgoingMessage {
   contentType?: string;
   /** The answer's content type the client prefers (batchGet: the binary form). Default none. */
   accept?: string;
-  /** A data call, which may go as a frame (flush and expire go over HTTP). */
-  framed?: boolean;
+  /** Flush and expire: requests the node answers only over HTTP, never as frames. Default false. */
+  httpOnly?: boolean;
 }
 
 /**
@@ -121,7 +121,7 @@ export class HttpPeerClient implements PeerClient {
   async get(request: GetRequest, options: CallOptions): Promise<GetResponse> {
     const call: RemoteCall = { peer: this.name, operation: 'Get', group: request.group, key: request.key };
     const path = encodeKeyPath(request.group, request.key);
-    const answer = await this.send(call, { method: 'GET', path, context: request, options, framed: true });
+    const answer = await this.send(call, { method: 'GET', path, context: request, options });
     let response: GetResponse;
     if (answer.status === 200) {
       response = { found: true, value: answer.body, expireAtMs: this.expireAt(answer, call) };
@@ -145,7 +145,6 @@ export class HttpPeerClient implements PeerClient {
       body: Buffer.from(JSON.stringify({ keys: request.keys })),
       contentType: JSON_TYPE,
       accept: BATCH_TYPE,
-      framed: true,
     });
     const count = request.keys.length;
     if (answer.status === 200 && answer.headers['content-type'] === BATCH_TYPE) {
@@ -185,7 +184,6 @@ export class HttpPeerClient implements PeerClient {
       options,
       body: Buffer.from(value.buffer, value.byteOffset, value.byteLength),
       contentType: OCTET_STREAM,
-      framed: true,
     });
     return jsonAnswer<SetResponse>(answer, call, (x) => typeof (x as SetResponse).expireAtMs === 'number');
   }
@@ -199,7 +197,6 @@ export class HttpPeerClient implements PeerClient {
       options,
       body: encodeSetEntries(request.entries),
       contentType: BATCH_TYPE,
-      framed: true,
     });
     const { results } = jsonAnswer<SetManyResponse>(answer, call, (x) =>
       resultsOf(x, request.entries.length, (r) => typeof r.expireAtMs === 'number'),
@@ -217,7 +214,6 @@ export class HttpPeerClient implements PeerClient {
       options,
       body: Buffer.from(JSON.stringify(body)),
       contentType: JSON_TYPE,
-      framed: true,
     });
     const { results } = jsonAnswer<DeleteManyResponse>(answer, call, (x) =>
       resultsOf(x, request.keys.length, (r) => typeof r.deleted === 'boolean'),
@@ -229,7 +225,7 @@ export class HttpPeerClient implements PeerClient {
     const call: RemoteCall = { peer: this.name, operation: 'Delete', group: request.group, key: request.key };
     const path =
       encodeKeyPath(request.group, request.key) + (request.localOnly ? `?${LOCAL_ONLY_PARAM}=1` : '');
-    const answer = await this.send(call, { method: 'DELETE', path, context: request, options, framed: true });
+    const answer = await this.send(call, { method: 'DELETE', path, context: request, options });
     return jsonAnswer<DeleteResponse>(
       answer,
       call,
@@ -245,6 +241,7 @@ export class HttpPeerClient implements PeerClient {
       options,
       body: Buffer.from(JSON.stringify({ generation: request.generation })),
       contentType: JSON_TYPE,
+      httpOnly: true,
     });
     const { generation } = jsonAnswer<FlushResponse>(answer, call, (x) =>
       Number.isSafeInteger((x as FlushResponse).generation),
@@ -263,6 +260,7 @@ export class HttpPeerClient implements PeerClient {
       options,
       body: Buffer.from(JSON.stringify({ keys })),
       contentType: JSON_TYPE,
+      httpOnly: true,
     });
     const { removed, scheduled } = jsonAnswer<ExpireResponse>(answer, call, (x) => {
       const body = x as ExpireResponse;
@@ -301,11 +299,11 @@ export class HttpPeerClient implements PeerClient {
     if (requestId) headers[REQUEST_ID_HEADER] = requestId;
     if (message.accept) headers['accept'] = message.accept;
     if (body && message.contentType) headers['content-type'] = message.contentType;
-    const { method, path, framed } = message;
+    const { method, path, httpOnly } = message;
     const operation = call.operation;
-    const answer = framed
-      ? this.frames?.send({ operation, method, path, headers, body, deadlineMs })
-      : undefined;
+    const answer = httpOnly
+      ? undefined
+      : this.frames?.send({ operation, method, path, headers, body, deadlineMs });
     if (answer) return answer;
     return exchange({
       peer: this.name,
