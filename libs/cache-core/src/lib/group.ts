@@ -124,10 +124,12 @@ export class Group extends LocalGroup {
               .then((r) => r.results),
       local: async (part) => {
         this.checkExpiryRecorded(part);
+        // With no hop yet, the entries here are the ones the ring gave this node (remoteOwner).
+        const owned = context.hops === 0;
         const results = part.map(({ key, value, ttlMs }) => {
           this.counters.writes.sets++;
           this.dropLocal(key);
-          const entry = this.store(key, copyBytes(value), ttlMs || this.o.ttlMs);
+          const entry = this.store(key, copyBytes(value), ttlMs || this.o.ttlMs, owned);
           this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
           return { expireAtMs: entry.expireAtMs };
         });

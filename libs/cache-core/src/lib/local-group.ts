@@ -253,14 +253,18 @@ export class LocalGroup {
     });
   }
 
-  /** Puts a value into the main cache and tells active expiry about it. */
-  protected store(key: string, value: Buffer | undefined, ttlMs: number): Entry {
+  /**
+   * Puts a value into the main cache and tells active expiry about it. `owned` says the caller has just
+   * found this node to be the key's owner on the ring, so it need not be looked up again.
+   */
+  protected store(key: string, value: Buffer | undefined, ttlMs: number, owned = false): Entry {
     const expireAtMs = ttlMs > 0 ? this.o.now() + ttlMs : 0;
     const entry: Entry = { value, expireAtMs };
     // Held past its expiry for the stale-on-error grace; served as fresh only before it. The absolute time
     // is given so the cache's expiry and the one scheduled for active expiry agree to the millisecond.
+    const heldUntil = expireAtMs === 0 ? 0 : expireAtMs + this.o.staleGraceMs;
     const stored = this.main.set(key, entry, {
-      expiresAt: this.foreignBound(key, expireAtMs === 0 ? 0 : expireAtMs + this.o.staleGraceMs),
+      expiresAt: owned ? heldUntil : this.foreignBound(key, heldUntil),
     });
     if (stored && expireAtMs !== 0) this.o.expiry.schedule(this.name, key, expireAtMs + this.o.staleGraceMs);
     return entry;

@@ -39,11 +39,14 @@ describe('PeerSet', () => {
       const [first, second] = set.route(`scores/k${i}`);
       const name = first === 'self' ? 'a' : first.name;
       expect(name).toBe(set.owner(`scores/k${i}`));
+      expect(set.route(`scores/k${i}`, 1)).toEqual([first]);
       expect(second === 'self' ? 'a' : second.name).not.toBe(name);
       seen.add(name);
     }
     expect(seen).toEqual(new Set(['a', 'b', 'c']));
     expect(set.members().map((m) => m.name)).toEqual(['a', 'b', 'c']);
+    set.update([]);
+    expect(set.route('scores/k0', 1)).toEqual([]);
   });
 
   it('keeps clients across updates, replaces them when the address changes, closes them on leave', async () => {

@@ -79,14 +79,21 @@ export class PeerSet implements PeerPicker {
   }
 
   route(ringKey: string, attempts = 2): RouteStep[] {
-    return this.ring.owners(ringKey, attempts).map((name) => {
-      if (name === this.self) return 'self';
-      return (this.current.get(name) as { client: PeerClient }).client;
-    });
+    // The owner alone (every write and most reads): one lookup, without the fallback walk's bookkeeping.
+    if (attempts === 1) {
+      const owner = this.ring.owner(ringKey);
+      return owner === undefined ? [] : [this.step(owner)];
+    }
+    return this.ring.owners(ringKey, attempts).map((name) => this.step(name));
   }
 
   others(): PeerClient[] {
     return [...this.current.values()].flatMap((entry) => (entry.client ? [entry.client] : []));
+  }
+
+  private step(name: string): RouteStep {
+    if (name === this.self) return 'self';
+    return (this.current.get(name) as { client: PeerClient }).client;
   }
 
   /** Applies a new member list; returns true when the ring changed. */
