@@ -48,4 +48,23 @@ describe('batchEntries', () => {
       'the body must be JSON',
     );
   });
+
+  it("reads each entry's ttl, shared or its own, and names the first entry with a bad ttl or an unknown field", () => {
+    const value = Buffer.from('v').toString('base64');
+    const body = (entries: unknown[]) => Buffer.from(JSON.stringify({ entries }));
+    const ttls = ['60s', 60_000, undefined, '60s', '2m', 60_000, '1h'];
+    const read = batchEntries(body(ttls.map((ttl, i) => ({ key: `k${i}`, value, ttl }))), 1024).map(
+      (e) => e.ttlMs,
+    );
+    expect(read).toEqual([60_000, 60_000, 0, 60_000, 120_000, 60_000, 3_600_000]);
+    const bad = [
+      { key: 'a', value, ttl: '60s' },
+      { key: 'b', value, ttl: '60s' },
+      { key: 'c', value, ttl: '31d' },
+    ];
+    expect(() => batchEntries(body(bad), 1024)).toThrow(/^entries\[2\]: ttl must be between 1s and 30d/);
+    expect(() => batchEntries(body([...bad.slice(0, 2), { ...bad[2], ttl: '60s', extra: 1 }]), 1024)).toThrow(
+      'entries[2]: unknown field extra',
+    );
+  });
 });
