@@ -266,7 +266,7 @@ export class LocalGroup {
     const stored = this.main.set(key, entry, {
       expiresAt: owned ? heldUntil : this.foreignBound(key, heldUntil),
     });
-    if (stored && expireAtMs !== 0) this.o.expiry.schedule(this.name, key, expireAtMs + this.o.staleGraceMs);
+    if (stored && heldUntil !== 0) this.o.expiry.schedule(this.name, key, heldUntil);
     return entry;
   }
 

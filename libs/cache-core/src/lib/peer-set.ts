@@ -79,11 +79,6 @@ export class PeerSet implements PeerPicker {
   }
 
   route(ringKey: string, attempts = 2): RouteStep[] {
-    // The owner alone (every write and most reads): one lookup, without the fallback walk's bookkeeping.
-    if (attempts === 1) {
-      const owner = this.ring.owner(ringKey);
-      return owner === undefined ? [] : [this.step(owner)];
-    }
     return this.ring.owners(ringKey, attempts).map((name) => this.step(name));
   }
 

@@ -119,9 +119,13 @@ export class HashRing {
     if (!Number.isInteger(n) || n < 0)
       throw new RangeError(`owners: n must be a non-negative integer, got ${n}`);
     const want = Math.min(n, this.sorted.length);
-    const result: string[] = [];
-    if (want === 0) return result;
+    if (want === 0) return [];
+    // The owner alone (every write and most reads) needs none of the fallback walk's bookkeeping.
+    const first = this.owners_[this.closestPoint(key)];
+    const result = [this.sorted[first]];
+    if (want === 1) return result;
     const skipped = new Uint8Array(this.sorted.length);
+    skipped[first] = 1;
     while (result.length < want) {
       const member = this.owners_[this.closestPoint(key, skipped)];
       skipped[member] = 1;
