@@ -1,6 +1,8 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
+import { rawAnswer } from './raw-answer';
+
 /** Longest wait for the responses under way on a connection before its error answer goes out anyway. */
 const IN_FLIGHT_WAIT_MS = 10_000;
 /** Longest wait for a client to take the error answer before its connection is destroyed. */
@@ -68,8 +70,5 @@ function errorAnswer(error: NodeJS.ErrnoException): string {
         ? [431, 'Exceeded maximum allowed HTTP header size']
         : [400, 'Client Error'];
   const body = JSON.stringify({ error: STATUS_CODES[status], message, statusCode: status });
-  return (
-    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-    `Content-Type: application/json\r\nConnection: close\r\n\r\n${body}`
-  );
+  return rawAnswer(status, body, 'application/json');
 }

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { type InFlightLimiter, REQUEST_ID_HEADER, type RequestLog } from '@ringcache/cache-core';
 import { clientVerified, followRotation, mutualTlsServerOptions, type TlsMaterial } from '@ringcache/tls';
 
+import { rawAnswer } from './raw-answer';
 import { requestIdFor, type FastPath } from './request-logging';
 
 /** A server certificate and its private key, PEM. */
@@ -103,11 +104,7 @@ export function entryServer(options: EntryServerOptions) {
 
 /** An upgrade request answered with an error, and its connection closed. */
 function refuseUpgrade(socket: Duplex, status: 401 | 404, body: string): void {
-  const reason = status === 401 ? 'Unauthorized' : 'Not Found';
-  const type = body ? 'Content-Type: application/json; charset=utf-8\r\n' : '';
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\n${type}Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
+  socket.end(rawAnswer(status, body, body ? 'application/json; charset=utf-8' : undefined));
 }
 
 /**
