@@ -23,6 +23,19 @@ export interface BenchClusterOptions {
   tls?: ClientTlsFiles;
 }
 
+/** Names the Node options every ringcache process of the bench is started with (see {@link profilingEnv}). */
+export const NODE_OPTIONS_VARIABLE = 'RINGCACHE_BENCH_NODE_OPTIONS';
+
+/**
+ * `NODE_OPTIONS` for the ringcache processes a bench starts (nodes, gateways, ttl-workers), from
+ * `RINGCACHE_BENCH_NODE_OPTIONS` — say `--perf-basic-prof`, to read a row's profile with `perf` — or nothing
+ * when it is unset or empty. The bench's own process, the load generator and the baselines are not changed.
+ */
+export function profilingEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const options = env[NODE_OPTIONS_VARIABLE]?.trim();
+  return options ? { NODE_OPTIONS: options } : {};
+}
+
 /** The near cache of each gateway a bench cluster runs, by what its rows measure. */
 export const GATEWAY_NEAR_BYTES = {
   /** `cluster.gateway`: no near cache, so every read crosses the hop. */
@@ -56,6 +69,7 @@ export async function startBenchCluster(
       ...(options.mysqlUrl ? {} : { RINGCACHE_SQLITE_PATH: context.sqlitePath }),
       RINGCACHE_GATEWAY_NEAR_CACHE_BYTES: String(GATEWAY_NEAR_BYTES.off),
       ...options.env,
+      ...profilingEnv(),
     },
   });
   // Its processes are stopped by pid on an interrupt anyway; this also removes its temp folder. Left

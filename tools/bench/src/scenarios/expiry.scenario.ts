@@ -10,6 +10,7 @@ import {
 import type { BenchContext } from '../bench-context';
 import { onInterrupt } from '../env/cleanup';
 import { failureNote } from '../report/failure';
+import { profilingEnv } from './bench-cluster';
 
 /** Expiry lateness and write throughput, measured on one run. */
 export interface ExpiryRow {
@@ -57,7 +58,7 @@ export async function expiryRow(context: BenchContext): Promise<ExpiryRow> {
     cluster = await startCluster({
       etcd: { endpoints: etcd.endpoints },
       groups: { scores: { maxBytes: '256MiB' } },
-      env: { RINGCACHE_LOG_LEVEL: 'warn' },
+      env: { RINGCACHE_LOG_LEVEL: 'warn', ...profilingEnv() },
     });
     onInterrupt(() => cluster?.stop());
     await cluster.addTtlWorker();

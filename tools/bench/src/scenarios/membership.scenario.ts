@@ -3,6 +3,7 @@ import { EtcdCluster, sleep, startCluster, type TestCluster } from '@ringcache/t
 import type { BenchContext } from '../bench-context';
 import { onInterrupt } from '../env/cleanup';
 import { median } from '../measure';
+import { profilingEnv } from './bench-cluster';
 
 /** Time from a signal to a node to every other process having dropped it from its ring. */
 export interface ConvergenceRow {
@@ -61,7 +62,10 @@ export async function membershipRows(context: BenchContext): Promise<Convergence
   onInterrupt(() => etcd.stop());
   let cluster: TestCluster | undefined;
   try {
-    cluster = await startCluster({ etcd: { endpoints: etcd.endpoints, leaseTtlSeconds } });
+    cluster = await startCluster({
+      etcd: { endpoints: etcd.endpoints, leaseTtlSeconds },
+      env: profilingEnv(),
+    });
     onInterrupt(() => cluster?.stop());
     let spare = 0;
     for (let round = 0; round < rounds; round++) {

@@ -7,7 +7,7 @@ import { onInterrupt } from '../env/cleanup';
 import type { Target } from '../load/load-spec';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
-import { clusterPids } from './bench-cluster';
+import { clusterPids, profilingEnv } from './bench-cluster';
 import { measureRow, unmeasuredRow, warmWrites, type HttpRow } from './http-row';
 import { pairRowTargets } from './paired';
 import { WRITE_VALUE } from './redis-front.scenario';
@@ -118,7 +118,7 @@ async function transportRows(
       etcd: { endpoints: etcd.endpoints, cluster: `bench-${transport}` },
       transport,
       groups: { [BENCH_GROUP]: { ...BENCH_TABLE, ttl: '10m', maxBytes: 64 * 2 ** 20 } },
-      env: { NODE_ENV: 'production', RINGCACHE_SQLITE_PATH: context.sqlitePath },
+      env: { NODE_ENV: 'production', RINGCACHE_SQLITE_PATH: context.sqlitePath, ...profilingEnv() },
     });
     onInterrupt(() => (cluster as TestCluster).stop());
     const readyAt = Date.now();
