@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** Where `taskset` lives on Debian (util-linux). */
-const TASKSET = '/usr/bin/taskset';
+export const TASKSET = '/usr/bin/taskset';
 
 /**
  * Which cores the servers and the load generator run on. Servers (baselines, cache nodes, gateways) get

@@ -156,7 +156,7 @@ export async function measureRow(
   }
   if (external && externalBefore !== undefined && externalAfter !== undefined) {
     row.externalCpuPercent = Math.round(((externalAfter - externalBefore) / windowSec) * 100);
-    row.notes.push(`${external.name} used ${row.externalCpuPercent}% of a core (not pinned, not in CPU srv)`);
+    row.notes.push(`${external.name} used ${row.externalCpuPercent}% of a core (not ours: not in CPU srv)`);
   }
   return row;
 }

@@ -9,6 +9,7 @@ import { datasetRows } from '../data/keys';
 import { writeSqliteDataset } from '../data/sqlite-dataset';
 import { onInterrupt, stopChildrenOnSignals } from '../env/cleanup';
 import { pinPlan, pinSelfToServerCores } from '../env/cpu-pinning';
+import { pinRedisServer } from '../env/redis-pinning';
 import { CoreSpeed, noteSlowMachine } from '../env/cpu-probe';
 import { machineFacts } from '../env/machine';
 import { benchLibs } from '../libs.bench';
@@ -64,6 +65,9 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
   const pins = pinPlan();
   const machine = machineFacts();
   pinSelfToServerCores(pins);
+  // Baseline (b)'s cache shares the server cores with its front, as the nodes share them with the gateway.
+  const redisPin = await pinRedisServer(pins);
+  onInterrupt(() => redisPin.restore());
   const workDir = mkdtempSync(join(tmpdir(), 'ringcache-bench-'));
   onInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
   const base: Omit<BenchContext, 'pairs'> = {
@@ -121,7 +125,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       machine,
       loadAverageAtEnd: loadavg().map((n) => Math.round(n * 100) / 100),
       cpuProbe,
-      pinning: pins,
+      pinning: { ...pins, note: `${pins.note}; ${redisPin.note}` },
       settings,
       http: httpRows,
       writes: writeRowsAll,
@@ -139,6 +143,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     console.log(`wrote ${writeResultFile(out, fileTimestamp(startedAt), report)}`);
     return !anyFailed(report);
   } finally {
+    redisPin.restore();
     await pairs.stop();
     await stopAllProcesses();
     rmSync(workDir, { recursive: true, force: true });
