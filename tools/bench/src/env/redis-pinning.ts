@@ -8,7 +8,7 @@ import { TASKSET, type PinPlan } from './cpu-pinning';
 export interface PinnedRedis {
   /** One clause for the report's pinning line: where redis-server ran, or why it was left alone. */
   note: string;
-  /** Gives redis-server back the cores it had (nothing when it was not moved). Safe to call twice. */
+  /** Gives redis-server back the cores it had (nothing when it was not moved). Never throws; safe to call twice. */
   restore(): void;
 }
 
@@ -50,7 +50,14 @@ export async function pinRedisServer(plan: PinPlan): Promise<PinnedRedis> {
     restore: () => {
       if (restored) return;
       restored = true;
-      setAffinity(pid, original);
+      try {
+        setAffinity(pid, original);
+      } catch (error) {
+        // Redis restarted, say: the run's other cleanups must still happen.
+        console.error(
+          `could not give redis-server (pid ${pid}) its cores ${original} back: ${(error as Error).message}`,
+        );
+      }
     },
   };
 }

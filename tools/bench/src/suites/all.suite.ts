@@ -143,9 +143,9 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     console.log(`wrote ${writeResultFile(out, fileTimestamp(startedAt), report)}`);
     return !anyFailed(report);
   } finally {
-    redisPin.restore();
     await pairs.stop();
     await stopAllProcesses();
+    redisPin.restore();
     rmSync(workDir, { recursive: true, force: true });
   }
 }
