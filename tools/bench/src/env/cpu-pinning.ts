@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 
 /** Where `taskset` lives on Debian (util-linux). */
-export const TASKSET = '/usr/bin/taskset';
+const TASKSET = '/usr/bin/taskset';
 
 /**
  * Which cores the servers and the load generator run on. Servers (baselines, cache nodes, gateways) get
@@ -50,7 +50,24 @@ export function pinPlan(): PinPlan {
  */
 export function pinSelfToServerCores(plan: PinPlan): void {
   if (!plan.pinned || !plan.serverCores) return;
-  execFileSync(TASKSET, ['-a', '-p', '-c', plan.serverCores, String(process.pid)], { stdio: 'ignore' });
+  setAffinity(process.pid, plan.serverCores);
+}
+
+/** Puts every thread of `pid` on `cores` (a taskset core list); throws when taskset cannot. */
+export function setAffinity(pid: number, cores: string): void {
+  execFileSync(TASKSET, ['-a', '-c', '-p', cores, String(pid)], { stdio: 'ignore' });
+}
+
+/** The core list `pid` may run on now (taskset's own words, e.g. `0,1` or `0-6`). */
+export function affinityOf(pid: number): string {
+  return parseAffinityList(execFileSync(TASKSET, ['-c', '-p', String(pid)], { encoding: 'utf8' }));
+}
+
+/** The core list in what `taskset -c -p` prints (`pid 12's current affinity list: 0,1`). */
+export function parseAffinityList(output: string): string {
+  const list = /affinity list:\s*([0-9,-]+)\s*$/.exec(output.trim())?.[1];
+  if (!list) throw new Error(`cannot read an affinity list in ${JSON.stringify(output.trim())}`);
+  return list;
 }
 
 /** Command and arguments that run `command args` on the load generator cores (unchanged when unpinned). */

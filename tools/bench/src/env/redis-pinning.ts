@@ -1,8 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
-import { connectRedis } from '../scenarios/redis-front.scenario';
-import { TASKSET, type PinPlan } from './cpu-pinning';
+import { connectRedis, redisInfoField } from '../scenarios/redis-front.scenario';
+import { affinityOf, setAffinity, type PinPlan } from './cpu-pinning';
 
 /** redis-server put on the server cores for a run, and how to put it back. */
 export interface PinnedRedis {
@@ -29,13 +28,14 @@ export async function pinRedisServer(plan: PinPlan): Promise<PinnedRedis> {
   if (!plan.pinned || !plan.serverCores) return leftAlone('the run is not pinned');
   const redis = await connectRedis();
   if (typeof redis === 'string') return leftAlone('Redis not reachable');
-  let pid: number;
+  let pid: number | undefined;
   try {
-    pid = Number(/^process_id:(\d+)/m.exec(await redis.info('server'))?.[1]);
+    pid = redisInfoField(await redis.info('server'), 'process_id');
   } finally {
     redis.disconnect();
   }
-  if (!Number.isSafeInteger(pid) || pid <= 0) return leftAlone('INFO server gave no process_id');
+  if (pid === undefined || !Number.isSafeInteger(pid) || pid <= 0)
+    return leftAlone('INFO server gave no process_id');
   if (!isRedisServer(pid)) return leftAlone(`pid ${pid} is not a redis-server process here`);
   let original: string;
   try {
@@ -69,19 +69,4 @@ function isRedisServer(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** The core list `pid` may run on now, as taskset prints it (`pid 12's current affinity list: 0,1`). */
-export function parseAffinityList(output: string): string {
-  const list = /affinity list:\s*([0-9,-]+)\s*$/.exec(output.trim())?.[1];
-  if (!list) throw new Error(`cannot read an affinity list in ${JSON.stringify(output.trim())}`);
-  return list;
-}
-
-function affinityOf(pid: number): string {
-  return parseAffinityList(execFileSync(TASKSET, ['-c', '-p', String(pid)], { encoding: 'utf8' }));
-}
-
-function setAffinity(pid: number, cores: string): void {
-  execFileSync(TASKSET, ['-a', '-c', '-p', cores, String(pid)], { stdio: 'ignore' });
 }

@@ -159,8 +159,13 @@ export function startRedisFront(
 /** CPU seconds redis-server has used since it started (`INFO cpu`: user + system, all threads). */
 async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
-  const field = (name: string) => Number(new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1] ?? 0);
-  return field('used_cpu_user') + field('used_cpu_sys');
+  return (redisInfoField(info, 'used_cpu_user') ?? 0) + (redisInfoField(info, 'used_cpu_sys') ?? 0);
+}
+
+/** A numeric field of Redis's INFO text (`name:value` lines), or undefined when it has none. */
+export function redisInfoField(info: string, name: string): number | undefined {
+  const value = new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1];
+  return value === undefined ? undefined : Number(value);
 }
 
 /** Removes this run's keys (the first `keys` of the data set) from Redis. */
