@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { type InFlightLimiter, REQUEST_ID_HEADER, type RequestLog } from '@ringcache/cache-core';
 import { clientVerified, followRotation, mutualTlsServerOptions, type TlsMaterial } from '@ringcache/tls';
 
+import { admittedRequests } from './admitted-requests';
 import { rawAnswer } from './raw-answer';
 import { requestIdFor, type FastPath } from './request-logging';
 
@@ -58,12 +59,13 @@ const NO_CERTIFICATE = errorBody(
  * A Fastify `serverFactory` whose server (HTTP, or HTTPS with `tls`) is the process's one entry point:
  * every request is first counted against `inFlight` (past it: 503 `overloaded`, `Retry-After: 1`, at once,
  * never queued), then shown to `gate`, then to `fastPath`, and only then to Fastify. A request is in flight
- * until its response closes (finished, or the connection dropped). Long-lived streams and the probes are
- * neither counted nor shed.
+ * until its response closes (finished, or the connection dropped) or its connection does (admittedRequests).
+ * Long-lived streams and the probes are neither counted nor shed.
  */
 export function entryServer(options: EntryServerOptions) {
   const { fastPath, gate, inFlight, tls, mutualTls, echoRequestId, log } = options;
   const isStream = options.isStream ?? (() => false);
+  const hold = inFlight ? admittedRequests(inFlight) : undefined;
   return (handler: (request: IncomingMessage, response: ServerResponse) => void): Server => {
     const serve = (request: IncomingMessage, response: ServerResponse): void => {
       if (mutualTls && !clientVerified(request.socket) && !PROBES.has(request.url as string)) {
@@ -81,7 +83,7 @@ export function entryServer(options: EntryServerOptions) {
         shed(limiter, request, response, echoRequestId);
         return false;
       }
-      response.once('close', () => limiter.release());
+      hold?.(request, response);
       return true;
     };
     // https.Server is an http.Server for everything Fastify and Nest use (listen, address, close).
