@@ -1,5 +1,4 @@
-import { redisInfoField } from '../scenarios/redis-front.scenario';
-import { pinRedisServer } from './redis-pinning';
+import { coresBeforeRuns, pinRedisServer } from './redis-pinning';
 
 describe('pinRedisServer', () => {
   it('moves nothing when the run is not pinned, and says so', async () => {
@@ -9,15 +8,28 @@ describe('pinRedisServer', () => {
   });
 });
 
-describe('redisInfoField', () => {
-  const info = '# Server\r\nredis_version:7.0.15\r\nprocess_id:2299\r\nused_cpu_sys:1.25\r\n';
+describe('coresBeforeRuns', () => {
+  const note = JSON.stringify({ pid: 2299, cores: '0,1' });
 
-  it('reads a numeric field of INFO', () => {
-    expect(redisInfoField(info, 'process_id')).toBe(2299);
-    expect(redisInfoField(info, 'used_cpu_sys')).toBe(1.25);
+  it('takes the cores an earlier run noted for this redis-server, while it is still on the server cores', () => {
+    expect(coresBeforeRuns(note, 2299, '0', '0')).toBe('0,1');
   });
 
-  it('gives undefined for a field INFO does not have', () => {
-    expect(redisInfoField(info, 'used_cpu_user')).toBeUndefined();
+  it('takes the cores Redis has now without a note, for another process, or once Redis has moved', () => {
+    expect(coresBeforeRuns(undefined, 2299, '0', '0')).toBe('0');
+    expect(coresBeforeRuns(note, 4242, '0', '0')).toBe('0');
+    expect(coresBeforeRuns(note, 2299, '0,1', '0')).toBe('0,1');
+  });
+
+  it('takes the cores Redis has now when the note cannot be read', () => {
+    for (const bad of [
+      '',
+      '{',
+      '[]',
+      '{"pid":2299}',
+      '{"pid":2299,"cores":""}',
+      '{"pid":"2299","cores":"0,1"}',
+    ])
+      expect(coresBeforeRuns(bad, 2299, '0', '0')).toBe('0');
   });
 });

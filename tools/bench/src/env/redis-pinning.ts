@@ -1,7 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-import { connectRedis, redisInfoField } from '../scenarios/redis-front.scenario';
 import { affinityOf, setAffinity, type PinPlan } from './cpu-pinning';
+import { connectRedis, redisInfoField } from './redis-connection';
+
+/**
+ * Where a run notes redis-server's own cores while it has them changed. A run killed before it could give
+ * them back (SIGKILL) leaves the note, and the next run takes the cores from it rather than from Redis,
+ * which would be the server core alone: given back to Redis at its end, that would keep it there for good.
+ */
+export const REDIS_CORES_NOTE = join(tmpdir(), 'ringcache-bench-redis-cores.json');
 
 /** redis-server put on the server cores for a run, and how to put it back. */
 export interface PinnedRedis {
@@ -38,20 +47,25 @@ export async function pinRedisServer(plan: PinPlan): Promise<PinnedRedis> {
     return leftAlone('INFO server gave no process_id');
   if (!isRedisServer(pid)) return leftAlone(`pid ${pid} is not a redis-server process here`);
   let original: string;
+  let current: string;
   try {
-    original = affinityOf(pid);
+    current = affinityOf(pid);
+    original = coresBeforeRuns(readNote(), pid, current, plan.serverCores);
+    writeFileSync(REDIS_CORES_NOTE, JSON.stringify({ pid, cores: original }));
     setAffinity(pid, plan.serverCores);
   } catch (error) {
-    return leftAlone(`taskset failed: ${(error as Error).message.split('\n')[0]}`);
+    return leftAlone(`cannot move it: ${(error as Error).message.split('\n')[0]}`);
   }
+  const recovered = original === current ? '' : ', as an earlier run that could not give them back noted';
   let restored = false;
   return {
-    note: `redis-server (pid ${pid}) on core ${plan.serverCores} too, its cores (${original}) given back after the run`,
+    note: `redis-server (pid ${pid}) on core ${plan.serverCores} too, its cores (${original}${recovered}) given back after the run`,
     restore: () => {
       if (restored) return;
       restored = true;
       try {
         setAffinity(pid, original);
+        rmSync(REDIS_CORES_NOTE, { force: true });
       } catch (error) {
         // Redis restarted, say: the run's other cleanups must still happen.
         console.error(
@@ -68,5 +82,33 @@ function isRedisServer(pid: number): boolean {
     return readFileSync(`/proc/${pid}/comm`, 'utf8').trim().startsWith('redis-server');
   } catch {
     return false;
+  }
+}
+
+/**
+ * The cores redis-server had before any run moved it: those of `note` (REDIS_CORES_NOTE's text) when an
+ * earlier run left it for this very process and Redis is still on the server cores it was moved to;
+ * otherwise the ones it has now.
+ */
+export function coresBeforeRuns(
+  note: string | undefined,
+  pid: number,
+  current: string,
+  serverCores: string,
+): string {
+  if (note === undefined || current !== serverCores) return current;
+  try {
+    const noted = JSON.parse(note) as { pid?: unknown; cores?: unknown };
+    return noted.pid === pid && typeof noted.cores === 'string' && noted.cores !== '' ? noted.cores : current;
+  } catch {
+    return current;
+  }
+}
+
+function readNote(): string | undefined {
+  try {
+    return readFileSync(REDIS_CORES_NOTE, 'utf8');
+  } catch {
+    return undefined;
   }
 }

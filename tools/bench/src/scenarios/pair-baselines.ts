@@ -6,13 +6,8 @@ import { runLoad } from '../load/run-load';
 import { failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
 import { warmWrites } from './http-row';
-import {
-  connectRedis,
-  deleteKeys,
-  redisKeyPrefix,
-  redisTargets,
-  startRedisFront,
-} from './redis-front.scenario';
+import { connectRedis } from '../env/redis-connection';
+import { deleteKeys, redisKeyPrefix, redisTargets, startRedisFront } from './redis-front.scenario';
 
 /** The baseline fronts kept for pairs: reads and writes of the Redis front each get their own keys. */
 type FrontName = 'bare' | 'redis-reads' | 'redis-writes';

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import type { BenchContext } from '../bench-context';
 import { datasetRows, HOT_TARGET, KEY_PATH_PREFIX, keyName, VALUE_BYTES } from '../data/keys';
 import { onInterrupt } from '../env/cleanup';
+import { connectRedis, REDIS_URL, redisInfoField } from '../env/redis-connection';
 import type { Target } from '../load/load-spec';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
@@ -10,7 +11,6 @@ import { coldPasses, withColdPasses } from './cold-passes';
 import { measureRow, unmeasuredRow, warmWrites, type HttpRow } from './http-row';
 
 /** Where the local Redis is expected. */
-export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 const HOT = {
   id: 'redis-hot',
@@ -64,25 +64,6 @@ export function redisTargets(
     },
     'redis-del': { ...uniform, method: 'DELETE' },
   };
-}
-
-/** A connection to the local Redis, or the reason there is none. */
-export async function connectRedis(): Promise<Redis | string> {
-  const redis = new Redis(REDIS_URL, {
-    lazyConnect: true,
-    connectTimeout: 1_000,
-    maxRetriesPerRequest: 0,
-    retryStrategy: () => null,
-  });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    await redis.ping();
-    return redis;
-  } catch (error) {
-    redis.disconnect();
-    return `Redis not reachable at ${REDIS_URL} (${(error as Error).message}): baseline (b) skipped — start redis-server to include it`;
-  }
 }
 
 /**
@@ -160,12 +141,6 @@ export function startRedisFront(
 async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
   return (redisInfoField(info, 'used_cpu_user') ?? 0) + (redisInfoField(info, 'used_cpu_sys') ?? 0);
-}
-
-/** A numeric field of Redis's INFO text (`name:value` lines), or undefined when it has none. */
-export function redisInfoField(info: string, name: string): number | undefined {
-  const value = new RegExp(`^${name}:([0-9.]+)`, 'm').exec(info)?.[1];
-  return value === undefined ? undefined : Number(value);
 }
 
 /** Removes this run's keys (the first `keys` of the data set) from Redis. */
