@@ -13,34 +13,40 @@ import type { InFlightLimiter } from '@ringcache/cache-core';
  * 'close'. Released by that event alone, their slots would be held for good, and a client that sends a
  * few thousand requests at once and hangs up, a few times over, would leave every later request refused.
  *
- * One listener a connection and one a response, both shared functions; a response is released once,
- * whichever close comes first.
+ * Each connection counts its admitted requests not yet released. A response's close releases one while
+ * its connection is counted; the connection's close releases what is left and ends the count, so a response
+ * closed after it (node:http closes the one in front then) releases nothing: every slot goes back once.
+ * One listener a connection and one a response, both shared functions.
  */
 export function admittedRequests(
   limiter: InFlightLimiter,
 ): (request: IncomingMessage, response: ServerResponse) => void {
-  /** The admitted responses of each open connection not yet released. */
-  const open = new Map<Socket, Set<ServerResponse>>();
+  /** How many admitted requests of each open connection are not yet released. */
+  const open = new Map<Socket, { held: number }>();
 
   function responseClosed(this: ServerResponse): void {
-    if (open.get(this.req.socket)?.delete(this)) limiter.release();
+    const connection = open.get(this.req.socket);
+    if (connection && connection.held > 0) {
+      connection.held--;
+      limiter.release();
+    }
   }
 
   function connectionClosed(this: Socket): void {
-    const responses = open.get(this);
+    const connection = open.get(this);
     open.delete(this);
-    for (let left = responses?.size ?? 0; left > 0; left--) limiter.release();
+    for (let held = connection?.held ?? 0; held > 0; held--) limiter.release();
   }
 
   return (request, response) => {
     const socket = request.socket;
-    let responses = open.get(socket);
-    if (!responses) {
-      responses = new Set();
-      open.set(socket, responses);
+    let connection = open.get(socket);
+    if (!connection) {
+      connection = { held: 0 };
+      open.set(socket, connection);
       socket.once('close', connectionClosed);
     }
-    responses.add(response);
+    connection.held++;
     response.on('close', responseClosed);
   };
 }
