@@ -40,11 +40,15 @@ export function clientErrorHandler(error: NodeJS.ErrnoException, socket: Socket)
   afterInFlight(socket, Date.now() + IN_FLIGHT_WAIT_MS, answer);
 }
 
-/** Calls `then`, once, when no response is being written on `socket` any more, or at `deadline`. */
+/**
+ * Calls `then`, once, when no response to a whole request is being written on `socket` any more, or at
+ * `deadline`. A response whose request has not all arrived is the broken one's own (a request timed out
+ * while its body was still coming): it cannot end before the error is answered, so it is not waited for.
+ */
 function afterInFlight(socket: Socket, deadline: number, then: () => void): void {
   // node's own field for the response now being written on a connection (pipelined ones queue behind it).
   const response = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage;
-  if (!response || response.writableFinished || Date.now() >= deadline) {
+  if (!response || response.writableFinished || !response.req.complete || Date.now() >= deadline) {
     then();
     return;
   }

@@ -99,6 +99,34 @@ describe('entryServer', () => {
   });
 });
 
+describe('entryServer with requestTimeoutMs', () => {
+  it('answers 408 and closes a connection whose request is not all sent in time, giving its slot back', async () => {
+    const limiter = new InFlightLimiter({ max: 10 });
+    const factory = entryServer({
+      inFlight: limiter,
+      requestTimeoutMs: 300,
+      echoRequestId: false,
+      log: () => undefined,
+    });
+    // The handler waits for the whole body, as a write does.
+    const server = factory((request, response) => request.resume().on('end', () => response.end('stored')));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      const closed = new Promise((resolve) => socket.on('close', resolve));
+      socket.write('PUT /k HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc');
+      await waitFor(() => limiter.inFlight === 1);
+      await closed;
+      expect(received).toMatch(/^HTTP\/1.1 408 /);
+      await waitFor(() => limiter.inFlight === 0);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
   if (!condition()) throw new Error('condition not met within 2 s');

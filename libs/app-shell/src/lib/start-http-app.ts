@@ -58,6 +58,8 @@ export interface StartHttpAppOptions {
   gate?: FastPath;
   /** Bounds the requests served at once; past it, 503 `overloaded` at once (see entryServer). Default none. */
   inFlight?: InFlightLimiter;
+  /** Longest a client may take to send a whole request (see entryServer). Default node:http's (5 min). */
+  requestTimeoutMs?: number;
   /** Serve HTTPS with this certificate and key instead of HTTP. Default: plain HTTP. */
   tls?: ServerTls;
   /**
@@ -97,9 +99,9 @@ export async function startHttpApp(
   // database unreachable, say) are JSON like the others.
   const nestLogger = nestLoggerOver(logger);
   const logOptions = { slowRequestMs: options.slowRequestMs ?? 1_000, isStream: options.isStream };
-  const { fastPath, gate, inFlight, tls, mutualTls, upgrade } = options;
+  const { fastPath, gate, inFlight, tls, mutualTls, upgrade, requestTimeoutMs } = options;
   const echoRequestId = options.echoRequestId ?? false;
-  const entry = fastPath || gate || inFlight || tls || mutualTls || upgrade;
+  const entry = fastPath || gate || inFlight || tls || mutualTls || upgrade || requestTimeoutMs !== undefined;
   @Module({})
   class HttpAppModule {}
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -111,6 +113,7 @@ export async function startHttpApp(
             fastPath,
             gate,
             inFlight,
+            requestTimeoutMs,
             tls,
             mutualTls,
             echoRequestId,

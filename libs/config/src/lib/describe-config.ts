@@ -80,6 +80,7 @@ function describeGatewaySecurity({ gateway, security }: RingcacheConfig): string
     gateway.tls.certFile ? `https (cert ${gateway.tls.certFile}, key ${gateway.tls.keyFile})` : 'http',
     keys.length > 0 ? `api keys ${keys.join(', ')}` : 'no api keys',
     `at most ${gateway.maxInFlight} requests in flight`,
+    `requests received within ${formatDuration(gateway.requestTimeoutMs)}`,
     ...(security.insecure ? ['insecure: protected mode off'] : []),
   ].join(', ');
 }

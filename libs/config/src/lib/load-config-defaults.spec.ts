@@ -43,6 +43,7 @@ describe('loadConfig', () => {
         tls: { certFile: '', keyFile: '' },
         apiKeys: [],
         maxInFlight: 10_000,
+        requestTimeoutMs: 30_000,
       },
       ttlWorker: { host: '127.0.0.1', port: 8200 },
       mysql: { url: '', connectTimeoutMs: 2000, poolSize: 10 },

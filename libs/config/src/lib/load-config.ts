@@ -87,6 +87,7 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       tls: { certFile: r.get('gateway.tls.certFile'), keyFile: r.get('gateway.tls.keyFile') },
       apiKeys: r.get('gateway.apiKeys'),
       maxInFlight: r.get('gateway.maxInFlight'),
+      requestTimeoutMs: r.get('gateway.requestTimeoutMs'),
     },
     ttlWorker: { host: r.get('ttlWorker.host'), port: r.get('ttlWorker.port') },
     mysql: {

@@ -97,6 +97,8 @@ export interface GatewayConfig extends ListenConfig {
   readonly apiKeys: ApiKeyConfig[];
   /** Most requests served at once; past it, 503 `overloaded` with Retry-After at once. */
   readonly maxInFlight: number;
+  /** Longest a client may take to send a whole request, headers and body; past it, 408 and the connection closed. */
+  readonly requestTimeoutMs: number;
 }
 
 /** The gateway's HTTPS certificate: PEM file paths, both empty for plain HTTP. */

@@ -109,6 +109,7 @@ const VARIABLES: [
     [{ name: 'app', sha256: 'ab'.repeat(32), scopes: ['read', 'write'] }],
   ],
   ['RINGCACHE_GATEWAY_MAX_IN_FLIGHT', '500', (c) => c.gateway.maxInFlight, 500],
+  ['RINGCACHE_GATEWAY_REQUEST_TIMEOUT_MS', '1500', (c) => c.gateway.requestTimeoutMs, 1500],
   ['RINGCACHE_NODE_MAX_IN_FLIGHT', '800', (c) => c.node.maxInFlight, 800],
 ];
 

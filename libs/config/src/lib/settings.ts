@@ -129,6 +129,11 @@ export const SETTINGS = {
     default: 10_000,
     read: integer(1, 1_000_000),
   }),
+  'gateway.requestTimeoutMs': setting({
+    env: 'RINGCACHE_GATEWAY_REQUEST_TIMEOUT_MS',
+    default: 30_000,
+    read: timeoutMs,
+  }),
   'node.maxInFlight': setting({
     env: 'RINGCACHE_NODE_MAX_IN_FLIGHT',
     default: 20_000,

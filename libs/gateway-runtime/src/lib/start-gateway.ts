@@ -75,6 +75,8 @@ export async function startGateway(
     fastPath: (request, response, log) => fastPath.serve(request, response, log),
     gate: gatewayGate(new GatewayAuth({ apiKeys: config.gateway.apiKeys })),
     inFlight,
+    // A client that stops sending part-way through a request does not hold its slot for node:http's 5 min.
+    requestTimeoutMs: config.gateway.requestTimeoutMs,
     // The dashboard's live feed stays open: not a request in flight, never logged as slow.
     isStream: (url) => url === EVENTS_PATH || url.startsWith(`${EVENTS_PATH}?`),
     tls: https,

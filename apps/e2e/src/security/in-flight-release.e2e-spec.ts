@@ -1,0 +1,97 @@
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+
+import {
+  createItemTable,
+  eventually,
+  ITEM_GROUP,
+  scrapeMetrics,
+  ScratchMysql,
+  SlowLoads,
+  startCluster,
+  sumMetric,
+  type GatewayHandle,
+  type TestCluster,
+} from '@ringcache/testing';
+
+import { requestOver } from '../support';
+
+/**
+ * A client cannot keep the gateway's requests in flight by leaving them unfinished, on real processes and
+ * MariaDB: requests sent at once on one connection (pipelined) and then hung up on give their slots back
+ * with the connection, and a request whose body stops part-way is answered 408 and closed after
+ * `gateway.requestTimeoutMs`. Either way `ringcache_requests_in_flight` comes back to 0.
+ */
+describe('in-flight slots a client leaves behind', () => {
+  let mysql: ScratchMysql;
+  let slowLoads: SlowLoads;
+  let cluster: TestCluster;
+  let gateway: GatewayHandle;
+
+  beforeAll(async () => {
+    mysql = await ScratchMysql.create();
+    await createItemTable(mysql, new Map([['a', 'v-a']]));
+    slowLoads = await SlowLoads.create(mysql, 'item', 'slow_item');
+    cluster = await startCluster({
+      nodes: 1,
+      mysqlUrl: mysql.url,
+      env: { RINGCACHE_DEMO_SEED: 'false', RINGCACHE_GATEWAY_REQUEST_TIMEOUT_MS: '1000' },
+      groups: { slow: { ...ITEM_GROUP, table: 'slow_item' } },
+    });
+    gateway = cluster.gateway as GatewayHandle;
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+    await mysql?.drop();
+  });
+
+  const inFlight = async () =>
+    sumMetric(await scrapeMetrics(`${gateway.url}/metrics`), 'ringcache_requests_in_flight');
+
+  /** An open connection to the gateway, gathering what it answers. */
+  const connection = async (): Promise<{
+    socket: Socket;
+    received: () => string;
+    closed: Promise<unknown>;
+  }> => {
+    const socket = connect(Number(new URL(gateway.url).port), '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.on('error', () => undefined);
+    const closed = once(socket, 'close');
+    await once(socket, 'connect');
+    return { socket, received: () => received, closed };
+  };
+
+  it('gives back the slots of pipelined requests whose client hangs up before they are answered', async () => {
+    // node:http closes only the first of the answers queued on a dropped connection: the others' slots must
+    // go back with the connection, or a few such clients would leave every later request shed.
+    await slowLoads.markSlow(['a'], 1_500);
+    const { socket } = await connection();
+    socket.write('GET /api/v1/groups/slow/keys/a HTTP/1.1\r\nHost: e2e\r\n\r\n'.repeat(50));
+    await eventually('the 50 requests in flight', async () => (await inFlight()) === 50);
+    socket.destroy();
+    await eventually('every slot given back', async () => (await inFlight()) === 0, 5_000);
+    await slowLoads.markFast('a');
+    const read = await requestOver('GET', `${gateway.url}/api/v1/groups/slow/keys/a`);
+    expect(read).toMatchObject({ status: 200, body: 'v-a' });
+  });
+
+  it('answers 408 and closes the connection of a request not all sent within gateway.requestTimeoutMs', async () => {
+    const { socket, received, closed } = await connection();
+    // A PUT that promises 1 KiB and sends 3 bytes of it, then nothing.
+    socket.write(
+      'PUT /api/v1/groups/slow/keys/late HTTP/1.1\r\nHost: e2e\r\nContent-Length: 1024\r\n\r\nabc',
+    );
+    await eventually('the PUT in flight', async () => (await inFlight()) === 1);
+    const waited = Date.now();
+    await closed;
+    expect(received()).toMatch(/^HTTP\/1.1 408 /);
+    // node:http checks every tenth of the timeout: closed about 1 s after the request began, not 5 min.
+    expect(Date.now() - waited).toBeLessThan(5_000);
+    expect(await inFlight()).toBe(0);
+    // Nothing was stored.
+    expect((await requestOver('GET', `${gateway.url}/api/v1/groups/slow/keys/late`)).status).toBe(404);
+  });
+});
