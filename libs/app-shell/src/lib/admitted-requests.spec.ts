@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo, type Socket } from 'node:net';
 
 import { InFlightLimiter } from '@ringcache/cache-core';
+import { eventually } from '@ringcache/testing';
 
 import { admittedRequests } from './admitted-requests';
 
@@ -45,40 +46,35 @@ describe('admittedRequests', () => {
   it("gives a request's slot back when its answer is sent", async () => {
     const answers = await Promise.all(['/a', '/b', '/c'].map(async (p) => (await fetch(url(p))).text()));
     expect(answers).toEqual(['ok', 'ok', 'ok']);
-    await waitFor(() => limiter.inFlight === 0);
+    await eventually('limiter.inFlight === 0', () => limiter.inFlight === 0, 2_000);
   });
 
   it('gives back the slots of pipelined requests still queued when their connection drops', async () => {
     const socket = await pipelined(['/hold', '/hold', '/hold', '/hold', '/hold']);
-    await waitFor(() => held.length === 5);
+    await eventually('held.length === 5', () => held.length === 5, 2_000);
     expect(limiter.inFlight).toBe(5);
     socket.destroy();
     // node:http closes the first response only; the four queued behind it are released with the connection.
-    await waitFor(() => limiter.inFlight === 0);
+    await eventually('limiter.inFlight === 0', () => limiter.inFlight === 0, 2_000);
   });
 
   it('gives each slot back once, whichever close comes first', async () => {
     // One request held on a connection that stays open: its slot must still be counted at the end.
     await pipelined(['/hold']);
-    await waitFor(() => held.length === 1);
+    await eventually('held.length === 1', () => held.length === 1, 2_000);
     const dropped = await pipelined(['/hold', '/a', '/hold']);
-    await waitFor(() => held.length === 3);
+    await eventually('held.length === 3', () => held.length === 3, 2_000);
     expect(limiter.inFlight).toBe(4);
     held[1].end('late');
     dropped.destroy();
-    await waitFor(() => limiter.inFlight === 1);
+    await eventually('limiter.inFlight === 1', () => limiter.inFlight === 1, 2_000);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(limiter.inFlight).toBe(1);
     held[0].end('done');
-    await waitFor(() => limiter.inFlight === 0);
+    await eventually('limiter.inFlight === 0', () => limiter.inFlight === 0, 2_000);
   });
 
   function url(path: string): string {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`;
   }
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!condition()) throw new Error('condition not met within 2 s');
-}

@@ -2,6 +2,7 @@ import { connect, type AddressInfo } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 
 import { InFlightLimiter } from '@ringcache/cache-core';
+import { eventually } from '@ringcache/testing';
 
 import { entryServer } from './entry-server';
 
@@ -61,7 +62,7 @@ describe('entryServer', () => {
 
   it('answers 503 overloaded with Retry-After at once past the bound; probes and streams pass', async () => {
     const hold = fetch(url('/hold'));
-    await waitFor(() => held.length === 1);
+    await eventually('held.length === 1', () => held.length === 1, 2_000);
     const shed = await fetch(url('/fast'));
     expect(shed.status).toBe(503);
     expect(shed.headers.get('retry-after')).toBe('1');
@@ -73,12 +74,12 @@ describe('entryServer', () => {
     expect(limiter.refused).toBe(1);
     expect((await fetch(url('/healthz'))).status).toBe(200);
     void fetch(url('/stream')).catch(() => undefined);
-    await waitFor(() => held.length === 2);
+    await eventually('held.length === 2', () => held.length === 2, 2_000);
     expect(limiter.inFlight).toBe(1);
 
     held[0].end('done');
     expect(await (await hold).text()).toBe('done');
-    await waitFor(() => limiter.inFlight === 0);
+    await eventually('limiter.inFlight === 0', () => limiter.inFlight === 0, 2_000);
     expect(await (await fetch(url('/fast'))).text()).toBe('fast');
   });
 
@@ -117,17 +118,12 @@ describe('entryServer with requestTimeoutMs', () => {
       socket.on('data', (chunk) => (received += chunk.toString()));
       const closed = new Promise((resolve) => socket.on('close', resolve));
       socket.write('PUT /k HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc');
-      await waitFor(() => limiter.inFlight === 1);
+      await eventually('limiter.inFlight === 1', () => limiter.inFlight === 1, 2_000);
       await closed;
       expect(received).toMatch(/^HTTP\/1.1 408 /);
-      await waitFor(() => limiter.inFlight === 0);
+      await eventually('limiter.inFlight === 0', () => limiter.inFlight === 0, 2_000);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
   });
 });
-
-async function waitFor(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 10));
-  if (!condition()) throw new Error('condition not met within 2 s');
-}

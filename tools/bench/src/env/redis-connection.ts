@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 
-/** The local Redis of baseline (b). */
+/** Where the local Redis of baseline (b) is expected. */
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** A connection to the local Redis, or the reason there is none. */

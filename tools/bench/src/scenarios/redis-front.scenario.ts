@@ -10,8 +10,6 @@ import { startBaselineServer, type BaselineServer } from '../servers/start-serve
 import { coldPasses, withColdPasses } from './cold-passes';
 import { measureRow, unmeasuredRow, warmWrites, type HttpRow } from './http-row';
 
-/** Where the local Redis is expected. */
-
 const HOT = {
   id: 'redis-hot',
   name: '(b) Redis cache-aside front, hot key',
