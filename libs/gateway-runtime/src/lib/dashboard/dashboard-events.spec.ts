@@ -1,10 +1,13 @@
+import { connect } from 'node:net';
+
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { listeningPort } from '@ringcache/app-shell';
 import { loadConfig } from '@ringcache/config';
-import { freePort, tempDir, type TempDir } from '@ringcache/testing';
+import { eventually, freePort, tempDir, type TempDir } from '@ringcache/testing';
 
 import { startGateway } from '../start-gateway';
+import { DashboardStream } from './dashboard-stream';
 
 /** The live feed on the real gateway in this process (static membership, a node that never answers). */
 describe('GET /api/v1/events', () => {
@@ -29,6 +32,23 @@ describe('GET /api/v1/events', () => {
   });
 
   afterAll(() => dir?.remove());
+
+  it('drops a stream whose client stopped reading', async () => {
+    const stream = app.get(DashboardStream);
+    const socket = connect(Number(new URL(base).port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.write('GET /api/v1/events HTTP/1.1\r\nhost: x\r\n\r\n');
+    socket.pause();
+    await eventually('the stream open', () => stream.size === 1, 5_000);
+    const payload = 'x'.repeat(64 * 1024);
+    // Past loopback's socket buffers (a few MiB) the gateway holds the bytes, up to 1 MiB: bounded at 64 MiB.
+    for (let i = 0; i < 1024 && stream.size === 1; i++) {
+      stream.send('sample', payload);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    expect(stream.size).toBe(0);
+    socket.destroy();
+  });
 
   it('streams events, is not counted in flight, and ends when the gateway closes', async () => {
     const stream = await fetch(`${base}/api/v1/events`);

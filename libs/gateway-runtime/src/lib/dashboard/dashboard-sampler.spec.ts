@@ -18,7 +18,9 @@ function capture(): { response: EventSink & { ended: boolean }; text: () => stri
   const chunks: string[] = [];
   const response = Object.assign(new EventEmitter(), {
     ended: false,
+    writableLength: 0,
     writeHead: () => undefined,
+    destroy: () => response.emit('close'),
     write: (text: string) => chunks.push(text),
     end: () => {
       response.ended = true;

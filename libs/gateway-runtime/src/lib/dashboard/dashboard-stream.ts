@@ -9,13 +9,19 @@ export interface ClusterEvent {
   group?: string;
 }
 
-/** What a stream writes to: a node:http EventSink. */
+/** What a stream writes to: a node:http ServerResponse. */
 export interface EventSink {
+  /** Bytes written and not yet taken by the socket. */
+  readonly writableLength: number;
   writeHead(status: number, headers: Record<string, string>): unknown;
   write(text: string): unknown;
   end(text?: string): unknown;
+  destroy(): unknown;
   once(event: 'close', listener: () => void): unknown;
 }
+
+/** Unread bytes a page may leave queued before its stream is dropped, by default: 1 MiB. */
+export const MAX_UNREAD_BYTES = 1024 * 1024;
 
 /** Options of a {@link DashboardStream}. */
 export interface DashboardStreamOptions {
@@ -23,16 +29,21 @@ export interface DashboardStreamOptions {
   maxEvents?: number;
   /** A comment line this often keeps idle streams open through proxies, in ms. Default 15,000. */
   heartbeatMs?: number;
+  /** Bytes queued for a page that does not read them, past which its stream is dropped. Default 1 MiB. */
+  maxUnreadBytes?: number;
 }
 
 /**
  * The dashboard's live feed: Server-Sent Events to every open page, and the last cluster events (a bounded
  * list) for pages that open later. Streams end with `close()` (at shutdown, before the server closes: an
- * open stream would hold it open), or when the page goes away.
+ * open stream would hold it open), or when the page goes away. A page that stops reading (a stalled tab, a
+ * client that never reads) is dropped once more than `maxUnreadBytes` wait for it, instead of growing this
+ * process's memory by every sample; the dashboard page connects again when its read ends.
  */
 export class DashboardStream {
   private readonly maxEvents: number;
   private readonly heartbeatMs: number;
+  private readonly maxUnreadBytes: number;
   private readonly streams = new Set<EventSink>();
   private readonly recent: ClusterEvent[] = [];
   private heartbeat?: NodeJS.Timeout;
@@ -41,10 +52,13 @@ export class DashboardStream {
   constructor(options: DashboardStreamOptions = {}) {
     this.maxEvents = options.maxEvents ?? 100;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
-    if (!Number.isSafeInteger(this.maxEvents) || this.maxEvents < 1)
-      throw new RangeError(
-        `DashboardStream option maxEvents must be a positive integer, got ${this.maxEvents}`,
-      );
+    this.maxUnreadBytes = options.maxUnreadBytes ?? MAX_UNREAD_BYTES;
+    for (const [name, value] of [
+      ['maxEvents', this.maxEvents],
+      ['maxUnreadBytes', this.maxUnreadBytes],
+    ] as const)
+      if (!Number.isSafeInteger(value) || value < 1)
+        throw new RangeError(`DashboardStream option ${name} must be a positive integer, got ${value}`);
   }
 
   /** Open streams. */
@@ -98,8 +112,14 @@ export class DashboardStream {
     this.streams.clear();
   }
 
+  /** Writes `text` to every stream; a stream with more than maxUnreadBytes still unread is dropped. */
   private write(text: string): void {
-    for (const response of this.streams) response.write(text);
+    for (const response of this.streams) {
+      if (response.writableLength > this.maxUnreadBytes) {
+        this.streams.delete(response);
+        response.destroy();
+      } else response.write(text);
+    }
   }
 
   private stopHeartbeat(): void {
