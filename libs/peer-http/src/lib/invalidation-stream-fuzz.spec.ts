@@ -128,6 +128,34 @@ describe('the invalidation stream, fuzzed', () => {
     expect(parseStreamLine('null')).toBeUndefined();
   });
 
+  it('reads a key line as JSON.parse does, whatever its strings hold and however it is broken', () => {
+    const asJson = (line: string): unknown => {
+      try {
+        const { kind, group, key } = JSON.parse(line) ?? {};
+        return kind === 'key' && typeof group === 'string' && typeof key === 'string'
+          ? { kind, group, key }
+          : 'not a key';
+      } catch {
+        return undefined;
+      }
+    };
+    for (let i = 0; i < 5_000; i++) {
+      // Plain strings (no escapes: the quick reading) or any (escaped ones go to JSON.parse).
+      const text = (length: number) => (random.chance(0.5) ? random.string(length) : random.unicode(length));
+      const line = JSON.stringify({ kind: 'key', group: text(6), key: text(10) });
+      // Half as written; half with one character put in or swapped: a quote, a backslash, a control
+      // character, …
+      const at = random.int(0, line.length);
+      const odd = random.pick(['"', '\\', '\u0001', '\n', '}', ' ', ',', 'x', '\u00e9']);
+      const rest = line.slice(random.chance(0.5) ? at : at + 1);
+      const tried = random.chance(0.5) ? line : line.slice(0, at) + odd + rest;
+      const expected = asJson(tried);
+      const parsed = parseStreamLine(tried);
+      if (expected === 'not a key') expect(parsed?.kind).not.toBe('key');
+      else expect(parsed).toEqual(expected);
+    }
+  });
+
   it('applies only the events before garbage, and is never connected on a stream that sent it', async () => {
     const events: Invalidation[] = [];
     const states: StreamState[] = [];

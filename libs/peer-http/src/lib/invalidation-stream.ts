@@ -96,6 +96,7 @@ export class InvalidationStream {
     this.setState('stopped');
     clearTimeout(this.retryTimer);
     clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.request?.destroy();
     this.request = undefined;
     this.agent.destroy();
@@ -126,6 +127,7 @@ export class InvalidationStream {
   private retry(): void {
     if (this.state_ === 'stopped') return;
     clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.request?.destroy();
     this.request = undefined;
     this.setState('disconnected');
@@ -138,9 +140,16 @@ export class InvalidationStream {
     this.retryMs = Math.min(this.retryMs * 2, MAX_RETRY_MS);
   }
 
+  /** The node said something: the idle timer starts again (the same timer, not a new one per chunk). */
   private touch(): void {
-    clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => this.retry(), this.idleTimeoutMs);
+    if (this.idleTimer) {
+      this.idleTimer.refresh();
+      return;
+    }
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      this.retry();
+    }, this.idleTimeoutMs);
     this.idleTimer.unref();
   }
 
@@ -160,6 +169,8 @@ export type StreamMessage = Invalidation | { kind: 'hello' } | { kind: 'other' }
  * shape.
  */
 export function parseStreamLine(line: string): StreamMessage | undefined {
+  const plain = keyLine(line);
+  if (plain) return plain;
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -176,6 +187,31 @@ export function parseStreamLine(line: string): StreamMessage | undefined {
       ? { kind, group, generation: generation as number }
       : undefined;
   return { kind: kind === 'hello' ? 'hello' : 'other' };
+}
+
+/** How a node writes a key's invalidation: `{"kind":"key","group":…,"key":…}` (JSON.stringify's order). */
+const KEY_LINE = '{"kind":"key","group":"';
+const KEY_FIELD = '","key":"';
+/** What only an escaped or invalid JSON string holds: such a line goes to JSON.parse. */
+// eslint-disable-next-line no-control-regex -- control characters are what it looks for
+const NOT_PLAIN = /[\\\x00-\x1f]/;
+
+/**
+ * A key invalidation written as a node writes it, read without JSON.parse (which would also internalize
+ * its strings: most of what reading a line costs the gateway, one line per write); undefined for any other
+ * line, left to JSON.parse. Without escapes or control characters, a JSON string ends at the next quote.
+ */
+function keyLine(line: string): Invalidation | undefined {
+  if (!line.startsWith(KEY_LINE) || !line.endsWith('"}') || NOT_PLAIN.test(line)) return undefined;
+  const groupEnd = line.indexOf('"', KEY_LINE.length);
+  if (!line.startsWith(KEY_FIELD, groupEnd)) return undefined;
+  const keyAt = groupEnd + KEY_FIELD.length;
+  if (line.indexOf('"', keyAt) !== line.length - 2) return undefined;
+  return {
+    kind: 'key',
+    group: line.slice(KEY_LINE.length, groupEnd),
+    key: line.slice(keyAt, line.length - 2),
+  };
 }
 
 function splitAddress(address: string): [string, number] {
