@@ -266,6 +266,7 @@ describe('KeyFastPath writes', () => {
     ['a body of no known length', withBodyOf('/api/v1/groups/scores/keys/k', 'PUT', 'v', true)],
     ['a DELETE with a query', withBodyOf('/api/v1/groups/scores/keys/k?x=1', 'DELETE', '')],
     ['a DELETE with a body', withBodyOf('/api/v1/groups/scores/keys/k', 'DELETE', 'x')],
+    ['a DELETE with a chunked body', withBodyOf('/api/v1/groups/scores/keys/k', 'DELETE', 'x', true)],
   ])('leaves %s to Fastify', (_what, request) => {
     const path = new KeyFastPath({ maxValueBytes: 16 });
     path.router = writes().router;
@@ -276,7 +277,9 @@ describe('KeyFastPath writes', () => {
 
   function withBodyOf(url: string, method: string, body: string, chunked = false): IncomingMessage {
     const request = Readable.from([Buffer.from(body)]) as unknown as IncomingMessage;
-    const headers: Record<string, string> = chunked ? {} : { 'content-length': String(body.length) };
+    const headers: Record<string, string> = chunked
+      ? { 'transfer-encoding': 'chunked' }
+      : { 'content-length': String(body.length) };
     return Object.assign(request, { url, method, headers });
   }
 });
