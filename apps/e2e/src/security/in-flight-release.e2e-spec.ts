@@ -20,7 +20,8 @@ import { requestOver } from '../support';
  * A client cannot keep the gateway's requests in flight by leaving them unfinished, on real processes and
  * MariaDB: requests sent at once on one connection (pipelined) and then hung up on give their slots back
  * with the connection, and a request whose body stops part-way is answered 408 and closed after
- * `gateway.requestTimeoutMs`. Either way `ringcache_requests_in_flight` comes back to 0.
+ * `gateway.requestTimeoutMs` (on a node's HTTP port, `node.requestTimeoutMs`). Either way
+ * `ringcache_requests_in_flight` comes back to 0.
  */
 describe('in-flight slots a client leaves behind', () => {
   let mysql: ScratchMysql;
@@ -35,7 +36,11 @@ describe('in-flight slots a client leaves behind', () => {
     cluster = await startCluster({
       nodes: 1,
       mysqlUrl: mysql.url,
-      env: { RINGCACHE_DEMO_SEED: 'false', RINGCACHE_GATEWAY_REQUEST_TIMEOUT_MS: '1000' },
+      env: {
+        RINGCACHE_DEMO_SEED: 'false',
+        RINGCACHE_GATEWAY_REQUEST_TIMEOUT_MS: '1000',
+        RINGCACHE_NODE_REQUEST_TIMEOUT_MS: '1000',
+      },
       groups: { slow: { ...ITEM_GROUP, table: 'slow_item' } },
     });
     gateway = cluster.gateway as GatewayHandle;
@@ -46,16 +51,18 @@ describe('in-flight slots a client leaves behind', () => {
     await mysql?.drop();
   });
 
-  const inFlight = async () =>
-    sumMetric(await scrapeMetrics(`${gateway.url}/metrics`), 'ringcache_requests_in_flight');
+  const inFlight = async (url = gateway.url) =>
+    sumMetric(await scrapeMetrics(`${url}/metrics`), 'ringcache_requests_in_flight');
 
-  /** An open connection to the gateway, gathering what it answers. */
-  const connection = async (): Promise<{
+  /** An open connection to the gateway (or `url`), gathering what it answers. */
+  const connection = async (
+    url = gateway.url,
+  ): Promise<{
     socket: Socket;
     received: () => string;
     closed: Promise<unknown>;
   }> => {
-    const socket = connect(Number(new URL(gateway.url).port), '127.0.0.1');
+    const socket = connect(Number(new URL(url).port), '127.0.0.1');
     let received = '';
     socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
     socket.on('error', () => undefined);
@@ -93,5 +100,31 @@ describe('in-flight slots a client leaves behind', () => {
     expect(await inFlight()).toBe(0);
     // Nothing was stored.
     expect((await requestOver('GET', `${gateway.url}/api/v1/groups/slow/keys/late`)).status).toBe(404);
+  });
+
+  it("does the same on a node's HTTP port after node.requestTimeoutMs, and its streams stay open", async () => {
+    const node = cluster.nodes[0].url;
+    const { socket, received, closed } = await connection(node);
+    socket.write(
+      'PUT /_ringcache/slow/late HTTP/1.1\r\nHost: e2e\r\nContent-Type: application/octet-stream\r\nContent-Length: 1024\r\n\r\nabc',
+    );
+    await eventually("the node's PUT in flight", async () => (await inFlight(node)) === 1);
+    const waited = Date.now();
+    await closed;
+    expect(received()).toMatch(/^HTTP\/1.1 408 /);
+    expect(Date.now() - waited).toBeLessThan(5_000);
+    expect(await inFlight(node)).toBe(0);
+    // An invalidation stream opened before, and held for twice the timeout, still carries the node's events.
+    const stream = await connection(node);
+    stream.socket.write('GET /_ringcache/:invalidations HTTP/1.1\r\nHost: e2e\r\n\r\n');
+    await eventually('the stream says hello', () => stream.received().includes('"hello"'));
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const written = await requestOver('PUT', `${gateway.url}/api/v1/groups/slow/keys/late`, {
+      body: 'v-late',
+    });
+    expect(written.status).toBe(200);
+    await eventually('the write announced', () => stream.received().includes('"key":"late"'));
+    expect(stream.received()).not.toMatch(/ 408 /);
+    stream.socket.destroy();
   });
 });

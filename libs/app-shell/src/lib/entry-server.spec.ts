@@ -126,4 +126,62 @@ describe('entryServer with requestTimeoutMs', () => {
       await new Promise((resolve) => server.close(resolve));
     }
   });
+
+  it('leaves an upgraded connection and an answer still streaming open past the timeout', async () => {
+    const factory = entryServer({
+      requestTimeoutMs: 200,
+      echoRequestId: false,
+      isStream: (u) => u === '/stream',
+      log: () => undefined,
+      upgrade: {
+        upgrade: (_request, socket) => {
+          socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n');
+          socket.on('data', (chunk) => socket.write(chunk));
+          socket.on('end', () => socket.end());
+          return true;
+        },
+        close: () => undefined,
+      },
+    });
+    const streams: ServerResponse[] = [];
+    const server = factory((_request, response) => {
+      response.writeHead(200).write('open\n');
+      streams.push(response);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const open = (head: string) => {
+      const socket = connect(port, '127.0.0.1');
+      let received = '';
+      socket.on('data', (chunk) => (received += chunk.toString()));
+      socket.write(head);
+      return { socket, received: () => received };
+    };
+    const upgraded = open(
+      'GET /frames HTTP/1.1\r\nHost: test\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n',
+    );
+    const stream = open('GET /stream HTTP/1.1\r\nHost: test\r\n\r\n');
+    try {
+      await eventually(
+        'both set up',
+        () => upgraded.received().includes(' 101 ') && streams.length === 1,
+        2_000,
+      );
+      // Five times the timeout, checked every 100 ms.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      upgraded.socket.write('ping');
+      streams[0].write('later\n');
+      await eventually(
+        'both still answer',
+        () => upgraded.received().endsWith('ping') && stream.received().includes('later'),
+        2_000,
+      );
+      expect(upgraded.received()).not.toMatch(/ 408 /);
+      expect(stream.received()).not.toMatch(/ 408 /);
+    } finally {
+      upgraded.socket.destroy();
+      stream.socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

@@ -24,7 +24,7 @@ describe('describeConfig', () => {
     };
     expect(describeConfig(loadConfig({ env, cwd })).split('\n')).toEqual([
       'cluster: ringcache (no file)',
-      'node: node1 on 127.0.0.1, grpc 8001, http 8101, advertised as 127.0.0.1, at most 20000 requests in flight',
+      'node: node1 on 127.0.0.1, grpc 8001, http 8101, advertised as 127.0.0.1, at most 20000 requests in flight, requests received within 30s',
       'peers: grpc, deadline 3s, 160 vnodes, 8 probes, batches of 1000 keys per tick, skip a node for 5s after 3 failures in a row',
       'nodes: node1 h:8001/h:8101',
       'gateway: 127.0.0.1:9999, keys up to 1KiB, values up to 1MiB',

@@ -29,7 +29,7 @@ function describeSections(config: RingcacheConfig): string[] {
   const usingEtcd = etcd.endpoints.length > 0;
   const lines = [
     `cluster: ${config.cluster} (${config.source.file ? `file ${config.source.file}` : 'no file'})`,
-    `node: ${node.name} on ${node.host}, grpc ${node.grpcPort}, http ${node.httpPort}, advertised as ${node.advertiseHost}, at most ${node.maxInFlight} requests in flight`,
+    `node: ${node.name} on ${node.host}, grpc ${node.grpcPort}, http ${node.httpPort}, advertised as ${node.advertiseHost}, at most ${node.maxInFlight} requests in flight, requests received within ${formatDuration(node.requestTimeoutMs)}`,
     `peers: ${peers.transport}, deadline ${formatDuration(peers.deadlineMs)}, ${peers.vnodes} vnodes, ${peers.probes} probes, batches of ${peers.batchMaxKeys} keys ${peers.batchWindowMs ? `within ${peers.batchWindowMs} ms` : 'per tick'}, ${peers.outlierFailures ? `skip a node for ${formatDuration(peers.outlierCooldownMs)} after ${peers.outlierFailures} failures in a row` : 'never skip a node'}`,
     `nodes: ${config.nodes.map((n) => `${n.name} ${n.grpc}/${n.http}`).join(', ') || 'none'}${usingEtcd ? ' (unused: etcd)' : ''}`,
     `gateway: ${gateway.host}:${gateway.port}, keys up to ${formatBytes(gateway.maxKeyBytes)}, values up to ${formatBytes(gateway.maxValueBytes)}`,

@@ -22,6 +22,7 @@ describe('loadConfig', () => {
         grpcPort: 8001,
         httpPort: 8101,
         maxInFlight: 20_000,
+        requestTimeoutMs: 30_000,
       },
       peers: {
         transport: 'grpc',

@@ -66,6 +66,7 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       grpcPort: r.get('node.grpcPort'),
       httpPort: r.get('node.httpPort'),
       maxInFlight: r.get('node.maxInFlight'),
+      requestTimeoutMs: r.get('node.requestTimeoutMs'),
     },
     peers: {
       transport: r.get('peers.transport'),

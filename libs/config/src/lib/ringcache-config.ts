@@ -51,6 +51,11 @@ export interface NodeConfig {
   readonly httpPort: number;
   /** Most peer requests (HTTP and gRPC together) served at once; past it, 503 / RESOURCE_EXHAUSTED at once. */
   readonly maxInFlight: number;
+  /**
+   * Longest a client may take to send a whole request to the HTTP port, headers and body; past it, 408 and
+   * the connection closed. Frame connections and streams, once set up, are not affected.
+   */
+  readonly requestTimeoutMs: number;
 }
 
 /** Protocol of node-to-node and gateway-to-node calls. */

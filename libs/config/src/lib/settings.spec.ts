@@ -111,6 +111,7 @@ const VARIABLES: [
   ['RINGCACHE_GATEWAY_MAX_IN_FLIGHT', '500', (c) => c.gateway.maxInFlight, 500],
   ['RINGCACHE_GATEWAY_REQUEST_TIMEOUT_MS', '1500', (c) => c.gateway.requestTimeoutMs, 1500],
   ['RINGCACHE_NODE_MAX_IN_FLIGHT', '800', (c) => c.node.maxInFlight, 800],
+  ['RINGCACHE_NODE_REQUEST_TIMEOUT_MS', '2500', (c) => c.node.requestTimeoutMs, 2500],
 ];
 
 /** Variables that are only valid together with another one. */

@@ -139,6 +139,11 @@ export const SETTINGS = {
     default: 20_000,
     read: integer(1, 1_000_000),
   }),
+  'node.requestTimeoutMs': setting({
+    env: 'RINGCACHE_NODE_REQUEST_TIMEOUT_MS',
+    default: 30_000,
+    read: timeoutMs,
+  }),
   'ttlWorker.host': setting({ env: 'RINGCACHE_TTL_WORKER_HOST', default: '127.0.0.1', read: host }),
   'ttlWorker.port': setting({ env: 'RINGCACHE_TTL_WORKER_PORT', default: 8200, read: port }),
   'mysql.url': setting({

@@ -70,6 +70,8 @@ export async function startCacheNode(
     frameworkErrors: peerHttpFrameworkErrors,
     fastPath: (request, response, log) => peerFastPath.serve(request, response, log),
     inFlight,
+    // A client that stops sending part-way through a request gives its slot back after this.
+    requestTimeoutMs: config.node.requestTimeoutMs,
     upgrade: frames,
     beforeListen: async (nest) => {
       registerInFlightMetrics(nest.get(METRICS_REGISTRY), inFlight);
