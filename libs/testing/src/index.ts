@@ -32,3 +32,5 @@ export { deepJson, FuzzRandom } from './lib/fuzz-random';
 export { rssBytes } from './lib/process-rss';
 export { openFds } from './lib/process-fds';
 export type { OpenFds } from './lib/process-fds';
+export { rawConnection } from './lib/raw-connection';
+export type { RawConnection } from './lib/raw-connection';

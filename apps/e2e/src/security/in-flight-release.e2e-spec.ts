@@ -1,16 +1,17 @@
 import { once } from 'node:events';
-import { connect, type Socket } from 'node:net';
 
 import {
   createItemTable,
   eventually,
   ITEM_GROUP,
+  rawConnection,
   scrapeMetrics,
   ScratchMysql,
   SlowLoads,
   startCluster,
   sumMetric,
   type GatewayHandle,
+  type RawConnection,
   type TestCluster,
 } from '@ringcache/testing';
 
@@ -55,20 +56,10 @@ describe('in-flight slots a client leaves behind', () => {
     sumMetric(await scrapeMetrics(`${url}/metrics`), 'ringcache_requests_in_flight');
 
   /** An open connection to the gateway (or `url`), gathering what it answers. */
-  const connection = async (
-    url = gateway.url,
-  ): Promise<{
-    socket: Socket;
-    received: () => string;
-    closed: Promise<unknown>;
-  }> => {
-    const socket = connect(Number(new URL(url).port), '127.0.0.1');
-    let received = '';
-    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
-    socket.on('error', () => undefined);
-    const closed = once(socket, 'close');
-    await once(socket, 'connect');
-    return { socket, received: () => received, closed };
+  const connection = async (url = gateway.url): Promise<RawConnection> => {
+    const opened = rawConnection(Number(new URL(url).port));
+    await once(opened.socket, 'connect');
+    return opened;
   };
 
   it('gives back the slots of pipelined requests whose client hangs up before they are answered', async () => {

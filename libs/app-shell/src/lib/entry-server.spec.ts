@@ -1,8 +1,8 @@
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import type { Server, ServerResponse } from 'node:http';
 
 import { InFlightLimiter } from '@ringcache/cache-core';
-import { eventually } from '@ringcache/testing';
+import { eventually, rawConnection } from '@ringcache/testing';
 
 import { entryServer } from './entry-server';
 
@@ -84,15 +84,12 @@ describe('entryServer', () => {
   });
 
   it('hands upgrade requests to the upgrade handler, and answers one it refuses 404', async () => {
-    const upgrade = (path: string) =>
-      new Promise<string>((resolve, reject) => {
-        const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
-        let text = '';
-        socket.on('data', (chunk) => (text += chunk.toString()));
-        socket.on('end', () => resolve(text));
-        socket.on('error', reject);
-        socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n`);
-      });
+    const upgrade = async (path: string) => {
+      const { socket, received, closed } = rawConnection((server.address() as AddressInfo).port);
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n`);
+      await closed;
+      return received();
+    };
     expect(await upgrade('/take')).toMatch(/^HTTP\/1.1 101 [^]*taken$/);
     expect(await upgrade('/other')).toBe(
       'HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n',
@@ -113,14 +110,11 @@ describe('entryServer with requestTimeoutMs', () => {
     const server = factory((request, response) => request.resume().on('end', () => response.end('stored')));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
-      let received = '';
-      socket.on('data', (chunk) => (received += chunk.toString()));
-      const closed = new Promise((resolve) => socket.on('close', resolve));
+      const { socket, received, closed } = rawConnection((server.address() as AddressInfo).port);
       socket.write('PUT /k HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\nabc');
       await eventually('limiter.inFlight === 1', () => limiter.inFlight === 1, 2_000);
       await closed;
-      expect(received).toMatch(/^HTTP\/1.1 408 /);
+      expect(received()).toMatch(/^HTTP\/1.1 408 /);
       await eventually('limiter.inFlight === 0', () => limiter.inFlight === 0, 2_000);
     } finally {
       await new Promise((resolve) => server.close(resolve));
@@ -151,11 +145,9 @@ describe('entryServer with requestTimeoutMs', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     const open = (head: string) => {
-      const socket = connect(port, '127.0.0.1');
-      let received = '';
-      socket.on('data', (chunk) => (received += chunk.toString()));
-      socket.write(head);
-      return { socket, received: () => received };
+      const connection = rawConnection(port);
+      connection.socket.write(head);
+      return connection;
     };
     const upgraded = open(
       'GET /frames HTTP/1.1\r\nHost: test\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n',

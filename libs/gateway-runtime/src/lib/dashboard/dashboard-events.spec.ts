@@ -1,10 +1,8 @@
-import { connect } from 'node:net';
-
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 import { listeningPort } from '@ringcache/app-shell';
 import { loadConfig } from '@ringcache/config';
-import { eventually, freePort, tempDir, type TempDir } from '@ringcache/testing';
+import { eventually, freePort, rawConnection, tempDir, type TempDir } from '@ringcache/testing';
 
 import { startGateway } from '../start-gateway';
 import { DashboardStream } from './dashboard-stream';
@@ -35,10 +33,8 @@ describe('GET /api/v1/events', () => {
 
   it('drops a stream whose client stopped reading', async () => {
     const stream = app.get(DashboardStream);
-    const socket = connect(Number(new URL(base).port), '127.0.0.1');
-    socket.on('error', () => undefined);
+    const { socket } = rawConnection(Number(new URL(base).port), { read: false });
     socket.write('GET /api/v1/events HTTP/1.1\r\nhost: x\r\n\r\n');
-    socket.pause();
     await eventually('the stream open', () => stream.size === 1, 5_000);
     const payload = 'x'.repeat(64 * 1024);
     // Past loopback's socket buffers (a few MiB) the gateway holds the bytes, up to 1 MiB: bounded at 64 MiB.

@@ -1,19 +1,15 @@
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
 
-import { eventually } from '@ringcache/testing';
+import { eventually, rawConnection } from '@ringcache/testing';
 
 import { DashboardStream, MAX_UNREAD_BYTES } from './dashboard-stream';
 
 /** A client of the stream on a real socket: `read` false leaves everything the server sends unread. */
-function client(port: number, read: boolean): { socket: Socket; received: () => number } {
-  let received = 0;
-  const socket = connect(port, '127.0.0.1');
-  socket.write('GET /api/v1/events HTTP/1.1\r\nhost: x\r\n\r\n');
-  if (read) socket.on('data', (chunk: Buffer) => (received += chunk.length));
-  else socket.pause();
-  socket.on('error', () => undefined);
-  return { socket, received: () => received };
+function client(port: number, read: boolean) {
+  const connection = rawConnection(port, { read });
+  connection.socket.write('GET /api/v1/events HTTP/1.1\r\nhost: x\r\n\r\n');
+  return connection;
 }
 
 describe('DashboardStream', () => {
@@ -48,12 +44,11 @@ describe('DashboardStream', () => {
     }
     expect(stream.size).toBe(1);
     // The server closed its side: the page, reading again, finds the stream ended.
-    const ended = new Promise((resolve) => stalled.socket.once('close', resolve));
     stalled.socket.resume();
-    await ended;
+    await stalled.closed;
     // The page that reads got every event, the ones after the drop too.
     stream.send('sample', 'after');
-    await eventually('the reader has every event', () => reader.received() > sent, 2_000);
+    await eventually('the reader has every event', () => reader.received().length > sent, 2_000);
     reader.socket.destroy();
     await eventually('the reader gone', () => stream.size === 0, 2_000);
   });
