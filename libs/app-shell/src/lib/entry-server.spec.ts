@@ -132,6 +132,7 @@ describe('entryServer with requestTimeoutMs', () => {
           socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: test\r\n\r\n');
           socket.on('data', (chunk) => socket.write(chunk));
           socket.on('end', () => socket.end());
+          socket.on('error', () => undefined);
           return true;
         },
         close: () => undefined,
