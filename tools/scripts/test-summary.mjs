@@ -21,9 +21,10 @@ for (const project of projectsWithTarget('test')) {
   passed += result.numPassedTests;
   failed += result.numFailedTests;
   skipped += result.numPendingTests + result.numTodoTests;
-  // A suite that failed to load (syntax error, failing hook) has no failed tests of its own: count it.
+  // A suite that failed outside its tests (a syntax error, a failing hook, an error thrown after its tests
+  // passed) has no failed tests of its own: count it.
   const broken = result.testResults.filter(
-    (suite) => suite.status === 'failed' && suite.assertionResults.length === 0,
+    (suite) => suite.status === 'failed' && !suite.assertionResults.some((test) => test.status === 'failed'),
   );
   failed += broken.length;
   for (const suite of broken) problems.push(`${project.name}: suite failed to run: ${suite.name}`);
