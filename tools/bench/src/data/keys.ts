@@ -12,14 +12,20 @@ export const KEY_PATH_PREFIX = `/api/v1/groups/${BENCH_GROUP}/keys/`;
 /** Rows of the run's table just past the rows' keys: each stampede asks for one never requested before. */
 export const STAMPEDE_KEYS = 16;
 
-/** First key of the cold passes' fresh pass (as many keys as the rows'): after the rows' and stampedes'. */
+/** Most passes over other keys that warm a front's processes before its cold pass (cold-passes.ts). */
+export const MAX_WARMING_PASSES = 5;
+
+/**
+ * First key of the cold passes' warming passes (each over as many keys as the rows', one after another):
+ * after the rows' and stampedes'.
+ */
 export function freshPassFrom(keys: number): number {
   return keys + STAMPEDE_KEYS;
 }
 
-/** Rows of the run's SQLite table for `keys` row keys: the rows' keys, the stampedes', the fresh pass's. */
+/** Rows of the run's SQLite table for `keys` row keys: the rows' keys, the stampedes', the warming passes'. */
 export function datasetRows(keys: number): number {
-  return freshPassFrom(keys) + keys;
+  return freshPassFrom(keys) + MAX_WARMING_PASSES * keys;
 }
 
 /** The `i`-th key of the data set: `k000000`, `k000001`, … (fixed width, so every path has one length). */

@@ -86,15 +86,24 @@ export function httpTable(rows: HttpRow[]): string {
 
 /**
  * The cold passes of each front (cold-passes.ts): every key once, 32 at a time, each a database read — the
- * rate over the rows' keys on warmed processes, its ratio to the Redis front's and the cold targets, and the
- * rate of the first pass, over other keys, on the fresh processes.
+ * rate over the rows' keys on warmed processes, its ratio to the Redis front's and the cold targets, how many
+ * passes over other keys warmed the processes, and the rate of the first of them, on the fresh processes.
  */
 export function coldFillTable(rows: HttpRow[]): string {
   const filled = rows.filter((row) => row.coldFill);
   if (filled.length === 0) return '';
   const checks = checkTargets(rows).filter((check) => check.metric === 'coldFill');
   return markdownTable(
-    ['front', 'keys/s', 'failed', '× (b) cold', 'target', 'fresh processes: keys/s', '× (b) fresh'],
+    [
+      'front',
+      'keys/s',
+      'failed',
+      '× (b) cold',
+      'target',
+      'warming passes',
+      'fresh processes: keys/s',
+      '× (b) fresh',
+    ],
     filled.map((row) => {
       const fill = row.coldFill as NonNullable<HttpRow['coldFill']>;
       const failed = fill.errors + fill.non2xx;
@@ -109,6 +118,7 @@ export function coldFillTable(rows: HttpRow[]): string {
           .filter((check) => check.rowId === row.id)
           .map(describeCheck)
           .join('; '),
+        row.warmingPasses === undefined ? '—' : String(row.warmingPasses),
         row.freshFill ? formatCount(row.freshFill.rps) : '—',
         row.kind === 'baseline-redis'
           ? '1.00×'

@@ -1,7 +1,9 @@
 import { ENTRY_OVERHEAD_BYTES } from '@ringcache/cache-core';
 
+import { MAX_WARMING_PASSES } from '../data/keys';
 import { SLOW_PROBE_RATIO } from '../env/cpu-probe';
 import { libsTable } from '../libs.bench';
+import { SETTLED_WITHIN } from '../scenarios/cold-passes';
 import { TURN_MS } from '../scenarios/paired';
 import type { BenchReport } from './bench-report';
 import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
@@ -53,10 +55,11 @@ export function markdownReport(report: BenchReport): string {
     ...section(
       '## Cold passes: every key once, 32 at a time, each a database read',
       coldFillTable(report.http) || undefined,
-      `Each front first answers ${settings.keys.toLocaleString('en-US')} other keys on its fresh processes ` +
-        `(fresh processes), then the rows’ ${settings.keys.toLocaleString('en-US')} keys (keys/s): the cold ` +
-        'targets compare that second pass, the path of a cold key in a front that has been up a while, not ' +
-        'how long each front’s code takes to warm up.',
+      `Each front first answers passes of ${settings.keys.toLocaleString('en-US')} other keys until its rate ` +
+        `settles (within ${SETTLED_WITHIN * 100}% of the pass before, at most ${MAX_WARMING_PASSES} passes: ` +
+        'warming passes), the first on its fresh processes (fresh processes), then the rows’ ' +
+        `${settings.keys.toLocaleString('en-US')} keys (keys/s): the cold targets compare that last pass, the ` +
+        'path of a cold key in a front that has been up a while, not how long each front’s code takes to warm up.',
     ),
     ...section(
       '## Writes: 1 KiB values, 10,000 keys uniform, 64 connections',

@@ -1,5 +1,5 @@
 import type { BenchContext } from '../bench-context';
-import { freshPassFrom, KEY_PATH_PREFIX } from '../data/keys';
+import { freshPassFrom, KEY_PATH_PREFIX, MAX_WARMING_PASSES } from '../data/keys';
 import type { LoadResult } from '../load/load-spec';
 import { runLoad } from '../load/run-load';
 import type { HttpRow } from './http-row';
@@ -7,20 +7,38 @@ import type { HttpRow } from './http-row';
 /** Requests at once in a cold pass, over keep-alive connections. */
 const COLD_CONCURRENCY = 32;
 
-/** The two cold passes of a front, each over keys it has never been asked for: every one a database read. */
+/** A warming pass whose rate is within this fraction of the pass before's: the processes are warm. */
+export const SETTLED_WITHIN = 0.1;
+
+/** The cold passes of a front, each over keys it has never been asked for: every one a database read. */
 export interface ColdPasses {
   /**
-   * Over the fresh-pass keys (`freshPassFrom(keys)` on), on processes that had served nothing yet: the
-   * rate of a front just started, code not yet optimised by V8 (or, in Go, caches and pools still empty).
+   * The passes that warm the processes, over other keys (`freshPassFrom(keys)` on, a fresh range each),
+   * until the rate settles (`settled`) or MAX_WARMING_PASSES have run. The first ran on processes that had
+   * served nothing yet: the rate of a front just started, code not yet optimised by V8 (or, in Go, caches
+   * and pools still empty).
    */
-  fresh: LoadResult;
-  /** Then over the rows' keys (0 … keys − 1), on processes warmed by the pass above: the cold-key path. */
+  warming: LoadResult[];
+  /** Then over the rows' keys (0 … keys − 1), on the warmed processes: the cold-key path. */
   cold: LoadResult;
 }
 
 /**
- * Runs both cold passes through the front at `origin`, the same way for every front, so the cold-fill
- * ratios compare the path of a cold key and not how long each front's code takes to warm up.
+ * True when the last of `passes` ran within SETTLED_WITHIN of the rate of the one before it: the front's
+ * processes have warmed up, and a further pass would measure the same path.
+ */
+export function settled(passes: LoadResult[]): boolean {
+  if (passes.length < 2) return false;
+  const [before, last] = passes.slice(-2).map((pass) => pass.rps);
+  return Math.abs(last - before) <= SETTLED_WITHIN * before;
+}
+
+/**
+ * Runs a front's cold passes through `origin`, the same way for every front: warming passes over other keys
+ * until its rate settles, then the pass over the rows' keys. So the cold-fill ratios compare the path of a
+ * cold key in a front that has been up a while, and not how long each front's code takes to warm up — a
+ * Node front with more code on its path takes more passes (V8 optimises a function only after it has run
+ * a while).
  */
 export async function coldPasses(context: BenchContext, origin: string, label: string): Promise<ColdPasses> {
   const { keys } = context.settings;
@@ -33,11 +51,29 @@ export async function coldPasses(context: BenchContext, origin: string, label: s
       to: from + keys,
       concurrency: COLD_CONCURRENCY,
     });
-  context.progress(`${label}: first pass over ${keys} other keys, on fresh processes`);
-  const fresh = await sweep(freshPassFrom(keys));
+  const warming = await warmingPasses(freshPassFrom(keys), keys, (from, n) => {
+    const fresh = n === 1 ? ', on fresh processes' : '';
+    context.progress(`${label}: warming pass ${n} over ${keys} other keys${fresh}`);
+    return sweep(from);
+  });
   context.progress(`${label}: cold pass over the rows' ${keys} keys`);
   const cold = await sweep(0);
-  return { fresh, cold };
+  return { warming, cold };
+}
+
+/**
+ * Runs `pass(from, n)` — the n-th pass, over `keys` keys from `from` — on successive ranges from `first` on,
+ * until the rate settles or MAX_WARMING_PASSES have run; resolves with every pass, in order.
+ */
+export async function warmingPasses(
+  first: number,
+  keys: number,
+  pass: (from: number, n: number) => Promise<LoadResult>,
+): Promise<LoadResult[]> {
+  const passes: LoadResult[] = [];
+  do passes.push(await pass(first + passes.length * keys, passes.length + 1));
+  while (passes.length < MAX_WARMING_PASSES && !settled(passes));
+  return passes;
 }
 
 /**
@@ -50,14 +86,17 @@ export function withColdPasses(
   keys: number,
   notes: string[] = [],
 ): HttpRow {
-  const { fresh, cold } = passes;
+  const { warming, cold } = passes;
+  const missed = (name: string, pass: LoadResult) =>
+    pass.ok === keys ? [] : [`${name}: only ${pass.ok} of ${keys} keys answered 200`];
   return {
     ...row,
     coldFill: cold,
-    freshFill: fresh,
+    freshFill: warming[0],
+    warmingPasses: warming.length,
     notes: [
-      ...(fresh.ok === keys ? [] : [`fresh pass: only ${fresh.ok} of ${keys} keys answered 200`]),
-      ...(cold.ok === keys ? [] : [`cold pass: only ${cold.ok} of ${keys} keys answered 200`]),
+      ...warming.flatMap((pass, i) => missed(`warming pass ${i + 1}`, pass)),
+      ...missed('cold pass', cold),
       ...notes,
       ...row.notes,
     ],

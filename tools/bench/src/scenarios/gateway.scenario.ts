@@ -40,8 +40,9 @@ const NEAR_NAME = {
 /**
  * ringcache through the gateways of a running 3-node cluster: `cluster.gateway` has no near cache; two more
  * are started with a small and a default one. First the cold passes (cold-passes.ts) through the near-off
- * gateway: 10,000 other keys on the fresh processes, then the rows' 10,000 keys, each loaded by its owner
- * (`freshFill` and `coldFill` of the near-off uniform row); then each row is measured warm. A row notes
+ * gateway: passes of 10,000 other keys from the fresh processes on, until the rate settles, then the rows'
+ * 10,000 keys, each loaded by its owner (`freshFill` — the first pass — and `coldFill` of the near-off
+ * uniform row); then each row is measured warm. A row notes
  * any database load that happened while it was measured: it was not all warm.
  */
 export async function gatewayRows(
@@ -54,8 +55,9 @@ export async function gatewayRows(
   const label = TRANSPORT_NAME[transport];
   const passes = await coldPasses(context, cluster.gateway.url, `gateway, ${label} peers`);
   const loadsAfterCold = await loadsSoFar(cluster);
+  const passed = (passes.warming.length + 1) * keys;
   const loadNotes =
-    loadsAfterCold === 2 * keys ? [] : [`cold passes: ${loadsAfterCold} loads for ${2 * keys} keys`];
+    loadsAfterCold === passed ? [] : [`cold passes: ${loadsAfterCold} loads for ${passed} keys`];
   const gateways: Record<GatewayRowSpec['near'], GatewayHandle> = {
     off: cluster.gateway,
     small: await addNearGateway(cluster, 'gateway-near-small', GATEWAY_NEAR_BYTES.small),

@@ -30,11 +30,16 @@ export interface HttpRow {
   externalCpuPercent?: number;
   /**
    * The pass that requested every key of the row once, cold, before it (uniform rows), on processes warmed by
-   * `freshFill`: the cold-key rate the cold targets check (scenarios/cold-passes.ts).
+   * the warming passes: the cold-key rate the cold targets check (scenarios/cold-passes.ts).
    */
   coldFill?: LoadResult;
-  /** The pass over as many other keys, cold, on fresh processes, before `coldFill`: a fresh start's rate. */
+  /**
+   * The first of the passes over as many other keys, cold, that warmed the processes before `coldFill`: on
+   * fresh processes, a fresh start's rate.
+   */
   freshFill?: LoadResult;
+  /** How many warming passes ran before `coldFill`, the first being `freshFill` (until the rate settled). */
+  warmingPasses?: number;
   /** Entries each request carries (a batch write's): rates of this row are entries/s. Default 1. */
   perRequest?: number;
   /** The row measured in runs interleaved with the baselines of its warm-rate targets (paired.ts). */

@@ -1,6 +1,7 @@
 import { benchSettings, type BenchContext } from '../bench-context';
-import type { LoadResult, PairSide } from '../load/load-spec';
+import type { PairSide } from '../load/load-spec';
 import { checkTargets, describeCheck, verdictRatio } from '../report/targets';
+import { loadAt } from '../testing/load-result.fixtures';
 import type { HttpRow } from './http-row';
 import { activeMs, pairedRatio, pairRowTargets } from './paired';
 
@@ -18,16 +19,8 @@ function fakeRuns(rates: [number, number][]) {
   return { first, measure };
 }
 
-function load(rps: number): LoadResult {
-  const latencyMs = { p50: 1, p99: 2, max: 3 };
-  return {
-    ...{ responses: rps, ok: rps, non2xx: 0, errors: 0, timeouts: 0, statusCodes: {} },
-    ...{ durationSec: 1, rps, latencyMs, loadgenCpuPercent: 50, errorSamples: [] },
-  };
-}
-
 function row(id: string, kind: HttpRow['kind'], rps: number, keys: HttpRow['keys'] = 'uniform'): HttpRow {
-  return { id, name: id, kind, keys, status: 'measured', load: load(rps), notes: [] };
+  return { id, name: id, kind, keys, status: 'measured', load: loadAt(rps), notes: [] };
 }
 
 describe('pairedRatio', () => {
@@ -135,7 +128,7 @@ describe('pairRowTargets', () => {
   it('does not interleave a row whose answers are long against a turn, and says so', async () => {
     const side = jest.fn(async () => BASE);
     const batch = row('write-gateway-batchset', 'ringcache', 200);
-    batch.load = { ...load(200), latencyMs: { p50: 360, p99: 700, max: 900 } };
+    batch.load = { ...loadAt(200), latencyMs: { p50: 360, p99: 700, max: 900 } };
     await pairRowTargets(context(3, side), batch, ROW);
     expect(side).not.toHaveBeenCalled();
     expect(batch.paired).toBeUndefined();
