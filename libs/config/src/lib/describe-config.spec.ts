@@ -28,7 +28,7 @@ describe('describeConfig', () => {
       'peers: grpc, deadline 3s, 160 vnodes, 8 probes, batches of 1000 keys per tick, skip a node for 5s after 3 failures in a row',
       'nodes: node1 h:8001/h:8101',
       'gateway: 127.0.0.1:9999, keys up to 1KiB, values up to 1MiB',
-      'gateway security: http, no api keys, at most 10000 requests in flight, requests received within 30s',
+      'gateway security: http, no api keys, at most 10000 requests in flight, requests received within 30s, at most 64 event streams',
       'ttlWorker: 127.0.0.1:8200',
       'mysql: none (using sqlite)',
       `sqlite: ${join(cwd, 'data/ringcache.sqlite')}`,
@@ -79,7 +79,7 @@ describe('describeConfig', () => {
     };
     const text = describeConfig(loadConfig({ env, cwd }));
     expect(text).toContain(
-      'gateway security: http, api keys app (read+write 5/s burst 5), at most 10000 requests in flight, requests received within 30s, insecure: protected mode off',
+      'gateway security: http, api keys app (read+write 5/s burst 5), at most 10000 requests in flight, requests received within 30s, at most 64 event streams, insecure: protected mode off',
     );
     expect(text).not.toContain('abab');
   });

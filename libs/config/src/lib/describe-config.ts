@@ -81,6 +81,7 @@ function describeGatewaySecurity({ gateway, security }: RingcacheConfig): string
     keys.length > 0 ? `api keys ${keys.join(', ')}` : 'no api keys',
     `at most ${gateway.maxInFlight} requests in flight`,
     `requests received within ${formatDuration(gateway.requestTimeoutMs)}`,
+    `at most ${gateway.maxEventStreams} event streams`,
     ...(security.insecure ? ['insecure: protected mode off'] : []),
   ].join(', ');
 }

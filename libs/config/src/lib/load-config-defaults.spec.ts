@@ -45,6 +45,7 @@ describe('loadConfig', () => {
         apiKeys: [],
         maxInFlight: 10_000,
         requestTimeoutMs: 30_000,
+        maxEventStreams: 64,
       },
       ttlWorker: { host: '127.0.0.1', port: 8200 },
       mysql: { url: '', connectTimeoutMs: 2000, poolSize: 10 },

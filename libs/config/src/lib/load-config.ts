@@ -89,6 +89,7 @@ function build(r: Resolver, file: string | undefined): RingcacheConfig {
       apiKeys: r.get('gateway.apiKeys'),
       maxInFlight: r.get('gateway.maxInFlight'),
       requestTimeoutMs: r.get('gateway.requestTimeoutMs'),
+      maxEventStreams: r.get('gateway.maxEventStreams'),
     },
     ttlWorker: { host: r.get('ttlWorker.host'), port: r.get('ttlWorker.port') },
     mysql: {

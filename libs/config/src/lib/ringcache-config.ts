@@ -104,6 +104,8 @@ export interface GatewayConfig extends ListenConfig {
   readonly maxInFlight: number;
   /** Longest a client may take to send a whole request, headers and body; past it, 408 and the connection closed. */
   readonly requestTimeoutMs: number;
+  /** Most dashboard event streams open at once (not counted in flight); one more is answered 503 `overloaded`. */
+  readonly maxEventStreams: number;
 }
 
 /** The gateway's HTTPS certificate: PEM file paths, both empty for plain HTTP. */

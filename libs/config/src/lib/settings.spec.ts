@@ -110,6 +110,7 @@ const VARIABLES: [
   ],
   ['RINGCACHE_GATEWAY_MAX_IN_FLIGHT', '500', (c) => c.gateway.maxInFlight, 500],
   ['RINGCACHE_GATEWAY_REQUEST_TIMEOUT_MS', '1500', (c) => c.gateway.requestTimeoutMs, 1500],
+  ['RINGCACHE_GATEWAY_MAX_EVENT_STREAMS', '3', (c) => c.gateway.maxEventStreams, 3],
   ['RINGCACHE_NODE_MAX_IN_FLIGHT', '800', (c) => c.node.maxInFlight, 800],
   ['RINGCACHE_NODE_REQUEST_TIMEOUT_MS', '2500', (c) => c.node.requestTimeoutMs, 2500],
 ];

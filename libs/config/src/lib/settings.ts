@@ -134,6 +134,11 @@ export const SETTINGS = {
     default: 30_000,
     read: timeoutMs,
   }),
+  'gateway.maxEventStreams': setting({
+    env: 'RINGCACHE_GATEWAY_MAX_EVENT_STREAMS',
+    default: 64,
+    read: integer(1, 10_000),
+  }),
   'node.maxInFlight': setting({
     env: 'RINGCACHE_NODE_MAX_IN_FLIGHT',
     default: 20_000,

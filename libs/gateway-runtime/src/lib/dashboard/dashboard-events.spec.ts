@@ -21,6 +21,7 @@ describe('GET /api/v1/events', () => {
       env: {
         RINGCACHE_GATEWAY_PORT: String(await freePort()),
         RINGCACHE_GATEWAY_MAX_IN_FLIGHT: '1',
+        RINGCACHE_GATEWAY_MAX_EVENT_STREAMS: '2',
         RINGCACHE_LOG_LEVEL: 'error',
         RINGCACHE_NODES: JSON.stringify([{ name: 'node1', grpc: unreachable, http: unreachable }]),
       },
@@ -44,6 +45,23 @@ describe('GET /api/v1/events', () => {
     }
     expect(stream.size).toBe(0);
     socket.destroy();
+  });
+
+  it('refuses one stream more than gateway.maxEventStreams, 503 overloaded, until one closes', async () => {
+    const stream = app.get(DashboardStream);
+    const open = await Promise.all([fetch(`${base}/api/v1/events`), fetch(`${base}/api/v1/events`)]);
+    expect(open.map((r) => r.status)).toEqual([200, 200]);
+    await eventually('two streams open', () => stream.size === 2, 5_000);
+    const refused = await fetch(`${base}/api/v1/events`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('2');
+    expect(await refused.json()).toMatchObject({ code: 'overloaded' });
+    await open[0].body?.cancel();
+    await eventually('one stream left', () => stream.size === 1, 5_000);
+    const again = await fetch(`${base}/api/v1/events`);
+    expect(again.status).toBe(200);
+    for (const response of [open[1], again]) await response.body?.cancel();
+    await eventually('no stream left', () => stream.size === 0, 5_000);
   });
 
   it('streams events, is not counted in flight, and ends when the gateway closes', async () => {

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 
 import { eventually, rawConnection } from '@ringcache/testing';
 
-import { DashboardStream, MAX_UNREAD_BYTES } from './dashboard-stream';
+import { DashboardStream, MAX_STREAMS, MAX_UNREAD_BYTES } from './dashboard-stream';
 
 /** A client of the stream on a real socket: `read` false leaves everything the server sends unread. */
 function client(port: number, read: boolean) {
@@ -18,7 +18,7 @@ describe('DashboardStream', () => {
   let port: number;
 
   beforeEach(async () => {
-    stream = new DashboardStream();
+    stream = new DashboardStream({ maxStreams: 2 });
     server = createServer((_, res) => stream.open(res));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
@@ -53,11 +53,44 @@ describe('DashboardStream', () => {
     await eventually('the reader gone', () => stream.size === 0, 2_000);
   });
 
+  it('answers 503 overloaded while maxStreams are open, and opens a stream again once one has closed', async () => {
+    const first = client(port, true);
+    const second = client(port, true);
+    await eventually('two streams open', () => stream.size === 2, 2_000);
+    const refused = client(port, true);
+    await eventually('the third answered', () => refused.received().includes('}'), 2_000);
+    const answer = refused.received();
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer.toLowerCase()).toContain('retry-after: 2\r\n');
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      code: 'overloaded',
+      message: '2 event streams are open, the most this gateway serves (gateway.maxEventStreams)',
+    });
+    expect(stream.size).toBe(2);
+    // An event reaches the open streams only, not the refused client.
+    stream.send('sample', 'one');
+    await eventually(
+      'both readers have it',
+      () => [first, second].every((c) => c.received().includes('one')),
+      2_000,
+    );
+    expect(refused.received()).not.toContain('event: sample');
+    first.socket.destroy();
+    await eventually('the first gone', () => stream.size === 1, 2_000);
+    const next = client(port, true);
+    await eventually('a new stream open', () => stream.size === 2, 2_000);
+    expect(next.received()).toMatch(/^HTTP\/1\.1 200 /);
+    for (const c of [second, refused, next]) c.socket.destroy();
+  });
+
   it('refuses a bound that is not a positive integer', () => {
     expect(MAX_UNREAD_BYTES).toBe(1024 * 1024);
-    for (const maxUnreadBytes of [0, -1, 1.5, Number.NaN])
-      expect(() => new DashboardStream({ maxUnreadBytes })).toThrow(
-        `DashboardStream option maxUnreadBytes must be a positive integer, got ${maxUnreadBytes}`,
-      );
+    expect(MAX_STREAMS).toBe(64);
+    for (const value of [0, -1, 1.5, Number.NaN]) {
+      for (const name of ['maxUnreadBytes', 'maxStreams'] as const)
+        expect(() => new DashboardStream({ [name]: value })).toThrow(
+          `DashboardStream option ${name} must be a positive integer, got ${value}`,
+        );
+    }
   });
 });

@@ -23,6 +23,9 @@ export interface EventSink {
 /** Unread bytes a page may leave queued before its stream is dropped, by default: 1 MiB. */
 export const MAX_UNREAD_BYTES = 1024 * 1024;
 
+/** Streams open at once, by default (`gateway.maxEventStreams`). */
+export const MAX_STREAMS = 64;
+
 /** Options of a {@link DashboardStream}. */
 export interface DashboardStreamOptions {
   /** Events kept for pages that connect later. Default 100. */
@@ -31,6 +34,8 @@ export interface DashboardStreamOptions {
   heartbeatMs?: number;
   /** Bytes queued for a page that does not read them, past which its stream is dropped. Default 1 MiB. */
   maxUnreadBytes?: number;
+  /** Streams open at once; one more is refused, 503 `overloaded`, until one closes. Default 64. */
+  maxStreams?: number;
 }
 
 /**
@@ -38,12 +43,15 @@ export interface DashboardStreamOptions {
  * list) for pages that open later. Streams end with `close()` (at shutdown, before the server closes: an
  * open stream would hold it open), or when the page goes away. A page that stops reading (a stalled tab, a
  * client that never reads) is dropped once more than `maxUnreadBytes` wait for it, instead of growing this
- * process's memory by every sample; the dashboard page connects again when its read ends.
+ * process's memory by every sample; the dashboard page connects again when its read ends. At most
+ * `maxStreams` are open at once: each holds a connection and up to `maxUnreadBytes`, and none is counted
+ * against the gateway's in-flight bound, so without one many clients could hold memory without limit.
  */
 export class DashboardStream {
   private readonly maxEvents: number;
   private readonly heartbeatMs: number;
   private readonly maxUnreadBytes: number;
+  private readonly maxStreams: number;
   private readonly streams = new Set<EventSink>();
   private readonly recent: ClusterEvent[] = [];
   private heartbeat?: NodeJS.Timeout;
@@ -53,9 +61,11 @@ export class DashboardStream {
     this.maxEvents = options.maxEvents ?? 100;
     this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.maxUnreadBytes = options.maxUnreadBytes ?? MAX_UNREAD_BYTES;
+    this.maxStreams = options.maxStreams ?? MAX_STREAMS;
     for (const [name, value] of [
       ['maxEvents', this.maxEvents],
       ['maxUnreadBytes', this.maxUnreadBytes],
+      ['maxStreams', this.maxStreams],
     ] as const)
       if (!Number.isSafeInteger(value) || value < 1)
         throw new RangeError(`DashboardStream option ${name} must be a positive integer, got ${value}`);
@@ -78,11 +88,25 @@ export class DashboardStream {
     this.send('cluster', event);
   }
 
-  /** Answers `response` with an event stream that stays open. */
+  /**
+   * Answers `response` with an event stream that stays open; with 503 when the gateway is shutting down, or
+   * with 503 `overloaded` (`Retry-After: 2`, the page's own retry) while `maxStreams` are open.
+   */
   open(response: EventSink): void {
     if (this.closed) {
       response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
       response.end('shutting down\n');
+      return;
+    }
+    if (this.streams.size >= this.maxStreams) {
+      const message = `${this.maxStreams} event streams are open, the most this gateway serves (gateway.maxEventStreams)`;
+      const body = JSON.stringify({ code: 'overloaded', message });
+      response.writeHead(503, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        'retry-after': '2',
+      });
+      response.end(body);
       return;
     }
     response.writeHead(200, {

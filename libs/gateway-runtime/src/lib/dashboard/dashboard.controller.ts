@@ -1,5 +1,12 @@
 import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 
 import { DASHBOARD_ASSETS } from '../tokens';
@@ -62,6 +69,10 @@ export class DashboardController {
       'changes, `cluster` ({t, kind: joined|left|flush, node?, group?}). The stream stays open.',
   })
   @ApiProduces('text/event-stream')
+  @ApiResponse({
+    status: 503,
+    description: '`overloaded`: `gateway.maxEventStreams` streams are open already; `Retry-After: 2`',
+  })
   events(@Res() reply: FastifyReply): void {
     // The response is written by the stream from now on, not by Fastify.
     reply.hijack();

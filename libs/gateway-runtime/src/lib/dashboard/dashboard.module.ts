@@ -38,7 +38,10 @@ export class DashboardModule implements OnApplicationBootstrap, BeforeApplicatio
       providers: [
         { provide: DASHBOARD_ASSETS, useFactory: loadDashboardAssets },
         { provide: SampleHistory, useFactory: () => new SampleHistory() },
-        { provide: DashboardStream, useFactory: () => new DashboardStream() },
+        {
+          provide: DashboardStream,
+          useFactory: () => new DashboardStream({ maxStreams: config.gateway.maxEventStreams }),
+        },
         {
           provide: DashboardSampler,
           inject: [GATEWAY_PEERS, GATEWAY_NODE_STATS, SampleHistory, DashboardStream],
