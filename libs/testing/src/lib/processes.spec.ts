@@ -11,7 +11,8 @@ describe('startProcess', () => {
       command: process.execPath,
       args: [
         '-e',
-        "console.log('ready'); process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); setInterval(() => {}, 1000);",
+        // The handler first: a SIGTERM sent on seeing `ready` must not find the default (killed by it).
+        "process.on('SIGTERM', () => { console.log('bye'); process.exit(0); }); console.log('ready'); setInterval(() => {}, 1000);",
       ],
     });
     // Waits for the output rather than a fixed time: a loaded machine may take seconds to start node.
