@@ -107,6 +107,10 @@ describe('the OpenAPI document of the gateway', () => {
     expect(key.put?.description).toContain('Scope: `write`.');
     expect(document.paths['/api/v1/groups/{group}'].delete?.description).toContain('Scope: `admin`.');
     expect(key.get?.responses['503']).toMatchObject({ description: expect.stringContaining('`overloaded`') });
+    // The event stream is not counted in flight: its 503s are its own bound's and shutdown's.
+    const events = document.paths['/api/v1/events'].get?.responses['503'] as { description: string };
+    expect(events.description).toContain('`gateway.maxEventStreams`');
+    expect(events.description).not.toContain('gateway.maxInFlight');
     for (const probe of ['/healthz', '/readyz', '/metrics']) {
       expect(document.paths[probe].get?.security).toEqual([]);
       expect(document.paths[probe].get?.responses).not.toHaveProperty('401');

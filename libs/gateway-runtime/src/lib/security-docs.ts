@@ -1,11 +1,13 @@
 import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
 
 import { ERROR_BODY } from './api-docs';
+import { EVENTS_PATH } from './dashboard/dashboard.controller';
 import { routeNeed } from './route-scopes';
 
 /** Name of the bearer scheme in the document's components. */
 export const API_KEY_SCHEME = 'apiKey';
 
+const OVERLOADED = '`overloaded`: more requests in flight than `gateway.maxInFlight`; `Retry-After: 1`';
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
 const error = (description: string): ResponseObject => ({
   description,
@@ -15,7 +17,8 @@ const error = (description: string): ResponseObject => ({
 /**
  * Declares the gateway's door in an OpenAPI document: the bearer scheme, each operation's scope (from the
  * same table the gateway enforces, routeNeed) and the answers every guarded operation may give before it
- * runs: 401, 403, 429 and 503 `overloaded`. Health, readiness and metrics need no key and are never shed.
+ * runs: 401, 403, 429 and 503 `overloaded` (but for the event stream, which is not counted in flight).
+ * Health, readiness and metrics need no key and are never shed.
  */
 export function declareSecurity(document: OpenAPIObject): void {
   document.components = {
@@ -43,8 +46,9 @@ export function declareSecurity(document: OpenAPIObject): void {
       }
       operation.security = [{ [API_KEY_SCHEME]: [] }];
       operation.description = `${operation.description ? `${operation.description} ` : ''}Scope: \`${need}\`.`;
-      const overloaded = '`overloaded`: more requests in flight than `gateway.maxInFlight`; `Retry-After: 1`';
       const existing = operation.responses['503'] as ResponseObject | undefined;
+      // The event stream is neither counted in flight nor shed (its own bound is gateway.maxEventStreams).
+      const overloaded = path === EVENTS_PATH ? undefined : OVERLOADED;
       operation.responses = {
         ...operation.responses,
         401: error(
@@ -52,8 +56,9 @@ export function declareSecurity(document: OpenAPIObject): void {
         ),
         403: error(`\`permission_denied\`: the API key lacks the \`${need}\` scope`),
         429: error("`rate_limited`: over the API key's rate limit; `Retry-After` says when to try again"),
-        503: error(existing ? `${existing.description}; ${overloaded}` : overloaded),
       };
+      const unavailable = [existing?.description, overloaded].filter(Boolean).join('; ');
+      if (unavailable) operation.responses['503'] = error(unavailable);
     }
   }
 }

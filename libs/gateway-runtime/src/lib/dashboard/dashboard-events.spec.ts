@@ -52,9 +52,10 @@ describe('GET /api/v1/events', () => {
     const open = await Promise.all([fetch(`${base}/api/v1/events`), fetch(`${base}/api/v1/events`)]);
     expect(open.map((r) => r.status)).toEqual([200, 200]);
     await eventually('two streams open', () => stream.size === 2, 5_000);
-    const refused = await fetch(`${base}/api/v1/events`);
+    const refused = await fetch(`${base}/api/v1/events`, { headers: { 'x-request-id': 'stream-3' } });
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('2');
+    expect(refused.headers.get('x-request-id')).toBe('stream-3');
     expect(await refused.json()).toMatchObject({ code: 'overloaded' });
     await open[0].body?.cancel();
     await eventually('one stream left', () => stream.size === 1, 5_000);
@@ -68,6 +69,8 @@ describe('GET /api/v1/events', () => {
     const stream = await fetch(`${base}/api/v1/events`);
     expect(stream.status).toBe(200);
     expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    // The stream is answered outside Fastify, and carries a request id as every answer does.
+    expect(stream.headers.get('x-request-id')).toMatch(/\S/);
     const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
     // The first chunk may already carry the first sample after the retry line.
     expect(new TextDecoder().decode((await reader.read()).value)).toMatch(

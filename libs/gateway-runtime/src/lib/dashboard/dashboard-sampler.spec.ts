@@ -91,7 +91,7 @@ describe('DashboardSampler', () => {
 
   it('lists joins, leaves and flushes, and sends them to open streams', async () => {
     const page = capture();
-    stream.open(page.response);
+    stream.open(page.response, 'r1');
     sampler.membersChanged(members);
     await sampler.tick();
     members = [member('a'), member('c')];

@@ -6,9 +6,9 @@ import { eventually, rawConnection } from '@ringcache/testing';
 import { DashboardStream, MAX_STREAMS, MAX_UNREAD_BYTES } from './dashboard-stream';
 
 /** A client of the stream on a real socket: `read` false leaves everything the server sends unread. */
-function client(port: number, read: boolean) {
+function client(port: number, read: boolean, requestId = 'r1') {
   const connection = rawConnection(port, { read });
-  connection.socket.write('GET /api/v1/events HTTP/1.1\r\nhost: x\r\n\r\n');
+  connection.socket.write(`GET /api/v1/events HTTP/1.1\r\nhost: x\r\nx-request-id: ${requestId}\r\n\r\n`);
   return connection;
 }
 
@@ -19,7 +19,7 @@ describe('DashboardStream', () => {
 
   beforeEach(async () => {
     stream = new DashboardStream({ maxStreams: 2 });
-    server = createServer((_, res) => stream.open(res));
+    server = createServer((req, res) => stream.open(res, String(req.headers['x-request-id'])));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
   });
@@ -57,11 +57,12 @@ describe('DashboardStream', () => {
     const first = client(port, true);
     const second = client(port, true);
     await eventually('two streams open', () => stream.size === 2, 2_000);
-    const refused = client(port, true);
+    const refused = client(port, true, 'refused-1');
     await eventually('the third answered', () => refused.received().includes('}'), 2_000);
     const answer = refused.received();
     expect(answer).toMatch(/^HTTP\/1\.1 503 /);
     expect(answer.toLowerCase()).toContain('retry-after: 2\r\n');
+    expect(answer.toLowerCase()).toContain('x-request-id: refused-1\r\n');
     expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
       code: 'overloaded',
       message: '2 event streams are open, the most this gateway serves (gateway.maxEventStreams)',
@@ -77,10 +78,31 @@ describe('DashboardStream', () => {
     expect(refused.received()).not.toContain('event: sample');
     first.socket.destroy();
     await eventually('the first gone', () => stream.size === 1, 2_000);
-    const next = client(port, true);
+    const next = client(port, true, 'next-1');
     await eventually('a new stream open', () => stream.size === 2, 2_000);
     expect(next.received()).toMatch(/^HTTP\/1\.1 200 /);
+    expect(next.received().toLowerCase()).toContain('x-request-id: next-1\r\n');
     for (const c of [second, refused, next]) c.socket.destroy();
+  });
+
+  it('ends its streams on close, and then answers 503 unavailable with the request id', async () => {
+    const open = client(port, true);
+    await eventually('the stream open', () => stream.size === 1, 2_000);
+    stream.close();
+    // The chunked answer's last chunk: the stream ended, the connection kept.
+    await eventually('the stream ended', () => open.received().endsWith('0\r\n\r\n'), 2_000);
+    const late = client(port, true, 'late-1');
+    await eventually('the late client answered', () => late.received().includes('}'), 2_000);
+    const answer = late.received();
+    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer.toLowerCase()).toContain('x-request-id: late-1\r\n');
+    expect(answer.toLowerCase()).toContain('content-type: application/json; charset=utf-8\r\n');
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+      code: 'unavailable',
+      message: 'the gateway is shutting down',
+    });
+    expect(stream.size).toBe(0);
+    for (const c of [open, late]) c.socket.destroy();
   });
 
   it('refuses a bound that is not a positive integer', () => {

@@ -1,3 +1,7 @@
+import { REQUEST_ID_HEADER } from '@ringcache/cache-core';
+
+import { sendJson, type JsonSink } from '../json-answer';
+
 /** A change in the cluster worth listing: a node joined or left the ring, a group was flushed. */
 export interface ClusterEvent {
   /** ms since the epoch. */
@@ -10,10 +14,9 @@ export interface ClusterEvent {
 }
 
 /** What a stream writes to: a node:http ServerResponse. */
-export interface EventSink {
+export interface EventSink extends JsonSink {
   /** Bytes written and not yet taken by the socket. */
   readonly writableLength: number;
-  writeHead(status: number, headers: Record<string, string>): unknown;
   write(text: string): unknown;
   end(text?: string): unknown;
   destroy(): unknown;
@@ -89,30 +92,28 @@ export class DashboardStream {
   }
 
   /**
-   * Answers `response` with an event stream that stays open; with 503 when the gateway is shutting down, or
-   * with 503 `overloaded` (`Retry-After: 2`, the page's own retry) while `maxStreams` are open.
+   * Answers `response`, with `requestId` as every gateway answer, with an event stream that stays open; with
+   * 503 `unavailable` when the gateway is shutting down, or with 503 `overloaded` (`Retry-After: 2`, the
+   * page's own retry) while `maxStreams` are open.
    */
-  open(response: EventSink): void {
+  open(response: EventSink, requestId: string): void {
     if (this.closed) {
-      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
-      response.end('shutting down\n');
+      const body = { code: 'unavailable', message: 'the gateway is shutting down' };
+      sendJson(response, requestId, 503, JSON.stringify(body));
       return;
     }
     if (this.streams.size >= this.maxStreams) {
       const message = `${this.maxStreams} event streams are open, the most this gateway serves (gateway.maxEventStreams)`;
-      const body = JSON.stringify({ code: 'overloaded', message });
-      response.writeHead(503, {
-        'content-type': 'application/json; charset=utf-8',
-        'content-length': String(Buffer.byteLength(body)),
-        'retry-after': '2',
+      sendJson(response, requestId, 503, JSON.stringify({ code: 'overloaded', message }), {
+        'retry-after': 2,
       });
-      response.end(body);
       return;
     }
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-store',
       'x-accel-buffering': 'no',
+      [REQUEST_ID_HEADER]: requestId,
     });
     response.write('retry: 2000\n\n');
     this.streams.add(response);

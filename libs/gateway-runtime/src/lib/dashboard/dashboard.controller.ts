@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, Inject, NotFoundException, Param, Req, Res } from '@nestjs/common';
 import {
   ApiExcludeEndpoint,
   ApiOkResponse,
@@ -7,7 +7,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import { DASHBOARD_ASSETS } from '../tokens';
 import { DASHBOARD_PATH, type DashboardAssets } from './dashboard-assets';
@@ -71,12 +71,14 @@ export class DashboardController {
   @ApiProduces('text/event-stream')
   @ApiResponse({
     status: 503,
-    description: '`overloaded`: `gateway.maxEventStreams` streams are open already; `Retry-After: 2`',
+    description:
+      '`overloaded`: `gateway.maxEventStreams` streams are open already; `Retry-After: 2`; ' +
+      '`unavailable`: the gateway is shutting down',
   })
-  events(@Res() reply: FastifyReply): void {
-    // The response is written by the stream from now on, not by Fastify.
+  events(@Req() request: FastifyRequest, @Res() reply: FastifyReply): void {
+    // The response is written by the stream from now on, not by Fastify (nor its request-id header).
     reply.hijack();
-    this.stream.open(reply.raw);
+    this.stream.open(reply.raw, request.id);
   }
 
   private async sendAsset(reply: FastifyReply, path: string): Promise<void> {
