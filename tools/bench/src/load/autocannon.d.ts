@@ -20,6 +20,8 @@ declare module 'autocannon' {
     duration?: number;
     amount?: number;
     timeout?: number;
+    /** How often, in ms, it samples its counters — and checks whether a run of `amount` is done. Default 1,000. */
+    sampleInt?: number;
     requests?: AutocannonRequest[];
     /** Called once per connection as it is created. */
     setupClient?: (client: Client) => void;

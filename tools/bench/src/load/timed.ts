@@ -67,8 +67,15 @@ export async function timed(spec: TimedLoad): Promise<LoadResult> {
   instance.on('reqError', (error) => {
     if (errorSamples.length < 5) errorSamples.push(error.message);
   });
-  const result = await instance;
-  const cpuPercent = clock.cpuPercent();
+  return loadResultOf(await instance, clock.cpuPercent(), errorSamples);
+}
+
+/** An autocannon run's totals as a LoadResult; `errorSamples` are the first error messages it emitted. */
+export function loadResultOf(
+  result: Awaited<ReturnType<typeof autocannon>>,
+  cpuPercent: number,
+  errorSamples: string[],
+): LoadResult {
   const durationSec = (result.finish.getTime() - result.start.getTime()) / 1000;
   const statusCodes = Object.fromEntries(
     Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),

@@ -41,24 +41,25 @@ describe('cold passes table', () => {
   const table = coldFillTable(rows);
 
   it('checks the cold target on the cold pass, and prints the warming passes and the first one’s ratio', () => {
-    const [, keysPerSec, failed, coldRatio, target, warming, fresh, freshRatio] = cells(
+    const [, keysPerSec, failed, coldRatio, target, warming, fresh, freshRatio, generator] = cells(
       table,
       'gateway-grpc',
     );
-    expect([keysPerSec, failed, coldRatio, warming, fresh, freshRatio]).toEqual([
+    expect([keysPerSec, failed, coldRatio, warming, fresh, freshRatio, generator]).toEqual([
       '6,000',
       '0',
       '0.75×',
       '5',
       '1,000',
       '0.25×',
+      '50%',
     ]);
     expect(target).toContain('≥ 1.00× (b) cold: ✗ 0.75×');
-    expect(cells(table, 'redis-uniform').slice(5)).toEqual(['3', '4,000', '1.00×']);
+    expect(cells(table, 'redis-uniform').slice(5)).toEqual(['3', '4,000', '1.00×', '50%']);
   });
 
   it('prints — for a front that has no warming pass', () => {
-    expect(cells(table, 'gateway-http').slice(5)).toEqual(['—', '—', '—']);
+    expect(cells(table, 'gateway-http').slice(5)).toEqual(['—', '—', '—', '50%']);
   });
 });
 

@@ -85,9 +85,10 @@ export function httpTable(rows: HttpRow[]): string {
 }
 
 /**
- * The cold passes of each front (cold-passes.ts): every key once, 32 at a time, each a database read — the
+ * The cold passes of each front (cold-passes.ts): every key once, 64 at a time, each a database read — the
  * rate over the rows' keys on warmed processes, its ratio to the Redis front's and the cold targets, how many
- * passes over other keys warmed the processes, and the rate of the first of them, on the fresh processes.
+ * passes over other keys warmed the processes, and the rate of the first of them, on the fresh processes;
+ * last, the load generator's CPU over the cold pass (near 100% of its core, it set the rate itself).
  */
 export function coldFillTable(rows: HttpRow[]): string {
   const filled = rows.filter((row) => row.coldFill);
@@ -103,6 +104,7 @@ export function coldFillTable(rows: HttpRow[]): string {
       'warming passes',
       'fresh processes: keys/s',
       '× (b) fresh',
+      'gen CPU',
     ],
     filled.map((row) => {
       const fill = row.coldFill as NonNullable<HttpRow['coldFill']>;
@@ -123,6 +125,7 @@ export function coldFillTable(rows: HttpRow[]): string {
         row.kind === 'baseline-redis'
           ? '1.00×'
           : formatRatio(ratioTo(rows, row, 'redis-uniform', 'freshFill')),
+        `${Math.round(fill.loadgenCpuPercent)}%`,
       ];
     }),
   );

@@ -53,7 +53,7 @@ export function markdownReport(report: BenchReport): string {
         'measured part.',
     ),
     ...section(
-      '## Cold passes: every key once, 32 at a time, each a database read',
+      `## Cold passes: every key once, ${settings.connections} at a time, each a database read`,
       coldFillTable(report.http) || undefined,
       `Each front first answers passes of ${settings.keys.toLocaleString('en-US')} other keys until its rate ` +
         `settles (within ${SETTLED_WITHIN * 100}% of the pass before, at most ${MAX_WARMING_PASSES} passes: ` +

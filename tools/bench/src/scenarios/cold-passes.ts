@@ -4,9 +4,6 @@ import type { LoadResult } from '../load/load-spec';
 import { runLoad } from '../load/run-load';
 import type { HttpRow } from './http-row';
 
-/** Requests at once in a cold pass, over keep-alive connections. */
-const COLD_CONCURRENCY = 32;
-
 /** A warming pass whose rate is within this fraction of the pass before's: the processes are warm. */
 export const SETTLED_WITHIN = 0.1;
 
@@ -41,7 +38,8 @@ export function settled(passes: LoadResult[]): boolean {
  * a while).
  */
 export async function coldPasses(context: BenchContext, origin: string, label: string): Promise<ColdPasses> {
-  const { keys } = context.settings;
+  // As many at once as the timed rows' connections, so a pass loads the servers as those rows do.
+  const { keys, connections } = context.settings;
   const sweep = (from: number) =>
     runLoad(context, {
       mode: 'sweep',
@@ -49,7 +47,7 @@ export async function coldPasses(context: BenchContext, origin: string, label: s
       prefix: KEY_PATH_PREFIX,
       from,
       to: from + keys,
-      concurrency: COLD_CONCURRENCY,
+      concurrency: connections,
     });
   const warming = await warmingPasses(freshPassFrom(keys), keys, (from, n) => {
     const fresh = n === 1 ? ', on fresh processes' : '';
