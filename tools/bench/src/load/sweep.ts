@@ -1,9 +1,6 @@
-import autocannon from 'autocannon';
-
 import { keyName } from '../data/keys';
-import { CpuClock } from './cpu-clock';
 import type { LoadResult, SweepLoad } from './load-spec';
-import { loadResultOf } from './timed';
+import { measuredRun } from './timed';
 
 /** How often autocannon samples its counters during a sweep, in ms: the end of a pass is known to this. */
 const SAMPLE_MS = 10;
@@ -20,10 +17,8 @@ export async function sweep(spec: SweepLoad): Promise<LoadResult> {
   if (!Number.isSafeInteger(keys) || keys < 1)
     throw new RangeError(`sweep of no keys: [${spec.from}, ${spec.to})`);
   const connections = Math.min(spec.concurrency, keys);
-  const errorSamples: string[] = [];
   let next = 0;
-  const clock = new CpuClock();
-  const instance = autocannon({
+  return measuredRun({
     url: spec.origin,
     connections,
     // autocannon gives connection i floor(amount / connections) requests, one more for i < amount % connections:
@@ -41,8 +36,4 @@ export async function sweep(spec: SweepLoad): Promise<LoadResult> {
       client.setRequests(paths);
     },
   });
-  instance.on('reqError', (error) => {
-    if (errorSamples.length < 5) errorSamples.push(error.message);
-  });
-  return loadResultOf(await instance, clock.cpuPercent(), errorSamples);
 }

@@ -53,17 +53,21 @@ function requestOptions(target: Target, connections: number): Partial<Autocannon
 }
 
 /** Measures a fixed-duration autocannon run (a warm-up is a run of its own). */
-export async function timed(spec: TimedLoad): Promise<LoadResult> {
-  const errorSamples: string[] = [];
-  const options = requestOptions(spec.target, spec.connections);
-  const clock = new CpuClock();
-  const instance = autocannon({
+export function timed(spec: TimedLoad): Promise<LoadResult> {
+  return measuredRun({
     url: spec.origin,
     connections: spec.connections,
     duration: spec.durationSec,
     timeout: 10,
-    ...options,
+    ...requestOptions(spec.target, spec.connections),
   });
+}
+
+/** Runs autocannon with `options`: its totals, the first error messages, and this process's CPU over it. */
+export async function measuredRun(options: AutocannonOptions): Promise<LoadResult> {
+  const errorSamples: string[] = [];
+  const clock = new CpuClock();
+  const instance = autocannon(options);
   instance.on('reqError', (error) => {
     if (errorSamples.length < 5) errorSamples.push(error.message);
   });
@@ -71,7 +75,7 @@ export async function timed(spec: TimedLoad): Promise<LoadResult> {
 }
 
 /** An autocannon run's totals as a LoadResult; `errorSamples` are the first error messages it emitted. */
-export function loadResultOf(
+function loadResultOf(
   result: Awaited<ReturnType<typeof autocannon>>,
   cpuPercent: number,
   errorSamples: string[],
