@@ -1,7 +1,7 @@
 import type { OpenAPIObject, OperationObject, ResponseObject } from '@nestjs/swagger';
 
 import { ERROR_BODY } from './api-docs';
-import { EVENTS_PATH } from './dashboard/dashboard.controller';
+import { isEventStream } from './dashboard/dashboard.controller';
 import { routeNeed } from './route-scopes';
 
 /** Name of the bearer scheme in the document's components. */
@@ -47,8 +47,9 @@ export function declareSecurity(document: OpenAPIObject): void {
       operation.security = [{ [API_KEY_SCHEME]: [] }];
       operation.description = `${operation.description ? `${operation.description} ` : ''}Scope: \`${need}\`.`;
       const existing = operation.responses['503'] as ResponseObject | undefined;
-      // The event stream is neither counted in flight nor shed (its own bound is gateway.maxEventStreams).
-      const overloaded = path === EVENTS_PATH ? undefined : OVERLOADED;
+      // The event stream is neither counted in flight nor shed (its own bound is gateway.maxEventStreams):
+      // the entry server tells it by the same test.
+      const overloaded = isEventStream(path) ? undefined : OVERLOADED;
       operation.responses = {
         ...operation.responses,
         401: error(

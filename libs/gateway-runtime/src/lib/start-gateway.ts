@@ -14,7 +14,7 @@ import { gatewayBodyParsers } from './body-parsers';
 import { readCertificate, watchCertificate } from './certificate-watch';
 import { GatewayAuth } from './gateway-auth';
 import { gatewayGate } from './gateway-gate';
-import { EVENTS_PATH } from './dashboard/dashboard.controller';
+import { isEventStream } from './dashboard/dashboard.controller';
 import { serveGatewayDocs } from './gateway-docs';
 import { GatewayModule } from './gateway.module';
 import type { GatewayNear } from './near';
@@ -78,7 +78,7 @@ export async function startGateway(
     // A client that stops sending part-way through a request does not hold its slot for node:http's 5 min.
     requestTimeoutMs: config.gateway.requestTimeoutMs,
     // The dashboard's live feed stays open: not a request in flight, never logged as slow.
-    isStream: (url) => url === EVENTS_PATH || url.startsWith(`${EVENTS_PATH}?`),
+    isStream: isEventStream,
     tls: https,
     // Room for the largest value, and for a batch of 1,000 keys of 1 KiB written as JSON.
     configure: (fastify) => {

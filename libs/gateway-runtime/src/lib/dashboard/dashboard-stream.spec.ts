@@ -12,6 +12,20 @@ function client(port: number, read: boolean, requestId = 'r1') {
   return connection;
 }
 
+/** The JSON answer `connection` gets, once whole: its status line, its head in lower case, and its body. */
+async function jsonAnswer(
+  connection: ReturnType<typeof client>,
+): Promise<{ status: string; head: string; body: unknown }> {
+  await eventually('the JSON answer', () => connection.received().endsWith('}'), 2_000);
+  const raw = connection.received();
+  const end = raw.indexOf('\r\n\r\n');
+  return {
+    status: raw.slice(0, raw.indexOf('\r\n')),
+    head: raw.slice(0, end + 2).toLowerCase(),
+    body: JSON.parse(raw.slice(end + 4)),
+  };
+}
+
 describe('DashboardStream', () => {
   let stream: DashboardStream;
   let server: Server;
@@ -58,12 +72,11 @@ describe('DashboardStream', () => {
     const second = client(port, true);
     await eventually('two streams open', () => stream.size === 2, 2_000);
     const refused = client(port, true, 'refused-1');
-    await eventually('the third answered', () => refused.received().includes('}'), 2_000);
-    const answer = refused.received();
-    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
-    expect(answer.toLowerCase()).toContain('retry-after: 2\r\n');
-    expect(answer.toLowerCase()).toContain('x-request-id: refused-1\r\n');
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+    const answer = await jsonAnswer(refused);
+    expect(answer.status).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer.head).toContain('retry-after: 2\r\n');
+    expect(answer.head).toContain('x-request-id: refused-1\r\n');
+    expect(answer.body).toEqual({
       code: 'overloaded',
       message: '2 event streams are open, the most this gateway serves (gateway.maxEventStreams)',
     });
@@ -92,12 +105,11 @@ describe('DashboardStream', () => {
     // The chunked answer's last chunk: the stream ended, the connection kept.
     await eventually('the stream ended', () => open.received().endsWith('0\r\n\r\n'), 2_000);
     const late = client(port, true, 'late-1');
-    await eventually('the late client answered', () => late.received().includes('}'), 2_000);
-    const answer = late.received();
-    expect(answer).toMatch(/^HTTP\/1\.1 503 /);
-    expect(answer.toLowerCase()).toContain('x-request-id: late-1\r\n');
-    expect(answer.toLowerCase()).toContain('content-type: application/json; charset=utf-8\r\n');
-    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({
+    const answer = await jsonAnswer(late);
+    expect(answer.status).toMatch(/^HTTP\/1\.1 503 /);
+    expect(answer.head).toContain('x-request-id: late-1\r\n');
+    expect(answer.head).toContain('content-type: application/json; charset=utf-8\r\n');
+    expect(answer.body).toEqual({
       code: 'unavailable',
       message: 'the gateway is shutting down',
     });

@@ -18,6 +18,11 @@ import { SampleHistory } from './sample-history';
 /** The path of the live feed; its streams are neither counted nor shed by the in-flight limit. */
 export const EVENTS_PATH = '/api/v1/events';
 
+/** True for a request URL (or an OpenAPI path) of the live feed, with or without a query. */
+export function isEventStream(url: string): boolean {
+  return url === EVENTS_PATH || url.startsWith(`${EVENTS_PATH}?`);
+}
+
 /** The live dashboard: its page and files, the recent history, and the Server-Sent Events feed. */
 @Controller()
 export class DashboardController {
