@@ -205,6 +205,11 @@ describe('ClusterRouter', () => {
       nextGeneration: async () => 1,
     });
     await expect(router.get('scores', 'Tom')).rejects.toThrow('no cache nodes are known');
+    await expect(router.getMany('scores', ['Tom', 'Jerry'])).rejects.toThrow('no cache nodes are known');
+    const entries = [{ key: 'Tom', value: Buffer.from('1'), ttlMs: 0 }];
+    await expect(router.setMany('scores', entries)).rejects.toThrow('no cache nodes are known');
+    // Each of the three requests failed for want of a node.
+    expect(router.stats().unavailable).toBe(3);
   });
 
   it('batches a getMany into one call per owner, answers in request order, and falls back per key', async () => {

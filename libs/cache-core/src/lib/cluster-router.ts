@@ -1,5 +1,6 @@
 import { InvalidArgumentError, KeyTooLongError, RingcacheError, UnavailableError } from './errors';
 import { MAX_BATCH_KEYS } from './peer-service';
+import { groupIndexes } from './index-groups';
 import { rebuildError } from './remote-errors';
 import type { PeerSet } from './peer-set';
 import type {
@@ -12,45 +13,15 @@ import type {
   SetResponse,
 } from './protocol';
 
-/** Options of a {@link ClusterRouter}. */
-export interface ClusterRouterOptions {
-  /** The caller's view of the cluster: a ring of the nodes (the caller is not on it). */
-  peers: PeerSet;
-  /** Deadline of each call to a node, in ms. */
-  deadlineMs: number;
-  /** Longest key in UTF-8 bytes. */
-  maxKeyBytes: number;
-  /** A new flush generation for a group (etcd, or the clock). */
-  nextGeneration: (group: string) => Promise<number>;
-}
+import type {
+  ClusterRouterOptions,
+  ClusterRouterStats,
+  FlushResult,
+  RouteOptions,
+  WriteResult,
+} from './cluster-router-types';
 
-/** One item's outcome of a batched write: its answer, or the error of its owner. */
-export type WriteResult<R> = R | { error: RingcacheError };
-
-/** Per-request options of a {@link ClusterRouter} call. */
-export interface RouteOptions {
-  /** The client request's id, sent with every call to a node (see request-id.ts). Default none. */
-  requestId?: string;
-}
-
-/** Counters of a cluster router. */
-export interface ClusterRouterStats {
-  /** Calls to owners, by result. */
-  upstream: { ok: number; unavailable: number; error: number };
-  /** Requests sent to the next owner because the owner was unreachable. */
-  fallbacks: number;
-  /** Requests that failed because no owner answered. */
-  unavailable: number;
-}
-
-/** What a flush did. */
-export interface FlushResult {
-  generation: number;
-  /** Nodes that applied it now. */
-  nodes: number;
-  /** Nodes that did not answer; they apply it from etcd when they can (static lists: on restart). */
-  unreachable: string[];
-}
+export type { ClusterRouterOptions, ClusterRouterStats, FlushResult, RouteOptions, WriteResult };
 
 /**
  * A client's way into the cluster, used by the gateway and the SDK: sends each request straight to its
@@ -95,13 +66,11 @@ export class ClusterRouter {
     if (keys.length > MAX_BATCH_KEYS)
       throw new InvalidArgumentError(`at most ${MAX_BATCH_KEYS} keys per request, got ${keys.length}`);
     for (const key of keys) this.check(group, key);
-    const byOwner = new Map<PeerClient, number[]>();
-    keys.forEach((key, i) => {
-      const [owner] = this.peers.route(`${group}/${key}`, 1);
-      if (owner === undefined || owner === 'self') return;
-      byOwner.set(owner, [...(byOwner.get(owner) ?? []), i]);
-    });
-    if (byOwner.size === 0) throw new UnavailableError('no cache nodes are known');
+    const byOwner = this.indexesByOwner(group, keys, (key) => key);
+    if (!byOwner) {
+      this.counters.unavailable++;
+      throw new UnavailableError('no cache nodes are known');
+    }
     const results: GetResponse[] = new Array(keys.length);
     await Promise.all(
       [...byOwner].map(async ([owner, indexes]) => {
@@ -262,11 +231,19 @@ export class ClusterRouter {
     for (const key of keys) this.check(group, key);
   }
 
-  /**
-   * A write of many items: one call per owner, in parallel, no fallback (as for single writes). An owner
-   * that is unreachable fails its own items with UnavailableError; any other error (a bad entry the owner
-   * refused, an unknown group) fails the whole call, since it would fail the same way everywhere.
-   */
+  /** The indexes of `items` by the owner of each one's key; undefined when no node is known. */
+  private indexesByOwner<T>(
+    group: string,
+    items: T[],
+    keyOf: (item: T) => string,
+  ): Map<PeerClient, number[]> | undefined {
+    const groups = groupIndexes(items, (item) => {
+      const [owner] = this.peers.route(`${group}/${keyOf(item)}`, 1);
+      return owner === 'self' ? undefined : owner;
+    });
+    return groups.has(undefined) ? undefined : (groups as Map<PeerClient, number[]>);
+  }
+
   private async perOwner<T, R>(
     group: string,
     items: T[],
@@ -274,16 +251,10 @@ export class ClusterRouter {
     operation: string,
     send: (owner: PeerClient, part: T[]) => Promise<R[]>,
   ): Promise<WriteResult<R>[]> {
-    const byOwner = new Map<PeerClient, number[]>();
-    for (let i = 0; i < items.length; i++) {
-      const [owner] = this.peers.route(`${group}/${keyOf(items[i])}`, 1);
-      if (owner === undefined || owner === 'self') {
-        this.counters.unavailable++;
-        throw new UnavailableError('no cache nodes are known');
-      }
-      const indexes = byOwner.get(owner);
-      if (indexes) indexes.push(i);
-      else byOwner.set(owner, [i]);
+    const byOwner = this.indexesByOwner(group, items, keyOf);
+    if (!byOwner) {
+      this.counters.unavailable++;
+      throw new UnavailableError('no cache nodes are known');
     }
     const results: WriteResult<R>[] = new Array(items.length);
     await Promise.all(

@@ -1,3 +1,4 @@
+import { groupIndexes } from './index-groups';
 import type { CallOptions, PeerClient, RequestContext } from './protocol';
 
 /** What a forwarded write carries: the next hop's context and the call's options. */
@@ -20,13 +21,7 @@ export async function byOwner<T, R>(
     remote: (owner: PeerClient, part: T[], call: ForwardCall) => Promise<R[]>;
   },
 ): Promise<R[]> {
-  const parts = new Map<PeerClient | 'self', number[]>();
-  items.forEach((item, i) => {
-    const where = ownerOf(item) ?? 'self';
-    const indexes = parts.get(where);
-    if (indexes) indexes.push(i);
-    else parts.set(where, [i]);
-  });
+  const parts = groupIndexes(items, (item): PeerClient | 'self' => ownerOf(item) ?? 'self');
   const results: R[] = new Array(items.length);
   await Promise.all(
     [...parts].map(async ([where, indexes]) => {
