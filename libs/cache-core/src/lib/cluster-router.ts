@@ -66,11 +66,7 @@ export class ClusterRouter {
     if (keys.length > MAX_BATCH_KEYS)
       throw new InvalidArgumentError(`at most ${MAX_BATCH_KEYS} keys per request, got ${keys.length}`);
     for (const key of keys) this.check(group, key);
-    const byOwner = this.indexesByOwner(group, keys, (key) => key);
-    if (!byOwner) {
-      this.counters.unavailable++;
-      throw new UnavailableError('no cache nodes are known');
-    }
+    const byOwner = groupIndexes(keys, (key) => this.ownerOf(group, key));
     const results: GetResponse[] = new Array(keys.length);
     await Promise.all(
       [...byOwner].map(async ([owner, indexes]) => {
@@ -231,19 +227,21 @@ export class ClusterRouter {
     for (const key of keys) this.check(group, key);
   }
 
-  /** The indexes of `items` by the owner of each one's key; undefined when no node is known. */
-  private indexesByOwner<T>(
-    group: string,
-    items: T[],
-    keyOf: (item: T) => string,
-  ): Map<PeerClient, number[]> | undefined {
-    const groups = groupIndexes(items, (item) => {
-      const [owner] = this.peers.route(`${group}/${keyOf(item)}`, 1);
-      return owner === 'self' ? undefined : owner;
-    });
-    return groups.has(undefined) ? undefined : (groups as Map<PeerClient, number[]>);
+  /** The owner of `group/key` on the ring; UnavailableError (counted) while no node is known. */
+  private ownerOf(group: string, key: string): PeerClient {
+    const [owner] = this.peers.route(`${group}/${key}`, 1);
+    if (owner === undefined || owner === 'self') {
+      this.counters.unavailable++;
+      throw new UnavailableError('no cache nodes are known');
+    }
+    return owner;
   }
 
+  /**
+   * A write of many items: one call per owner, in parallel, no fallback (as for single writes). An owner
+   * that is unreachable fails its own items with UnavailableError; any other error (a bad entry the owner
+   * refused, an unknown group) fails the whole call, since it would fail the same way everywhere.
+   */
   private async perOwner<T, R>(
     group: string,
     items: T[],
@@ -251,11 +249,7 @@ export class ClusterRouter {
     operation: string,
     send: (owner: PeerClient, part: T[]) => Promise<R[]>,
   ): Promise<WriteResult<R>[]> {
-    const byOwner = this.indexesByOwner(group, items, keyOf);
-    if (!byOwner) {
-      this.counters.unavailable++;
-      throw new UnavailableError('no cache nodes are known');
-    }
+    const byOwner = groupIndexes(items, (item) => this.ownerOf(group, keyOf(item)));
     const results: WriteResult<R>[] = new Array(items.length);
     await Promise.all(
       [...byOwner].map(async ([owner, indexes]) => {
@@ -350,11 +344,7 @@ export class ClusterRouter {
 
   /** Calls the owner only, for a write. */
   private async atOwner<T>(group: string, key: string, call: (peer: PeerClient) => Promise<T>): Promise<T> {
-    const [owner] = this.peers.route(`${group}/${key}`, 1);
-    if (owner === undefined || owner === 'self') {
-      this.counters.unavailable++;
-      throw new UnavailableError('no cache nodes are known');
-    }
+    const owner = this.ownerOf(group, key);
     try {
       const result = await call(owner);
       this.counters.upstream.ok++;
