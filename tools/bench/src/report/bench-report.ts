@@ -3,6 +3,7 @@ import type { PinPlan } from '../env/cpu-pinning';
 import type { MachineFacts } from '../env/machine';
 import type { LibRow } from '../libs.bench';
 import type { ExpiryRow } from '../scenarios/expiry.scenario';
+import type { HopRow } from '../scenarios/hop.scenario';
 import type { HttpRow } from '../scenarios/http-row';
 import type { HungRow } from '../scenarios/hung-node.scenario';
 import type { ConvergenceRow } from '../scenarios/membership.scenario';
@@ -36,6 +37,8 @@ export interface BenchReport {
   stampede: StampedeRow[];
   memory: MemoryRow[];
   libs: LibRow[];
+  /** CPU of one peer hop, client and node, per call, over each transport. */
+  hop: HopRow[];
   rings: RingRebuildRow[];
   membership: ConvergenceRow[];
   /** Absent when the run left the scenario out (`--only`). */
@@ -48,6 +51,7 @@ export interface BenchReport {
 export function anyFailed(report: BenchReport): boolean {
   return (
     report.http.some((r) => r.status === 'failed') ||
+    report.hop.some((r) => r.status === 'failed') ||
     report.writes.some((r) => r.status === 'failed') ||
     report.staleness.some((r) => r.status === 'failed') ||
     report.stampede.some((r) => r.status === 'failed') ||

@@ -7,6 +7,7 @@ import { SETTLED_WITHIN } from '../scenarios/cold-passes';
 import { TURN_MS } from '../scenarios/paired';
 import type { BenchReport } from './bench-report';
 import { expiryTable, membershipTable, ringRebuildTable } from './cluster-behaviour-table';
+import { hopTable } from './hop-table';
 import { coldFillTable, httpTable } from './http-table';
 import { hungNodeTable } from './hung-node-table';
 import { memoryTable } from './memory-table';
@@ -45,6 +46,14 @@ export function markdownReport(report: BenchReport): string {
       'above (own run). ' +
       'Moonshots and cold targets use the rows alone',
     '',
+    ...section(
+      '## The peer hop: CPU per call, client and node',
+      report.hop.length ? hopTable(report.hop) : undefined,
+      'This process calls one cache node (its own process, on the server cores too) over each transport, the ' +
+        'node answering from its cache; each call has made its hop, so the node answers it itself, as an owner ' +
+        'answers a gateway. client µs: CPU of this whole process per call; node µs: of the node. × before: the ' +
+        'same call over the way the transport used before (a unary gRPC call, an HTTP/1.1 request each).',
+    ),
     ...section(
       '## HTTP fronts',
       report.http.length ? httpTable(report.http) : undefined,

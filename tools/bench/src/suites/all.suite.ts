@@ -21,6 +21,7 @@ import { bareHttpRows } from '../scenarios/bare-http.scenario';
 import { clusterRows } from '../scenarios/cluster.scenario';
 import { expiryRow } from '../scenarios/expiry.scenario';
 import { groupcacheRows } from '../scenarios/groupcache.scenario';
+import { hopRows } from '../scenarios/hop.scenario';
 import { hungNodeRow } from '../scenarios/hung-node.scenario';
 import { mariadbStampedeRow } from '../scenarios/mariadb-stampede.scenario';
 import { PairBaselines } from '../scenarios/pair-baselines';
@@ -36,6 +37,7 @@ import { libsMeasureOptions } from './libs.suite';
 /** The scenarios of the suite, by the names `--only` takes. */
 export const SCENARIOS = [
   'libs',
+  'hop',
   'bare',
   'redis',
   'groupcache',
@@ -96,6 +98,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
     writeSqliteDataset(context.sqlitePath, rows);
     context.progress('libraries table');
     const libs = wanted('libs') ? await benchLibs(libsMeasureOptions(quick)) : [];
+    const hop = wanted('hop') ? await hopRows(context) : [];
     const bare = wanted('bare') ? await bareHttpRows(context) : [];
     const redis = wanted('redis') ? await redisFrontRows(context) : { reads: [], writes: [] };
     const groupcache = wanted('groupcache') ? await groupcacheRows(context) : [];
@@ -140,6 +143,7 @@ export async function runAllSuite(quick: boolean, out: string, only?: Set<string
       stampede: [grpc?.stampede, http?.stampede, mariadb].filter((row) => row !== undefined),
       memory,
       libs,
+      hop,
       rings,
       membership,
       expiry,
