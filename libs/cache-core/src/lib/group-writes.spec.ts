@@ -66,6 +66,20 @@ describe('Group writes', () => {
     expect(db.loads).toBe(1);
   });
 
+  it('replaces a cached value in place: one entry, counted at the new size, with the new expiry', async () => {
+    let now = 10_000;
+    const { loader } = database({ k: 'loaded' });
+    const g = new Group({ name: 'g', loader, maxBytes: 1 << 20, ttlMs: 60_000, now: () => now });
+    await g.get('k');
+    const loaded = g.stats().main.bytes;
+    now = 20_000;
+    expect(await g.set('k', Buffer.alloc(100, 1), 5_000, ctx)).toEqual({ expireAtMs: 25_000 });
+    expect(g.stats().main).toMatchObject({ items: 1, bytes: loaded - 'loaded'.length + 100 });
+    expect((await g.get('k')).value).toEqual(Buffer.alloc(100, 1));
+    now = 25_001;
+    expect(text((await g.get('k')).value)).toBe('loaded'); // the set's TTL, not the load's, ended it
+  });
+
   it('forwards a set and a delete to the owner with one hop; other nodes drop their copies', async () => {
     const c = cluster('B', { k: 'old' });
     // A and C fetch k from B and keep hot copies (hotThreshold 1).

@@ -128,7 +128,7 @@ export class Group extends LocalGroup {
         const owned = context.hops === 0;
         const results = part.map(({ key, value, ttlMs }) => {
           this.counters.writes.sets++;
-          this.dropLocal(key);
+          this.beforeWrite(key);
           const entry = this.store(key, copyBytes(value), ttlMs || this.o.ttlMs, owned);
           this.o.onInvalidate?.({ kind: 'key', group: this.name, key });
           return { expireAtMs: entry.expireAtMs };

@@ -288,12 +288,22 @@ export class LocalGroup {
 
   /** Drops this node's copies of `key`, and keeps loads in flight from storing them again. */
   protected dropLocal(key: string): boolean {
+    const inHot = this.beforeWrite(key);
+    const inMain = this.main.delete(key);
+    return inMain || inHot;
+  }
+
+  /**
+   * What a write of `key` does before it stores the new value: keeps loads in flight from storing theirs,
+   * and drops the hot copy. The main cache's entry is left to `store`, which replaces it in place — a
+   * delete first would cost a removal from its index and an insertion back, for every Set. Returns whether
+   * a hot copy was dropped.
+   */
+  protected beforeWrite(key: string): boolean {
     this.fence.write(key, this.loads.has(key) || this.forwards.has(key));
     this.loads.forget(key);
     this.forwards.forget(key);
     this.peerFetches.delete(key);
-    const inMain = this.main.delete(key);
-    const inHot = this.hot.delete(key);
-    return inMain || inHot;
+    return this.hot.delete(key);
   }
 }
