@@ -108,6 +108,25 @@ const CALLS: Call[] = [
     keysPerCall: 1,
     run: (c, i) => c.set({ group: BENCH_GROUP, key: key(i), value: VALUE, ttlMs: 0, ...HOPPED }, DEADLINE),
   },
+  {
+    id: 'setmany-32',
+    name: 'SetMany of 32 × 1 KiB, ttl 60 s, 4 calls at a time',
+    inFlight: 4,
+    keysPerCall: 32,
+    run: (c, i) =>
+      c.setMany(
+        {
+          group: BENCH_GROUP,
+          entries: Array.from({ length: 32 }, (_, j) => ({
+            key: key(i * 32 + j),
+            value: VALUE,
+            ttlMs: 60_000,
+          })),
+          ...HOPPED,
+        },
+        DEADLINE,
+      ),
+  },
 ];
 
 /** Makes `calls` calls, `call.inFlight` at a time; rejects on the first that fails. */
