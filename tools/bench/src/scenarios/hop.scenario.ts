@@ -1,4 +1,4 @@
-import type { PeerClient } from '@ringcache/cache-core';
+import { BatchingPeerClient, type PeerClient } from '@ringcache/cache-core';
 import { GrpcPeerClient } from '@ringcache/peer-grpc';
 import { HttpPeerClient } from '@ringcache/peer-http';
 import type { TestCluster } from '@ringcache/testing';
@@ -70,6 +70,8 @@ interface Call {
   /** Calls kept in flight at once. */
   inFlight: number;
   keysPerCall: number;
+  /** Made through the auto-batching client a gateway's router uses, which joins a turn's Gets in a GetMany. */
+  batching?: true;
   run(client: PeerClient, i: number): Promise<unknown>;
 }
 
@@ -88,6 +90,14 @@ const CALLS: Call[] = [
     name: 'Get, 1 KiB, 16 calls at a time',
     inFlight: 16,
     keysPerCall: 1,
+    run: (c, i) => c.get({ group: BENCH_GROUP, key: key(i), ...HOPPED }, DEADLINE),
+  },
+  {
+    id: 'get-batched-16',
+    name: 'Get, 1 KiB, 16 calls at a time through the batching client (a gateway router’s)',
+    inFlight: 16,
+    keysPerCall: 1,
+    batching: true,
     run: (c, i) => c.get({ group: BENCH_GROUP, key: key(i), ...HOPPED }, DEADLINE),
   },
   {
@@ -220,15 +230,21 @@ async function callRows(
 ): Promise<HopRow[]> {
   context.progress(`hop: ${call.name}, ${TRANSPORTS.length} transports, ${plan.rounds} rounds`);
   const sizes = new Map<string, number>();
-  for (const transport of TRANSPORTS) {
+  // The batching client holds nothing of its own to close: only the clients it wraps do.
+  const clientOf = (transport: Transport) => {
     const client = clients.get(transport.id) as PeerClient;
+    return call.batching ? new BatchingPeerClient(client) : client;
+  };
+  const callers = new Map(TRANSPORTS.map((t) => [t.id, clientOf(t)]));
+  for (const transport of TRANSPORTS) {
+    const client = callers.get(transport.id) as PeerClient;
     const warm = await round(client, call, plan.warmupCalls, nodePid);
     sizes.set(transport.id, callsForRound(warm.calls, warm.wallSec, plan.roundSec, 100));
   }
   const measured = new Map<string, HopRound[]>(TRANSPORTS.map((t) => [t.id, []]));
   for (let r = 0; r < plan.rounds; r++)
     for (const transport of TRANSPORTS) {
-      const client = clients.get(transport.id) as PeerClient;
+      const client = callers.get(transport.id) as PeerClient;
       measured.get(transport.id)?.push(await round(client, call, sizes.get(transport.id) as number, nodePid));
     }
   return TRANSPORTS.map((transport) => ({
