@@ -8,10 +8,15 @@ export class CpuClock {
     return (performance.now() - this.wallStart) / 1000;
   }
 
+  /** Seconds of CPU (user + system, every thread of this process) so far. */
+  cpuSec(): number {
+    const used = process.cpuUsage(this.cpuStart);
+    return (used.user + used.system) / 1e6;
+  }
+
   /** CPU used so far in % of one core (may pass 100 with busy helper threads). */
   cpuPercent(): number {
-    const used = process.cpuUsage(this.cpuStart);
-    const wallUs = (performance.now() - this.wallStart) * 1000;
-    return wallUs > 0 ? Math.round(((used.user + used.system) / wallUs) * 1000) / 10 : 0;
+    const wallSec = this.wallSec();
+    return wallSec > 0 ? Math.round((this.cpuSec() / wallSec) * 1000) / 10 : 0;
   }
 }

@@ -6,6 +6,7 @@ import type { TestCluster } from '@ringcache/testing';
 import type { BenchContext } from '../bench-context';
 import { BENCH_GROUP, keyName, VALUE_BYTES } from '../data/keys';
 import { cpuSeconds } from '../env/proc-stats';
+import { CpuClock } from '../load/cpu-clock';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBenchCluster } from './bench-cluster';
 import { callsForRound, hopFigures, type HopFigures, type HopRound } from './hop-figures';
@@ -151,19 +152,12 @@ async function makeCalls(client: PeerClient, call: Call, calls: number): Promise
 /** One round: `calls` calls, with the CPU this process and the node used meanwhile. */
 async function round(client: PeerClient, call: Call, calls: number, nodePid: number): Promise<HopRound> {
   const server = cpuSeconds(nodePid);
-  const self = process.cpuUsage();
-  const started = performance.now();
+  const clock = new CpuClock();
   await makeCalls(client, call, calls);
-  const wallSec = (performance.now() - started) / 1000;
-  const used = process.cpuUsage(self);
+  const [clientCpuSec, wallSec] = [clock.cpuSec(), clock.wallSec()];
   const serverAfter = cpuSeconds(nodePid);
   if (server === undefined || serverAfter === undefined) throw new Error(`no CPU time of pid ${nodePid}`);
-  return {
-    calls,
-    clientCpuSec: (used.user + used.system) / 1e6,
-    serverCpuSec: serverAfter - server,
-    wallSec,
-  };
+  return { calls, clientCpuSec, serverCpuSec: serverAfter - server, wallSec };
 }
 
 /**
