@@ -223,26 +223,19 @@ async function callRows(
   plan: { rounds: number; roundSec: number; warmupCalls: number },
 ): Promise<HopRow[]> {
   context.progress(`hop: ${call.name}, ${TRANSPORTS.length} transports, ${plan.rounds} rounds`);
-  const sizes = new Map<string, number>();
-  // The batching client holds nothing of its own to close: only the clients it wraps do.
-  const clientOf = (transport: Transport) => {
-    const client = clients.get(transport.id) as PeerClient;
-    return call.batching ? new BatchingPeerClient(client) : client;
-  };
-  const callers = new Map(TRANSPORTS.map((t) => [t.id, clientOf(t)]));
+  const sides: { transport: Transport; client: PeerClient; calls: number; rounds: HopRound[] }[] = [];
   for (const transport of TRANSPORTS) {
-    const client = callers.get(transport.id) as PeerClient;
+    const raw = clients.get(transport.id) as PeerClient;
+    // The batching client holds nothing of its own to close: only the client it wraps does.
+    const client = call.batching ? new BatchingPeerClient(raw) : raw;
     const warm = await round(client, call, plan.warmupCalls, nodePid);
-    sizes.set(transport.id, callsForRound(warm.calls, warm.wallSec, plan.roundSec, 100));
+    const calls = callsForRound(warm.calls, warm.wallSec, plan.roundSec, 100);
+    sides.push({ transport, client, calls, rounds: [] });
   }
-  const measured = new Map<string, HopRound[]>(TRANSPORTS.map((t) => [t.id, []]));
   for (let r = 0; r < plan.rounds; r++)
-    for (const transport of TRANSPORTS) {
-      const client = callers.get(transport.id) as PeerClient;
-      measured.get(transport.id)?.push(await round(client, call, sizes.get(transport.id) as number, nodePid));
-    }
-  return TRANSPORTS.map((transport) => ({
-    ...baseRow(call, transport),
-    figures: hopFigures(measured.get(transport.id) as HopRound[], call.keysPerCall),
+    for (const side of sides) side.rounds.push(await round(side.client, call, side.calls, nodePid));
+  return sides.map((side) => ({
+    ...baseRow(call, side.transport),
+    figures: hopFigures(side.rounds, call.keysPerCall),
   }));
 }
