@@ -16,6 +16,41 @@ function body(text: string): Buffer {
   return Buffer.from(text, 'utf8');
 }
 
+/** Compact JSON of a value nested too deep for JSON.stringify or toEqual, written without recursion. */
+function deepStringify(value: unknown): string {
+  const out: string[] = [];
+  const stack: unknown[] = [value];
+  // Punctuation waiting on the stack, told apart from the values there.
+  const raw = new WeakSet<object>();
+  const push = (text: string) => {
+    const token = { text };
+    raw.add(token);
+    stack.push(token);
+  };
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x === 'object' && x !== null && raw.has(x)) out.push((x as { text: string }).text);
+    else if (Array.isArray(x)) {
+      out.push('[');
+      push(']');
+      for (let i = x.length - 1; i >= 0; i--) {
+        stack.push(x[i]);
+        if (i > 0) push(',');
+      }
+    } else if (typeof x === 'object' && x !== null) {
+      out.push('{');
+      push('}');
+      const keys = Object.keys(x);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push((x as Record<string, unknown>)[keys[i]]);
+        push(`${JSON.stringify(keys[i])}:`);
+        if (i > 0) push(',');
+      }
+    } else out.push(JSON.stringify(x));
+  }
+  return out.join('');
+}
+
 describe('parseJsonBytes', () => {
   it('gives what JSON.parse gives, for bodies under and over the piece size, in any layout', () => {
     const docs = [
@@ -74,6 +109,19 @@ describe('parseJsonBytes', () => {
     for (const text of bad) {
       expect(() => JSON.parse(text)).toThrow(SyntaxError);
       expect(() => parseJsonBytes(body(text))).toThrow(SyntaxError);
+    }
+  });
+
+  it('reads a body nested far deeper than its pieces, as JSON.parse does (no cut per level, no stack overflow)', () => {
+    const depth = 50_000;
+    for (const text of [
+      `{"a":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+      `[${'['.repeat(depth)}${']'.repeat(depth)}]`,
+      `{"entries":[${'[{"k":'.repeat(depth)}0${'}]'.repeat(depth)},1]}`,
+    ]) {
+      expect(text.length).toBeGreaterThan(WHOLE_PARSE_BYTES);
+      expect(deepStringify(JSON.parse(text))).toBe(text);
+      expect(deepStringify(parseJsonBytes(body(text)))).toBe(text);
     }
   });
 

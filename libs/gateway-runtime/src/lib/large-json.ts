@@ -5,6 +5,14 @@
  */
 export const WHOLE_PARSE_BYTES = 64 * 1024;
 
+/**
+ * Containers this deep or deeper are parsed whole, however long. A batch body's pieces are at depth 2 (the
+ * entries of its one list); cutting deeper would buy nothing, and each level cut costs a walk over its
+ * bytes — a body nested thousands deep would be walked once per level, in quadratic time and with a call
+ * per level, where JSON.parse reads it in one pass.
+ */
+export const PIECE_DEPTH = 2;
+
 /** The bytes of JSON's structure. */
 export const QUOTE = 0x22;
 export const BACKSLASH = 0x5c;
@@ -28,17 +36,20 @@ export function parseJsonBytes(body: Buffer): unknown {
   // must close exactly there).
   let end = body.length;
   while (end > 0 && isSpace(body[end - 1])) end--;
-  return parser.value(parser.skipSpace(0), end);
+  return parser.value(parser.skipSpace(0), end, 0);
 }
 
 class PieceParser {
   constructor(private readonly bytes: Buffer) {}
 
-  /** The value spanning `[start, end)`: parsed whole when short, else container by container. */
-  value(start: number, end: number): unknown {
-    if (end - start > WHOLE_PARSE_BYTES) {
-      if (this.bytes[start] === OPEN_OBJECT) return this.object(start, end);
-      if (this.bytes[start] === OPEN_ARRAY) return this.array(start, end);
+  /**
+   * The value spanning `[start, end)`, at `depth` containers from the top: parsed whole when short or deep,
+   * else member by member.
+   */
+  value(start: number, end: number, depth: number): unknown {
+    if (end - start > WHOLE_PARSE_BYTES && depth < PIECE_DEPTH) {
+      if (this.bytes[start] === OPEN_OBJECT) return this.object(start, end, depth);
+      if (this.bytes[start] === OPEN_ARRAY) return this.array(start, end, depth);
     }
     return JSON.parse(this.bytes.toString('utf8', start, end));
   }
@@ -93,7 +104,7 @@ class PieceParser {
     }
   }
 
-  private object(start: number, end: number): Record<string, unknown> {
+  private object(start: number, end: number, depth: number): Record<string, unknown> {
     const result: Record<string, unknown> = {};
     this.members(start, end, CLOSE_OBJECT, (at) => {
       if (this.bytes[at] !== QUOTE) throw this.fail(at);
@@ -105,7 +116,7 @@ class PieceParser {
       const valueEnd = this.valueEnd(valueStart);
       // As JSON.parse does: an own property even for `__proto__`, the last of equal keys kept.
       Object.defineProperty(result, key, {
-        value: this.value(valueStart, valueEnd),
+        value: this.value(valueStart, valueEnd, depth + 1),
         writable: true,
         enumerable: true,
         configurable: true,
@@ -115,11 +126,11 @@ class PieceParser {
     return result;
   }
 
-  private array(start: number, end: number): unknown[] {
+  private array(start: number, end: number, depth: number): unknown[] {
     const result: unknown[] = [];
     this.members(start, end, CLOSE_ARRAY, (at) => {
       const valueEnd = this.valueEnd(at);
-      result.push(this.value(at, valueEnd));
+      result.push(this.value(at, valueEnd, depth + 1));
       return valueEnd;
     });
     return result;
