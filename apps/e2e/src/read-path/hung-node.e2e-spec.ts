@@ -7,7 +7,7 @@ import {
   type TestCluster,
 } from '@ringcache/testing';
 
-import { gatewayUrl, get } from '../support';
+import { gatewayUrl, get, peerUrl, request } from '../support';
 
 /**
  * A hung node (SIGSTOP: alive, connections accepted by the kernel, nothing answered): after a few calls
@@ -89,6 +89,33 @@ describe('a hung node is skipped, then brought back', () => {
       const text = await (await fetch(`${victim.url}/metrics`)).text();
       const lines = text.split('\n').filter((l) => l.startsWith('ringcache_gets_total{'));
       return lines.reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+    }
+  });
+
+  it('stores writes at a healthy owner while a node that holds copies of their keys hangs', async () => {
+    const [owner, , victim] = cluster.nodes;
+    const owners = new KeyOwners(cluster.nodes.map((n) => n.name));
+    const keys = owners.keysOf(owner.name, 'items', rows.keys(), 4);
+    // The victim reads the keys from their owner, which must then have it drop its copies on every write.
+    for (const key of keys)
+      expect(await get(peerUrl(victim, 'items', key))).toEqual({ status: 200, body: rows.get(key) });
+    victim.process.signal('SIGSTOP');
+    try {
+      // The owner waits out its peer deadline for the victim's answer to its invalidation (until its outlier
+      // detection skips the victim): the gateway must wait for the owner as long, not fail a stored write.
+      for (const key of keys) {
+        const put = await request('PUT', gatewayUrl(cluster, 'items', key), `new ${key}`);
+        expect({ key, status: put.status, body: put.body }).toEqual({
+          key,
+          status: 200,
+          body: expect.stringContaining('expireAtMs'),
+        });
+        expect(await get(gatewayUrl(cluster, 'items', key))).toEqual({ status: 200, body: `new ${key}` });
+      }
+      // The owner stays in use: the gateway did not take its slow answers for a hung owner.
+      expect(cluster.gateway?.process.output()).not.toContain(`peer ${owner.name}: 2 calls in a row failed`);
+    } finally {
+      victim.process.signal('SIGCONT');
     }
   });
 });

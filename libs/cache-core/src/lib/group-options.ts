@@ -48,7 +48,10 @@ export interface GroupOptions {
   hotKeyWindowMs?: number;
   /** A load taking longer fails with LoadTimeoutError (and is not cached). Default 2,500. */
   loadTimeoutMs?: number;
-  /** Deadline of each call to a peer. Default 3,000: above loadTimeoutMs, so a slow load is not doubled. */
+  /**
+   * Deadline of each call to a peer. Default 3,000: above loadTimeoutMs, so a slow load is not doubled. An
+   * owner's invalidations after a write wait half of it, so the write's answer comes within the writer's.
+   */
   peerDeadlineMs?: number;
   /** Longest key in UTF-8 bytes. Default 1,024. */
   maxKeyBytes?: number;

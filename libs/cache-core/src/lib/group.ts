@@ -275,7 +275,10 @@ export class Group extends LocalGroup {
 
   /**
    * After writes at the owner: every other node drops its copies, in one call per node (which the peer
-   * client batches further with other writes of the same turn); unreachable ones are counted.
+   * client batches further with other writes of the same turn); unreachable ones are counted. Each call may
+   * take half the peer deadline: the writer waits for this node a whole peer deadline, so a node that hangs
+   * (until outlier detection skips it) delays the write's answer without making the writer give up on a
+   * write that was stored — or take this node for a hung one.
    */
   private async invalidateOthers(written: string[], requestId: string | undefined): Promise<void> {
     const others = this.o.peers.others();
@@ -288,7 +291,7 @@ export class Group extends LocalGroup {
       others.map((peer) =>
         peer.deleteMany(
           { group: this.name, keys, localOnly: true, ringVersion: this.o.peers.ringVersion, hops: 1 },
-          { deadlineMs: this.o.peerDeadlineMs, requestId },
+          { deadlineMs: Math.max(1, Math.floor(this.o.peerDeadlineMs / 2)), requestId },
         ),
       ),
     );
