@@ -8,7 +8,7 @@ import { FAKE_KEYS, FakePeerHandler } from '../testing/fake-peer-handler';
 import { ctx } from '../testing/http-peer-client.fixtures';
 import { startPeerApp, type PeerApp } from '../testing/start-peer-app';
 import { FrameChannel } from './frame-channel';
-import { FRAMES_PROTOCOL } from './frame-codec';
+import { decodeRequest, encodeResponseHead, FRAMES_PROTOCOL, FrameReader } from './frame-codec';
 import { HttpPeerClient } from './http-peer-client';
 
 const SWITCHING = `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${FRAMES_PROTOCOL}\r\n\r\n`;
@@ -174,6 +174,26 @@ describe('HttpPeerClient sending frames', () => {
       } finally {
         channel.close();
       }
+    });
+
+    it('takes an answer that came in time but was still unread when the deadline passed', async () => {
+      await start((socket) => {
+        socket.write(SWITCHING);
+        const reader = new FrameReader(1 << 20, (frame) => {
+          const { id } = decodeRequest(frame);
+          const body = Buffer.from('framed');
+          const headers = { 'content-type': 'application/octet-stream', 'x-ringcache-expire-at': '0' };
+          socket.write(Buffer.concat([encodeResponseHead({ id, status: 200, headers }, body.length), body]));
+          // The answer is sent at once; then this process's event loop is held past the call's deadline, so
+          // its timer is due before the client's socket is read.
+          const until = performance.now() + 300;
+          while (performance.now() < until);
+        });
+        socket.on('data', (chunk: Buffer) => reader.push(chunk));
+      });
+      expect(await client.framesReady()).toBe(true);
+      const answer = await client.get({ group: 'g', key: 'k', ...ctx }, { deadlineMs: 100 });
+      expect(answer.value.toString()).toBe('framed');
     });
 
     it('takes a 101 for another protocol as a refusal', async () => {

@@ -74,7 +74,8 @@ const DEFAULT_MAX_UNSENT_BYTES = 64 * 1024 * 1024;
  * `send` answers undefined while there is no connection: the caller sends that call over HTTP, and the first
  * such call starts connecting in the background (again RETRY_MS after a failure; REFUSED_RETRY_MS after a
  * peer that refused the upgrade, an older node say). Each call keeps its own deadline; past it the call fails
- * with PeerUnavailableError, as an HTTP exchange past its deadline does. When the connection breaks, every
+ * with PeerUnavailableError, as an HTTP exchange past its deadline does — unless its answer is read in the
+ * same turn of the event loop. When the connection breaks, every
  * call on it fails with PeerUnavailableError, so the caller may try the next owner.
  */
 export class FrameChannel {
@@ -130,8 +131,13 @@ export class FrameChannel {
     );
     return new Promise<Answer>((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(this.unavailable(request.operation, `no answer within ${request.deadlineMs} ms`));
+        // Timers run before I/O in a turn: after this process's event loop was held (a long task, a pause),
+        // an answer that came in time may be waiting in the socket, unread. Read this turn's input first.
+        setImmediate(() => {
+          if (this.waiting.get(id)?.timer !== timer) return;
+          this.waiting.delete(id);
+          reject(this.unavailable(request.operation, `no answer within ${request.deadlineMs} ms`));
+        });
       }, request.deadlineMs);
       this.waiting.set(id, { operation: request.operation, resolve, reject, timer });
       writeFrame(link, head, body);

@@ -65,10 +65,17 @@ function attempt(spec: Exchange, timeoutMs: number, mayRetry: boolean): Promise<
       clearTimeout(timer);
       reject(error);
     };
-    const timer = setTimeout(() => {
-      fail(deadlinePassed(spec));
-      req.destroy();
-    }, timeoutMs);
+    // Past the deadline, this turn's input is read first (setImmediate): an answer that came in time may
+    // wait unread in the socket after this process's event loop was held, since timers run before I/O.
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (settled) return;
+          fail(deadlinePassed(spec));
+          req.destroy();
+        }),
+      timeoutMs,
+    );
 
     let req: ReturnType<ReturnType<typeof requestThrough>>;
     try {

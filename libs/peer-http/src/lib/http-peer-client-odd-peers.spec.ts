@@ -153,6 +153,20 @@ describe('HttpPeerClient against unreachable or odd peers', () => {
       ]);
     });
 
+    it('takes an answer that came in time but was still unread when the deadline passed', async () => {
+      await start((_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'x-ringcache-expire-at': '0' });
+        // Once the answer is handed to the connection, this process's event loop is held past the call's
+        // deadline, so its timer is due before the client's socket is read.
+        res.end('in time', () => {
+          const until = performance.now() + 300;
+          while (performance.now() < until);
+        });
+      });
+      const answer = await client.get({ group: 'g', key: 'k', ...ctx }, { deadlineMs: 100 });
+      expect(answer.value.toString()).toBe('in time');
+    });
+
     it('treats a 404 that is not a "not found" as an error', async () => {
       await start((_req, res) => {
         res.writeHead(404, { 'content-type': 'text/html' });
