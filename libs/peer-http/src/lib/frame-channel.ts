@@ -75,8 +75,8 @@ const DEFAULT_MAX_UNSENT_BYTES = 64 * 1024 * 1024;
  * such call starts connecting in the background (again RETRY_MS after a failure; REFUSED_RETRY_MS after a
  * peer that refused the upgrade, an older node say). Each call keeps its own deadline; past it the call fails
  * with PeerUnavailableError, as an HTTP exchange past its deadline does — unless its answer is read in the
- * same turn of the event loop. When the connection breaks, every
- * call on it fails with PeerUnavailableError, so the caller may try the next owner.
+ * same turn of the event loop. When the connection breaks, every call on it fails with PeerUnavailableError,
+ * so the caller may try the next owner.
  */
 export class FrameChannel {
   /** The framed connection, once up. */
