@@ -4,17 +4,18 @@ import { allHealthy, changedKeys, DEMO_TABLE, rssGrowth, seed } from './fuzz-che
 import { fuzz, rssMiB, summary, type FuzzTally } from './fuzz-http';
 import { FUZZ_GROUP, gatewayRequest, KEPT_GROUP, peerRequest } from './fuzz-requests';
 
+/** Gateway requests of a run without FUZZ_COUNT. */
+const GATEWAY_REQUESTS = 6_000;
+
 /**
  * Random requests against real processes — the gateway's API and the nodes' peer routes: methods, paths,
  * encodings (valid and broken), headers and bodies. Nothing may crash, answer 500, leak memory, or change
  * a key that no accepted or unanswered write named. FUZZ_SEED replays a run; FUZZ_COUNT raises the counts.
  */
-/** Gateway requests of a run without FUZZ_COUNT. */
-const GATEWAY_REQUESTS = 6_000;
-
 describe('HTTP fuzzing', () => {
   let cluster: TestCluster;
   const random = FuzzRandom.fromEnv('HTTP fuzzing');
+  const count = FuzzRandom.count(GATEWAY_REQUESTS);
   const tallies: FuzzTally[] = [];
   let rssBefore: Map<string, number>;
 
@@ -44,7 +45,6 @@ describe('HTTP fuzzing', () => {
 
   it('answers random gateway requests without a 500', async () => {
     const started = Date.now();
-    const count = FuzzRandom.count(GATEWAY_REQUESTS);
     // The first tenth warms the processes up (heaps grow to their working size); RSS is measured from there.
     const gateway = cluster.gateway?.url as string;
     const warmUp = await fuzz(gateway, Math.ceil(count / 10), gatewayRequest, random);
@@ -74,9 +74,7 @@ describe('HTTP fuzzing', () => {
 
   it('keeps every process up, its memory bounded, and every key no accepted or unanswered write named', async () => {
     expect(await allHealthy(cluster)).toEqual([]);
-    expect(
-      rssGrowth(cluster, rssBefore, 'HTTP fuzzing', FuzzRandom.count(GATEWAY_REQUESTS) / GATEWAY_REQUESTS),
-    ).toEqual([]);
+    expect(rssGrowth(cluster, rssBefore, 'HTTP fuzzing', count / GATEWAY_REQUESTS)).toEqual([]);
     expect(await changedKeys(cluster, tallies)).toEqual([]);
   });
 });
