@@ -14,7 +14,7 @@ import {
   type FrameMethod,
   type FrameWriter,
 } from './frame-codec';
-import type { Answer } from './http-exchange';
+import { deadlineTimer, type Answer } from './http-exchange';
 import { peerAgent, requestThrough } from './peer-agent';
 
 /** Options of a {@link FrameChannel}. */
@@ -130,15 +130,11 @@ export class FrameChannel {
       body.byteLength,
     );
     return new Promise<Answer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        // Timers run before I/O in a turn: after this process's event loop was held (a long task, a pause),
-        // an answer that came in time may be waiting in the socket, unread. Read this turn's input first.
-        setImmediate(() => {
-          if (this.waiting.get(id)?.timer !== timer) return;
-          this.waiting.delete(id);
-          reject(this.unavailable(request.operation, `no answer within ${request.deadlineMs} ms`));
-        });
-      }, request.deadlineMs);
+      const timer = deadlineTimer(request.deadlineMs, () => {
+        if (this.waiting.get(id)?.timer !== timer) return;
+        this.waiting.delete(id);
+        reject(this.unavailable(request.operation, `no answer within ${request.deadlineMs} ms`));
+      });
       this.waiting.set(id, { operation: request.operation, resolve, reject, timer });
       writeFrame(link, head, body);
     });

@@ -49,6 +49,15 @@ export async function exchange(spec: Exchange): Promise<Answer> {
   }
 }
 
+/**
+ * Calls `passed` once `ms` have passed, after the input of that turn of the event loop has been read: timers
+ * run before I/O, so after this process's event loop was held (a long task, a pause), an answer that came in
+ * time may wait unread in its socket. `passed` must check that its call is still unanswered.
+ */
+export function deadlineTimer(ms: number, passed: () => void): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(passed), ms);
+}
+
 /** A call's deadline must be a positive number of ms: anything else is an InvalidArgumentError. */
 export function checkDeadline(deadlineMs: number): void {
   if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) {
@@ -65,17 +74,11 @@ function attempt(spec: Exchange, timeoutMs: number, mayRetry: boolean): Promise<
       clearTimeout(timer);
       reject(error);
     };
-    // Past the deadline, this turn's input is read first (setImmediate): an answer that came in time may
-    // wait unread in the socket after this process's event loop was held, since timers run before I/O.
-    const timer = setTimeout(
-      () =>
-        setImmediate(() => {
-          if (settled) return;
-          fail(deadlinePassed(spec));
-          req.destroy();
-        }),
-      timeoutMs,
-    );
+    const timer = deadlineTimer(timeoutMs, () => {
+      if (settled) return;
+      fail(deadlinePassed(spec));
+      req.destroy();
+    });
 
     let req: ReturnType<ReturnType<typeof requestThrough>>;
     try {
