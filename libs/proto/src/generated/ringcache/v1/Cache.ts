@@ -99,7 +99,9 @@ export interface CacheClient extends grpc.Client {
    * The data calls (Get, GetMany, Set, SetMany, Delete, DeleteMany) over one long-lived stream per peer,
    * matched by id: a call costs a message each way, with no HTTP/2 stream, metadata, deadline or status of
    * its own. Each answer carries its call's result or its error; the caller runs the deadlines. Answers may
-   * come in any order. Each call is served as the unary method of its name would serve it.
+   * come in any order. Each call is served as the unary method of its name would serve it. A caller that
+   * sends the metadata `ringcache-packs: 1` may get many answers in one message (CallResponse.more); a node
+   * that can read such packs says so with the same metadata in its headers.
    */
   Calls(
     metadata: grpc.Metadata,
@@ -112,7 +114,9 @@ export interface CacheClient extends grpc.Client {
    * The data calls (Get, GetMany, Set, SetMany, Delete, DeleteMany) over one long-lived stream per peer,
    * matched by id: a call costs a message each way, with no HTTP/2 stream, metadata, deadline or status of
    * its own. Each answer carries its call's result or its error; the caller runs the deadlines. Answers may
-   * come in any order. Each call is served as the unary method of its name would serve it.
+   * come in any order. Each call is served as the unary method of its name would serve it. A caller that
+   * sends the metadata `ringcache-packs: 1` may get many answers in one message (CallResponse.more); a node
+   * that can read such packs says so with the same metadata in its headers.
    */
   calls(
     metadata: grpc.Metadata,
@@ -601,7 +605,9 @@ export interface CacheHandlers extends grpc.UntypedServiceImplementation {
    * The data calls (Get, GetMany, Set, SetMany, Delete, DeleteMany) over one long-lived stream per peer,
    * matched by id: a call costs a message each way, with no HTTP/2 stream, metadata, deadline or status of
    * its own. Each answer carries its call's result or its error; the caller runs the deadlines. Answers may
-   * come in any order. Each call is served as the unary method of its name would serve it.
+   * come in any order. Each call is served as the unary method of its name would serve it. A caller that
+   * sends the metadata `ringcache-packs: 1` may get many answers in one message (CallResponse.more); a node
+   * that can read such packs says so with the same metadata in its headers.
    */
   Calls: grpc.handleBidiStreamingCall<_ringcache_v1_CallRequest__Output, _ringcache_v1_CallResponse>;
 

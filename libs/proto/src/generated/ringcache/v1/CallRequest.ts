@@ -24,6 +24,10 @@ import type {
   DeleteManyRequest as _ringcache_v1_DeleteManyRequest,
   DeleteManyRequest__Output as _ringcache_v1_DeleteManyRequest__Output,
 } from '../../ringcache/v1/DeleteManyRequest';
+import type {
+  CallRequest as _ringcache_v1_CallRequest,
+  CallRequest__Output as _ringcache_v1_CallRequest__Output,
+} from '../../ringcache/v1/CallRequest';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -44,6 +48,11 @@ export interface CallRequest {
   setMany?: _ringcache_v1_SetManyRequest | null;
   delete?: _ringcache_v1_DeleteRequest | null;
   deleteMany?: _ringcache_v1_DeleteManyRequest | null;
+  /**
+   * More calls sent in the same message, each as it would go alone (none carries `more` of its own). Sent
+   * only to a node whose stream answered with the metadata `ringcache-packs: 1`.
+   */
+  more?: _ringcache_v1_CallRequest[];
   /**
    * The call: the request of the unary method of the same name. None set is refused invalid_argument.
    */
@@ -68,6 +77,11 @@ export interface CallRequest__Output {
   setMany?: _ringcache_v1_SetManyRequest__Output | null;
   delete?: _ringcache_v1_DeleteRequest__Output | null;
   deleteMany?: _ringcache_v1_DeleteManyRequest__Output | null;
+  /**
+   * More calls sent in the same message, each as it would go alone (none carries `more` of its own). Sent
+   * only to a node whose stream answered with the metadata `ringcache-packs: 1`.
+   */
+  more: _ringcache_v1_CallRequest__Output[];
   /**
    * The call: the request of the unary method of the same name. None set is refused invalid_argument.
    */

@@ -24,6 +24,10 @@ import type {
   DeleteManyResponse as _ringcache_v1_DeleteManyResponse,
   DeleteManyResponse__Output as _ringcache_v1_DeleteManyResponse__Output,
 } from '../../ringcache/v1/DeleteManyResponse';
+import type {
+  CallResponse as _ringcache_v1_CallResponse,
+  CallResponse__Output as _ringcache_v1_CallResponse__Output,
+} from '../../ringcache/v1/CallResponse';
 import type { Long } from '@grpc/proto-loader';
 
 /**
@@ -49,6 +53,11 @@ export interface CallResponse {
   setMany?: _ringcache_v1_SetManyResponse | null;
   delete?: _ringcache_v1_DeleteResponse | null;
   deleteMany?: _ringcache_v1_DeleteManyResponse | null;
+  /**
+   * More answers sent in the same message, each as it would go alone (none carries `more` of its own).
+   * Sent only on a stream opened with the metadata `ringcache-packs: 1`.
+   */
+  more?: _ringcache_v1_CallResponse[];
   /**
    * The call's answer, when it succeeded: the member of the call's name.
    */
@@ -78,6 +87,11 @@ export interface CallResponse__Output {
   setMany?: _ringcache_v1_SetManyResponse__Output | null;
   delete?: _ringcache_v1_DeleteResponse__Output | null;
   deleteMany?: _ringcache_v1_DeleteManyResponse__Output | null;
+  /**
+   * More answers sent in the same message, each as it would go alone (none carries `more` of its own).
+   * Sent only on a stream opened with the metadata `ringcache-packs: 1`.
+   */
+  more: _ringcache_v1_CallResponse__Output[];
   /**
    * The call's answer, when it succeeded: the member of the call's name.
    */
