@@ -1,3 +1,4 @@
+import { Metadata } from '@grpc/grpc-js';
 import type {
   sendUnaryData,
   Server,
@@ -43,6 +44,7 @@ import {
   setResponseToMessage,
   statsResponseToMessage,
 } from './messages';
+import { callMessageBytes, MessagePacker, PACKS_HEADER } from './message-packer';
 import { OpenStreams } from './open-streams';
 import { requestIdFrom } from './request-id-metadata';
 import { toGrpcStatus, wireError } from './server-errors';
@@ -136,15 +138,16 @@ export function cacheServiceHandlers(
       deleteManyResponseToMessage(await handler.deleteMany(deleteManyRequestFromMessage(m, id))),
   };
   const calls = (call: ServerDuplexStream<object, object>): void => {
-    if (!streams.opened(call)) return;
-    call.on('data', (message: pb.CallRequest__Output) => {
-      try {
-        assertDecoded(message, 'CallRequest');
-      } catch (error) {
-        // Without a decoded id there is no call to answer: the stream ends, as a unary call would.
-        call.emit('error', toGrpcStatus(error));
-        return;
-      }
+    // A caller that reads packs gets the answers of a turn together, and is told that its calls may come so.
+    const packer = new MessagePacker<object>(call, callMessageBytes);
+    if (call.metadata.get(PACKS_HEADER)[0] === '1') {
+      packer.packing = true;
+      const headers = new Metadata();
+      headers.set(PACKS_HEADER, '1');
+      call.sendMetadata(headers);
+    }
+    if (!streams.opened(call, () => packer.end())) return;
+    const one = (message: pb.CallRequest__Output, packed: boolean): void => {
       const { id, call: kind } = message;
       const requestId = requestIdOf(message.requestId) ?? newRequestId();
       streams.started(call);
@@ -154,18 +157,31 @@ export function cacheServiceHandlers(
           // A call this node does not know (a newer caller's) or none at all: refused, the stream goes on.
           if (kind === undefined || !Object.hasOwn(data, kind))
             throw new InvalidArgumentError('CallRequest carries no call this node serves');
+          if (packed && message.more.length > 0)
+            throw new InvalidArgumentError('a call packed in another carries calls of its own');
           return data[kind](message[kind] as never, requestId);
         },
         (error, response) => {
           if (call.cancelled || call.destroyed) return streams.finished(call);
-          if (error === undefined) call.write({ id, [kind as StreamCall]: response });
+          if (error === undefined) packer.write({ id, [kind as StreamCall]: response });
           else {
             const { code, details } = wireError(error);
-            call.write({ id, errorCode: code, errorMessage: details });
+            packer.write({ id, errorCode: code, errorMessage: details });
           }
           streams.finished(call);
         },
       );
+    };
+    call.on('data', (message: pb.CallRequest__Output) => {
+      try {
+        assertDecoded(message, 'CallRequest');
+      } catch (error) {
+        // Without a decoded id there is no call to answer: the stream ends, as a unary call would.
+        call.emit('error', toGrpcStatus(error));
+        return;
+      }
+      one(message, false);
+      for (const more of message.more) one(more, true);
     });
     // The caller half-closed: the answers it is owed still go out, then the stream ends.
     call.on('end', () => streams.endWhenAnswered(call));

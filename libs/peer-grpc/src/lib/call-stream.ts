@@ -5,10 +5,13 @@ import { isErrorCode, PeerUnavailableError, rebuildError, RingcacheError } from 
 import type { CallOptions } from '@ringcache/cache-core';
 import type * as pb from '@ringcache/proto';
 
+import { callMessageBytes, MessagePacker, PACKS_HEADER } from './message-packer';
 import { callTarget, OPERATION, type StreamCall, type StreamCalls } from './stream-calls';
 
 type Stream = ClientDuplexStream<pb.CallRequest, pb.CallResponse__Output>;
 type Answer = StreamCalls[StreamCall][1];
+/** A call as the stream sends it: its id, request id, and request under its name. */
+type CallMessage = { id: number; requestId: string } & Partial<Record<StreamCall, object>>;
 
 /** One call waiting for its answer on the stream. */
 interface Waiting {
@@ -54,6 +57,7 @@ export interface CallStreamOptions {
  */
 export class CallStream {
   private stream?: Stream;
+  private packer?: MessagePacker<CallMessage>;
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 1;
   private unsupported = false;
@@ -67,7 +71,7 @@ export class CallStream {
     options: CallOptions,
   ): Promise<StreamCalls[K][1]> {
     if (this.unsupported || this.closed) return this.o.unary(kind, request, options);
-    const stream = this.stream ?? this.openStream();
+    const packer = (this.stream && this.packer) || this.openStream();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.expire(id), options.deadlineMs);
@@ -82,7 +86,7 @@ export class CallStream {
         reject,
         timer,
       });
-      stream.write({ id, requestId: requestId ?? '', [kind]: request });
+      packer.write({ id, requestId: requestId ?? '', [kind]: request });
     });
   }
 
@@ -95,16 +99,27 @@ export class CallStream {
     this.failAll('the client is closed');
   }
 
-  private openStream(): Stream {
+  /** Opens the stream; its packer, which packs calls once the peer's headers say it reads packs. */
+  private openStream(): MessagePacker<CallMessage> {
     const metadata = new Metadata();
+    metadata.set(PACKS_HEADER, '1');
     if (this.o.waitForReady) metadata.setOptions({ waitForReady: true });
     const stream = this.o.open(metadata);
+    const packer = new MessagePacker<CallMessage>(stream, callMessageBytes);
     this.stream = stream;
-    stream.on('data', (message: pb.CallResponse__Output) => this.answer(message));
+    this.packer = packer;
+    stream.on('metadata', (headers: Metadata) => {
+      packer.packing = headers.get(PACKS_HEADER)[0] === '1';
+    });
+    stream.on('data', (message: pb.CallResponse__Output) => {
+      this.answer(message);
+      // Answers packed with this one (a pack carries no packs of its own).
+      for (const more of message.more ?? []) this.answer(more);
+    });
     stream.on('error', (error: ServiceError) => this.broken(stream, error));
     // The peer ended the stream (it is shutting down): the calls on it will not be answered.
     stream.on('end', () => this.broken(stream));
-    return stream;
+    return packer;
   }
 
   private answer(message: pb.CallResponse__Output): void {

@@ -9,16 +9,19 @@ type Call = ServerDuplexStream<object, object>;
  * and every stream opened after it at once; callers then go to the next owner, as for a node that left.
  */
 export class OpenStreams {
-  private readonly calls = new Map<Call, { serving: number; ending: boolean }>();
+  private readonly calls = new Map<Call, { serving: number; ending: boolean; end: () => void }>();
   private draining = false;
 
-  /** Tracks a new stream; false when draining (it was ended at once). */
-  opened(call: Call): boolean {
+  /**
+   * Tracks a new stream, which `end` ends once what was written to it is sent; false when draining (it was
+   * ended at once).
+   */
+  opened(call: Call, end: () => void = () => call.end()): boolean {
     if (this.draining) {
-      call.end();
+      end();
       return false;
     }
-    this.calls.set(call, { serving: 0, ending: false });
+    this.calls.set(call, { serving: 0, ending: false, end });
     call.on('close', () => this.calls.delete(call));
     return true;
   }
@@ -34,7 +37,7 @@ export class OpenStreams {
     const state = this.calls.get(stream);
     if (!state) return;
     state.serving--;
-    if ((this.draining || state.ending) && state.serving === 0) this.end(stream);
+    if ((this.draining || state.ending) && state.serving === 0) this.end(stream, state);
   }
 
   /** The caller half-closed `stream`: it ends once the calls it carries are answered. */
@@ -45,13 +48,13 @@ export class OpenStreams {
       return;
     }
     state.ending = true;
-    if (state.serving === 0) this.end(stream);
+    if (state.serving === 0) this.end(stream, state);
   }
 
   /** Ends every stream once its calls are answered, and refuses new ones. */
   drain(): void {
     this.draining = true;
-    for (const [stream, state] of this.calls) if (state.serving === 0) this.end(stream);
+    for (const [stream, state] of this.calls) if (state.serving === 0) this.end(stream, state);
   }
 
   /** Streams open now. */
@@ -59,8 +62,8 @@ export class OpenStreams {
     return this.calls.size;
   }
 
-  private end(stream: Call): void {
+  private end(stream: Call, state: { end: () => void }): void {
     this.calls.delete(stream);
-    stream.end();
+    state.end();
   }
 }
