@@ -192,6 +192,15 @@ export function hasUsableDeadline(options: CallOptions | undefined): boolean {
 }
 
 /**
+ * Calls `passed` once `ms` have passed, after the input of that turn of the event loop has been read: timers
+ * run before I/O, so after this process's event loop was held (a long task, a pause), an answer that came in
+ * time may wait unread in its socket. `passed` must check that its call is still unanswered.
+ */
+export function deadlineTimer(ms: number, passed: () => void): NodeJS.Timeout {
+  return setTimeout(() => setImmediate(passed), ms);
+}
+
+/**
  * The client side of the peer protocol, one per remote node. Implementations keep one channel or
  * keep-alive agent per peer and reuse it. Failures to reach the peer, and deadlines, reject with
  * PeerUnavailableError; errors the peer reports keep their RingcacheError code.

@@ -1,3 +1,5 @@
+import type { ServerDuplexStream, UntypedServiceImplementation } from '@grpc/grpc-js';
+
 import {
   InFlightLimiter,
   KeyTooLongError,
@@ -5,6 +7,7 @@ import {
   PeerUnavailableError,
   UnknownGroupError,
 } from '@ringcache/cache-core';
+import type * as pb from '@ringcache/proto';
 import { eventually } from '@ringcache/testing';
 
 import { call, ctx, quiet, streamOnly, useStreamPeers } from '../test/call-stream.fixtures';
@@ -129,6 +132,29 @@ describe('data calls over the Calls stream', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     expect(performance.now() - started).toBeLessThan(1_500);
     expect((await c.getMany({ group: 'scores', keys: ['a'], ...ctx }, call)).results[0].found).toBe(true);
+  });
+
+  it('takes an answer that came in time but was still unread when the deadline passed', async () => {
+    const answering: UntypedServiceImplementation = {
+      Calls: (stream: ServerDuplexStream<pb.CallRequest__Output, pb.CallResponse>) => {
+        stream.on('data', (m: pb.CallRequest__Output) => {
+          const answer = {
+            id: m.id,
+            get: { found: true, value: Buffer.from(m.get?.key ?? ''), expireAtMs: 0 },
+          };
+          // Once the answer is handed to the connection, this process's event loop is held past the call's
+          // deadline, so its timer is due before the client's socket is read.
+          stream.write(answer, () => {
+            const until = performance.now() + 300;
+            while (m.get?.key === 'held' && performance.now() < until);
+          });
+        });
+      },
+    };
+    const c = client((await node(new FakePeerHandler(), answering)).port);
+    expect((await c.get({ group: 'g', key: 'first', ...ctx }, call)).value.toString()).toBe('first');
+    const answer = await c.get({ group: 'g', key: 'held', ...ctx }, { deadlineMs: 100 });
+    expect(answer.value.toString()).toBe('held');
   });
 
   it('answers overloaded past the node in-flight bound, per call', async () => {

@@ -1,7 +1,13 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 
-import { isErrorCode, PeerUnavailableError, rebuildError, RingcacheError } from '@ringcache/cache-core';
+import {
+  deadlineTimer,
+  isErrorCode,
+  PeerUnavailableError,
+  rebuildError,
+  RingcacheError,
+} from '@ringcache/cache-core';
 import type { CallOptions } from '@ringcache/cache-core';
 import type * as pb from '@ringcache/proto';
 
@@ -48,8 +54,10 @@ export interface CallStreamOptions {
  * stream message (GetMany of 9 keys of 1 KiB, grpc-js, one process).
  *
  * The stream opens on the first call and again on the first call after it ended. Each call keeps its own
- * deadline here (the stream has none): past it, the call fails as a unary call past its deadline does
- * (PeerUnavailableError, DEADLINE_EXCEEDED) and a late answer is dropped. An error the peer answers is rebuilt
+ * deadline here (the stream has none): past it — once the input of that turn of the event loop is read, so
+ * an answer that came in time while this process was busy is still taken (deadlineTimer) — the call fails
+ * as a unary call past its deadline does (PeerUnavailableError, DEADLINE_EXCEEDED) and a late answer is
+ * dropped. An error the peer answers is rebuilt
  * into the class a unary call's status gives, naming the same operation, group and key. When the stream
  * breaks (the peer went away, the connection dropped), every call on it fails with PeerUnavailableError, as
  * unary calls on that connection would. A peer that answers Calls UNIMPLEMENTED (a node before it) gets this
@@ -74,7 +82,7 @@ export class CallStream {
     const packer = (this.stream && this.packer) || this.openStream();
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.expire(id), options.deadlineMs);
+      const timer = deadlineTimer(options.deadlineMs, () => this.expire(id));
       const deadlineAt = performance.now() + options.deadlineMs;
       const requestId = options.requestId;
       this.waiting.set(id, {

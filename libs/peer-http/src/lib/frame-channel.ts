@@ -1,7 +1,7 @@
 import type { Agent, ClientRequest, IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 
-import { PeerUnavailableError } from '@ringcache/cache-core';
+import { deadlineTimer, PeerUnavailableError } from '@ringcache/cache-core';
 import type { TlsMaterial } from '@ringcache/tls';
 
 import {
@@ -14,7 +14,7 @@ import {
   type FrameMethod,
   type FrameWriter,
 } from './frame-codec';
-import { deadlineTimer, type Answer } from './http-exchange';
+import type { Answer } from './http-exchange';
 import { peerAgent, requestThrough } from './peer-agent';
 
 /** Options of a {@link FrameChannel}. */

@@ -1,6 +1,6 @@
 import type { Agent, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
-import { InvalidArgumentError, PeerUnavailableError } from '@ringcache/cache-core';
+import { deadlineTimer, InvalidArgumentError, PeerUnavailableError } from '@ringcache/cache-core';
 
 import { requestThrough } from './peer-agent';
 
@@ -47,15 +47,6 @@ export async function exchange(spec: Exchange): Promise<Answer> {
     if (left <= 0) throw deadlinePassed(spec);
     return attempt(spec, left, false);
   }
-}
-
-/**
- * Calls `passed` once `ms` have passed, after the input of that turn of the event loop has been read: timers
- * run before I/O, so after this process's event loop was held (a long task, a pause), an answer that came in
- * time may wait unread in its socket. `passed` must check that its call is still unanswered.
- */
-export function deadlineTimer(ms: number, passed: () => void): NodeJS.Timeout {
-  return setTimeout(() => setImmediate(passed), ms);
 }
 
 /** A call's deadline must be a positive number of ms: anything else is an InvalidArgumentError. */
