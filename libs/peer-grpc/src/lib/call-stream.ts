@@ -57,11 +57,10 @@ export interface CallStreamOptions {
  * deadline here (the stream has none): past it — once the input of that turn of the event loop is read, so
  * an answer that came in time while this process was busy is still taken (deadlineTimer) — the call fails
  * as a unary call past its deadline does (PeerUnavailableError, DEADLINE_EXCEEDED) and a late answer is
- * dropped. An error the peer answers is rebuilt
- * into the class a unary call's status gives, naming the same operation, group and key. When the stream
- * breaks (the peer went away, the connection dropped), every call on it fails with PeerUnavailableError, as
- * unary calls on that connection would. A peer that answers Calls UNIMPLEMENTED (a node before it) gets this
- * call and every later one as unary calls.
+ * dropped. An error the peer answers is rebuilt into the class a unary call's status gives, naming the same
+ * operation, group and key. When the stream breaks (the peer went away, the connection dropped), every call
+ * on it fails with PeerUnavailableError, as unary calls on that connection would. A peer that answers Calls
+ * UNIMPLEMENTED (a node before it) gets this call and every later one as unary calls.
  */
 export class CallStream {
   private stream?: Stream;
@@ -122,7 +121,7 @@ export class CallStream {
     stream.on('data', (message: pb.CallResponse__Output) => {
       this.answer(message);
       // Answers packed with this one (a pack carries no packs of its own).
-      for (const more of message.more ?? []) this.answer(more);
+      for (const more of message.more) this.answer(more);
     });
     stream.on('error', (error: ServiceError) => this.broken(stream, error));
     // The peer ended the stream (it is shutting down): the calls on it will not be answered.
