@@ -38,19 +38,24 @@ class SlowStream implements PackTarget {
 
 const ids = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
+/** A slow stream and its packer, packing (the other end reads packs) unless told otherwise. */
+function packerOn(packing = true, sizeOf: (m: Message) => number = () => 1) {
+  const stream = new SlowStream();
+  const packer = new MessagePacker<Message>(stream, sizeOf);
+  packer.packing = packing;
+  return { stream, packer };
+}
+
 describe('MessagePacker', () => {
   it('passes every message straight through until the other end reads packs', () => {
-    const stream = new SlowStream();
-    const packer = new MessagePacker<Message>(stream, () => 1);
+    const { stream, packer } = packerOn(false);
     for (const id of [1, 2, 3]) packer.write({ id });
     expect(stream.ids()).toEqual([[1], [2], [3]]);
     expect(stream.written.every((m) => m.more === undefined)).toBe(true);
   });
 
   it('sends a message at once, and those written while it goes as one pack when it is done', () => {
-    const stream = new SlowStream();
-    const packer = new MessagePacker<Message>(stream, () => 1);
-    packer.packing = true;
+    const { stream, packer } = packerOn();
     packer.write({ id: 1 });
     for (const id of [2, 3, 4]) packer.write({ id });
     expect(stream.ids()).toEqual([[1]]);
@@ -65,9 +70,7 @@ describe('MessagePacker', () => {
   });
 
   it('sends a lone waiting message as itself, without an empty pack', () => {
-    const stream = new SlowStream();
-    const packer = new MessagePacker<Message>(stream, () => 1);
-    packer.packing = true;
+    const { stream, packer } = packerOn();
     packer.write({ id: 1 });
     packer.write({ id: 2 });
     stream.complete();
@@ -75,9 +78,7 @@ describe('MessagePacker', () => {
   });
 
   it('puts at most MAX_PACK_MESSAGES in a pack', () => {
-    const stream = new SlowStream();
-    const packer = new MessagePacker<Message>(stream, () => 1);
-    packer.packing = true;
+    const { stream, packer } = packerOn();
     const count = MAX_PACK_MESSAGES + 10;
     for (const id of ids(0, count)) packer.write({ id });
     stream.complete();
@@ -86,7 +87,6 @@ describe('MessagePacker', () => {
   });
 
   it('keeps a pack within MAX_PACK_BYTES, and sends a larger message alone', () => {
-    const stream = new SlowStream();
     const quarter = MAX_PACK_BYTES / 4;
     const sizes = new Map([
       [2, quarter],
@@ -96,17 +96,14 @@ describe('MessagePacker', () => {
       [6, MAX_PACK_BYTES * 2],
       [7, 10],
     ]);
-    const packer = new MessagePacker<Message>(stream, (m) => sizes.get(m.id) ?? 1);
-    packer.packing = true;
+    const { stream, packer } = packerOn(true, (m) => sizes.get(m.id) ?? 1);
     for (const id of ids(1, 7)) packer.write({ id });
     for (let i = 0; i < 4; i++) stream.complete();
     expect(stream.ids()).toEqual([[1], [2, 3, 4], [5], [6], [7]]);
   });
 
   it('ends the stream only once the messages written are sent, and takes none after', () => {
-    const stream = new SlowStream();
-    const packer = new MessagePacker<Message>(stream, () => 1);
-    packer.packing = true;
+    const { stream, packer } = packerOn();
     packer.write({ id: 1 });
     packer.write({ id: 2 });
     packer.end();
@@ -120,16 +117,13 @@ describe('MessagePacker', () => {
   });
 
   it('ends an idle stream at once', () => {
-    const stream = new SlowStream();
-    const packer = new MessagePacker<Message>(stream, () => 1);
+    const { stream, packer } = packerOn(false);
     packer.end();
     expect(stream.ended).toBe(true);
   });
 
   it('writes nothing more after a write failed: the stream is broken', () => {
-    const stream = new SlowStream();
-    const packer = new MessagePacker<Message>(stream, () => 1);
-    packer.packing = true;
+    const { stream, packer } = packerOn();
     packer.write({ id: 1 });
     packer.write({ id: 2 });
     stream.complete(new Error('stream reset'));
