@@ -207,6 +207,20 @@ describe('NearCache', () => {
     expect(cache.get('g', 'k')).toBeUndefined();
     expect(cache.get('g', 'j')).toBeUndefined();
   });
+
+  it('keeps out a fetch that began before its streams went down and came back: invalidations were missed meanwhile', async () => {
+    const cache = near();
+    let answerWith: (value: GetResponse) => void = () => undefined;
+    const fill = cache.fill('g', 'k', () => new Promise<GetResponse>((resolve) => (answerWith = resolve)));
+    // The key is written while the streams are down: its invalidation never arrives.
+    cache.setEnabled(false);
+    cache.setEnabled(true);
+    answerWith(answer('old'));
+    await fill;
+    expect(cache.get('g', 'k')).toBeUndefined();
+    await cache.fill('g', 'k', async () => answer('new'));
+    expect(cache.get('g', 'k')?.value.toString()).toBe('new');
+  });
 });
 
 describe('invalidations from groups', () => {

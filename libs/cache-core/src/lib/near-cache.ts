@@ -80,9 +80,15 @@ export class NearCache implements LocalReads {
     return this.enabled_;
   }
 
-  /** Turns serving on or off; turning it on starts from empty, since invalidations may have been missed. */
+  /**
+   * Turns serving on or off. Turning it on starts from empty, and keeps out the answers of fetches that
+   * began before (as a flush does): invalidations may have been missed while it was off.
+   */
   setEnabled(enabled: boolean): void {
-    if (enabled && !this.enabled_) this.lru.clear();
+    if (enabled && !this.enabled_) {
+      this.fence.flush();
+      this.lru.clear();
+    }
     this.enabled_ = enabled;
   }
 
