@@ -1,57 +1,10 @@
-import { InProcessPeer } from '../testing/in-process-peer';
+import { inProcessCluster } from '../testing/in-process-cluster';
 import { testDatabase as database } from '../testing/test-database';
 import { PeerUnavailableError, ValueTooLargeError } from './errors';
-import type { ExpiryScheduler } from './expiry-scheduler';
 import { Group } from './group';
-import type { GroupOptions } from './group-options';
-import { GroupRegistry } from './group-registry';
-import { PeerService } from './peer-service';
-import type { PeerPicker, RouteStep } from './peer-set';
 
 const ctx = { hops: 0, ringVersion: '' };
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString();
-
-/**
- * An in-process cluster: nodes A, B, C with their own groups and databases, where `owner` owns every key
- * (each node's route starts with the owner) and every node knows all the others.
- */
-function cluster(owner: 'A' | 'B' | 'C', rows: Record<string, string>, extra: Partial<GroupOptions> = {}) {
-  const names = ['A', 'B', 'C'] as const;
-  const services = new Map<string, PeerService>();
-  const peers = new Map(names.map((n) => [n, new InProcessPeer(n, () => services.get(n) as PeerService)]));
-  const dbs = new Map<string, ReturnType<typeof database>['db']>();
-  const groups = new Map<string, Group>();
-  for (const name of names) {
-    const { db, loader } = database(rows);
-    const route: RouteStep[] = name === owner ? ['self'] : [peers.get(owner) as InProcessPeer, 'self'];
-    const picker: PeerPicker = {
-      ringVersion: 'v1',
-      route: (_k, attempts = 2) => route.slice(0, attempts),
-      others: () => names.filter((n) => n !== name).map((n) => peers.get(n) as InProcessPeer),
-    };
-    const group = new Group({
-      name: 'g',
-      loader,
-      maxBytes: 1 << 20,
-      peers: picker,
-      hotThreshold: 1,
-      ...extra,
-    });
-    const registry = new GroupRegistry();
-    registry.add(group);
-    services.set(name, new PeerService(registry));
-    dbs.set(name, db);
-    groups.set(name, group);
-  }
-  return {
-    peers,
-    dbs,
-    groups,
-    group: (n: string) => groups.get(n) as Group,
-    peer: (n: 'A' | 'B' | 'C') => peers.get(n) as InProcessPeer,
-    db: (n: string) => dbs.get(n) as ReturnType<typeof database>['db'],
-  };
-}
 
 describe('Group writes', () => {
   it('stores a set at the owner, with its TTL or the default, and reads it back there', async () => {
@@ -81,7 +34,7 @@ describe('Group writes', () => {
   });
 
   it('forwards a set and a delete to the owner with one hop; other nodes drop their copies', async () => {
-    const c = cluster('B', { k: 'old' });
+    const c = inProcessCluster('B', { k: 'old' });
     // A and C fetch k from B and keep hot copies (hotThreshold 1).
     expect(text((await c.group('A').get('k')).value)).toBe('old');
     expect((await c.group('A').get('k')).outcome).toBe('hot');
@@ -109,7 +62,7 @@ describe('Group writes', () => {
   });
 
   it('sends the request id with a forwarded write and with the invalidations it causes', async () => {
-    const c = cluster('B', { k: 'v' });
+    const c = inProcessCluster('B', { k: 'v' });
     await c.group('A').set('k', Buffer.from('new'), 0, { ...ctx, requestId: 'w-1' });
     await c.group('C').delete('k', { ...ctx, requestId: 'w-2' });
     const ids = (n: 'A' | 'B' | 'C', op: string) =>
@@ -125,7 +78,7 @@ describe('Group writes', () => {
   });
 
   it('deletes on this node only when asked localOnly, without fanning out', async () => {
-    const c = cluster('B', { k: 'v' });
+    const c = inProcessCluster('B', { k: 'v' });
     await c.group('B').get('k');
     expect(await c.group('B').delete('k', { ...ctx, localOnly: true })).toEqual({ deleted: true });
     expect(c.peers.get('A')?.calls).toEqual([]);
@@ -133,7 +86,7 @@ describe('Group writes', () => {
   });
 
   it('does not store a set elsewhere when the owner is unreachable, and counts unreachable nodes on invalidation', async () => {
-    const c = cluster('B', {});
+    const c = inProcessCluster('B', {});
     c.peer('B').down = true;
     await expect(c.group('A').set('k', Buffer.from('x'), 0, ctx)).rejects.toBeInstanceOf(
       PeerUnavailableError,
@@ -199,93 +152,6 @@ describe('Group writes', () => {
   });
 });
 
-describe('Group active expiry', () => {
-  function withScheduler(extra: Partial<GroupOptions> = {}) {
-    let now = 100_000;
-    const scheduled: [string, string, number][] = [];
-    const expiry: ExpiryScheduler = { schedule: (g, k, at) => scheduled.push([g, k, at]) };
-    const lateness: number[] = [];
-    const { db, loader } = database({ k: 'v', j: 'w' });
-    const g = new Group({
-      name: 'g',
-      loader,
-      maxBytes: 1 << 20,
-      ttlMs: 2_000,
-      expiry,
-      onActiveExpiry: (late) => lateness.push(late),
-      now: () => now,
-      ...extra,
-    });
-    return { g, db, scheduled, lateness, clock: { set: (t: number) => (now = t), get: () => now } };
-  }
-
-  it('schedules every stored value with a TTL, and removes it when told it expired', async () => {
-    const { g, scheduled, lateness, clock } = withScheduler();
-    await g.get('k');
-    await g.set('s', Buffer.from('x'), 5_000, ctx);
-    expect(scheduled).toEqual([
-      ['g', 'k', 102_000],
-      ['g', 's', 105_000],
-    ]);
-    clock.set(102_300);
-    expect(g.expire('k', 102_000)).toBe('removed');
-    expect(lateness).toEqual([300]);
-    expect(g.stats().main.items).toBe(1);
-    expect(g.stats().activeExpirations).toBe(1);
-  });
-
-  it('removes an entry due within the announced second at its exact expiry, by a timer', async () => {
-    const { g, lateness } = withScheduler({ now: Date.now });
-    await g.set('k', Buffer.from('x'), 1_000, ctx);
-    const expireAt = Date.now() + 1_000;
-    expect(g.expire('k', expireAt)).toBe('scheduled');
-    expect(g.stats().main.items).toBe(1);
-    // The timer fires at the expiry; waited for as long as a loaded machine may need.
-    for (let waited = 0; g.stats().main.items > 0 && waited < 3_000; waited += 20) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(g.stats().main.items).toBe(0);
-    expect(lateness).toHaveLength(1);
-    // Due at its exact expiry, not at the next sweep a second later.
-    expect(lateness[0]).toBeLessThan(500);
-  });
-
-  it('sweeps every expired entry when asked, and only those', async () => {
-    const { g, clock } = withScheduler();
-    await g.set('a', Buffer.from('x'), 2_000, ctx);
-    await g.set('b', Buffer.from('y'), 60_000, ctx);
-    clock.set(103_000);
-    expect(g.pruneExpired()).toBe(1);
-    expect(g.stats().main.items).toBe(1);
-  });
-
-  it('keeps an entry set again since, to expire later', async () => {
-    const { g, clock } = withScheduler();
-    await g.set('k', Buffer.from('x'), 2_000, ctx);
-    await g.set('k', Buffer.from('y'), 60_000, ctx);
-    clock.set(102_500);
-    expect(g.expire('k', 102_000)).toBe('kept');
-    expect(text((await g.get('k')).value)).toBe('y');
-  });
-
-  it('sends hot copies to the hot-copy scheduler', async () => {
-    const ownerScheduled: string[] = [];
-    const hotScheduled: string[] = [];
-    const c = cluster(
-      'B',
-      { k: 'v' },
-      {
-        ttlMs: 5_000,
-        expiry: { schedule: (_g, k) => ownerScheduled.push(k) },
-        hotExpiry: { schedule: (_g, k) => hotScheduled.push(k) },
-      },
-    );
-    await c.group('A').get('k');
-    expect(ownerScheduled).toEqual(['k']); // B stored it
-    expect(hotScheduled).toEqual(['k']); // A kept a hot copy
-  });
-});
-
 describe('stale-on-error', () => {
   it('serves an expired value flagged stale while the database is down, within the grace only', async () => {
     let now = 0;
@@ -324,7 +190,7 @@ describe('stale-on-error', () => {
 
   it('passes the stale flag through a peer, and keeps no hot copy of a stale answer', async () => {
     let now = 0;
-    const c = cluster('B', { k: 'v' }, { ttlMs: 1_000, staleGraceMs: 10_000, now: () => now });
+    const c = inProcessCluster('B', { k: 'v' }, { ttlMs: 1_000, staleGraceMs: 10_000, now: () => now });
     await c.group('B').get('k');
     now = 1_500;
     c.db('B').down = true;
@@ -338,7 +204,7 @@ describe('Group batch writes', () => {
   const entry = (key: string, value = 'v', ttlMs = 0) => ({ key, value: Buffer.from(value), ttlMs });
 
   it('forwards a batch to its owner in one call, and the owner fans out once per node', async () => {
-    const c = cluster('B', {});
+    const c = inProcessCluster('B', {});
     const entries = ['a', 'b', 'c'].map((k) => entry(k, `new-${k}`, 5_000));
     const results = await c.group('A').setMany(entries, ctx);
     expect(results.map((r) => r.expireAtMs > 0)).toEqual([true, true, true]);
@@ -353,7 +219,7 @@ describe('Group batch writes', () => {
   });
 
   it('checks every entry before storing any, naming the bad one', async () => {
-    const c = cluster('A', {});
+    const c = inProcessCluster('A', {});
     const g = c.group('A');
     await expect(g.setMany([entry('ok'), entry('bad', 'x', 500)], ctx)).rejects.toThrow(
       'entry 1: ttl must be between 1 s and 30 days, got 500 ms',
@@ -372,7 +238,7 @@ describe('Group batch writes', () => {
 describe('Group write fan-out, only where a copy may be', () => {
   it('tells no other node of a write once the start is long past and no peer fetched the key', async () => {
     let now = 1_000_000;
-    const c = cluster('B', { k: 'v', j: 'w' }, { now: () => now });
+    const c = inProcessCluster('B', { k: 'v', j: 'w' }, { now: () => now });
     now += 61_000;
     await c.group('B').set('k', Buffer.from('new'), 0, ctx);
     expect(c.peer('A').calls.filter((x) => x.op === 'deleteMany')).toHaveLength(0);
@@ -392,7 +258,11 @@ describe('Group write fan-out, only where a copy may be', () => {
 
   it('keeps hot copies at most hotMaxAgeMs, and entries of keys it does not own at most foreignMaxAgeMs', async () => {
     let now = 1_000_000;
-    const c = cluster('B', { k: 'v' }, { now: () => now, hotMaxAgeMs: 5_000, foreignMaxAgeMs: 1_000 });
+    const c = inProcessCluster(
+      'B',
+      { k: 'v' },
+      { now: () => now, hotMaxAgeMs: 5_000, foreignMaxAgeMs: 1_000 },
+    );
     expect((await c.group('A').get('k', ctx)).outcome).toBe('peer');
     expect((await c.group('A').get('k', ctx)).outcome).toBe('hot');
     now += 5_001;
