@@ -1,6 +1,13 @@
 export { workspaceRoot, builtApp } from './lib/workspace';
 export { freePort } from './lib/ports';
-export { runToExit, startProcess, stopAllProcesses, toolEnv, ManagedProcess } from './lib/processes';
+export {
+  pidAlive,
+  runToExit,
+  startProcess,
+  stopAllProcesses,
+  toolEnv,
+  ManagedProcess,
+} from './lib/processes';
 export type { Exit, RunResult, StartProcessOptions } from './lib/processes';
 export { waitForHttp, sleep, eventually, getWithCertificate } from './lib/http';
 export type { ClientTlsFiles, WaitTarget } from './lib/http';

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import {
+  pidAlive,
   eventually,
   scrapeMetrics,
   sleep,
@@ -54,15 +55,6 @@ function childrenOf(pid: number): { pid: number; node?: string }[] {
       }
       return { pid: child, node };
     });
-}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -211,7 +203,7 @@ describe('npm start', () => {
     const exit = await start.stop('SIGINT', 30_000);
     expect(exit).toEqual({ code: 0, signal: null });
     expect(start.output()).toContain('stopped.');
-    expect(children.filter((c) => running(c.pid))).toEqual([]);
+    expect(children.filter((c) => pidAlive(c.pid))).toEqual([]);
     expect(await takenPorts()).toEqual([]);
   });
 });

@@ -185,3 +185,13 @@ process.once('exit', () => {
     }
   }
 });
+
+/** True while a process of this pid exists (signal 0 checks without sending anything). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
