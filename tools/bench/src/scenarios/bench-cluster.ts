@@ -1,4 +1,10 @@
-import { startCluster, type ClientTlsFiles, type GatewayHandle, type TestCluster } from '@ringcache/testing';
+import {
+  startCluster,
+  type ClientTlsFiles,
+  type ClusterOptions,
+  type GatewayHandle,
+  type TestCluster,
+} from '@ringcache/testing';
 
 import type { BenchContext } from '../bench-context';
 import { BENCH_GROUP } from '../data/keys';
@@ -21,6 +27,8 @@ export interface BenchClusterOptions {
   gateway?: boolean;
   /** Mutual TLS between every process, with these files. Default none: plaintext. */
   tls?: ClientTlsFiles;
+  /** Discover through this etcd instead of a static list. Default: a static list. */
+  etcd?: ClusterOptions['etcd'];
 }
 
 /** Names the Node options every ringcache process of the bench is started with (see {@link profilingEnv}). */
@@ -53,7 +61,7 @@ export const GATEWAY_NEAR_BYTES = {
  * server cores.
  */
 export async function startBenchCluster(
-  context: BenchContext,
+  context: Pick<BenchContext, 'sqlitePath'>,
   options: BenchClusterOptions,
 ): Promise<TestCluster> {
   const cluster = await startCluster({
@@ -62,6 +70,7 @@ export async function startBenchCluster(
     transport: options.transport,
     mysqlUrl: options.mysqlUrl,
     tls: options.tls,
+    etcd: options.etcd,
     groups: { [BENCH_GROUP]: { ...BENCH_TABLE, ttl: '10m', maxBytes: options.maxBytes ?? 64 * 2 ** 20 } },
     // The demo seed stays on: the built-in `scores` group checks its `student` table at startup.
     env: {
