@@ -150,6 +150,26 @@ describe('NearCache', () => {
       expect(cache.get('g', 'k1099')).toBeDefined();
     });
 
+    it('refuses a fill of a stranger before fetching, tracking nothing of it; its next fill gets in', async () => {
+      const cache = full();
+      let answerWith: (value: GetResponse) => void = () => undefined;
+      const first = cache.fill(
+        'g',
+        'k9',
+        () => new Promise<GetResponse>((resolve) => (answerWith = resolve)),
+      );
+      expect(cache.stats()).toMatchObject({ notAdmitted: 1 });
+      // Not tracked: a write meanwhile leaves nothing for the fence to remember.
+      cache.invalidate({ kind: 'key', group: 'g', key: 'k9' });
+      expect(cache.pendingWrites()).toBe(0);
+      answerWith(value(9));
+      expect((await first).value.toString()).toBe(value(9).value.toString());
+      expect(cache.get('g', 'k9')).toBeUndefined();
+      await cache.fill('g', 'k9', async () => value(9));
+      expect(cache.get('g', 'k9')?.value.toString()).toBe(value(9).value.toString());
+      expect(cache.stats()).toMatchObject({ items: 4, evictions: 1, notAdmitted: 1 });
+    });
+
     it('forgets its refusals when it is cleared', () => {
       const cache = full();
       cache.store('g', 'k9', value(9), cache.begin('g', 'k9'));

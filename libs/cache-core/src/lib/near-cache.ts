@@ -108,14 +108,20 @@ export class NearCache implements LocalReads {
    * fetch fails). A write of the key announced before the fetch ends keeps its answer out.
    */
   begin(group: string, key: string): number {
-    const ringKey = `${group}/${key}`;
+    return this.beginKey(`${group}/${key}`);
+  }
+
+  private beginKey(ringKey: string): number {
     this.fetching.set(ringKey, (this.fetching.get(ringKey) ?? 0) + 1);
     return this.fence.begin();
   }
 
   /** Keeps an answer fetched since `startedAt`, unless it is stale, expired, or was invalidated meanwhile. */
   store(group: string, key: string, answer: GetResponse, startedAt: number): void {
-    const ringKey = `${group}/${key}`;
+    this.storeKey(`${group}/${key}`, answer, startedAt);
+  }
+
+  private storeKey(ringKey: string, answer: GetResponse, startedAt: number): void {
     const current = this.fence.current(ringKey, startedAt);
     this.end(ringKey);
     if (!this.enabled_ || answer.stale || !current) return;
@@ -137,12 +143,17 @@ export class NearCache implements LocalReads {
     const size = entryBytes(ringKey, answer.found ? answer.value.byteLength : 0);
     if (this.lru.bytes + size <= this.lru.maxBytes) return true;
     if (this.refused.delete(ringKey)) return true;
+    this.refuse(ringKey);
+    return false;
+  }
+
+  /** Notes a refusal of `ringKey`, forgetting the oldest past as many as entries held (at least 256). */
+  private refuse(ringKey: string): void {
     this.notAdmitted++;
     this.refused.set(ringKey, true);
     if (this.refused.size > Math.max(MIN_DOORKEEPER_KEYS, this.lru.size)) {
       this.refused.delete(this.refused.keys().next().value as string);
     }
-    return false;
   }
 
   /** Ends a fetch that brought no answer. */
@@ -150,18 +161,40 @@ export class NearCache implements LocalReads {
     this.end(`${group}/${key}`);
   }
 
-  /** The answer `fetch` brings for `group/key`, kept for next time (see begin and store). */
-  async fill(group: string, key: string, fetch: () => Promise<GetResponse>): Promise<GetResponse> {
-    const startedAt = this.begin(group, key);
+  /**
+   * The answer `fetch` brings for `group/key`, kept for next time (see begin and store). While serving
+   * nothing, or when the answer would be refused anyway — the cache is full and the key was not refused
+   * recently (see admits) — it is only fetched: the refusal is noted now, and nothing of the fetch is
+   * tracked.
+   */
+  fill(group: string, key: string, fetch: () => Promise<GetResponse>): Promise<GetResponse> {
+    const ringKey = `${group}/${key}`;
+    if (!this.enabled_ || this.refusedBeforehand(ringKey)) return fetch();
+    return this.fillKey(ringKey, fetch);
+  }
+
+  private async fillKey(ringKey: string, fetch: () => Promise<GetResponse>): Promise<GetResponse> {
+    const startedAt = this.beginKey(ringKey);
     let answer: GetResponse;
     try {
       answer = await fetch();
     } catch (error) {
-      this.abandon(group, key);
+      this.end(ringKey);
       throw error;
     }
-    this.store(group, key, answer, startedAt);
+    this.storeKey(ringKey, answer, startedAt);
     return answer;
+  }
+
+  /**
+   * Whether a fetch of `ringKey` would bring an answer the cache refuses: it is full (less room left than
+   * an entry takes on average) and the key was not refused recently. If so, the refusal is noted.
+   */
+  private refusedBeforehand(ringKey: string): boolean {
+    const { bytes, maxBytes, size } = this.lru;
+    if (size === 0 || maxBytes - bytes >= bytes / size || this.refused.has(ringKey)) return false;
+    this.refuse(ringKey);
+    return true;
   }
 
   /** Applies an owner's invalidation. */
