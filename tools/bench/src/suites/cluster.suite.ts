@@ -48,18 +48,28 @@ export async function runClusterSuite(options: ClusterSuiteOptions): Promise<voi
   const workDir = mkdtempSync(join(tmpdir(), 'ringcache-bench-cluster-'));
   onInterrupt(() => rmSync(workDir, { recursive: true, force: true }));
   const sqlitePath = join(workDir, 'bench.sqlite');
-  writeSqliteDataset(sqlitePath, datasetRows(options.keys));
-  const etcd = options.etcd ? await EtcdCluster.start(1) : undefined;
-  if (etcd) onInterrupt(() => etcd.stop());
-  const cluster = await startBenchCluster(
-    { sqlitePath },
-    {
-      transport: options.transport,
-      etcd: etcd && { endpoints: etcd.endpoints, cluster: 'bench-cluster' },
-      env: { RINGCACHE_GATEWAY_NEAR_CACHE_BYTES: String(options.nearBytes) },
-    },
-  );
-  if (etcd) await cluster.addTtlWorker();
+  let etcd: EtcdCluster | undefined;
+  let cluster: TestCluster | undefined;
+  onInterrupt(() => etcd?.stop());
+  try {
+    writeSqliteDataset(sqlitePath, datasetRows(options.keys));
+    if (options.etcd) etcd = await EtcdCluster.start(1);
+    cluster = await startBenchCluster(
+      { sqlitePath },
+      {
+        transport: options.transport,
+        etcd: etcd && { endpoints: etcd.endpoints, cluster: 'bench-cluster' },
+        env: { RINGCACHE_GATEWAY_NEAR_CACHE_BYTES: String(options.nearBytes) },
+      },
+    );
+    if (etcd) await cluster.addTtlWorker();
+  } catch (error) {
+    // Nothing is left behind by a start that failed part-way: what started is stopped, the files go.
+    await cluster?.stop();
+    await etcd?.stop();
+    rmSync(workDir, { recursive: true, force: true });
+    throw error;
+  }
   console.log(JSON.stringify({ ...clusterFacts(cluster, options, etcd), dataset: sqlitePath }));
   // Up until a signal: stopChildrenOnSignals stops the processes, the cleanups remove the files, and exits.
   await new Promise<never>(() => setInterval(() => undefined, 60_000));
@@ -91,7 +101,8 @@ function clusterFacts(
 /** The near cache a `--near` value names: off, small, on (the bench's three), or a byte count. */
 export function nearBytesOf(value: string | undefined): number {
   if (value === undefined) return GATEWAY_NEAR_BYTES.off;
-  if (value in GATEWAY_NEAR_BYTES) return GATEWAY_NEAR_BYTES[value as keyof typeof GATEWAY_NEAR_BYTES];
+  if (Object.hasOwn(GATEWAY_NEAR_BYTES, value))
+    return GATEWAY_NEAR_BYTES[value as keyof typeof GATEWAY_NEAR_BYTES];
   const bytes = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(bytes))
     throw new Error(`--near must be off, small, on or a number of bytes, got ${JSON.stringify(value)}`);
