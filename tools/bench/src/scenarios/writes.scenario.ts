@@ -1,13 +1,12 @@
-import { EtcdCluster, startCluster, type TestCluster } from '@ringcache/testing';
+import { EtcdCluster, type TestCluster } from '@ringcache/testing';
 
 import type { BenchContext } from '../bench-context';
 import { BENCH_GROUP, KEY_PATH_PREFIX, keyName } from '../data/keys';
-import { BENCH_TABLE } from '../data/sqlite-dataset';
 import { onInterrupt } from '../env/cleanup';
 import type { Target } from '../load/load-spec';
 import { failureDetail, failureNote } from '../report/failure';
 import { startBaselineServer, type BaselineServer } from '../servers/start-server';
-import { clusterPids, profilingEnv } from './bench-cluster';
+import { clusterPids, GATEWAY_NEAR_BYTES, startBenchCluster } from './bench-cluster';
 import { measureRow, unmeasuredRow, warmWrites, type HttpRow } from './http-row';
 import { pairRowTargets } from './paired';
 import { WRITE_VALUE } from './redis-front.scenario';
@@ -114,13 +113,12 @@ async function transportRows(
   let cluster: TestCluster | undefined;
   let front: BaselineServer | undefined;
   try {
-    cluster = await startCluster({
-      etcd: { endpoints: etcd.endpoints, cluster: `bench-${transport}` },
+    cluster = await startBenchCluster(context, {
       transport,
-      groups: { [BENCH_GROUP]: { ...BENCH_TABLE, ttl: '10m', maxBytes: 64 * 2 ** 20 } },
-      env: { NODE_ENV: 'production', RINGCACHE_SQLITE_PATH: context.sqlitePath, ...profilingEnv() },
+      etcd: { endpoints: etcd.endpoints, cluster: `bench-${transport}` },
+      // The gateway's default near cache: the invalidations it is sent are part of what a write costs.
+      env: { RINGCACHE_GATEWAY_NEAR_CACHE_BYTES: String(GATEWAY_NEAR_BYTES.on) },
     });
-    onInterrupt(() => (cluster as TestCluster).stop());
     const readyAt = Date.now();
     await cluster.addTtlWorker();
     const gateway = cluster.gateway as NonNullable<TestCluster['gateway']>;
