@@ -70,7 +70,7 @@ export async function runClusterSuite(options: ClusterSuiteOptions): Promise<voi
     rmSync(workDir, { recursive: true, force: true });
     throw error;
   }
-  console.log(JSON.stringify({ ...clusterFacts(cluster, options, etcd), dataset: sqlitePath }));
+  console.log(JSON.stringify(clusterFacts(cluster, options, sqlitePath, etcd)));
   // Up until a signal: stopChildrenOnSignals stops the processes, the cleanups remove the files, and exits.
   await new Promise<never>(() => setInterval(() => undefined, 60_000));
 }
@@ -78,8 +78,9 @@ export async function runClusterSuite(options: ClusterSuiteOptions): Promise<voi
 function clusterFacts(
   cluster: TestCluster,
   options: ClusterSuiteOptions,
+  dataset: string,
   etcd?: EtcdCluster,
-): Omit<ClusterFacts, 'dataset'> {
+): ClusterFacts {
   const gateway = cluster.gateway as NonNullable<TestCluster['gateway']>;
   const named = [
     ...cluster.nodes.map((n) => ({ name: n.name, pid: n.process.pid })),
@@ -95,6 +96,7 @@ function clusterFacts(
     nearBytes: options.nearBytes,
     processes: named.map((p) => ({ ...p, cwd: readlinkSync(`/proc/${p.pid}/cwd`) })),
     ...(etcd ? { etcd: etcd.endpoints } : {}),
+    dataset,
   };
 }
 
